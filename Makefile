@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The only build entry point (non-recursive).
+#   make            build bpf -> skel -> hybox
+#   make check      unit tests (Check), no privileges needed
+#   make check-priv integration tests that run the real binary as root
+#   make test       scripts/deps.sh, then check + check-priv
+#   make demo       a sandboxed shell script with live events
+#   make bench      ratios against native runs, measured side by side
+#   make vmtest     BPF LSM suite in a qemu VM
+# V=1 shows full commands; SANITIZE=1 adds ASan+UBSan to host code.
+
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+LLVM_STRIP ?= llvm-strip
+ARCH := x86
+BUILD := build
+
+PKGS := libbpf libseccomp jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+
+INCLUDES := -iquote common -iquote kernel-emu -iquote user -iquote bpf -iquote $(BUILD)
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+	  -Wno-missing-field-initializers -fno-strict-aliasing -MMD -MP $(INCLUDES) $(PKG_CFLAGS)
+LDLIBS += $(PKG_LIBS) -lelf -lz -lpthread
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I. -Ibpf -MMD -MP
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+COMMON_SRCS := $(wildcard common/*.c)
+EMU_SRCS := $(wildcard kernel-emu/*.c)
+USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
+CORE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRCS) $(EMU_SRCS) $(USER_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/check_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+PAYLOAD_SRCS := $(wildcard tests/payload/*.c)
+PAYLOAD_BINS := $(patsubst tests/payload/%.c,$(BUILD)/payload/%,$(PAYLOAD_SRCS))
+
+.PHONY: all check check-priv integration test demo bench vmtest vmlinux format clean deps payloads
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(BUILD)/hybox payloads
+
+$(BUILD)/hybox: $(BUILD)/user/main.o $(BUILD)/libhybox.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libhybox.a: $(CORE_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Skeletons are generated before any host object (order-only: no false rebuilds).
+$(BUILD)/%.o: %.c | $(SKELS)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c vmlinux.h
+	$(call msg,BPF,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o
+	$(Q)$(LLVM_STRIP) -g $@ 2>/dev/null || true
+	$(Q)rm -f $@.tmp.o
+
+$(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+payloads: $(PAYLOAD_BINS)
+
+# Test payloads are static so they also run in a busybox rootfs and in the VM.
+$(BUILD)/payload/%: tests/payload/%.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -static -pthread -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhybox.a
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libhybox.a $(CHECK_LIBS) $(LDLIBS)
+
+check: $(UNIT_BINS)
+	$(Q)scripts/run_unit.sh $(UNIT_BINS)
+
+check-priv integration: all
+	$(Q)HYBOX=$(abspath $(BUILD))/hybox PAYLOAD_DIR=$(abspath $(BUILD))/payload scripts/run_tap.sh tests/integration/*.sh
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory check
+	$(Q)$(MAKE) --no-print-directory check-priv
+
+deps:
+	$(Q)scripts/deps.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)HYBOX=$(abspath $(BUILD))/hybox scripts/demo.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)HYBOX=$(abspath $(BUILD))/hybox PAYLOAD_DIR=$(abspath $(BUILD))/payload scripts/bench.sh
+
+vmtest: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)HYBOX=$(abspath $(BUILD))/hybox PAYLOAD_DIR=$(abspath $(BUILD))/payload scripts/vmtest.sh
+
+vmlinux:
+	$(Q)scripts/gen_vmlinux.sh > vmlinux.h.new && mv vmlinux.h.new vmlinux.h
+
+format:
+	$(Q)clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^vmlinux.h$$')
+
+clean:
+	$(Q)rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)

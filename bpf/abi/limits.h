@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Sizes shared by BPF programs and user space. */
+#pragma once
+
+#define HY_COMM_LEN 16
+#define HY_ID_LEN 64 /* container id, including NUL */
+#define HY_PATH_LEN 256

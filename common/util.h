@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Small helpers shared by user/ and kernel-emu/: cleanup attributes, ownership
+ * transfer, allocation that aborts only on OOM, and whole-file I/O.
+ * Must not include any domain header (user/ or kernel-emu/).
+ */
+#pragma once
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+
+/* Never retried on EINTR: Linux releases the descriptor anyway. */
+static inline void closep(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		close(*fd);
+		errno = saved;
+	}
+}
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+
+/* Hand ownership out of a cleanup-managed variable. */
+#define TAKE_PTR(p)                                                                                \
+	({                                                                                         \
+		__typeof__(p) _p = (p);                                                            \
+		(p) = NULL;                                                                        \
+		_p;                                                                                \
+	})
+#define TAKE_FD(fd)                                                                                \
+	({                                                                                         \
+		int _fd = (fd);                                                                    \
+		(fd) = -1;                                                                         \
+		_fd;                                                                               \
+	})
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t n);
+char *xstrdup(const char *s);
+
+/* Read a whole (small) file into a NUL-terminated buffer. Returns length or -errno. */
+ssize_t read_file_at(int dirfd, const char *path, char **ret_buf);
+/* Read a file holding one unsigned number (or "max" -> UINT64_MAX). */
+int read_u64_at(int dirfd, const char *path, unsigned long long *ret);
+/* Write a string to an existing file (sysfs/cgroupfs/procfs style). Returns 0 or -errno. */
+int write_file_at(int dirfd, const char *path, const char *s);
+/* write() all of buf, retrying on short writes and EINTR. Returns 0 or -errno. */
+int write_all(int fd, const void *buf, size_t len);
+/* read() exactly len bytes; returns bytes read (< len only at EOF) or -errno. */
+ssize_t read_full(int fd, void *buf, size_t len);
+
+/* Monotonic / realtime clocks in nanoseconds. */
+unsigned long long now_mono_ns(void);
+unsigned long long now_real_ns(void);
+
+/* Copy with truncation; always NUL-terminates (dst_size > 0). Returns strlen(src). */
+size_t strscpy(char *dst, const char *src, size_t dst_size);

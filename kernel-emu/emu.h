@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kernel-emu public interface: the ONLY header user/ includes from kernel-emu/.
+ *
+ * kernel-emu is the user-space emulation kernel that runs inside the hybox
+ * supervisor. It owns the syscall table (which road every syscall takes), the
+ * road resolution (table + per-container policy) and the per-container kernel
+ * state (UTS names, syslog, start time) that emulated syscalls act on. It
+ * serves the seccomp user-notification listener of one container.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "abi/events.h"
+
+/* ---- the syscall table ------------------------------------------------ */
+
+enum emu_road {
+	EMU_ROAD_NATIVE = 0,   /* seccomp ALLOW (optionally only when arg conds hold) */
+	EMU_ROAD_EMULATED = 1, /* seccomp USER_NOTIF; kernel-emu performs the call */
+	EMU_ROAD_DENIED = 2,   /* never runs; the task gets -err and an event is emitted */
+};
+
+/* Comparisons on the low 32 bits of an argument (the kernel truncates int args,
+ * so a 64-bit compare could be bypassed by setting the upper half). */
+enum emu_cmp {
+	EMU_CMP_MASKED_EQ = 1, /* (arg & mask) == value */
+	EMU_CMP_NE = 2,        /* (arg & 0xffffffff) != value */
+};
+
+struct emu_arg_cond {
+	uint8_t arg; /* 0..5 */
+	uint8_t op;  /* enum emu_cmp */
+	uint32_t mask;
+	uint32_t value;
+};
+
+#define EMU_MAX_CONDS 3
+
+struct emu_call;
+struct emu_kernel;
+/* Returns the task's result: >= 0 or -errno (E8). */
+typedef long (*emu_handler_fn)(struct emu_kernel *k, struct emu_call *call);
+
+enum emu_syscall_flags {
+	EMU_SF_LOCKED = 1 << 0, /* a policy "allow" cannot open it (host-global or escape-prone) */
+};
+
+struct emu_syscall_desc {
+	const char *name; /* NULL: number unassigned on x86_64 */
+	uint8_t road;     /* enum emu_road: default road */
+	uint8_t ncond;    /* NATIVE: allowed only while every cond holds, else denied with err */
+	uint8_t flags;    /* enum emu_syscall_flags */
+	int16_t err;      /* positive errno when denied */
+	struct emu_arg_cond cond[EMU_MAX_CONDS];
+	emu_handler_fn handler; /* EMULATED only */
+	const char *reason;     /* one line: why this road */
+};
+
+/* One past the highest x86_64 syscall number the table describes. */
+#define EMU_NR_MAX 470
+
+/* Descriptor for nr, or NULL when nr is outside [0, EMU_NR_MAX). */
+const struct emu_syscall_desc *emu_syscall(int nr);
+/* Number for a syscall name, or -ENOENT. */
+int emu_syscall_by_name(const char *name);
+/* Name for nr, or NULL (unassigned / out of range). */
+const char *emu_syscall_name(int nr);
+
+/* ---- road resolution: table + policy ------------------------------------- */
+
+enum emu_override { EMU_OVR_NONE = 0, EMU_OVR_ALLOW, EMU_OVR_DENY };
+
+struct emu_syscall_policy {
+	uint8_t override[EMU_NR_MAX]; /* enum emu_override, from policy "syscalls" */
+	bool audit;                   /* mode audit: denials are logged, not enforced */
+};
+
+struct emu_road_decision {
+	uint8_t road;  /* enum emu_road */
+	uint8_t ncond; /* conds that must hold for NATIVE (from the table) */
+	int16_t err;   /* errno for DENIED, or when a cond fails */
+	const struct emu_arg_cond *cond;
+	const char *reason;
+};
+
+/*
+ * Resolve the road of nr under policy p (p may be NULL: table defaults).
+ * Returns 0, -ENOENT for an unassigned/unknown number (denied with ENOSYS),
+ * or -EPERM when the policy tries to allow a LOCKED syscall (the decision is
+ * still filled, with the table's road).
+ */
+int emu_road_resolve(const struct emu_syscall_policy *p, int nr, struct emu_road_decision *out);
+
+/* Apply one policy syscalls entry by name. Returns 0, -ENOENT (not a syscall
+ * name) or -EPERM (LOCKED syscall cannot be allowed). */
+int emu_syscall_policy_set(struct emu_syscall_policy *p, const char *name, enum emu_override o);
+
+/* ---- the emulation kernel --------------------------------------------- */
+
+/* Event sink: called from kernel-emu threads, must be thread-safe. */
+typedef void (*emu_emit_fn)(void *ctx, const struct hy_evt_hdr *ev);
+
+struct emu_kernel_config {
+	const char *container_id;
+	const char *hostname;   /* initial UTS nodename */
+	const char *domainname; /* initial UTS domainname, NULL: "(none)" */
+	int cgroup_fd;          /* container's cgroup v2 directory, -1 if none */
+	uint64_t cgid;          /* its cgroup id (events) */
+	const struct emu_syscall_policy *policy;
+	emu_emit_fn emit; /* may be NULL: no events */
+	void *emit_ctx;
+};
+
+struct emu_kernel *emu_kernel_new(const struct emu_kernel_config *cfg);
+void emu_kernel_free(struct emu_kernel *k);
+static inline void emu_kernel_freep(struct emu_kernel **k)
+{
+	if (*k)
+		emu_kernel_free(*k);
+}
+
+/*
+ * Start serving the seccomp listener fd (ownership passes to k) in a
+ * supervisor thread. uts_ns_fd (may be -1) is the container's UTS namespace:
+ * the serving thread joins it so the host kernel's view of the names stays in
+ * step with kernel-emu's. Returns 0 or -errno.
+ */
+int emu_kernel_start(struct emu_kernel *k, int listener_fd, int uts_ns_fd);
+/* Stop serving and join the thread; pending notifications fail with ENOSYS. */
+void emu_kernel_stop(struct emu_kernel *k);
+
+/* Record a line in the container's kernel log (syslog(2) view). */
+void emu_kernel_log(struct emu_kernel *k, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Report events the rate limiter suppressed since the last report (at exit). */
+void emu_kernel_flush_suppressed(struct emu_kernel *k);

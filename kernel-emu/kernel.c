@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The emulation kernel object: per-container state that emulated syscalls
+ * act on. Runs in the supervisor. Lock order: see kernel.h.
+ */
+#include "kernel.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "version.h"
+
+struct emu_kernel *emu_kernel_new(const struct emu_kernel_config *cfg)
+{
+	struct emu_kernel *k = xcalloc(1, sizeof(*k));
+	pthread_mutex_init(&k->lock, NULL);
+	strscpy(k->id, cfg->container_id, sizeof(k->id));
+	k->cgid = cfg->cgid;
+	k->start_ns = now_mono_ns();
+	k->cgroup_fd = cfg->cgroup_fd >= 0 ? dup(cfg->cgroup_fd) : -1;
+	k->policy = cfg->policy;
+	k->emit = cfg->emit;
+	k->emit_ctx = cfg->emit_ctx;
+	k->listener = -1;
+	k->uts_ns_fd = -1;
+	emu_uts_init(&k->uts, cfg->hostname, cfg->domainname);
+	emu_syslog_init(&k->syslog, k->start_ns);
+	emu_ratelimit_init(&k->denial_rl, 100, 1000, k->start_ns);
+
+	struct utsname host;
+	uname(&host);
+	emu_kernel_log(k, 5, "Linux version %s (hybox kernel-emu %s) %s", host.release,
+		       HYBOX_VERSION, host.version);
+	emu_kernel_log(k, 6, "hybox: container %s booted", k->id);
+	return k;
+}
+
+void emu_kernel_free(struct emu_kernel *k)
+{
+	if (k->running)
+		emu_kernel_stop(k);
+	if (k->cgroup_fd >= 0)
+		close(k->cgroup_fd);
+	pthread_mutex_destroy(&k->lock);
+	free(k);
+}
+
+void emu_kernel_log(struct emu_kernel *k, int level, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&k->lock);
+	emu_syslog_append(&k->syslog, now_mono_ns(), level, text);
+	pthread_mutex_unlock(&k->lock);
+}
+
+void emu_emit(struct emu_kernel *k, const struct hy_evt_hdr *ev)
+{
+	if (k->emit)
+		k->emit(k->emit_ctx, ev);
+}

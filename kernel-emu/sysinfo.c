@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The container's sysinfo(2) view: uptime since container start, task count
+ * of its cgroup, memory and swap bounded by the cgroup v2 limits. gather()
+ * reads the host and the cgroup directory (read-only, the supervisor's own
+ * privileges, never a path chosen by the task); compute() is pure.
+ */
+#define LOG_PREFIX "sysinfo: "
+#include "sysinfo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+
+	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+/* Smallest power-of-two unit that makes max fit an unsigned long (1 on 64-bit). */
+static unsigned int pick_mem_unit(uint64_t max)
+{
+	unsigned int unit = 1;
+
+#if ULONG_MAX < UINT64_MAX
+	while (max / unit > ULONG_MAX)
+		unit <<= 1;
+#endif
+	(void)max;
+	return unit;
+}
+
+/* Bytes of a host sysinfo field given in units of mem_unit. */
+static uint64_t host_bytes(const struct sysinfo *h, unsigned long v)
+{
+	return mul_sat(v, h->mem_unit ? h->mem_unit : 1);
+}
+
+/* limit - min(used, limit) under a cgroup limit, else the host's free value. */
+static uint64_t free_bytes(uint64_t total, int limited, uint64_t used, uint64_t host_free)
+{
+	if (limited)
+		return total - MIN(used, total);
+	return MIN(host_free, total);
+}
+
+void emu_sysinfo_compute(const struct emu_sysinfo_input *in, struct sysinfo *out)
+{
+	const struct sysinfo *h = &in->host;
+	int mem_limited = in->has_cgroup_mem && in->mem_max != UINT64_MAX;
+	int swap_limited = in->has_cgroup_mem && in->swap_max != UINT64_MAX;
+	uint64_t total = MIN(host_bytes(h, h->totalram), mem_limited ? in->mem_max : UINT64_MAX);
+	uint64_t tswap = MIN(host_bytes(h, h->totalswap), swap_limited ? in->swap_max : UINT64_MAX);
+	uint64_t fram = free_bytes(total, mem_limited, in->mem_current, host_bytes(h, h->freeram));
+	uint64_t fswap =
+		free_bytes(tswap, swap_limited, in->swap_current, host_bytes(h, h->freeswap));
+	unsigned int unit = pick_mem_unit(MAX(total, tswap));
+
+	memset(out, 0, sizeof(*out));
+	out->uptime = (long)(in->uptime_ns / 1000000000ULL);
+	memcpy(out->loads, h->loads, sizeof(out->loads));
+	out->totalram = total / unit;
+	out->freeram = fram / unit;
+	out->sharedram = MIN(host_bytes(h, h->sharedram), total) / unit;
+	out->bufferram = MIN(host_bytes(h, h->bufferram), total) / unit;
+	out->totalswap = tswap / unit;
+	out->freeswap = fswap / unit;
+	out->procs = in->nprocs > USHRT_MAX ? USHRT_MAX : in->nprocs;
+	out->totalhigh = 0;
+	out->freehigh = 0;
+	out->mem_unit = unit;
+}
+
+/* Read one cgroup number; a missing file (controller off) gives def. */
+static int read_cg_u64(int cgroup_fd, const char *name, uint64_t def, uint64_t *ret)
+{
+	unsigned long long v;
+	int r = read_u64_at(cgroup_fd, name, &v);
+
+	if (r < 0) {
+		if (r != -ENOENT)
+			pr_debug("%s: %s", name, strerror(-r));
+		*ret = def;
+		return r;
+	}
+	*ret = v;
+	return 0;
+}
+
+static uint32_t count_lines(const char *s)
+{
+	uint32_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/*
+ * Tasks (threads, as Linux's procs counts) in the container. pids.current is
+ * hierarchical, so it also counts tasks in child cgroups the container made;
+ * cgroup.threads (own cgroup only) is the fallback when the pids controller
+ * is off. Never 0: the caller itself is a task of the container.
+ */
+static uint32_t count_tasks(int cgroup_fd)
+{
+	_cleanup_free_ char *buf = NULL;
+	uint64_t v;
+	uint32_t n = 0;
+
+	if (read_cg_u64(cgroup_fd, "pids.current", 0, &v) == 0)
+		n = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	else if (read_file_at(cgroup_fd, "cgroup.threads", &buf) >= 0)
+		n = count_lines(buf);
+	return MAX(n, 1u);
+}
+
+static void gather_cgroup(int cgroup_fd, struct emu_sysinfo_input *in)
+{
+	int r1 = read_cg_u64(cgroup_fd, "memory.max", UINT64_MAX, &in->mem_max);
+	int r2 = read_cg_u64(cgroup_fd, "memory.current", 0, &in->mem_current);
+
+	in->has_cgroup_mem = r1 == 0 && r2 == 0;
+	if (!in->has_cgroup_mem) {
+		in->mem_max = UINT64_MAX;
+		in->mem_current = 0;
+	}
+	/* Swap files are absent when swap accounting is off: no swap limit then. */
+	if (read_cg_u64(cgroup_fd, "memory.swap.max", UINT64_MAX, &in->swap_max) < 0 ||
+	    read_cg_u64(cgroup_fd, "memory.swap.current", 0, &in->swap_current) < 0) {
+		in->swap_max = UINT64_MAX;
+		in->swap_current = 0;
+	}
+	in->nprocs = count_tasks(cgroup_fd);
+}
+
+int emu_sysinfo_gather(int cgroup_fd, uint64_t start_ns, struct emu_sysinfo_input *in)
+{
+	uint64_t now = now_mono_ns();
+
+	memset(in, 0, sizeof(*in));
+	if (sysinfo(&in->host) < 0)
+		return -errno;
+	in->uptime_ns = now > start_ns ? now - start_ns : 0;
+	in->mem_max = UINT64_MAX;
+	in->swap_max = UINT64_MAX;
+	in->nprocs = 1;
+	if (cgroup_fd >= 0)
+		gather_cgroup(cgroup_fd, in);
+	return 0;
+}

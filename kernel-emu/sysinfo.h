@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The container's sysinfo(2) view: uptime since container start, process
+ * count of the container's cgroup, memory bounded by the cgroup limit.
+ */
+#pragma once
+#include <stdint.h>
+#include <sys/sysinfo.h>
+
+struct emu_sysinfo_input {
+	struct sysinfo host;    /* the host's sysinfo(2) */
+	uint64_t uptime_ns;     /* since container start */
+	uint64_t mem_max;       /* cgroup memory.max in bytes, UINT64_MAX: none */
+	uint64_t mem_current;   /* cgroup memory.current in bytes */
+	uint64_t swap_max;      /* memory.swap.max, UINT64_MAX: none */
+	uint64_t swap_current;  /* memory.swap.current */
+	uint32_t nprocs;        /* tasks in the container's cgroup */
+	int has_cgroup_mem;     /* memory controller files were readable */
+};
+
+/* Pure: compute the container's struct sysinfo from input. */
+void emu_sysinfo_compute(const struct emu_sysinfo_input *in, struct sysinfo *out);
+/* Gather input from the host and the cgroup directory (fd may be -1). Returns 0 or -errno. */
+int emu_sysinfo_gather(int cgroup_fd, uint64_t start_ns, struct emu_sysinfo_input *in);

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One CLI verb per cmd_*.c file, registered in main.c's table; `hybox --help`
+ * is generated from that table. Each command parses its own options and
+ * returns the process exit status (0, 125 runtime error, or the container's).
+ */
+#pragma once
+
+struct hy_global_opts {
+	const char *root; /* state directory root, default /run/hybox */
+	int debug;
+};
+
+struct hy_cmd {
+	const char *name;
+	const char *summary; /* one line for `hybox --help` */
+	int (*run)(const struct hy_global_opts *g, int argc, char **argv);
+};
+
+/* Exit statuses (docker/podman convention). */
+#define HY_EXIT_RUNTIME 125
+#define HY_EXIT_NOEXEC 126
+#define HY_EXIT_NOTFOUND 127
+
+#define HY_DEFAULT_ROOT "/run/hybox"
+
+int hy_cmd_run(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_features(const struct hy_global_opts *g, int argc, char **argv);

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `hybox run`: create a container, run a command in it under kernel-emu's
+ * supervision, and tear everything down. Runs as root. Start-up is a table
+ * of named phases; teardown releases whatever the phases acquired, in
+ * reverse, on every path, so a failure leaves no cgroup, state directory,
+ * mount or process behind.
+ */
+#define LOG_PREFIX "run: "
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cmd.h"
+#include "container.h"
+#include "emu.h"
+#include "log.h"
+#include "policy.h"
+#include "run_opts.h"
+#include "sandbox.h"
+#include "seccomp.h"
+#include "telemetry.h"
+#include "util.h"
+
+struct run_ctx {
+	const struct hy_global_opts *g;
+	struct hy_run_opts o;
+	char id[HY_ID_MAX];
+	char rootfs[PATH_MAX];
+	char cg2[PATH_MAX];
+	struct emu_syscall_policy policy;
+	struct hy_filter filter;
+	struct hy_state state;
+	struct hy_cgroup cg;
+	struct hy_telemetry *tel;
+	struct emu_kernel *kernel;
+	struct hy_sandbox sb;
+};
+
+static int phase_check_privileges(struct run_ctx *c, struct hy_err *err)
+{
+	if (geteuid() != 0)
+		return hy_err_set(err, -EPERM, "hybox run needs root (namespaces, cgroups, seccomp "
+					       "supervision); run it with sudo");
+	return 0;
+}
+
+static int phase_resolve_rootfs(struct run_ctx *c, struct hy_err *err)
+{
+	struct stat st;
+	if (!c->o.rootfs)
+		return 0;
+	if (!realpath(c->o.rootfs, c->rootfs))
+		return hy_err_setr(err, -errno, "--rootfs %s", c->o.rootfs);
+	if (stat(c->rootfs, &st) < 0)
+		return hy_err_setr(err, -errno, "--rootfs %s", c->o.rootfs);
+	if (!S_ISDIR(st.st_mode))
+		return hy_err_set(err, -ENOTDIR, "--rootfs %s: not a directory", c->o.rootfs);
+	return 0;
+}
+
+static int phase_policy(struct run_ctx *c, struct hy_err *err)
+{
+	int r = hy_policy_load(c->o.policy, &c->policy, err);
+	if (r < 0)
+		return r;
+	return hy_seccomp_build(&c->policy, &c->filter, err);
+}
+
+static int phase_cgroup_mount(struct run_ctx *c, struct hy_err *err)
+{
+	int r = hy_cgroup2_find_mount(c->cg2, sizeof(c->cg2));
+	if (r < 0)
+		return hy_err_set(err, r, "no cgroup2 file system is mounted (looked in "
+					  "/proc/self/mountinfo); hybox needs cgroup v2");
+	return 0;
+}
+
+static int phase_state(struct run_ctx *c, struct hy_err *err)
+{
+	return hy_state_create(&c->state, c->g->root, c->id, err);
+}
+
+static int phase_cgroup(struct run_ctx *c, struct hy_err *err)
+{
+	return hy_cgroup_create(&c->cg, c->cg2, c->id, err);
+}
+
+static int phase_telemetry(struct run_ctx *c, struct hy_err *err)
+{
+	return hy_telemetry_open(&c->tel, c->o.events, c->id, err);
+}
+
+static int phase_kernel(struct run_ctx *c, struct hy_err *err)
+{
+	struct emu_kernel_config cfg = {
+		.container_id = c->id,
+		.hostname = c->o.hostname ? c->o.hostname : c->id,
+		.cgroup_fd = c->cg.dirfd,
+		.cgid = c->cg.id,
+		.policy = &c->policy,
+		.emit = hy_telemetry_emit,
+		.emit_ctx = c->tel,
+	};
+	c->kernel = emu_kernel_new(&cfg);
+	return 0;
+}
+
+static int phase_spawn(struct run_ctx *c, struct hy_err *err)
+{
+	struct hy_sandbox_spec spec = {
+		.hostname = c->o.hostname ? c->o.hostname : c->id,
+		.rootfs = c->o.rootfs ? c->rootfs : NULL,
+		.net_none = c->o.net_none,
+		.argv = c->o.argv,
+		.filter = &c->filter,
+		.cgroup_fd = c->cg.dirfd,
+	};
+	hy_sandbox_block_signals();
+	return hy_sandbox_spawn(&spec, &c->sb, err);
+}
+
+static void emit_lifecycle(struct run_ctx *c, uint32_t type, int wstatus)
+{
+	struct hy_evt_lifecycle ev = {
+		.hdr = { .type = type, .size = sizeof(ev), .ts_ns = now_mono_ns(), .cgid = c->cg.id },
+		.task = { .pid = c->sb.cmd_pid, .tid = c->sb.cmd_pid },
+		.exit_code = -1,
+	};
+	strscpy(ev.task.comm, c->o.argv[0], sizeof(ev.task.comm));
+	if (type == HY_EVT_EXIT && WIFEXITED(wstatus))
+		ev.exit_code = WEXITSTATUS(wstatus);
+	else if (type == HY_EVT_EXIT && WIFSIGNALED(wstatus))
+		ev.signal = WTERMSIG(wstatus);
+	hy_telemetry_emit(c->tel, &ev.hdr);
+}
+
+static int phase_supervise(struct run_ctx *c, struct hy_err *err)
+{
+	int r = emu_kernel_start(c->kernel, c->sb.listener, c->sb.uts_ns_fd);
+	if (r < 0)
+		return hy_err_setr(err, r, "start the kernel-emu thread");
+	c->sb.listener = c->sb.uts_ns_fd = -1; /* owned by kernel-emu now */
+	emit_lifecycle(c, HY_EVT_START, 0);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct run_ctx *c, struct hy_err *err);
+} phases[] = {
+	{ "check privileges", phase_check_privileges },
+	{ "resolve rootfs", phase_resolve_rootfs },
+	{ "load policy", phase_policy },
+	{ "find cgroup2", phase_cgroup_mount },
+	{ "create state directory", phase_state },
+	{ "create cgroup", phase_cgroup },
+	{ "open event sink", phase_telemetry },
+	{ "create kernel-emu", phase_kernel },
+	{ "start container", phase_spawn },
+	{ "start supervision", phase_supervise },
+};
+
+/* Reverse of the phases; each step is a no-op if its phase did not run. */
+static void teardown(struct run_ctx *c)
+{
+	hy_sandbox_release(&c->sb);
+	if (c->kernel) {
+		emu_kernel_stop(c->kernel);
+		emu_kernel_free(c->kernel);
+	}
+	hy_telemetry_close(c->tel);
+	hy_cgroup_destroy(&c->cg);
+	hy_state_remove(&c->state);
+	hy_seccomp_fini(&c->filter);
+}
+
+static int report(struct hy_err *err)
+{
+	fprintf(stderr, "hybox: %s\n", err->msg);
+	return err->exit_code ? err->exit_code : HY_EXIT_RUNTIME;
+}
+
+int hy_cmd_run(const struct hy_global_opts *g, int argc, char **argv)
+{
+	struct run_ctx c = { .g = g, .state = { .dirfd = -1, .lockfd = -1 }, .cg = { .dirfd = -1 },
+			     .sb = { .sync_fd = -1, .listener = -1, .uts_ns_fd = -1 } };
+	struct hy_err err = { 0 };
+	int r = hy_run_parse(argc, argv, &c.o, &err);
+	if (r == HY_RUN_HELP) {
+		hy_run_usage(stdout);
+		return 0;
+	}
+	if (r < 0)
+		return report(&err);
+	if (c.o.id)
+		strscpy(c.id, c.o.id, sizeof(c.id));
+	else
+		hy_id_generate(c.id, sizeof(c.id));
+	for (size_t i = 0; i < ARRAY_SIZE(phases); i++) {
+		pr_debug("phase: %s", phases[i].name);
+		if ((r = phases[i].run(&c, &err)) < 0) {
+			teardown(&c);
+			return report(&err);
+		}
+	}
+	int wstatus = 0;
+	int status = hy_sandbox_wait(&c.sb, &wstatus, &err);
+	emu_kernel_stop(c.kernel);
+	emit_lifecycle(&c, HY_EVT_EXIT, wstatus);
+	teardown(&c);
+	if (err.code)
+		return report(&err);
+	return status;
+}

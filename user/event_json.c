@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Event → JSON line encoder. Hand-written rather than built with jansson:
+ * it runs for every event on the telemetry path, and escaping hostile bytes
+ * needs byte-level control anyway.
+ */
+#include "event_json.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "emu.h"
+
+struct buf {
+	char *p;
+	size_t cap, len;
+	int overflow;
+};
+
+static void put(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n >= b->cap) {
+		b->overflow = 1;
+		return;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void puts_(struct buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+static void putf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void putf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= b->cap - b->len) {
+		b->overflow = 1;
+		b->p[b->len] = '\0';
+		return;
+	}
+	b->len += n;
+}
+
+/* Length of a valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t cp;
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0)
+		n = 2, cp = c & 0x1f;
+	else if ((c & 0xf0) == 0xe0)
+		n = 3, cp = c & 0x0f;
+	else if ((c & 0xf8) == 0xf0)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n > len)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* Reject overlong forms, surrogates and values past U+10FFFF. */
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+static void put_escaped(struct buf *b, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	put(b, "\"", 1);
+	for (size_t i = 0; i < len;) {
+		unsigned char c = s[i];
+		size_t n = utf8_seq(s + i, len - i);
+		if (n == 0) {
+			put(b, "\\ufffd", 6);
+			i++;
+		} else if (c == '"' || c == '\\') {
+			char e[2] = { '\\', (char)c };
+			put(b, e, 2);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			static const char *const named[] = { [8] = "\\b", [9] = "\\t", [10] = "\\n",
+							     [12] = "\\f", [13] = "\\r" };
+			if (c < 14 && named[c])
+				put(b, named[c], 2);
+			else
+				putf(b, "\\u%04x", c);
+			i++;
+		} else {
+			put(b, (const char *)s + i, n);
+			i += n;
+		}
+	}
+	put(b, "\"", 1);
+}
+
+int hy_json_escape(char *out, size_t cap, const char *s, size_t len)
+{
+	struct buf b = { .p = out, .cap = cap };
+	if (cap)
+		out[0] = '\0';
+	put_escaped(&b, s, len);
+	return b.overflow ? -ENOSPC : (int)b.len;
+}
+
+static void put_header(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
+		       const struct hy_evt_hdr *h, const char *kind)
+{
+	int64_t real = (int64_t)h->ts_ns + ctx->mono_to_real_ns;
+	time_t sec = real / 1000000000LL;
+	struct tm tm;
+	gmtime_r(&sec, &tm);
+	putf(b, "{\"seq\":%llu,\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ\",\"kind\":\"%s\","
+		"\"container\":{\"id\":",
+	     (unsigned long long)seq, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	     tm.tm_min, tm.tm_sec, (long long)(real % 1000000000LL), kind);
+	put_escaped(b, ctx->container_id, strlen(ctx->container_id));
+	putf(b, ",\"cgroup_id\":%llu}", (unsigned long long)h->cgid);
+}
+
+static void put_task(struct buf *b, const struct hy_evt_task *t)
+{
+	putf(b, ",\"proc\":{\"pid\":%u,\"tid\":%u,\"comm\":", t->pid, t->tid);
+	put_escaped(b, t->comm, strnlen(t->comm, sizeof(t->comm)));
+	put(b, "}", 1);
+}
+
+static const char *errno_name(int e)
+{
+	const char *n = strerrorname_np(e);
+	return n ? n : "EUNKNOWN";
+}
+
+static const char *decision_name(uint32_t d)
+{
+	static const char *const names[] = { "allow", "deny", "audit", "emulate", "unimplemented" };
+	return d < sizeof(names) / sizeof(names[0]) ? names[d] : "unknown";
+}
+
+static const char *syscall_kind(uint32_t d)
+{
+	switch (d) {
+	case HY_DECISION_EMULATE:
+		return "syscall_emulated";
+	case HY_DECISION_UNIMPLEMENTED:
+		return "unimplemented";
+	default:
+		return "syscall_denied";
+	}
+}
+
+static void put_syscall(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
+			const struct hy_evt_syscall *e)
+{
+	const char *name = e->arch == AUDIT_ARCH_X86_64 ? emu_syscall_name(e->nr) : NULL;
+	put_header(b, ctx, seq, &e->hdr, syscall_kind(e->decision));
+	put_task(b, &e->task);
+	puts_(b, ",\"syscall\":{\"name\":");
+	if (name)
+		put_escaped(b, name, strlen(name));
+	else
+		puts_(b, "null");
+	putf(b, ",\"nr\":%u,\"arch\":\"%s\",\"args\":[%llu,%llu]},\"decision\":\"%s\"", e->nr,
+	     e->arch == AUDIT_ARCH_X86_64 ? "x86_64" :
+	     e->arch == AUDIT_ARCH_I386   ? "i386" :
+					    "other",
+	     (unsigned long long)e->args[0], (unsigned long long)e->args[1],
+	     decision_name(e->decision));
+	if (e->ret < 0)
+		putf(b, ",\"errno\":\"%s\"", errno_name(-e->ret));
+	else
+		putf(b, ",\"ret\":%d", e->ret);
+}
+
+static void put_lifecycle(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
+			  const struct hy_evt_lifecycle *e)
+{
+	put_header(b, ctx, seq, &e->hdr, e->hdr.type == HY_EVT_START ? "start" : "exit");
+	put_task(b, &e->task);
+	if (e->hdr.type == HY_EVT_EXIT)
+		putf(b, ",\"exit\":{\"code\":%d,\"signal\":%d}", e->exit_code, e->signal);
+}
+
+static void put_suppressed(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
+			   const struct hy_evt_suppressed *e)
+{
+	put_header(b, ctx, seq, &e->hdr, "suppressed");
+	putf(b, ",\"count\":%llu,\"of\":\"%s\"", (unsigned long long)e->count,
+	     e->kind == HY_EVT_SYSCALL ? "syscall" : "other");
+}
+
+int hy_event_to_json(const struct hy_json_ctx *ctx, uint64_t seq, const struct hy_evt_hdr *ev,
+		     char *out, size_t cap)
+{
+	struct buf b = { .p = out, .cap = cap };
+	switch (ev->type) {
+	case HY_EVT_SYSCALL:
+		if (ev->size < sizeof(struct hy_evt_syscall))
+			return 0;
+		put_syscall(&b, ctx, seq, (const struct hy_evt_syscall *)ev);
+		break;
+	case HY_EVT_START:
+	case HY_EVT_EXIT:
+		if (ev->size < sizeof(struct hy_evt_lifecycle))
+			return 0;
+		put_lifecycle(&b, ctx, seq, (const struct hy_evt_lifecycle *)ev);
+		break;
+	case HY_EVT_SUPPRESSED:
+		if (ev->size < sizeof(struct hy_evt_suppressed))
+			return 0;
+		put_suppressed(&b, ctx, seq, (const struct hy_evt_suppressed *)ev);
+		break;
+	default:
+		return 0;
+	}
+	put(&b, "}\n", 2);
+	return b.overflow ? -ENOSPC : (int)b.len;
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hybox entry point: global flags and the command table, nothing else.
+ * Runs with the caller's privileges; commands check what they need.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "version.h"
+
+static const struct hy_cmd commands[] = {
+	{ "run", "run a command in a new sandbox and wait for it", hy_cmd_run },
+	{ "features", "probe what this host supports and which road enforces each policy area",
+	  hy_cmd_features },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: hybox [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS...]\n\n"
+		   "A sandbox runtime: programs run natively under a seccomp filter; the\n"
+		   "syscalls that need it are performed by hybox's emulation kernel.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nGlobal options:\n"
+		   "  --root DIR   state directory root (default %s)\n"
+		   "  --debug      verbose logging to stderr (same as HYBOX_LOG=debug)\n"
+		   "  -h, --help   show this help\n"
+		   "  --version    show version information\n\n"
+		   "Run 'hybox COMMAND --help' for a command's options.\n",
+		HY_DEFAULT_ROOT);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	struct hy_global_opts g = { .root = HY_DEFAULT_ROOT };
+	int c;
+
+	hy_log_init();
+	/* '+': stop at the first non-option (the command name). */
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			g.root = optarg;
+			break;
+		case 'd':
+			g.debug = 1;
+			hy_log_level = HY_LOG_DEBUG;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("hybox version %s\n", HYBOX_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return HY_EXIT_RUNTIME;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return HY_EXIT_RUNTIME;
+	}
+	const char *name = argv[optind];
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0) {
+			int idx = optind;
+			optind = 0; /* full getopt reset: commands parse argv[1..] themselves */
+			return commands[i].run(&g, argc - idx, argv + idx);
+		}
+	fprintf(stderr, "hybox: unknown command '%s' (see 'hybox --help')\n", name);
+	return HY_EXIT_RUNTIME;
+}

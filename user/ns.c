@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Mount namespace setup for the container (model: bubblewrap's setup_newroot).
+ * Runs as root in the container's init task, after clone and before the
+ * user's command is started; it must not touch the host mount namespace
+ * (everything is made private first).
+ */
+#include "ns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define BASE "/tmp"
+#define NEWROOT BASE "/newroot"
+
+static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+
+static const struct {
+	const char *link, *target;
+} dev_links[] = {
+	{ "fd", "/proc/self/fd" },
+	{ "stdin", "/proc/self/fd/0" },
+	{ "stdout", "/proc/self/fd/1" },
+	{ "stderr", "/proc/self/fd/2" },
+	{ "ptmx", "pts/ptmx" },
+};
+
+#define STEP(s)                                                                                    \
+	do {                                                                                       \
+		*ret_step = (s);                                                                   \
+	} while (0)
+
+static int do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
+		    const char *data)
+{
+	return mount(src, dst, type, flags, data) < 0 ? -errno : 0;
+}
+
+static int make_rdonly_recursive(const char *path)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	if (syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Mountpoints a rootfs must offer; created if missing (fails if it is read-only). */
+static int ensure_mountpoints(const char **ret_step)
+{
+	static const char *const dirs[] = { NEWROOT "/proc", NEWROOT "/dev", NEWROOT "/tmp" };
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (mkdir(dirs[i], 0755) < 0 && errno != EEXIST) {
+			STEP(dirs[i] + strlen(NEWROOT));
+			return -errno;
+		}
+	return 0;
+}
+
+static int setup_dev(const char **ret_step)
+{
+	char p[256];
+	int r;
+	STEP("mount tmpfs on /dev");
+	r = do_mount("tmpfs", NEWROOT "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k");
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
+		snprintf(p, sizeof(p), NEWROOT "/dev/%s", dev_nodes[i]);
+		STEP("create /dev node mountpoint");
+		int fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return -errno;
+		close(fd);
+		char src[64];
+		snprintf(src, sizeof(src), "/dev/%s", dev_nodes[i]);
+		STEP("bind-mount a /dev node");
+		if ((r = do_mount(src, p, NULL, MS_BIND, NULL)) < 0)
+			return r;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++) {
+		snprintf(p, sizeof(p), NEWROOT "/dev/%s", dev_links[i].link);
+		STEP("create /dev symlinks");
+		if (symlink(dev_links[i].target, p) < 0)
+			return -errno;
+	}
+	STEP("mount devpts on /dev/pts");
+	if (mkdir(NEWROOT "/dev/pts", 0755) < 0 ||
+	    (r = do_mount("devpts", NEWROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+			  "newinstance,ptmxmode=0666,mode=620")) < 0)
+		return r < 0 ? r : -errno;
+	STEP("mount tmpfs on /dev/shm");
+	if (mkdir(NEWROOT "/dev/shm", 01777) < 0 ||
+	    (r = do_mount("tmpfs", NEWROOT "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")) < 0)
+		return r < 0 ? r : -errno;
+	return 0;
+}
+
+/* Fresh filesystems on top of the read-only root. */
+static int setup_overlays(const char **ret_step)
+{
+	int r;
+	STEP("mount proc on /proc");
+	if ((r = do_mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0)
+		return r;
+	if ((r = setup_dev(ret_step)) < 0)
+		return r;
+	STEP("mount tmpfs on /tmp");
+	if ((r = do_mount("tmpfs", NEWROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")) < 0)
+		return r;
+	/* Host /run holds service sockets (a read-only mount does not stop connect()). */
+	struct stat st;
+	if (stat(NEWROOT "/run", &st) == 0 && S_ISDIR(st.st_mode)) {
+		STEP("mount tmpfs on /run");
+		r = do_mount("tmpfs", NEWROOT "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int hy_ns_setup_root(const struct hy_root_spec *spec, const char **ret_step)
+{
+	int r;
+	STEP("make mounts private");
+	if ((r = do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) < 0)
+		return r;
+	STEP("mount tmpfs on " BASE);
+	if ((r = do_mount("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700")) < 0)
+		return r;
+	STEP("create " NEWROOT);
+	if (mkdir(NEWROOT, 0755) < 0)
+		return -errno;
+	STEP(spec->rootfs ? "bind-mount the rootfs" : "bind-mount the host root");
+	if ((r = do_mount(spec->rootfs ? spec->rootfs : "/", NEWROOT, NULL, MS_BIND | MS_REC, NULL)) <
+	    0)
+		return r;
+	if (spec->rootfs && (r = ensure_mountpoints(ret_step)) < 0)
+		return r;
+	STEP("make the root read-only");
+	if ((r = make_rdonly_recursive(NEWROOT)) < 0)
+		return r;
+	if ((r = setup_overlays(ret_step)) < 0)
+		return r;
+	STEP("pivot_root");
+	if (chdir(NEWROOT) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+		return -errno;
+	/* The old root is now stacked on top of the new one at "/": detach it. */
+	STEP("detach the old root");
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return -errno;
+	return 0;
+}
+
+int hy_ns_loopback_up(void)
+{
+	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	struct ifreq ifr = { 0 };
+	strscpy(ifr.ifr_name, "lo", sizeof(ifr.ifr_name));
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return -errno;
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The container's filesystem view, built inside its new mount namespace by
+ * the init task before anything untrusted runs: the root (host / or a
+ * rootfs directory) bind-mounted read-only, fresh /proc, a minimal /dev, a
+ * private /tmp, /dev/shm and /run, then pivot_root. Every mount lives in the
+ * container's private mount namespace, so nothing needs undoing on the host.
+ */
+#pragma once
+
+struct hy_root_spec {
+	const char *rootfs; /* NULL: the host root */
+};
+
+/* Build and enter the root. Returns 0 or -errno with *ret_step naming what failed. */
+int hy_ns_setup_root(const struct hy_root_spec *spec, const char **ret_step);
+/* Bring the loopback interface up in a fresh network namespace. */
+int hy_ns_loopback_up(void);

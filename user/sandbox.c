@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Supervisor side of starting and waiting for the container (root). The
+ * container side is sandbox_init.c. Any failure kills what was started:
+ * init dies with SIGKILL, and with it its pid namespace.
+ */
+#define LOG_PREFIX "sandbox: "
+#include "sandbox.h"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "sandbox_init.h"
+#include "sync.h"
+#include "util.h"
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+void hy_sandbox_block_signals(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+static pid_t clone_init(const struct hy_sandbox_spec *spec)
+{
+	struct clone_args args = {
+		.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+			 CLONE_INTO_CGROUP | (spec->net_none ? CLONE_NEWNET : 0),
+		.exit_signal = SIGCHLD,
+		.cgroup = (uint64_t)spec->cgroup_fd,
+	};
+	long pid = syscall(SYS_clone3, &args, sizeof(args));
+	return pid < 0 ? -errno : (pid_t)pid;
+}
+
+static int setup_error(struct hy_err *err, const struct hy_sync_msg *m)
+{
+	err->exit_code = HY_EXIT_RUNTIME;
+	return hy_err_set(err, -m->err, "container setup: %s: %s", m->what, strerror(m->err));
+}
+
+static int exec_error(struct hy_err *err, const struct hy_sync_msg *m)
+{
+	int notfound = m->err == ENOENT || m->err == ENOTDIR;
+	err->exit_code = notfound ? HY_EXIT_NOTFOUND : HY_EXIT_NOEXEC;
+	if (notfound)
+		return hy_err_set(err, -m->err, "%s: command not found", m->what);
+	return hy_err_set(err, -m->err, "%s: cannot execute: %s", m->what, strerror(m->err));
+}
+
+/* Wait for the listener (success) or a setup failure / early EOF. */
+static int await_listener(struct hy_sandbox *sb, struct hy_err *err)
+{
+	for (;;) {
+		struct hy_sync_msg m;
+		int fd;
+		pid_t pid;
+		int r = hy_sync_recv(sb->sync_fd, &m, &fd, &pid);
+		if (r <= 0) {
+			err->exit_code = HY_EXIT_RUNTIME;
+			return hy_err_set(err, r ? r : -EPIPE, "container init exited during setup");
+		}
+		if (m.type == HY_SYNC_LISTENER && fd >= 0 && pid > 0) {
+			sb->listener = fd;
+			sb->cmd_pid = pid;
+			return 0;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (m.type == HY_SYNC_SETUP_FAILED)
+			return setup_error(err, &m);
+	}
+}
+
+int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, struct hy_err *err)
+{
+	int sv[2];
+	*sb = (struct hy_sandbox){ .sync_fd = -1, .listener = -1, .uts_ns_fd = -1 };
+	err->exit_code = HY_EXIT_RUNTIME;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return hy_err_setr(err, -errno, "socketpair");
+	int one = 1;
+	setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	pid_t pid = clone_init(spec);
+	if (pid == 0) {
+		close(sv[0]);
+		hy_sandbox_init_main(spec, sv[1]);
+	}
+	close(sv[1]);
+	sb->sync_fd = sv[0];
+	if (pid < 0)
+		return hy_err_setr(err, pid, "clone the container init (clone3 into cgroup)");
+	sb->init_pid = pid;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/uts", pid);
+	sb->uts_ns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r = await_listener(sb, err);
+	if (r < 0)
+		hy_sandbox_release(sb);
+	return r;
+}
+
+static int exit_status(int st)
+{
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Drain status / exec-failure messages from init and the command. */
+static void read_messages(struct hy_sandbox *sb, int *cmd_status, struct hy_err *err)
+{
+	struct pollfd p = { .fd = sb->sync_fd, .events = POLLIN };
+	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+		struct hy_sync_msg m;
+		int fd;
+		pid_t pid;
+		if (hy_sync_recv(sb->sync_fd, &m, &fd, &pid) <= 0)
+			break;
+		if (fd >= 0)
+			close(fd);
+		if (m.type == HY_SYNC_CMD_STATUS)
+			*cmd_status = m.status;
+		else if (m.type == HY_SYNC_EXEC_FAILED)
+			exec_error(err, &m);
+	}
+}
+
+static void forward(struct hy_sandbox *sb, const struct signalfd_siginfo *si)
+{
+	/* Terminal-generated signals (SI_KERNEL) already reach the command's process group. */
+	if (si->ssi_code != SI_USER && si->ssi_code != SI_QUEUE)
+		return;
+	if (sb->cmd_pid > 0)
+		kill(sb->cmd_pid, si->ssi_signo);
+}
+
+int hy_sandbox_wait(struct hy_sandbox *sb, int *ret_wstatus, struct hy_err *err)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	int cmd_status = -1, init_status = 0;
+	for (;;) {
+		pid_t p = waitpid(sb->init_pid, &init_status, WNOHANG);
+		if (p == sb->init_pid)
+			break;
+		struct signalfd_siginfo si;
+		if (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD)
+			forward(sb, &si);
+	}
+	sb->init_pid = 0;
+	read_messages(sb, &cmd_status, err);
+	int st = cmd_status >= 0 ? cmd_status : init_status;
+	*ret_wstatus = st;
+	return exit_status(st);
+}
+
+void hy_sandbox_release(struct hy_sandbox *sb)
+{
+	if (sb->init_pid > 0) {
+		kill(sb->init_pid, SIGKILL);
+		while (waitpid(sb->init_pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		sb->init_pid = 0;
+	}
+	closep(&sb->sync_fd);
+	closep(&sb->listener);
+	closep(&sb->uts_ns_fd);
+	sb->sync_fd = sb->listener = sb->uts_ns_fd = -1;
+}

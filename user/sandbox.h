@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Starting the container's tasks. The supervisor clones an init task into
+ * new pid/mount/uts/ipc(/net) namespaces and straight into the container's
+ * cgroup (CLONE_INTO_CGROUP). Init builds the filesystem view, forks the
+ * user's command (pid 2), reaps orphans and reports the command's status.
+ * The command drops capabilities, installs the seccomp filter, hands the
+ * listener fd to the supervisor and execs.
+ */
+#pragma once
+#include <sys/types.h>
+
+#include "error.h"
+#include "seccomp.h"
+
+struct hy_sandbox_spec {
+	const char *hostname;
+	const char *domainname;
+	const char *rootfs; /* NULL: the host root, read-only */
+	int net_none;       /* new network namespace with only lo */
+	char **argv;        /* the command; argv[0] looked up in PATH inside */
+	const struct hy_filter *filter;
+	int cgroup_fd;
+};
+
+struct hy_sandbox {
+	pid_t init_pid; /* host pid of the container's init */
+	pid_t cmd_pid;  /* host pid of the user's command */
+	int sync_fd;    /* supervisor end of the setup/status channel */
+	int listener;   /* seccomp listener (handed to kernel-emu) */
+	int uts_ns_fd;  /* the container's UTS namespace */
+};
+
+/* Start the container and wait until its command is under the filter.
+ * On failure nothing is left running; err->exit_code says 125/126/127. */
+int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, struct hy_err *err);
+
+/*
+ * Wait for the container to end, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2
+ * sent to the supervisor to the command. Returns the exit status to use
+ * (code, or 128+signal), and fills err when the command could not be
+ * executed (126/127).
+ */
+int hy_sandbox_wait(struct hy_sandbox *sb, int *ret_wstatus, struct hy_err *err);
+
+/* Kill whatever is left and release fds. Idempotent. */
+void hy_sandbox_release(struct hy_sandbox *sb);
+
+/* Signals the supervisor forwards; block them before hy_sandbox_spawn(). */
+void hy_sandbox_block_signals(void);

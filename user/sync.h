@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Messages on the supervisor <-> container setup channel (a SOCK_SEQPACKET
+ * socketpair). The container side sends; the supervisor never trusts a
+ * message beyond its type and numbers (the command's side can be hostile
+ * once it has exec'd, but by then it no longer holds the socket: CLOEXEC).
+ */
+#pragma once
+#include <sys/types.h>
+
+enum hy_sync_type {
+	HY_SYNC_SETUP_FAILED = 1, /* err + what: a setup step failed (exit 125) */
+	HY_SYNC_LISTENER = 2,     /* SCM_RIGHTS listener fd + SCM_CREDENTIALS pid */
+	HY_SYNC_EXEC_FAILED = 3,  /* err + what: execvp of the command failed */
+	HY_SYNC_CMD_STATUS = 4,   /* status: the command's wait status (from init) */
+};
+
+struct hy_sync_msg {
+	int type;
+	int err; /* positive errno */
+	int status;
+	char what[240];
+};
+
+/* Container side: send a message, optionally with an fd and our credentials. */
+int hy_sync_send(int sock, const struct hy_sync_msg *m, int fd);
+/* Supervisor side: receive one message; *ret_fd / *ret_pid filled when present
+ * (else -1 / 0). Returns 1 on a message, 0 on EOF, -errno on error. */
+int hy_sync_recv(int sock, struct hy_sync_msg *m, int *ret_fd, pid_t *ret_pid);
