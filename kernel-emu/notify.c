@@ -18,6 +18,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -35,20 +36,33 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
 
+#define X32_SYSCALL_BIT 0x40000000u
+
 #define STOP_SIGNAL SIGURG /* ignored by default; used only to break the ioctl */
 
-static void read_comm(pid_t tid, char *comm, size_t len)
+/* comm and thread-group id of a trapping thread (for events only: never trusted). */
+static void read_task(pid_t tid, struct hy_evt_task *t)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/comm", tid);
-	memset(comm, 0, len);
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	t->tid = tid;
+	t->pid = tid;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	ssize_t n = read(fd, comm, len - 1);
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (n > 0 && comm[n - 1] == '\n')
-		comm[n - 1] = '\0';
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	/* "Name:\t<comm>\n" comes first; comm may hold any byte but '\n' is escaped by the kernel. */
+	char *name = strncmp(buf, "Name:\t", 6) == 0 ? buf + 6 : NULL;
+	char *eol = name ? strchr(name, '\n') : NULL;
+	if (eol)
+		memcpy(t->comm, name, MIN((size_t)(eol - name), sizeof(t->comm) - 1));
+	char *tg = strstr(buf, "\nTgid:");
+	if (tg)
+		t->pid = (uint32_t)strtoul(tg + 6, NULL, 10);
 }
 
 static void emit_syscall(struct emu_kernel *k, const struct seccomp_notif *req, uint32_t decision,
@@ -57,16 +71,14 @@ static void emit_syscall(struct emu_kernel *k, const struct seccomp_notif *req, 
 	struct hy_evt_syscall ev = {
 		.hdr = { .type = HY_EVT_SYSCALL, .size = sizeof(ev), .ts_ns = now_mono_ns(),
 			 .cgid = k->cgid },
-		.task = { .tid = req->pid },
 		.nr = req->data.nr,
 		.arch = req->data.arch,
 		.decision = decision,
 		.ret = (int32_t)ret,
 		.args = { req->data.args[0], req->data.args[1] },
 	};
-	/* Thread-group id: the notification carries the tid only. */
-	ev.task.pid = req->pid;
-	read_comm(req->pid, ev.task.comm, sizeof(ev.task.comm));
+	/* The notification carries the tid only. */
+	read_task(req->pid, &ev.task);
 	emu_emit(k, &ev.hdr);
 }
 
@@ -150,7 +162,8 @@ static void dispatch(struct emu_kernel *k, const struct seccomp_notif *req,
 		     struct seccomp_notif_resp *resp)
 {
 	struct emu_road_decision d;
-	if (req->data.arch != AUDIT_ARCH_X86_64) /* i386 via int 0x80, x32 */
+	/* Other ABIs: i386 via int 0x80 (own arch), x32 (x86_64 arch, bit 30 in nr). */
+	if (req->data.arch != AUDIT_ARCH_X86_64 || (req->data.nr & X32_SYSCALL_BIT))
 		return deny(k, req, resp, ENOSYS, HY_DECISION_DENY);
 	if (emu_road_resolve(k->policy, req->data.nr, &d) == -ENOENT)
 		return deny(k, req, resp, ENOSYS, HY_DECISION_UNIMPLEMENTED);

@@ -26,3 +26,4 @@ struct hy_cmd {
 
 int hy_cmd_run(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_features(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_syscalls(const struct hy_global_opts *g, int argc, char **argv);

@@ -33,6 +33,7 @@ struct run_ctx {
 	char id[HY_ID_MAX];
 	char rootfs[PATH_MAX];
 	char cg2[PATH_MAX];
+	char cwd[PATH_MAX];
 	struct emu_syscall_policy policy;
 	struct hy_filter filter;
 	struct hy_state state;
@@ -118,6 +119,7 @@ static int phase_spawn(struct run_ctx *c, struct hy_err *err)
 		.rootfs = c->o.rootfs ? c->rootfs : NULL,
 		.net_none = c->o.net_none,
 		.argv = c->o.argv,
+		.cwd = getcwd(c->cwd, sizeof(c->cwd)),
 		.filter = &c->filter,
 		.cgroup_fd = c->cg.dirfd,
 	};
@@ -132,7 +134,8 @@ static void emit_lifecycle(struct run_ctx *c, uint32_t type, int wstatus)
 		.task = { .pid = c->sb.cmd_pid, .tid = c->sb.cmd_pid },
 		.exit_code = -1,
 	};
-	strscpy(ev.task.comm, c->o.argv[0], sizeof(ev.task.comm));
+	const char *slash = strrchr(c->o.argv[0], '/');
+	strscpy(ev.task.comm, slash ? slash + 1 : c->o.argv[0], sizeof(ev.task.comm));
 	if (type == HY_EVT_EXIT && WIFEXITED(wstatus))
 		ev.exit_code = WEXITSTATUS(wstatus);
 	else if (type == HY_EVT_EXIT && WIFSIGNALED(wstatus))

@@ -15,6 +15,8 @@ static const struct hy_cmd commands[] = {
 	{ "run", "run a command in a new sandbox and wait for it", hy_cmd_run },
 	{ "features", "probe what this host supports and which road enforces each policy area",
 	  hy_cmd_features },
+	{ "syscalls", "list the road (native, emulated, denied) of every syscall, and why",
+	  hy_cmd_syscalls },
 };
 
 static void usage(FILE *f)

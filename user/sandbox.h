@@ -19,6 +19,7 @@ struct hy_sandbox_spec {
 	const char *rootfs; /* NULL: the host root, read-only */
 	int net_none;       /* new network namespace with only lo */
 	char **argv;        /* the command; argv[0] looked up in PATH inside */
+	const char *cwd;    /* working directory inside; "/" if it does not exist there */
 	const struct hy_filter *filter;
 	int cgroup_fd;
 };

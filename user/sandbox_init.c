@@ -48,6 +48,8 @@ static __attribute__((noreturn)) void cmd_main(const struct hy_sandbox_spec *spe
 		_exit(125);
 	close(listener);
 	/* From here on every syscall is filtered; sync is CLOEXEC and goes away at exec. */
+	if (!spec->cwd || chdir(spec->cwd) < 0)
+		(void)!chdir("/");
 	execvp(spec->argv[0], spec->argv);
 	int e = errno;
 	fail(sync, HY_SYNC_EXEC_FAILED, e, spec->argv[0],

@@ -138,7 +138,8 @@ static bool enter_private_uts(void)
 }
 
 /* A task that waits until *ret_fd is closed, optionally without CAP_SYS_ADMIN. */
-static pid_t spawn_task(bool drop, int *ret_fd)
+/* drop: no CAP_SYS_ADMIN; as_nobody: also leave uid 0 (root may rename the container). */
+static pid_t spawn_task_as(bool drop, bool as_nobody, int *ret_fd)
 {
 	int ready[2], hold[2];
 	char b;
@@ -153,6 +154,8 @@ static pid_t spawn_task(bool drop, int *ret_fd)
 		close(hold[1]);
 		if (drop && drop_sys_admin() < 0)
 			_exit(1);
+		if (as_nobody && geteuid() == 0 && setresuid(65534, 65534, 65534) < 0)
+			_exit(1);
 		if (write(ready[1], "r", 1) != 1)
 			_exit(1);
 		(void)!read(hold[0], &b, 1);
@@ -164,6 +167,11 @@ static pid_t spawn_task(bool drop, int *ret_fd)
 	close(ready[0]);
 	*ret_fd = hold[1];
 	return pid;
+}
+
+static pid_t spawn_task(bool drop, int *ret_fd)
+{
+	return spawn_task_as(drop, drop, ret_fd);
 }
 
 static void reap_task(pid_t pid, int fd)
@@ -309,6 +317,20 @@ START_TEST(test_sys_handlers_sethostname_not_joined_keeps_host)
 	} else {
 		close(outer);
 	}
+}
+END_TEST
+
+START_TEST(test_sys_handlers_sethostname_root_without_cap)
+{
+	int fd;
+	enter_private_uts();
+	pid_t pid = spawn_task_as(true, false, &fd);
+	c.pid = pid;
+	put_name("mine");
+	/* Container root owns the container's names even without CAP_SYS_ADMIN. */
+	long want = geteuid() == 0 ? 0 : -EPERM;
+	ck_assert_int_eq(sethost(MEM_BASE, 4), want);
+	reap_task(pid, fd);
 }
 END_TEST
 
@@ -491,6 +513,7 @@ static Suite *sys_handlers_suite(void)
 	tcase_add_test(tc, test_sys_handlers_sethostname_efault);
 	tcase_add_test(tc, test_sys_handlers_sethostname_not_joined_keeps_host);
 	tcase_add_test(tc, test_sys_handlers_sethostname_task_without_cap);
+	tcase_add_test(tc, test_sys_handlers_sethostname_root_without_cap);
 	tcase_add_test(tc, test_sys_handlers_sethostname_real_failure_keeps_state);
 	tcase_add_test(tc, test_sys_handlers_setdomainname);
 	tcase_add_test(tc, test_sys_handlers_sysinfo);

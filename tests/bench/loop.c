@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * loop: the one timing program for in-process syscall loops. The same static
+ * binary runs natively, under an allow-all seccomp filter (--allow-all) and
+ * inside `hybox run`, so the three numbers differ only by what is around it.
+ *
+ *   loop [--allow-all] getpid N      N x getpid(), one timed block
+ *   loop [--allow-all] read_zero N   N x read(/dev/zero, 1 byte), one timed block
+ *   loop [--allow-all] uname N       N x uname(), each call timed on its own
+ *
+ * Output is one line of key=value pairs (for scripts/bench.sh):
+ *   getpid/read_zero: mode=... n=N ns_per_call=X
+ *   uname:            mode=uname n=N median_ns=X p99_ns=Y mean_ns=Z
+ * Every mode first runs N/10 untimed warm-up calls. Exit 0 on success, 1 if a
+ * syscall failed, 2 on a usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no syscall, no filter */
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The simplest possible filter: one instruction, RET_ALLOW. */
+static int install_allow_all(void)
+{
+	struct sock_filter insn[] = { BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+	struct sock_fprog prog = { .len = 1, .filter = insn };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		perror("loop: PR_SET_NO_NEW_PRIVS");
+		return -1;
+	}
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+		perror("loop: seccomp");
+		return -1;
+	}
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int run_getpid(long n)
+{
+	for (long i = 0; i < n / 10; i++)
+		syscall(SYS_getpid);
+	uint64_t t0 = now_ns();
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getpid);
+	uint64_t t1 = now_ns();
+	printf("mode=getpid n=%ld ns_per_call=%.1f\n", n, (double)(t1 - t0) / (double)n);
+	return 0;
+}
+
+static int run_read_zero(long n)
+{
+	char c;
+	int fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		perror("loop: open /dev/zero");
+		return 1;
+	}
+	for (long i = 0; i < n / 10; i++)
+		if (read(fd, &c, 1) != 1)
+			goto fail;
+	uint64_t t0 = now_ns();
+	for (long i = 0; i < n; i++)
+		if (read(fd, &c, 1) != 1)
+			goto fail;
+	uint64_t t1 = now_ns();
+	close(fd);
+	printf("mode=read_zero n=%ld ns_per_call=%.1f\n", n, (double)(t1 - t0) / (double)n);
+	return 0;
+fail:
+	perror("loop: read /dev/zero");
+	return 1;
+}
+
+static int run_uname(long n)
+{
+	struct utsname u;
+	uint64_t *lat = malloc((size_t)n * sizeof(*lat)), sum = 0;
+
+	if (!lat) {
+		perror("loop: malloc");
+		return 1;
+	}
+	for (long i = 0; i < n / 10; i++)
+		if (syscall(SYS_uname, &u) < 0)
+			goto fail;
+	for (long i = 0; i < n; i++) {
+		uint64_t t0 = now_ns();
+		long r = syscall(SYS_uname, &u);
+		lat[i] = now_ns() - t0;
+		if (r < 0)
+			goto fail;
+		sum += lat[i];
+	}
+	qsort(lat, (size_t)n, sizeof(*lat), cmp_u64);
+	printf("mode=uname n=%ld median_ns=%llu p99_ns=%llu mean_ns=%.1f\n", n,
+	       (unsigned long long)lat[n / 2], (unsigned long long)lat[(n * 99) / 100],
+	       (double)sum / (double)n);
+	free(lat);
+	return 0;
+fail:
+	perror("loop: uname");
+	free(lat);
+	return 1;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: loop [--allow-all] getpid|read_zero|uname N\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	long n;
+	char *end;
+
+	if (i < argc && strcmp(argv[i], "--allow-all") == 0) {
+		if (install_allow_all() < 0)
+			return 1;
+		i++;
+	}
+	if (argc - i != 2)
+		return usage();
+	errno = 0;
+	n = strtol(argv[i + 1], &end, 0);
+	if (errno || *end || end == argv[i + 1] || n < 100)
+		return usage();
+	if (strcmp(argv[i], "getpid") == 0)
+		return run_getpid(n);
+	if (strcmp(argv[i], "read_zero") == 0)
+		return run_read_zero(n);
+	if (strcmp(argv[i], "uname") == 0)
+		return run_uname(n);
+	return usage();
+}
