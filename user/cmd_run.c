@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "container.h"
 #include "emu.h"
+#include "filter_cache.h"
 #include "log.h"
 #include "policy.h"
 #include "run_opts.h"
@@ -70,7 +71,12 @@ static int phase_policy(struct run_ctx *c, struct hy_err *err)
 	int r = hy_policy_load(c->o.policy, &c->policy, err);
 	if (r < 0)
 		return r;
-	return hy_seccomp_build(&c->policy, &c->filter, err);
+	if (hy_filter_cache_load(c->g->root, &c->policy, &c->filter) == 0)
+		return 0;
+	r = hy_seccomp_build(&c->policy, &c->filter, err);
+	if (r == 0)
+		hy_filter_cache_store(c->g->root, &c->policy, &c->filter);
+	return r;
 }
 
 static int phase_cgroup_mount(struct run_ctx *c, struct hy_err *err)
@@ -206,8 +212,10 @@ int hy_cmd_run(const struct hy_global_opts *g, int argc, char **argv)
 	else
 		hy_id_generate(c.id, sizeof(c.id));
 	for (size_t i = 0; i < ARRAY_SIZE(phases); i++) {
-		pr_debug("phase: %s", phases[i].name);
-		if ((r = phases[i].run(&c, &err)) < 0) {
+		unsigned long long t0 = now_mono_ns();
+		r = phases[i].run(&c, &err);
+		pr_debug("phase %-24s %6llu us", phases[i].name, (now_mono_ns() - t0) / 1000);
+		if (r < 0) {
 			teardown(&c);
 			return report(&err);
 		}
