@@ -133,6 +133,16 @@ static int setup_overlays(const char **ret_step)
 int hy_ns_setup_root(const struct hy_root_spec *spec, const char **ret_step)
 {
 	int r;
+	char src[64] = "/";
+	/* Hold the rootfs open: the tmpfs on BASE below could hide its path (e.g. /tmp/rootfs). */
+	_cleanup_close_ int rootfs_fd = -1;
+	if (spec->rootfs) {
+		STEP("open the rootfs");
+		rootfs_fd = open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfs_fd < 0)
+			return -errno;
+		snprintf(src, sizeof(src), "/proc/self/fd/%d", rootfs_fd);
+	}
 	STEP("make mounts private");
 	if ((r = do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) < 0)
 		return r;
@@ -143,8 +153,7 @@ int hy_ns_setup_root(const struct hy_root_spec *spec, const char **ret_step)
 	if (mkdir(NEWROOT, 0755) < 0)
 		return -errno;
 	STEP(spec->rootfs ? "bind-mount the rootfs" : "bind-mount the host root");
-	if ((r = do_mount(spec->rootfs ? spec->rootfs : "/", NEWROOT, NULL, MS_BIND | MS_REC, NULL)) <
-	    0)
+	if ((r = do_mount(src, NEWROOT, NULL, MS_BIND | MS_REC, NULL)) < 0)
 		return r;
 	if (spec->rootfs && (r = ensure_mountpoints(ret_step)) < 0)
 		return r;

@@ -46,19 +46,30 @@ fi
 [ -t 0 ] && exec </dev/null
 
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/hybox-$TEST_NAME.XXXXXX")
+_t_dirs=("$TEST_TMP")
+
+# scratch_dir: sets SCRATCH to a new temporary directory outside /tmp (the
+# sandbox's /tmp is private, so paths the sandboxed command must see cannot
+# live in $TEST_TMP). Removed at exit like $TEST_TMP. Not for use in $(...).
+scratch_dir() {
+	SCRATCH=$(mktemp -d /var/tmp/hybox-"$TEST_NAME".XXXXXX) || return 1
+	_t_dirs+=("$SCRATCH")
+}
 
 _t_cleanup() {
-	local rc=$? pid
+	local rc=$? pid d
 	for pid in "${_t_bg_pids[@]}"; do
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
-	# Never recurse into something a runtime left mounted under our temp dir.
-	if grep -qF " $TEST_TMP" /proc/self/mountinfo; then
-		echo "# leaving $TEST_TMP: something is still mounted under it"
-	else
-		rm -rf --one-file-system "$TEST_TMP"
-	fi
+	# Never recurse into something a runtime left mounted under our temp dirs.
+	for d in "${_t_dirs[@]}"; do
+		if grep -qF " $d" /proc/self/mountinfo; then
+			echo "# leaving $d: something is still mounted under it"
+		else
+			rm -rf --one-file-system "$d"
+		fi
+	done
 	if [ "$_t_done" = 0 ] && [ "$rc" != 77 ]; then
 		echo "not ok $((_t_n + 1)) - $TEST_NAME stopped (exit $rc) before done_testing"
 		echo "1..$((_t_n + 1))"
@@ -367,18 +378,18 @@ leftovers() {
 	if [ -n "$rootfs" ]; then
 		grep -F -- " $rootfs" /proc/self/mountinfo | sed 's/^/mount: /'
 	fi
-	for f in /proc/[0-9]*/cgroup; do
+	# One grep over all of /proc: a loop forking per process takes seconds.
+	grep -lE -- "/hybox/$id(/|\$)" /proc/[0-9]*/cgroup 2>/dev/null | while read -r f; do
 		pid=${f#/proc/}
 		pid=${pid%/cgroup}
-		grep -qE -- "/hybox/$id(/|\$)" "$f" 2>/dev/null &&
-			echo "process $pid in the leaf: $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")"
+		echo "process $pid in the leaf: $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")"
 	done
-	for f in /proc/[0-9]*/cmdline; do
+	# The id comes from a file: grep's own argv must not match itself.
+	grep -lxzF -f <(printf '%s\n' "$id") /proc/[0-9]*/cmdline 2>/dev/null | while read -r f; do
 		pid=${f#/proc/}
 		pid=${pid%/cmdline}
 		[ "$pid" = $$ ] && continue
-		tr '\0' '\n' 2>/dev/null <"$f" | grep -qxF -- "$id" &&
-			echo "process $pid still names the id: $(tr '\0' ' ' 2>/dev/null <"$f")"
+		echo "process $pid still names the id: $(tr '\0' ' ' 2>/dev/null <"$f")"
 	done
 	return 0
 }

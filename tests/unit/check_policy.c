@@ -122,10 +122,10 @@ END_TEST
 START_TEST(test_policy_syntax_error_has_line_and_column)
 {
 	/* Line 3, the second comma: jansson reports where the bad token is. */
-	assert_refused("{\n  \"mode\": \"audit\"\n  ,,\n}\n", -EINVAL, "p.json:3:");
-	assert_refused("{\"mode\": }", -EINVAL, "p.json:1:");
+	assert_refused("{\n  \"mode\": \"audit\"\n  ,,\n}\n", -EINVAL, "p.json:3:4: string or '}' expected");
+	assert_refused("{\"mode\": }", -EINVAL, "p.json:1:10: unexpected token");
 	assert_refused("", -EINVAL, "p.json:");
-	assert_refused("{} trailing", -EINVAL, "p.json:1:");
+	assert_refused("{} trailing", -EINVAL, "p.json:1:11:");
 }
 END_TEST
 

@@ -1,0 +1,268 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# hybox benchmarks: ratios measured side by side in one run (see docs/bench.md).
+#
+#   HYBOX=/abs/build/hybox PAYLOAD_DIR=/abs/build/payload scripts/bench.sh
+#
+# Every hybox number is measured next to its baseline, interleaved round by
+# round, and summarised as the median over rounds, so that drift on a noisy
+# VM hits both sides alike. Absolute times are printed but never judged: the
+# script exits 0 unless a program crashed or could not be built.
+#
+# Knobs (environment): BENCH_ROUNDS (native road, default 41), BENCH_N (calls
+# per native-road run, default 30000), BENCH_UNAME_ROUNDS (default 7),
+# BENCH_UNAME_N (default 20000), BENCH_STARTUP_N (default 30), BENCH_PIN (CPU
+# the native-road runs are pinned to, all three alike; default the last CPU,
+# "none" to leave them unpinned).
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+HYBOX=${HYBOX:-$ROOT/build/hybox}
+BENCH_DIR=$ROOT/build/bench
+ROUNDS=${BENCH_ROUNDS:-41}
+N=${BENCH_N:-30000}
+UROUNDS=${BENCH_UNAME_ROUNDS:-7}
+UN=${BENCH_UNAME_N:-20000}
+SN=${BENCH_STARTUP_N:-30}
+BWRAP=$(command -v bwrap 2>/dev/null || true)
+PIN=${BENCH_PIN:-$(($(nproc) - 1))}
+PINCMD=""
+if [ "$PIN" != none ] && command -v taskset >/dev/null 2>&1; then
+	PINCMD="taskset -c $PIN"
+else
+	PIN=none
+fi
+
+failed=0
+fail() {
+	echo "bench: $*" >&2
+	failed=1
+}
+
+# --- build the bench programs (until the Makefile has a rule for them) -----
+mkdir -p "$BENCH_DIR"
+for src in "$ROOT"/tests/bench/*.c; do
+	bin=$BENCH_DIR/$(basename "$src" .c)
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		${CC:-gcc} -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -static -pthread \
+			-o "$bin" "$src" || {
+			echo "bench: cannot build $src" >&2
+			exit 1
+		}
+	fi
+done
+LOOP=$BENCH_DIR/loop
+NOTIFY_MIN=$BENCH_DIR/notify_min
+STARTUP=$BENCH_DIR/startup
+
+have_hybox=1
+if [ "$(id -u)" -ne 0 ]; then
+	echo "bench: not root: hybox rows are skipped (hybox run needs root)" >&2
+	have_hybox=0
+elif [ ! -x "$HYBOX" ]; then
+	echo "bench: $HYBOX not found: hybox rows are skipped" >&2
+	have_hybox=0
+fi
+
+T=$(mktemp -d /tmp/hybox-bench.XXXXXX)
+trap 'rm -rf "$T"' EXIT INT TERM
+
+# get KEY < line: the value of KEY=... in a key=value line
+get() {
+	tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1
+}
+
+# run_loop CONFIG ARGS...: one run of the loop program; prints its output line
+# (empty on failure, which is recorded).
+run_loop() {
+	cfg=$1
+	shift
+	case $cfg in
+	native) out=$($PINNED "$LOOP" "$@") ;;
+	allow) out=$($PINNED "$LOOP" --allow-all "$@") ;;
+	hybox) out=$($PINNED "$HYBOX" run -- "$LOOP" "$@") ;;
+	notify) out=$("$NOTIFY_MIN" "$2") ;;
+	esac
+	rc=$?
+	out=$(printf '%s\n' "$out" | grep '^mode=' | tail -n 1)
+	if [ $rc -ne 0 ] || [ -z "$out" ]; then
+		fail "$cfg $* failed (exit $rc)"
+		return 1
+	fi
+	printf '%s\n' "$out"
+}
+
+echo "hybox bench: $(uname -r), $(nproc) CPUs, $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "native road: $ROUNDS rounds x $N calls (CPU $PIN); uname: $UROUNDS rounds x $UN calls; start-up: $SN runs each"
+echo
+
+# --- 1. native road: native, allow-all and hybox interleaved per round ------
+PINNED=$PINCMD
+for mode in getpid read_zero; do
+	: >"$T/$mode"
+	r=0
+	while [ $r -lt "$ROUNDS" ]; do
+		# Rotate the order so no configuration always runs first.
+		case $((r % 3)) in
+		0) order="native allow hybox" ;;
+		1) order="allow hybox native" ;;
+		*) order="hybox native allow" ;;
+		esac
+		nat=nan allow=nan hy=nan
+		for cfg in $order; do
+			[ $cfg = hybox ] && [ $have_hybox = 0 ] && continue
+			v=$(run_loop $cfg "$mode" "$N" | get ns_per_call)
+			[ -n "$v" ] || v=nan
+			case $cfg in native) nat=$v ;; allow) allow=$v ;; hybox) hy=$v ;; esac
+		done
+		echo "$nat $allow $hy" >>"$T/$mode"
+		r=$((r + 1))
+	done
+done
+
+# --- 2. emulated road: uname in hybox vs the minimal responder --------------
+PINNED="" # the supervisor / responder thread is free to run on another CPU
+: >"$T/uname"
+r=0
+while [ $r -lt "$UROUNDS" ]; do
+	nm=$(run_loop native uname "$UN")
+	nf=$(run_loop notify uname "$UN")
+	hy=nan
+	[ $have_hybox = 1 ] && hy=$(run_loop hybox uname "$UN")
+	echo "$(echo "$nm" | get median_ns) $(echo "$nf" | get median_ns) $(echo "$hy" | get median_ns)" \
+		"$(echo "$nm" | get p99_ns) $(echo "$nf" | get p99_ns) $(echo "$hy" | get p99_ns)" |
+		awk '{ for (i = 1; i <= 6; i++) if ($i == "") $i = "nan"; print }' >>"$T/uname"
+	r=$((r + 1))
+done
+
+# --- 3. start-up: /bin/true, bwrap, hybox interleaved ------------------------
+set -- native /bin/true
+if [ -n "$BWRAP" ]; then
+	set -- "$@" :: bwrap "$BWRAP" --ro-bind / / --unshare-all /bin/true
+else
+	echo "bench: bwrap not installed: no start-up reference" >&2
+fi
+[ $have_hybox = 1 ] && set -- "$@" :: hybox "$HYBOX" run -- /bin/true
+if ! "$STARTUP" "$SN" "$@" >"$T/startup"; then
+	fail "start-up timer failed"
+fi
+if grep -q 'failures=[1-9]' "$T/startup"; then
+	fail "some start-up runs exited non-zero: $(grep 'failures=[1-9]' "$T/startup" | tr '\n' ' ')"
+fi
+su() { # su LABEL KEY
+	awk -v l="label=$1" -v k="$2=" '$1 == l { for (i = 2; i <= NF; i++)
+		if (index($i, k) == 1) print substr($i, length(k) + 1) }' "$T/startup"
+}
+
+# --- report ------------------------------------------------------------------
+# Medians over rounds, of the values and of the per-round paired differences.
+# The allow-all floor (allow - native) is "resolved" when its median exceeds
+# two standard errors of that median, estimated from the spread of the
+# per-round differences (SE ~ 1.2533 * (IQR / 1.349) / sqrt(rounds));
+# otherwise the extra-cost ratio is printed but not judged.
+awk -v sn_native="$(su native median_us)" -v sn_bwrap="$(su bwrap median_us)" \
+	-v sn_hybox="$(su hybox median_us)" -v bwrap_p10="$(su bwrap p10_us)" \
+	-v bwrap_p90="$(su bwrap p90_us)" -v hy_p10="$(su hybox p10_us)" \
+	-v hy_p90="$(su hybox p90_us)" -v native_p10="$(su native p10_us)" \
+	-v native_p90="$(su native p90_us)" \
+	-v fg="$T/getpid" -v fr="$T/read_zero" -v fu="$T/uname" '
+function isnum(x) { return x != "" && x != "nan" && x ~ /^-?[0-9.]+$/ }
+function q(arr, n, p,    i, j, t, k, b) { # quantile p of arr[1..n] (sorts it)
+	if (n == 0) return "nan"
+	for (i = 2; i <= n; i++) { t = arr[i]; for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]; arr[j + 1] = t }
+	k = 1 + p * (n - 1); b = int(k)
+	return b >= n ? arr[n] : arr[b] + (k - b) * (arr[b + 1] - arr[b])
+}
+function col(file, c, out,    n, line, f) { # column c of file into out[], numbers only
+	n = 0; delete out
+	while ((getline line < file) > 0) { split(line, f, " "); if (isnum(f[c])) out[++n] = f[c] + 0 }
+	close(file); return n
+}
+function pair(file, a, b, op, out,    n, line, f) { # per-round b-a (op "d") or b/a (op "r")
+	n = 0; delete out
+	while ((getline line < file) > 0) {
+		split(line, f, " ")
+		if (isnum(f[a]) && isnum(f[b]) && f[a] + 0 > 0) out[++n] = op == "d" ? f[b] - f[a] : f[b] / f[a]
+	}
+	close(file); return n
+}
+function med(file, c,    v, n) { n = col(file, c, v); return q(v, n, 0.5) }
+function fmt(x, d) { return isnum(x) ? sprintf("%." d "f", x) : "n/a" }
+function sfmt(x) { return isnum(x) ? sprintf("%+.1f", x) : "n/a" }
+function row(m, a, b, c, r, t, s) { printf "%-37s %13s %13s %13s %13s %7s  %s\n", m, a, b, c, r, t, s }
+function judge(x, lim) { return !isnum(x) ? "n/a" : (x <= lim ? "met" : sprintf("missed (%.0f%% over)", (x / lim - 1) * 100)) }
+function native_road(file, name,    v, n, ratio, dA, dH, se2, extra, res) {
+	n = pair(file, 1, 3, "r", v); ratio = q(v, n, 0.5)
+	n = pair(file, 1, 3, "d", v); dH = q(v, n, 0.5)
+	n = pair(file, 1, 2, "d", v); dA = q(v, n, 0.5); se2 = n ? 1.86 * (q(v, n, 0.75) - q(v, n, 0.25)) / sqrt(n) : "nan"
+	row(name " ns/call (ref: allow-all)", fmt(med(file, 1), 1), fmt(med(file, 2), 1), fmt(med(file, 3), 1),
+	    fmt(ratio, 3) " hy/nat", "-", "-")
+	extra = (isnum(dA) && isnum(dH) && dA != 0) ? dH / dA : "nan"
+	if (!isnum(dA) || !isnum(dH)) res = "n/a"
+	else if (dA <= se2) res = sprintf("unresolved: floor %+.1f ns < 2 SE (%.1f ns)", dA, se2)
+	else res = judge(extra, 1.2)
+	row("  extra over floor (hy-nat)/(ref-nat)", "-", sfmt(dA), sfmt(dH), fmt(extra, 2) " extra", "<=1.20", res)
+}
+BEGIN {
+	row("measure", "native", "reference", "hybox", "ratio", "target", "result")
+	native_road(fg, "getpid")
+	native_road(fr, "read_zero")
+	n = pair(fu, 2, 3, "r", v); r1 = q(v, n, 0.5)
+	row("uname median ns (ref: notify_min)", fmt(med(fu, 1), 0), fmt(med(fu, 2), 0), fmt(med(fu, 3), 0),
+	    fmt(r1, 2) " hy/ref", "<=1.30", judge(r1, 1.3))
+	n = pair(fu, 5, 6, "r", v); r2 = q(v, n, 0.5)
+	row("uname p99 ns (ref: notify_min)", fmt(med(fu, 4), 0), fmt(med(fu, 5), 0), fmt(med(fu, 6), 0),
+	    fmt(r2, 2) " hy/ref", "-", "-")
+	r3 = (isnum(sn_bwrap) && isnum(sn_hybox)) ? sn_hybox / sn_bwrap : "nan"
+	row("start-up median us (ref: bwrap)", fmt(sn_native, 0), fmt(sn_bwrap, 0), fmt(sn_hybox, 0),
+	    fmt(r3, 2) " hy/ref", "<=1.00", judge(r3, 1.0))
+	row("  start-up p10..p90 us", fmt(native_p10, 0) ".." fmt(native_p90, 0), fmt(bwrap_p10, 0) ".." fmt(bwrap_p90, 0),
+	    fmt(hy_p10, 0) ".." fmt(hy_p90, 0), "", "", "")
+}'
+echo
+echo "native = no filter; reference = allow-all filter (1 insn) / notify_min responder / bwrap --ro-bind / / --unshare-all;"
+echo "ns/call = median over rounds of each run's median 500-call batch; ratios = median of per-round ratios;"
+echo "extra row = median per-round differences vs native, in ns. uname p99 = median over rounds of each run's p99."
+
+# --- seccomp action cache ------------------------------------------------------
+echo
+if [ -e /proc/self/seccomp_cache ]; then
+	if [ $have_hybox = 1 ]; then
+		"$HYBOX" run -- /bin/sleep 3 >/dev/null 2>&1 &
+		hpid=$!
+		sleep 1
+		# Find the sleep inside the sandbox among hybox's descendants.
+		pids=$hpid target=""
+		while [ -n "$pids" ] && [ -z "$target" ]; do
+			next=""
+			for p in $pids; do
+				[ "$(cat /proc/"$p"/comm 2>/dev/null)" = sleep ] && target=$p
+				next="$next $(cat /proc/"$p"/task/*/children 2>/dev/null)"
+			done
+			pids=$(echo $next)
+		done
+		if [ -n "$target" ] && cached=$(awk '$1 == "x86_64" && $3 == "ALLOW" { print $2 }' \
+			"/proc/$target/seccomp_cache" 2>/dev/null) && [ -n "$cached" ]; then
+			echo "seccomp action cache (CONFIG_SECCOMP_CACHE_DEBUG): $(echo "$cached" | wc -l) x86_64 syscalls" \
+				"are allowed from the cache inside hybox; not cached (decided by running the filter:"
+			echo "emulated, denied, and native-with-argument-checks alike), by number:"
+			max=$(echo "$cached" | sort -n | tail -n 1)
+			echo "$cached" | sort -n | awk -v max="$max" '{ c[$1] = 1 }
+				END { for (i = 0; i <= max; i++) if (!(i in c)) printf "%d ", i; print "" }' | fold -s -w 78
+		else
+			echo "seccomp action cache: /proc/PID/seccomp_cache exists but could not be read for the sandboxed task"
+		fi
+		wait $hpid 2>/dev/null
+	fi
+else
+	echo "seccomp action cache: /proc/PID/seccomp_cache does not exist on this kernel"
+	echo "(CONFIG_SECCOMP_CACHE_DEBUG is not set), so it cannot be inspected. From the generated"
+	echo "filter: ioctl, clone, unshare carry argument checks and are therefore outside the action"
+	echo "cache; every other native syscall is decided on nr alone (getpid and read included)."
+fi
+
+if [ $failed -ne 0 ]; then
+	echo "bench: some runs failed (see above)" >&2
+	exit 1
+fi
+exit 0
