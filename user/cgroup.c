@@ -85,8 +85,19 @@ int hy_cgroup_create(struct hy_cgroup *cg, const char *mount, const char *name,
 	enable_controllers(parent);
 	if ((size_t)snprintf(cg->path, sizeof(cg->path), "%s/%s", parent, name) >= sizeof(cg->path))
 		return hy_err_set(err, -ENAMETOOLONG, "cgroup path too long");
-	if (mkdir(cg->path, 0755) < 0) {
-		int r = -errno;
+	int r = mkdir(cg->path, 0755) < 0 ? -errno : 0;
+	if (r == -EEXIST) {
+		/* The caller holds the container's state lock, so a leaf of that name is
+		 * left over from a supervisor that was killed: empty it and start afresh. */
+		pr_info("removing stale cgroup %s", cg->path);
+		cg->dirfd = open(cg->path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+		char stale[sizeof(cg->path)];
+		memcpy(stale, cg->path, sizeof(stale));
+		hy_cgroup_destroy(cg);
+		memcpy(cg->path, stale, sizeof(stale));
+		r = mkdir(cg->path, 0755) < 0 ? -errno : 0;
+	}
+	if (r < 0) {
 		cg->path[0] = '\0';
 		return hy_err_setr(err, r, "create cgroup %s/%s", parent, name);
 	}

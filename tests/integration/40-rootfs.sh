@@ -5,7 +5,8 @@
 . "$(dirname "$0")/../lib/libtest.sh"
 require root cgroup2 probe busybox
 
-rootfs="$TEST_TMP/rootfs"
+scratch_dir
+rootfs="$SCRATCH/rootfs"
 run_capture "$REPO_DIR/scripts/mkrootfs.sh" "$rootfs" "$PROBE"
 assert_rc 0 "mkrootfs.sh builds a busybox rootfs"
 if [ ! -x "$rootfs/bin/sh" ] || [ ! -x "$rootfs/bin/probe" ]; then
@@ -56,6 +57,12 @@ check "writes to /tmp do not reach the rootfs directory" test ! -e "$rootfs/tmp/
 
 hy run --rootfs "$rootfs" -- /bin/probe exec /bin/busybox true
 assert_eq "$RUN_OUT" "ok" "exec of the rootfs busybox works"
+
+# The same tree under /tmp: the caller's /tmp, not the sandbox's private one.
+tmp_rootfs="$TEST_TMP/rootfs"
+cp -a "$rootfs" "$tmp_rootfs"
+hy run --rootfs "$tmp_rootfs" -- /bin/cat /etc/marker
+assert_eq "$RUN_OUT" "$marker" "a rootfs under /tmp works too (rc $RUN_RC${RUN_ERR:+: $RUN_ERR})"
 
 after=$(cd "$rootfs" && find . -printf '%p %y %m\n' | sort)
 assert_eq "$after" "$before" "the rootfs directory is unchanged after the runs"

@@ -53,26 +53,39 @@ error_case "$id" 125 "/nonexistent-$$/events" "--events in a missing directory" 
 	run --id "$id" --events "/nonexistent-$$/events" -- /bin/true
 
 # A live id is refused, and the refusal does not disturb the live container.
+# The first container waits on its stdin, a FIFO held open here, so it lives
+# exactly as long as the checks need (opened read-write: never blocks).
 id=$(tid dup)
-bg_start "$HYBOX" run --id "$id" -- /bin/sleep 5 >"$TEST_TMP/dup.out" 2>"$TEST_TMP/dup.err"
+mkfifo "$TEST_TMP/dup.fifo"
+exec 7<>"$TEST_TMP/dup.fifo"
+bg_start "$HYBOX" run --id "$id" -- /bin/sh -c 'read -r line && exit 0; exit 9' \
+	<"$TEST_TMP/dup.fifo" >"$TEST_TMP/dup.out" 2>"$TEST_TMP/dup.err"
 first=$BG_PID
 if wait_for 10 test -d "$HYBOX_STATE_ROOT/$id"; then
 	ok "a running container has its state dir $HYBOX_STATE_ROOT/$id"
 else
 	not_ok "a running container has its state dir $HYBOX_STATE_ROOT/$id" "$(cat "$TEST_TMP/dup.err")"
 fi
+wait_for 10 test -d "$(cg2_mount)/hybox/$id"
 live=$(leftovers "$id")
 assert_contains "$live" "cgroup leaf $(cg2_mount)/hybox/$id exists" "a running container has its cgroup leaf"
-assert_match "$live" "process [0-9]+ in the leaf: /bin/sleep 5" "the command runs in the leaf"
+assert_match "$live" "process [0-9]+ in the leaf: /bin/sh -c read" "the command runs in the leaf"
 hy run --id "$id" -- /bin/sh -c 'echo ran'
 assert_rc 125 "a second run with a live id: exit 125"
 assert_error_line "$id" "a second run with a live id: one stderr line naming the id"
 assert_eq "$RUN_OUT" "" "a second run with a live id: the command did not run"
 check "the first container still runs" kill -0 "$first"
 check "its state dir is still there" test -d "$HYBOX_STATE_ROOT/$id"
-wait "$first"
-rc=$?
-assert_eq "$rc" 0 "the first container ends normally (exit 0)"
+check "its cgroup leaf is still there" test -d "$(cg2_mount)/hybox/$id"
+echo go >&7
+exec 7>&-
+if wait_for 20 eval "! kill -0 $first 2>/dev/null"; then
+	wait "$first"
+	rc=$?
+else
+	rc="still running after 20 s"
+fi
+assert_eq "$rc" 0 "the first container then ends normally (exit 0)"
 assert_no_leftovers "$id"
 hy run --id "$id" -- /bin/true
 assert_rc 0 "the id can be reused once the container is gone"

@@ -100,7 +100,8 @@ START_TEST(test_cgroup_short_buffer)
 	ck_assert_int_eq(hy_cgroup2_parse_mountinfo(pure_v2, small, sizeof(small)), -ENAMETOOLONG);
 	ck_assert_int_eq(hy_cgroup2_parse_mountinfo(pure_v2, path, strlen("/sys/fs/cgroup")),
 			 -ENAMETOOLONG);
-	ck_assert_int_eq(hy_cgroup2_parse_mountinfo(pure_v2, path, strlen("/sys/fs/cgroup") + 1), 0);
+	ck_assert_int_eq(hy_cgroup2_parse_mountinfo(pure_v2, path, strlen("/sys/fs/cgroup") + 1),
+			 0);
 	ck_assert_str_eq(path, "/sys/fs/cgroup");
 }
 END_TEST

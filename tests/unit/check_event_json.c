@@ -68,7 +68,8 @@ START_TEST(test_event_json_escape_control_bytes)
 
 		ck_assert_int_gt(hy_json_escape(out, sizeof(out), &in, 1), 0);
 		for (const char *p = out; *p; p++)
-			ck_assert_msg((unsigned char)*p >= 0x20, "raw byte %#x for input %#x", *p, c);
+			ck_assert_msg((unsigned char)*p >= 0x20, "raw byte %#x for input %#x", *p,
+				      c);
 		assert_decodes_to(out, &in, 1);
 	}
 }
@@ -113,7 +114,8 @@ START_TEST(test_event_json_escape_hostile_4k)
 	ck_assert_ptr_nonnull(in);
 	for (int i = 0; i < N; i++) {
 		seed = seed * 1103515245u + 12345u;
-		in[i] = (char)(i < 256 ? (unsigned)i : seed >> 16); /* every byte value, then noise */
+		/* every byte value, then noise */
+		in[i] = (char)(i < 256 ? (unsigned)i : seed >> 16);
 	}
 	r = hy_json_escape(out, sizeof(out), in, N);
 	ck_assert_int_gt(r, N);
@@ -267,7 +269,8 @@ START_TEST(test_event_json_syscall_denied)
 	ck_assert_str_eq(str_at(v, "syscall", "arch"), "x86_64");
 	ck_assert(json_is_array(json_object_get(sc, "args")));
 	ck_assert_uint_eq(json_array_size(json_object_get(sc, "args")), 2);
-	ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(sc, "args"), 1)), 0x5412);
+	ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(sc, "args"), 1)),
+			 0x5412);
 	ck_assert_str_eq(str_at(v, NULL, "decision"), "deny");
 	ck_assert_str_eq(str_at(v, NULL, "errno"), "EPERM");
 	ck_assert_ptr_null(json_object_get(v, "ret"));
@@ -305,7 +308,8 @@ END_TEST
 
 START_TEST(test_event_json_syscall_audit_and_errnos)
 {
-	struct hy_evt_syscall e = mk_syscall(__NR_mount, AUDIT_ARCH_X86_64, HY_DECISION_AUDIT, -EACCES);
+	struct hy_evt_syscall e =
+		mk_syscall(__NR_mount, AUDIT_ARCH_X86_64, HY_DECISION_AUDIT, -EACCES);
 	json_t *v = encode(&ctx, 3, &e.hdr);
 
 	ck_assert_str_eq(str_at(v, NULL, "decision"), "audit");
@@ -366,7 +370,8 @@ START_TEST(test_event_json_args_full_u64_range)
 {
 	/* A negative int argument (AT_FDCWD) reaches the event as a u64 >= 2^63.
 	 * The line must still be readable by a JSON library with 64-bit integers. */
-	struct hy_evt_syscall e = mk_syscall(__NR_openat, AUDIT_ARCH_X86_64, HY_DECISION_DENY, -EPERM);
+	struct hy_evt_syscall e =
+		mk_syscall(__NR_openat, AUDIT_ARCH_X86_64, HY_DECISION_DENY, -EPERM);
 
 	e.args[0] = (uint64_t)(int64_t)-100;
 	e.args[1] = 0xdeadbeef00005412ULL;
@@ -379,7 +384,8 @@ END_TEST
 START_TEST(test_event_json_hostile_comm_and_id)
 {
 	struct hy_evt_syscall e = mk_syscall(__NR_bpf, AUDIT_ARCH_X86_64, HY_DECISION_DENY, -EPERM);
-	static const char comm[16] = "\"}\n\\\x01\x7f\xff\xc0\xaf\xed\xa0\x80\xe2\x82\"x"; /* no NUL */
+	/* 16 bytes, no NUL */
+	static const char comm[16] = "\"}\n\\\x01\x7f\xff\xc0\xaf\xed\xa0\x80\xe2\x82\"x";
 	struct hy_json_ctx c = ctx;
 
 	c.container_id = "id\"\n\\";

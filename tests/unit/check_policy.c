@@ -42,7 +42,8 @@ static void assert_refused(const char *text, int want, const char *needle)
 	ck_assert_int_eq(err.code, want);
 	ck_assert_msg(strncmp(err.msg, "p.json", 6) == 0, "message '%s' does not name the file",
 		      err.msg);
-	ck_assert_msg(strstr(err.msg, needle), "%s: message '%s' lacks '%s'", text, err.msg, needle);
+	ck_assert_msg(strstr(err.msg, needle), "%s: message '%s' lacks '%s'", text, err.msg,
+		      needle);
 	assert_empty_policy();
 }
 
@@ -113,7 +114,9 @@ END_TEST
 
 START_TEST(test_policy_deny_wins_over_allow)
 {
-	ck_assert_int_eq(parse("{\"syscalls\": {\"deny\": [\"uname\"], \"allow\": [\"uname\"]}}"), 0);
+	ck_assert_int_eq(parse("{\"syscalls\": {\"deny\": [\"uname\"], "
+			       "\"allow\": [\"uname\"]}}"),
+			 0);
 	ck_assert_int_eq(pol.override[__NR_uname], EMU_OVR_DENY);
 	ck_assert_int_eq(resolve(__NR_uname).road, EMU_ROAD_DENIED);
 }
@@ -122,7 +125,8 @@ END_TEST
 START_TEST(test_policy_syntax_error_has_line_and_column)
 {
 	/* Line 3, the second comma: jansson reports where the bad token is. */
-	assert_refused("{\n  \"mode\": \"audit\"\n  ,,\n}\n", -EINVAL, "p.json:3:4: string or '}' expected");
+	assert_refused("{\n  \"mode\": \"audit\"\n  ,,\n}\n", -EINVAL,
+		       "p.json:3:4: string or '}' expected");
 	assert_refused("{\"mode\": }", -EINVAL, "p.json:1:10: unexpected token");
 	assert_refused("", -EINVAL, "p.json:");
 	assert_refused("{} trailing", -EINVAL, "p.json:1:11:");
@@ -138,14 +142,16 @@ END_TEST
 START_TEST(test_policy_top_level_not_object)
 {
 	assert_refused("[]", -EINVAL, "p.json");
-	assert_refused("[{\"mode\": \"audit\"}]", -EINVAL, "expected a JSON object at the top level");
+	assert_refused("[{\"mode\": \"audit\"}]", -EINVAL,
+		       "expected a JSON object at the top level");
 }
 END_TEST
 
 START_TEST(test_policy_unknown_section)
 {
 	assert_refused("{\"mod\": \"audit\"}", -EINVAL, "unknown section 'mod'");
-	assert_refused("{\"syscalls\": {}, \"Syscalls\": {}}", -EINVAL, "unknown section 'Syscalls'");
+	assert_refused("{\"syscalls\": {}, \"Syscalls\": {}}", -EINVAL,
+		       "unknown section 'Syscalls'");
 }
 END_TEST
 
@@ -173,7 +179,8 @@ END_TEST
 
 START_TEST(test_policy_mode_wrong_value)
 {
-	assert_refused("{\"mode\": \"permissive\"}", -EINVAL, "mode: expected \"enforce\" or \"audit\"");
+	assert_refused("{\"mode\": \"permissive\"}", -EINVAL,
+		       "mode: expected \"enforce\" or \"audit\"");
 	assert_refused("{\"mode\": \"Audit\"}", -EINVAL, "mode: expected");
 	assert_refused("{\"mode\": \"\"}", -EINVAL, "mode: expected");
 }
@@ -216,7 +223,8 @@ START_TEST(test_policy_not_a_syscall)
 	assert_refused("{\"syscalls\": {\"allow\": [\"bpf\", \"frobnicate\"]}}", -ENOENT,
 		       "syscalls.allow[1]: 'frobnicate' is not a syscall");
 	assert_refused("{\"syscalls\": {\"deny\": [\"\"]}}", -ENOENT, "'' is not a syscall");
-	assert_refused("{\"syscalls\": {\"deny\": [\"READ\"]}}", -ENOENT, "'READ' is not a syscall");
+	assert_refused("{\"syscalls\": {\"deny\": [\"READ\"]}}", -ENOENT,
+		       "'READ' is not a syscall");
 }
 END_TEST
 

@@ -153,7 +153,8 @@ END_TEST
 
 START_TEST(test_run_opts_bad_net)
 {
-	assert_einval(PARSE("--net", "bridge", "cmd"), "--net: expected 'host' or 'none', got 'bridge'");
+	assert_einval(PARSE("--net", "bridge", "cmd"),
+		      "--net: expected 'host' or 'none', got 'bridge'");
 	assert_einval(PARSE("--net", "", "cmd"), "got ''");
 	assert_einval(PARSE("--net", "NONE", "cmd"), "got 'NONE'");
 }

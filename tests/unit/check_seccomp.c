@@ -113,8 +113,9 @@ static int bpf_exec(const struct sock_filter *prog, unsigned len, const struct s
 			*ret = k;
 			return 0;
 		default:
-			snprintf(why, whylen, "pc %u: opcode %#06x not implemented by the test interpreter",
-				 pc, in->code);
+			snprintf(why, whylen,
+				 "pc %u: opcode %#06x not implemented by the test interpreter", pc,
+				 in->code);
 			return -1;
 		}
 		if (pc + 1 + skip >= len) {
@@ -124,7 +125,8 @@ static int bpf_exec(const struct sock_filter *prog, unsigned len, const struct s
 		pc += skip;
 		continue;
 bad:
-		snprintf(why, whylen, "pc %u: opcode %#06x operand %u out of range", pc, in->code, k);
+		snprintf(why, whylen, "pc %u: opcode %#06x operand %u out of range", pc, in->code,
+			 k);
 		return -1;
 	}
 	snprintf(why, whylen, "fell off the end of the program");
@@ -476,7 +478,8 @@ START_TEST(test_seccomp_sweep_args)
 	build(NULL);
 	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
 		for (size_t j = 0; j < sizeof(vals) / sizeof(vals[0]); j++) {
-			const uint64_t a[6] = { vals[i], vals[j], vals[j], vals[i], vals[j], vals[i] };
+			const uint64_t a[6] = { vals[i], vals[j], vals[j],
+						vals[i], vals[j], vals[i] };
 
 			sweep(NULL, a);
 		}
