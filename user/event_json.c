@@ -41,6 +41,10 @@ static void putf(struct buf *b, const char *fmt, ...) __attribute__((format(prin
 static void putf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	if (b->len >= b->cap) {
+		b->overflow = 1;
+		return;
+	}
 	va_start(ap, fmt);
 	int n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
@@ -178,11 +182,13 @@ static void put_syscall(struct buf *b, const struct hy_json_ctx *ctx, uint64_t s
 		put_escaped(b, name, strlen(name));
 	else
 		puts_(b, "null");
-	putf(b, ",\"nr\":%u,\"arch\":\"%s\",\"args\":[%llu,%llu]},\"decision\":\"%s\"", e->nr,
+	/* Signed: int arguments such as AT_FDCWD read as -100, and every value
+	 * stays within what JSON libraries with 64-bit integers accept. */
+	putf(b, ",\"nr\":%u,\"arch\":\"%s\",\"args\":[%lld,%lld]},\"decision\":\"%s\"", e->nr,
 	     e->arch == AUDIT_ARCH_X86_64 ? "x86_64" :
 	     e->arch == AUDIT_ARCH_I386   ? "i386" :
 					    "other",
-	     (unsigned long long)e->args[0], (unsigned long long)e->args[1],
+	     (long long)e->args[0], (long long)e->args[1],
 	     decision_name(e->decision));
 	if (e->ret < 0)
 		putf(b, ",\"errno\":\"%s\"", errno_name(-e->ret));

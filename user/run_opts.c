@@ -84,6 +84,10 @@ int hy_run_parse(int argc, char **argv, struct hy_run_opts *o, struct hy_err *er
 			return hy_err_set(err, -EINVAL, "option '%s' needs an argument",
 					  argv[optind - 1]);
 		default:
+			/* A short option inside a group (-xh): getopt has not moved past the word. */
+			if (optopt)
+				return hy_err_set(err, -EINVAL,
+						  "unknown option '-%c' (see 'hybox run --help')", optopt);
 			return hy_err_set(err, -EINVAL, "unknown option '%s' (see 'hybox run --help')",
 					  argv[optind - 1]);
 		}

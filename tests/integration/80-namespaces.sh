@@ -33,6 +33,13 @@ assert_match "$RUN_OUT" '(^|
 )0::/(
 |$)' "the command sits at the root of its cgroup namespace (0::/)"
 
+# --- file descriptors ---
+# Only what the caller passed (0 1 2 here) plus ls's own directory fd: an fd
+# of hybox's (cgroup dir, sync pipe...) would let the command reach past its
+# namespaces and read-only mounts.
+hy run -- /bin/ls /proc/self/fd
+assert_eq "$(tr '\n' ' ' <<<"$RUN_OUT")" "0 1 2 3 " "the command inherits no file descriptor of hybox's"
+
 # --- /tmp ---
 f="/tmp/hyt-ns-$$"
 hy run -- /bin/sh -c "ls -A /tmp; echo x >$f && cat $f"

@@ -215,9 +215,9 @@ hy() {
 }
 
 # bg_start CMD...: start CMD in the background (killed at exit if still alive);
-# sets BG_PID.
+# sets BG_PID. CMD keeps the caller's stdin (bash would give it /dev/null).
 bg_start() {
-	"$@" &
+	"$@" <&0 &
 	BG_PID=$!
 	_t_bg_pids+=("$BG_PID")
 }

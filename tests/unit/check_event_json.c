@@ -376,7 +376,11 @@ START_TEST(test_event_json_args_full_u64_range)
 	e.args[0] = (uint64_t)(int64_t)-100;
 	e.args[1] = 0xdeadbeef00005412ULL;
 	json_t *v = encode(&ctx, 9, &e.hdr);
+	json_t *args = json_object_get(json_object_get(v, "syscall"), "args");
 
+	ck_assert_int_eq(json_integer_value(json_array_get(args, 0)), -100);
+	ck_assert_int_eq(json_integer_value(json_array_get(args, 1)),
+			 (json_int_t)0xdeadbeef00005412ULL);
 	json_decref(v);
 }
 END_TEST
