@@ -188,20 +188,21 @@ function pair(file, a, b, op, out,    n, line, f) { # per-round b-a (op "d") or 
 }
 function med(file, c,    v, n) { n = col(file, c, v); return q(v, n, 0.5) }
 function fmt(x, d) { return isnum(x) ? sprintf("%." d "f", x) : "n/a" }
-function sfmt(x) { return isnum(x) ? sprintf("%+.1f", x) : "n/a" }
 function row(m, a, b, c, r, t, s) { printf "%-37s %13s %13s %13s %13s %7s  %s\n", m, a, b, c, r, t, s }
 function judge(x, lim) { return !isnum(x) ? "n/a" : (x <= lim ? "met" : sprintf("missed (%.0f%% over)", (x / lim - 1) * 100)) }
-function native_road(file, name,    v, n, ratio, dA, dH, se2, extra, res) {
+function se2(v, n) { return n ? 1.86 * (q(v, n, 0.75) - q(v, n, 0.25)) / sqrt(n) : "nan" } # 2 SE of the median
+function pm(x, e) { return isnum(x) ? sprintf("%+.1f", x) (isnum(e) ? sprintf("~%.0f", e) : "") : "n/a" }
+function native_road(file, name,    v, n, ratio, dA, dH, eA, eH, extra, res) {
 	n = pair(file, 1, 3, "r", v); ratio = q(v, n, 0.5)
-	n = pair(file, 1, 3, "d", v); dH = q(v, n, 0.5)
-	n = pair(file, 1, 2, "d", v); dA = q(v, n, 0.5); se2 = n ? 1.86 * (q(v, n, 0.75) - q(v, n, 0.25)) / sqrt(n) : "nan"
+	n = pair(file, 1, 3, "d", v); dH = q(v, n, 0.5); eH = se2(v, n)
+	n = pair(file, 1, 2, "d", v); dA = q(v, n, 0.5); eA = se2(v, n)
 	row(name " ns/call (ref: allow-all)", fmt(med(file, 1), 1), fmt(med(file, 2), 1), fmt(med(file, 3), 1),
 	    fmt(ratio, 3) " hy/nat", "-", "-")
 	extra = (isnum(dA) && isnum(dH) && dA != 0) ? dH / dA : "nan"
 	if (!isnum(dA) || !isnum(dH)) res = "n/a"
-	else if (dA <= se2) res = sprintf("unresolved: floor %+.1f ns < 2 SE (%.1f ns)", dA, se2)
+	else if (dA <= eA) res = sprintf("unresolved: floor %+.1f ns < 2 SE (%.1f ns)", dA, eA)
 	else res = judge(extra, 1.2)
-	row("  extra over floor (hy-nat)/(ref-nat)", "-", sfmt(dA), sfmt(dH), fmt(extra, 2) " extra", "<=1.20", res)
+	row("  extra ns (hy-nat)/(ref-nat)", "-", pm(dA, eA), pm(dH, eH), fmt(extra, 2) " extra", "<=1.20", res)
 }
 BEGIN {
 	row("measure", "native", "reference", "hybox", "ratio", "target", "result")
@@ -222,7 +223,8 @@ BEGIN {
 echo
 echo "native = no filter; reference = allow-all filter (1 insn) / notify_min responder / bwrap --ro-bind / / --unshare-all;"
 echo "ns/call = median over rounds of each run's median 500-call batch; ratios = median of per-round ratios;"
-echo "extra row = median per-round differences vs native, in ns. uname p99 = median over rounds of each run's p99."
+echo "extra row = median per-round difference vs native in ns, ~ its 2 standard errors; 'unresolved' when the"
+echo "allow-all floor is not above its own 2 SE. uname p99 = median over rounds of each run's p99."
 
 # --- seccomp action cache ------------------------------------------------------
 echo
