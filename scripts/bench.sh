@@ -78,15 +78,15 @@ run_loop() {
 	cfg=$1
 	shift
 	case $cfg in
-	native) out=$($PINNED "$LOOP" "$@") ;;
-	allow) out=$($PINNED "$LOOP" --allow-all "$@") ;;
-	hybox) out=$($PINNED "$HYBOX" run -- "$LOOP" "$@") ;;
-	notify) out=$("$NOTIFY_MIN" "$2") ;;
+	native) out=$($PINNED "$LOOP" "$@" 2>"$T/err") ;;
+	allow) out=$($PINNED "$LOOP" --allow-all "$@" 2>"$T/err") ;;
+	hybox) out=$($PINNED "$HYBOX" run -- "$LOOP" "$@" 2>"$T/err") ;;
+	notify) out=$("$NOTIFY_MIN" "$2" 2>"$T/err") ;;
 	esac
 	rc=$?
 	out=$(printf '%s\n' "$out" | grep '^mode=' | tail -n 1)
 	if [ $rc -ne 0 ] || [ -z "$out" ]; then
-		fail "$cfg $* failed (exit $rc)"
+		fail "$cfg $* failed (exit $rc): $(tail -n 3 "$T/err")"
 		return 1
 	fi
 	printf '%s\n' "$out"
@@ -188,10 +188,13 @@ function pair(file, a, b, op, out,    n, line, f) { # per-round b-a (op "d") or 
 }
 function med(file, c,    v, n) { n = col(file, c, v); return q(v, n, 0.5) }
 function fmt(x, d) { return isnum(x) ? sprintf("%." d "f", x) : "n/a" }
-function row(m, a, b, c, r, t, s) { printf "%-37s %13s %13s %13s %13s %7s  %s\n", m, a, b, c, r, t, s }
+function pad(x, w,    t, k) { t = x; k = gsub(/±/, "", t); return sprintf("%" (w + k) "s", x) } # ± is 2 bytes
+function row(m, a, b, c, r, t, s) {
+	printf "%-37s %s %s %s %13s %7s  %s\n", m, pad(a, 13), pad(b, 13), pad(c, 13), r, t, s
+}
 function judge(x, lim) { return !isnum(x) ? "n/a" : (x <= lim ? "met" : sprintf("missed (%.0f%% over)", (x / lim - 1) * 100)) }
 function se2(v, n) { return n ? 1.86 * (q(v, n, 0.75) - q(v, n, 0.25)) / sqrt(n) : "nan" } # 2 SE of the median
-function pm(x, e) { return isnum(x) ? sprintf("%+.1f", x) (isnum(e) ? sprintf("~%.0f", e) : "") : "n/a" }
+function pm(x, e) { return isnum(x) ? sprintf("%+.1f", x) (isnum(e) ? sprintf("±%.0f", e) : "") : "n/a" }
 function native_road(file, name,    v, n, ratio, dA, dH, eA, eH, extra, res) {
 	n = pair(file, 1, 3, "r", v); ratio = q(v, n, 0.5)
 	n = pair(file, 1, 3, "d", v); dH = q(v, n, 0.5); eH = se2(v, n)
@@ -219,11 +222,11 @@ BEGIN {
 	    fmt(r3, 2) " hy/ref", "<=1.00", judge(r3, 1.0))
 	row("  start-up p10..p90 us", fmt(native_p10, 0) ".." fmt(native_p90, 0), fmt(bwrap_p10, 0) ".." fmt(bwrap_p90, 0),
 	    fmt(hy_p10, 0) ".." fmt(hy_p90, 0), "", "", "")
-}'
+}' | sed 's/ *$//'
 echo
 echo "native = no filter; reference = allow-all filter (1 insn) / notify_min responder / bwrap --ro-bind / / --unshare-all;"
 echo "ns/call = median over rounds of each run's median 500-call batch; ratios = median of per-round ratios;"
-echo "extra row = median per-round difference vs native in ns, ~ its 2 standard errors; 'unresolved' when the"
+echo "extra row = median per-round difference vs native in ns, ± its 2 standard errors; 'unresolved' when the"
 echo "allow-all floor is not above its own 2 SE. uname p99 = median over rounds of each run's p99."
 
 # --- seccomp action cache ------------------------------------------------------

@@ -7,6 +7,7 @@
  * Failures are sent as {errno, step} to the supervisor, then _exit (E7).
  */
 #include <errno.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -42,6 +43,10 @@ static __attribute__((noreturn)) void cmd_main(const struct hy_sandbox_spec *spe
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Nothing of the caller's but stdio reaches the command: an inherited fd to a
+	 * host directory would be a way out of the root. (sync is closed by exec.) */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		fail(sync, HY_SYNC_SETUP_FAILED, errno, "mark inherited fds close-on-exec", 125);
 	int r = hy_caps_restrict(hy_caps_default());
 	if (r < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -r, "drop capabilities", 125);
@@ -130,6 +135,10 @@ int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync)
 	struct pollfd pfd = { .fd = sync, .events = POLLIN };
 	if (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLHUP))
 		_exit(125);
+	/* Init keeps only stdio (inherited by the command) and the setup channel. */
+	if (sync > 3)
+		close_range(3, sync - 1, 0);
+	close_range(sync + 1, ~0U, 0);
 	int r = setup(spec, &step);
 	if (r < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -r, step, 125);
