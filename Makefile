@@ -112,8 +112,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhybox.a
 check: $(UNIT_BINS)
 	$(Q)scripts/run_unit.sh $(UNIT_BINS)
 
-check-priv integration: all
-	$(Q)HYBOX=$(abspath $(BUILD))/hybox PAYLOAD_DIR=$(abspath $(BUILD))/payload scripts/run_tap.sh tests/integration/*.sh
+# Integration tests drive the real binary: tests/integration/ as any user,
+# tests/priv/ as root (namespaces, cgroups, seccomp supervision).
+RUN_TAP = HYBOX=$(abspath $(BUILD))/hybox PAYLOAD_DIR=$(abspath $(BUILD))/payload scripts/run_tap.sh
+
+integration: all
+	$(Q)$(RUN_TAP) tests/integration/*.sh
+
+check-priv: all
+	$(Q)$(RUN_TAP) tests/integration/*.sh tests/priv/*.sh
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory check

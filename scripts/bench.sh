@@ -43,7 +43,7 @@ fail() {
 mkdir -p "$BENCH_DIR"
 for src in "$ROOT"/tests/bench/*.c; do
 	bin=$BENCH_DIR/$(basename "$src" .c)
-	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+	if [ ! -x "$bin" ] || [ -n "$(find "$src" -newer "$bin")" ]; then
 		${CC:-gcc} -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -static -pthread \
 			-o "$bin" "$src" || {
 			echo "bench: cannot build $src" >&2
@@ -110,8 +110,8 @@ for mode in getpid read_zero; do
 		esac
 		nat=nan allow=nan hy=nan
 		for cfg in $order; do
-			[ $cfg = hybox ] && [ $have_hybox = 0 ] && continue
-			v=$(run_loop $cfg "$mode" "$N" | get ns_per_call)
+			[ "$cfg" = hybox ] && [ $have_hybox = 0 ] && continue
+			v=$(run_loop "$cfg" "$mode" "$N" | get ns_per_call)
 			[ -n "$v" ] || v=nan
 			case $cfg in native) nat=$v ;; allow) allow=$v ;; hybox) hy=$v ;; esac
 		done
@@ -146,8 +146,8 @@ fi
 if ! "$STARTUP" "$SN" "$@" >"$T/startup"; then
 	fail "start-up timer failed"
 fi
-if grep -q 'failures=[1-9]' "$T/startup"; then
-	fail "some start-up runs exited non-zero: $(grep 'failures=[1-9]' "$T/startup" | tr '\n' ' ')"
+if grep -Eq '(failures|spawn_errors)=[1-9]' "$T/startup"; then
+	fail "some start-up runs failed: $(grep -E '(failures|spawn_errors)=[1-9]' "$T/startup" | tr '\n' ' ')"
 fi
 su() { # su LABEL KEY
 	awk -v l="label=$1" -v k="$2=" '$1 == l { for (i = 2; i <= NF; i++)
@@ -244,7 +244,7 @@ if [ -e /proc/self/seccomp_cache ]; then
 				[ "$(cat /proc/"$p"/comm 2>/dev/null)" = sleep ] && target=$p
 				next="$next $(cat /proc/"$p"/task/*/children 2>/dev/null)"
 			done
-			pids=$(echo $next)
+			pids=$(echo "$next" | xargs)
 		done
 		if [ -n "$target" ] && cached=$(awk '$1 == "x86_64" && $3 == "ALLOW" { print $2 }' \
 			"/proc/$target/seccomp_cache" 2>/dev/null) && [ -n "$cached" ]; then

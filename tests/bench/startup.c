@@ -5,10 +5,11 @@
  * Wall time of whole command runs (fork + exec + wait), the commands
  * interleaved round-robin N times so that drift on a noisy VM hits them all
  * alike. After one untimed warm-up run of each, prints one line per command:
- *   label=LABEL n=N median_us=X p10_us=Y p90_us=Z failures=F
+ *   label=LABEL n=N median_us=X p10_us=Y p90_us=Z failures=F spawn_errors=S
  * The commands' stdout/stderr go to /dev/null. A run that exits non-zero
- * counts as a failure (and its time is still recorded). Exit 0 unless a
- * command could not be started at all.
+ * counts as a failure (its time is still recorded); a run that could not be
+ * started at all is a spawn error (not recorded; n counts recorded runs).
+ * Exit 0 unless a command could not be started in its warm-up run.
  */
 #include <fcntl.h>
 #include <spawn.h>
@@ -28,7 +29,8 @@ struct cmd {
 	const char *label;
 	char **argv;
 	uint64_t *t;
-	int failures;
+	long nt;
+	int failures, spawn_errors;
 };
 
 static uint64_t now_ns(void)
@@ -83,6 +85,8 @@ int main(int argc, char **argv)
 		cmds[ncmd].label = argv[i];
 		cmds[ncmd].argv = &argv[i + 1];
 		cmds[ncmd].failures = 0;
+		cmds[ncmd].spawn_errors = 0;
+		cmds[ncmd].nt = 0;
 		cmds[ncmd].t = calloc((size_t)n, sizeof(uint64_t));
 		if (!cmds[ncmd].t)
 			return 1;
@@ -107,14 +111,25 @@ int main(int argc, char **argv)
 		cmds[c].failures = 0;
 	}
 	for (long r = 0; r < n; r++)
-		for (int c = 0; c < ncmd; c++)
-			cmds[c].t[r] = run_once(&cmds[c], &fa);
+		for (int c = 0; c < ncmd; c++) {
+			uint64_t dt = run_once(&cmds[c], &fa);
+
+			if (dt)
+				cmds[c].t[cmds[c].nt++] = dt;
+			else
+				cmds[c].spawn_errors++;
+		}
 	for (int c = 0; c < ncmd; c++) {
-		qsort(cmds[c].t, (size_t)n, sizeof(uint64_t), cmp_u64);
-		printf("label=%s n=%ld median_us=%.1f p10_us=%.1f p90_us=%.1f failures=%d\n",
-		       cmds[c].label, n, (double)cmds[c].t[n / 2] / 1e3,
-		       (double)cmds[c].t[n / 10] / 1e3, (double)cmds[c].t[(n * 9) / 10] / 1e3,
-		       cmds[c].failures);
+		struct cmd *m = &cmds[c];
+		long k = m->nt ? m->nt : 1;
+
+		if (m->nt == 0)
+			m->t[0] = 0;
+		qsort(m->t, (size_t)m->nt, sizeof(uint64_t), cmp_u64);
+		printf("label=%s n=%ld median_us=%.1f p10_us=%.1f p90_us=%.1f failures=%d "
+		       "spawn_errors=%d\n",
+		       m->label, m->nt, (double)m->t[k / 2] / 1e3, (double)m->t[k / 10] / 1e3,
+		       (double)m->t[(k * 9) / 10] / 1e3, m->failures, m->spawn_errors);
 	}
 	return 0;
 }

@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 #
 # TAP helpers for the shell tests that drive the real hybox binary. Sourced by
-# every tests/integration/NN-topic.sh; the script ends with done_testing, which
+# every tests/{integration,priv}/NN-topic.sh; the script ends with done_testing, which
 # prints the plan "1..N" and exits non-zero if any test failed.
 #
 #   ok / not_ok / skip / check    one TAP line each
@@ -14,6 +14,8 @@
 #   cg2_mount / cg2_mounts        the cgroup2 mount point(s) from /proc/self/mountinfo
 #   assert_no_leftovers ID [ROOT [ROOTFS]]   state dir, cgroup leaf, mounts, processes
 #   events_query FILE EXPR        evaluate a Python expression over the JSON Lines events
+#   bg_start / wait_for / tid / scratch_dir   background runs, polling, unique ids,
+#                                 temp dirs outside /tmp (the sandbox's /tmp is private)
 #
 # Environment: HYBOX (binary under test, required), PAYLOAD_DIR (static test
 # payloads; probe is $PAYLOAD_DIR/probe), HYBOX_TEST_TIMEOUT (seconds per

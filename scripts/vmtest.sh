@@ -1,0 +1,178 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# vmtest.sh [TEST...]
+# Boot Debian's linux-image-cloud-amd64 kernel in qemu (TCG) with BPF in the
+# LSM list, run tests/vm/NN-*.sh inside with HYBOX_MUST_WORK=1, and exit with
+# the guest's verdict, read from the "HYBOX-VMTEST-RESULT: N" line that
+# tests/vm/init prints on the serial console. No marker (panic, hang, qemu
+# failure) means failure, shown with the last 50 console lines.
+# TEST names select scripts in tests/vm/ (e.g. 10-lsm); default: all.
+#
+# Why an initramfs: the cloud kernel has no 9p at all (CONFIG_NET_9P unset)
+# and virtio/virtio-blk only as modules, while an uncompressed cpio of ~9 MB
+# (busybox-static, the static hybox and payloads, the host's bash and a few
+# GNU tools with their libraries, the test scripts) needs no driver, no
+# module and no disk image, and boots in a few seconds under TCG. No python3
+# in the guest (its library is tens of MB): tests read JSON with
+# tests/vm/vmlib.sh.
+# Why TCG: KVM hangs on our machines. Never pass -enable-kvm here.
+#
+# Environment:
+#   HYBOX             the build's hybox (required; locates the build dir)
+#   HYBOX_STATIC      static hybox for the guest (default: $HYBOX-static,
+#                     the Makefile's $(BUILD)/hybox-static)
+#   PAYLOAD_DIR       static test payloads (required: probe)
+#   VMTEST_KERNEL     kernel image (default: newest /boot/vmlinuz-*-cloud-amd64)
+#   VMTEST_DIR        work dir for the initramfs and log (default: $(dirname $HYBOX)/vm)
+#   VMTEST_TIMEOUT    hard limit on qemu, seconds (default 240)
+#   VMTEST_SMP, VMTEST_MEM   guest CPUs (default 2) and memory (default 1G)
+#   VMTEST_VERBOSE=1  show the whole console live, kernel messages and a
+#                     trace of /init included
+#   BUSYBOX           static busybox (default /bin/busybox, busybox-static)
+set -euo pipefail
+
+die() {
+	echo "vmtest.sh: $*" >&2
+	exit 1
+}
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+: "${HYBOX:?HYBOX is not set (run make vmtest)}"
+: "${PAYLOAD_DIR:?PAYLOAD_DIR is not set (run make vmtest)}"
+hybox_static=${HYBOX_STATIC:-$HYBOX-static}
+timeout_s=${VMTEST_TIMEOUT:-240}
+verbose=${VMTEST_VERBOSE:-0}
+vmdir=${VMTEST_DIR:-$(dirname "$HYBOX")/vm}
+
+is_static() {
+	! LC_ALL=C readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'
+}
+
+kernel=${VMTEST_KERNEL:-}
+if [ -z "$kernel" ]; then
+	kernel=$(find /boot -maxdepth 1 -name 'vmlinuz-*-cloud-amd64' 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$kernel" ] || die "no /boot/vmlinuz-*-cloud-amd64 (install linux-image-cloud-amd64)"
+fi
+[ -r "$kernel" ] || die "$kernel: not readable"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (install qemu-system-x86)"
+command -v cpio >/dev/null || die "cpio not found (install cpio)"
+[ -x "$hybox_static" ] || die "$hybox_static not found (make \$(BUILD)/hybox-static, or set HYBOX_STATIC)"
+is_static "$hybox_static" || die "$hybox_static is dynamically linked"
+[ -x "$PAYLOAD_DIR/probe" ] || die "$PAYLOAD_DIR/probe not found (make payloads)"
+
+# The tests to run: all of tests/vm/NN-*.sh, or those named on the command line.
+tests=()
+if [ $# -eq 0 ]; then
+	tests=("$repo"/tests/vm/[0-9][0-9]-*.sh)
+	[ -e "${tests[0]}" ] || die "no tests in tests/vm/"
+fi
+for t in "$@"; do
+	t=$repo/tests/vm/$(basename "${t%.sh}").sh
+	[ -f "$t" ] || die "no such VM test: $t"
+	tests+=("$t")
+done
+
+# --- initramfs ---------------------------------------------------------------
+# The guest sees the same paths as the repo: /hybox/{tests,scripts} next to
+# /hybox/bin/hybox and /hybox/payload, so libtest.sh finds itself as usual.
+mkdir -p "$vmdir"
+root=$vmdir/root
+rm -rf "$root"
+"$repo/scripts/mkrootfs.sh" "$root" >/dev/null
+# The host's bash and the GNU tools whose busybox versions differ where
+# libtest.sh relies on them: busybox timeout leaves a watcher process that
+# still names the command for up to a second (assert_no_leftovers sees it)
+# and exits 143, not 124; busybox rm has no --one-file-system. Copied with
+# the shared libraries ldd names (libc, ld.so, ...), at the same paths.
+for tool in bash timeout rm; do
+	bin=$(command -v "$tool") || die "$tool not found on the host"
+	rm -f "$root/bin/$tool" # a busybox symlink: never copy through it
+	cp -L "$bin" "$root/bin/$tool"
+	for lib in $(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+done
+mkdir -p "$root"/{newroot,run,var/tmp,hybox/bin,hybox/payload,hybox/tests/vm,hybox/tests/lib,hybox/scripts}
+chmod 1777 "$root/var/tmp"
+strip -o "$root/hybox/bin/hybox" "$hybox_static"
+for p in "$PAYLOAD_DIR"/*; do
+	[ -f "$p" ] && [ -x "$p" ] && cp "$p" "$root/hybox/payload/"
+done
+install -m 0755 "$repo/tests/vm/init" "$root/init"
+cp "${tests[@]}" "$root/hybox/tests/vm/"
+for f in "$repo"/tests/vm/*; do
+	case $(basename "$f") in
+	[0-9][0-9]-*.sh | init) ;;
+	*) cp "$f" "$root/hybox/tests/vm/" ;;
+	esac
+done
+cp "$repo/tests/lib/libtest.sh" "$root/hybox/tests/lib/"
+cp "$repo/scripts/run_tap.sh" "$root/hybox/scripts/"
+
+# Uncompressed (decompressing under TCG costs more than copying), owned by
+# root whoever builds it. /dev/console must exist before /init runs, and
+# mknod needs privileges: append it as a second, hand-written newc archive
+# (the kernel unpacks concatenated archives).
+newc() { # NAME MODE(octal) RDEVMAJOR RDEVMINOR
+	local name=$1
+	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X' \
+		1 $((0$2)) 0 0 1 0 0 0 0 "$3" "$4" $((${#name} + 1)) 0
+	printf '%s\0' "$name"
+	# Header (110 bytes) + name + NUL padded to 4 bytes; no data.
+	head -c $(((4 - (110 + ${#name} + 1) % 4) % 4)) /dev/zero
+}
+initrd=$vmdir/initramfs.cpio
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$initrd.tmp"
+{
+	newc dev/console 020600 5 1
+	newc TRAILER!!! 0 0 0
+} >>"$initrd.tmp"
+mv -f "$initrd.tmp" "$initrd"
+
+# --- boot --------------------------------------------------------------------
+log=$vmdir/console.log
+append="console=ttyS0 lsm=lockdown,capability,landlock,bpf panic=-1 oops=panic"
+append+=" rdinit=/init mitigations=off nokaslr tsc=reliable no_timer_check"
+if [ "$verbose" = 1 ]; then
+	append+=" HYBOX_VM_VERBOSE=1"
+else
+	append+=" quiet"
+fi
+qemu=(qemu-system-x86_64 -accel tcg -M pc -cpu max,la57=off -smp "${VMTEST_SMP:-2}"
+	-m "${VMTEST_MEM:-1G}" -nographic -no-reboot -nodefaults -serial stdio
+	-kernel "$kernel" -initrd "$initrd" -append "$append")
+
+echo "vmtest: $(basename "$kernel"), $(du -k "$initrd" | cut -f1) KiB initramfs, ${#tests[@]} test file(s)"
+start=$(date +%s)
+set +e
+if [ "$verbose" = 1 ]; then
+	timeout -k 5 "$timeout_s" "${qemu[@]}" </dev/null 2>&1 | tee "$log"
+	qrc=${PIPESTATUS[0]}
+else
+	timeout -k 5 "$timeout_s" "${qemu[@]}" </dev/null >"$log" 2>&1
+	qrc=$?
+fi
+set -e
+elapsed=$(($(date +%s) - start))
+
+marker=$(tr -d '\r' <"$log" | grep -a -E '^HYBOX-VMTEST-RESULT: [0-9]+$' | tail -n 1 || true)
+if [ -z "$marker" ]; then
+	echo "vmtest: FAILED: no HYBOX-VMTEST-RESULT line on the console"
+	case $qrc in
+	124 | 137) echo "vmtest: qemu killed after ${timeout_s}s (VMTEST_TIMEOUT)" ;;
+	*) echo "vmtest: qemu exited $qrc after ${elapsed}s" ;;
+	esac
+	echo "vmtest: last 50 console lines ($log):"
+	tr -d '\r' <"$log" | tail -n 50 | sed 's/^/  | /'
+	exit 1
+fi
+rc=${marker##* }
+if [ "$verbose" != 1 ]; then
+	# The guest's report: everything from its banner up to the marker.
+	tr -d '\r' <"$log" | sed -n '/^hybox-vm: /,/^HYBOX-VMTEST-RESULT: /p'
+fi
+echo "vmtest: guest verdict $rc after ${elapsed}s (console: $log)"
+[ "$rc" -lt 256 ] || rc=1
+exit "$rc"
