@@ -42,6 +42,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 hybox_static=${HYBOX_STATIC:-$HYBOX-static}
 timeout_s=${VMTEST_TIMEOUT:-240}
 verbose=${VMTEST_VERBOSE:-0}
+busybox=${BUSYBOX:-/bin/busybox}
 vmdir=${VMTEST_DIR:-$(dirname "$HYBOX")/vm}
 
 is_static() {
@@ -56,6 +57,7 @@ fi
 [ -r "$kernel" ] || die "$kernel: not readable"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (install qemu-system-x86)"
 command -v cpio >/dev/null || die "cpio not found (install cpio)"
+[ -x "$busybox" ] && is_static "$busybox" || die "$busybox: no static busybox (install busybox-static)"
 [ -x "$hybox_static" ] || die "$hybox_static not found (make \$(BUILD)/hybox-static, or set HYBOX_STATIC)"
 is_static "$hybox_static" || die "$hybox_static is dynamically linked"
 [ -x "$PAYLOAD_DIR/probe" ] || die "$PAYLOAD_DIR/probe not found (make payloads)"
@@ -75,10 +77,16 @@ done
 # --- initramfs ---------------------------------------------------------------
 # The guest sees the same paths as the repo: /hybox/{tests,scripts} next to
 # /hybox/bin/hybox and /hybox/payload, so libtest.sh finds itself as usual.
+# Busybox's applet links are made by the guest's /init (busybox --install):
+# one ln per applet here costs seconds on a loaded host.
 mkdir -p "$vmdir"
 root=$vmdir/root
 rm -rf "$root"
-"$repo/scripts/mkrootfs.sh" "$root" >/dev/null
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,root,proc,dev,sys,tmp,run,var/tmp,newroot} \
+	"$root"/hybox/{bin,payload,tests/vm,tests/lib,scripts}
+chmod 1777 "$root/tmp" "$root/var/tmp"
+chmod 0700 "$root/root"
+cp "$busybox" "$root/bin/busybox"
 # The host's bash and the GNU tools whose busybox versions differ where
 # libtest.sh relies on them: busybox timeout leaves a watcher process that
 # still names the command for up to a second (assert_no_leftovers sees it)
@@ -86,7 +94,6 @@ rm -rf "$root"
 # the shared libraries ldd names (libc, ld.so, ...), at the same paths.
 for tool in bash timeout rm; do
 	bin=$(command -v "$tool") || die "$tool not found on the host"
-	rm -f "$root/bin/$tool" # a busybox symlink: never copy through it
 	cp -L "$bin" "$root/bin/$tool"
 	for lib in $(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
 		[ -e "$root$lib" ] && continue
@@ -94,11 +101,12 @@ for tool in bash timeout rm; do
 		cp -L "$lib" "$root$lib"
 	done
 done
-mkdir -p "$root"/{newroot,run,var/tmp,hybox/bin,hybox/payload,hybox/tests/vm,hybox/tests/lib,hybox/scripts}
-chmod 1777 "$root/var/tmp"
+printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' \
+	>"$root/etc/passwd"
+printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' >"$root/etc/group"
 strip -o "$root/hybox/bin/hybox" "$hybox_static"
 for p in "$PAYLOAD_DIR"/*; do
-	[ -f "$p" ] && [ -x "$p" ] && cp "$p" "$root/hybox/payload/"
+	if [ -f "$p" ] && [ -x "$p" ]; then cp "$p" "$root/hybox/payload/"; fi
 done
 install -m 0755 "$repo/tests/vm/init" "$root/init"
 cp "${tests[@]}" "$root/hybox/tests/vm/"

@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
-#include "hy_features.h"
+#include "features.h"
 
 static void usage(FILE *out)
 {

@@ -11,7 +11,7 @@
  * a probe that cannot run is a "no" with its reason.
  */
 #define LOG_PREFIX "features: "
-#include "hy_features.h"
+#include "features.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -180,24 +180,33 @@ static __always_inline int hy_path_covers(const char *r, __u32 rlen, const char 
 	return p[rlen & (HY_PATH_LEN - 1)] == '\0' || p[rlen & (HY_PATH_LEN - 1)] == '/';
 }
 
-/* Index of the most specific (longest) rule covering path, or -1. Rule paths
- * are unique (the parser refuses duplicates), so the answer is unique. */
+/*
+ * Index of the most specific (longest) rule covering path, or -1; *ret_access
+ * (may be NULL) gets that rule's access bits (0 when uncovered). Rule paths
+ * are unique (the parser refuses duplicates), so the answer is unique.
+ * Verifier note: the winner's access is carried through the loop as a plain
+ * value; indexing rule[] with the returned index instead would make the
+ * index "precise" and stop state pruning across iterations.
+ */
 static __always_inline __s32 hy_path_lookup(const struct hy_path_rule *rule, __u32 n,
-					    const char *path)
+					    const char *path, __u32 *ret_access)
 {
 	__s32 best = -1;
-	__u32 best_len = 0, i;
+	__u32 best_len = 0, best_access = 0, i;
 
 	for (i = 0; i < HY_POL_PATH_RULES; i++) {
 		if (i >= n)
 			break;
-		if (best >= 0 && rule[i].len <= best_len)
+		if (rule[i].len <= best_len)
 			continue;
 		if (hy_path_covers(rule[i].path, rule[i].len, path)) {
 			best = (__s32)i;
 			best_len = rule[i].len;
+			best_access = rule[i].access;
 		}
 	}
+	if (ret_access)
+		*ret_access = best_access;
 	return best;
 }
 
@@ -206,13 +215,12 @@ static __always_inline __s32 hy_path_lookup(const struct hy_path_rule *rule, __u
 static __always_inline __u32 hy_file_access(const struct hy_file_policy *fp, const char *path,
 					    __s32 *ret_rule)
 {
-	__s32 i = hy_path_lookup(fp->rule, fp->nrules, path);
+	__u32 access;
+	__s32 i = hy_path_lookup(fp->rule, fp->nrules, path, &access);
 
 	if (ret_rule)
 		*ret_rule = i;
-	if (i < 0 || i >= HY_POL_PATH_RULES)
-		return 0;
-	return fp->rule[i].access & HY_ACC_ALL;
+	return access & HY_ACC_ALL;
 }
 
 /* 1 when every bit of want (HY_ACC_*) is granted on path. */
@@ -227,7 +235,7 @@ static __always_inline int hy_exec_allowed(const struct hy_exec_policy *ep, cons
 {
 	if (!ep->enabled)
 		return 1;
-	return hy_path_lookup(ep->rule, ep->nrules, path) >= 0;
+	return hy_path_lookup(ep->rule, ep->nrules, path, (__u32 *)0) >= 0;
 }
 
 /* ---- decisions: network ------------------------------------------------------------ */

@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "hy_features.h"
+#include "features.h"
 
 /* Everything but BPF LSM: the development hosts' situation. */
 static void fill_no_lsm(struct hy_features *f)

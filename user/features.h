@@ -8,9 +8,6 @@
  * caller's privileges; without root most BPF probes say "no (... Operation
  * not permitted)", which is the truth for that caller.
  *
- * Named hy_features.h, not features.h: the build passes -Iuser, and glibc's
- * own <features.h> (included by every libc header) would be shadowed.
- *
  * `hybox features --json` is read by the test suites (tests/lib `require`) to
  * decide skips, so these JSON names are a stable interface: add, never rename.
  *
