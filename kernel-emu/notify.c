@@ -26,15 +26,10 @@
 
 #include "kernel.h"
 #include "log.h"
+#include "seccomp_compat.h"
 #include "procmem.h"
 #include "util.h"
 
-#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
-#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
-#endif
-#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
-#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
-#endif
 
 #define X32_SYSCALL_BIT 0x40000000u
 

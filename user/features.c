@@ -35,17 +35,11 @@
 
 #include "cgroup.h"
 #include "log.h"
+#include "seccomp_compat.h"
 #include "util.h"
 
 #include "skel/probe.skel.h"
 
-/* Newer than Debian 12's kernel headers (Linux 6.6). */
-#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
-#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
-#endif
-#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
-#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
-#endif
 
 #define LSM_LIST_PATH "/sys/kernel/security/lsm"
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
