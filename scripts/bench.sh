@@ -33,10 +33,10 @@ else
 	PIN=none
 fi
 
-failed=0
+# fail MSG: record a failed run (a file, since run_loop runs in $(...) subshells).
 fail() {
 	echo "bench: $*" >&2
-	failed=1
+	: >"$T/failed"
 }
 
 # --- build the bench programs (until the Makefile has a rule for them) -----
@@ -266,7 +266,7 @@ else
 	echo "cache; every other native syscall is decided on nr alone (getpid and read included)."
 fi
 
-if [ $failed -ne 0 ]; then
+if [ -e "$T/failed" ]; then
 	echo "bench: some runs failed (see above)" >&2
 	exit 1
 fi

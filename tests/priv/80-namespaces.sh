@@ -59,9 +59,11 @@ assert_eq "$RUN_OUT" "err EROFS" "creating a file in / fails with EROFS"
 rm -f "/hyt-ro-$$"
 hy run -- "$PROBE" open /etc/hostname w
 assert_eq "$RUN_OUT" "err EROFS" "opening a host file for writing fails with EROFS"
-hy run -- "$PROBE" open "$REPO_DIR/.hyt-ro-$$" creat
-assert_eq "$RUN_OUT" "err EROFS" "the repository's mount is read-only too ($REPO_DIR)"
-rm -f "$REPO_DIR/.hyt-ro-$$"
+# A host directory outside /tmp (the sandbox's /tmp is its own tmpfs).
+scratch_dir
+hy run -- "$PROBE" open "$SCRATCH/.hyt-ro-$$" creat
+assert_eq "$RUN_OUT" "err EROFS" "a host directory elsewhere is read-only too ($SCRATCH)"
+check "no file appeared there on the host" test ! -e "$SCRATCH/.hyt-ro-$$"
 
 # --- /dev ---
 hy run -- /bin/ls -A /dev
