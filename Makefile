@@ -96,7 +96,14 @@ $(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(Q)mkdir -p $(@D)
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
+
 payloads: $(PAYLOAD_BINS)
+
+$(BUILD)/bench/%: tests/bench/%.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -static -pthread -o $@ $<
 
 # Test payloads are static so they also run in a busybox rootfs and in the VM.
 $(BUILD)/payload/%: tests/payload/%.c
@@ -134,7 +141,7 @@ demo: deps
 	$(Q)HYBOX=$(abspath $(BUILD))/hybox scripts/demo.sh
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS)
 	$(Q)HYBOX=$(abspath $(BUILD))/hybox PAYLOAD_DIR=$(abspath $(BUILD))/payload scripts/bench.sh
 
 vmtest: deps

@@ -31,10 +31,9 @@ struct emu_kernel *emu_kernel_new(const struct emu_kernel_config *cfg)
 	emu_syslog_init(&k->syslog, k->start_ns);
 	emu_ratelimit_init(&k->denial_rl, 100, 1000, k->start_ns);
 
-	struct utsname host;
-	uname(&host);
-	emu_kernel_log(k, 5, "Linux version %s (hybox kernel-emu %s) %s", host.release,
-		       HYBOX_VERSION, host.version);
+	uname(&k->host_uts);
+	emu_kernel_log(k, 5, "Linux version %s (hybox kernel-emu %s) %s", k->host_uts.release,
+		       HYBOX_VERSION, k->host_uts.version);
 	emu_kernel_log(k, 6, "hybox: container %s booted", k->id);
 	return k;
 }

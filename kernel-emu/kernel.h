@@ -11,8 +11,10 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/utsname.h>
 
 #include "emu.h"
+#include "procmem.h"
 #include "ratelimit.h"
 #include "syslog.h"
 #include "uts.h"
@@ -24,6 +26,7 @@ struct emu_kernel {
 	uint64_t start_ns; /* CLOCK_MONOTONIC at container start */
 	int cgroup_fd;     /* owned */
 	struct emu_uts uts;
+	struct utsname host_uts; /* the host's, for sysname/release/version/machine */
 	struct emu_syslog syslog;
 	struct emu_ratelimit denial_rl; /* denied + unimplemented events (100/s, burst 1000) */
 	const struct emu_syscall_policy *policy;
@@ -33,6 +36,7 @@ struct emu_kernel {
 	/* notify loop */
 	int listener;
 	int uts_ns_fd;
+	struct emu_procmem_cache memcache; /* notify thread only */
 	pthread_t thread;
 	bool running;
 	volatile int stopping;

@@ -142,9 +142,8 @@ static void emulate(struct emu_kernel *k, const struct seccomp_notif *req,
 	struct emu_call c = { .id = req->id, .nr = req->data.nr, .arch = req->data.arch,
 			      .pid = req->pid };
 	memcpy(c.args, req->data.args, sizeof(c.args));
-	emu_procmem_attach(&c, &pm, k->listener);
+	emu_procmem_attach(&c, &pm, &k->memcache);
 	long ret = handler(k, &c);
-	emu_procmem_release(&pm);
 	if (ret < 0)
 		resp->error = (int32_t)ret;
 	else
@@ -186,6 +185,7 @@ static void *notify_thread(void *arg)
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
 
+	emu_procmem_cache_init(&k->memcache, k->listener);
 	if (k->uts_ns_fd >= 0 && setns(k->uts_ns_fd, CLONE_NEWUTS) < 0)
 		pr_warn("cannot join the container's UTS namespace: %s", strerror(errno));
 	while (!k->stopping) {
@@ -203,6 +203,7 @@ static void *notify_thread(void *arg)
 		if (ioctl(k->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
 			pr_debug("NOTIF_SEND: %s", strerror(errno));
 	}
+	emu_procmem_cache_fini(&k->memcache);
 	return NULL;
 }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * /proc/TID/mem access for handlers. Runs in the supervisor (root). Reads
- * and writes are whole-or-nothing: a short transfer is reported as -EFAULT
- * so handlers never act on half-copied arguments.
+ * /proc/TID/mem access for handlers, with a per-tid fd cache (see
+ * procmem.h for why a cached fd is safe to use). Runs in the supervisor
+ * (root). Transfers are whole-or-nothing: a short copy is -EFAULT, so
+ * handlers never act on half-copied arguments.
  */
 #include "procmem.h"
 
@@ -13,44 +14,100 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-static int procmem_open(struct emu_call *c, struct emu_procmem *pm)
+static void slot_close(struct emu_procmem_slot *s)
 {
-	if (pm->fd >= 0)
-		return 0;
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/mem", c->pid);
-	int fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -EFAULT;
-	/* The tid could have been reused before the open: the id check after it settles that. */
-	if (ioctl(pm->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &c->id) < 0) {
-		close(fd);
+	if (s->memfd >= 0)
+		close(s->memfd);
+	if (s->dirfd >= 0)
+		close(s->dirfd);
+	s->tid = 0;
+	s->memfd = s->dirfd = -1;
+}
+
+void emu_procmem_cache_init(struct emu_procmem_cache *c, int listener)
+{
+	for (unsigned i = 0; i < EMU_PROCMEM_SLOTS; i++)
+		c->slot[i] = (struct emu_procmem_slot){ .tid = 0, .dirfd = -1, .memfd = -1 };
+	c->next = 0;
+	c->listener = listener;
+}
+
+void emu_procmem_cache_fini(struct emu_procmem_cache *c)
+{
+	for (unsigned i = 0; i < EMU_PROCMEM_SLOTS; i++)
+		slot_close(&c->slot[i]);
+}
+
+/* Open tid's directory and memory, then prove they are the trapping thread's. */
+static int slot_open(struct emu_procmem_cache *c, struct emu_procmem_slot *s, struct emu_call *call)
+{
+	char path[32];
+	slot_close(s);
+	snprintf(path, sizeof(path), "/proc/%d", call->pid);
+	s->dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd >= 0)
+		s->memfd = openat(s->dirfd, "mem", O_RDWR | O_CLOEXEC);
+	if (s->memfd < 0 || ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &call->id) < 0) {
+		slot_close(s);
 		return -EFAULT;
 	}
-	pm->fd = fd;
+	s->tid = call->pid;
 	return 0;
 }
 
-static int procmem_read(struct emu_call *c, uint64_t addr, void *buf, size_t len)
+/* A cached slot is usable while its thread's /proc directory still resolves. */
+static int slot_alive(const struct emu_procmem_slot *s)
 {
-	struct emu_procmem *pm = c->mem_ctx;
-	if (len == 0)
-		return 0;
-	if (procmem_open(c, pm) < 0)
-		return -EFAULT;
-	ssize_t n = pread(pm->fd, buf, len, (off_t)addr);
-	return n == (ssize_t)len ? 0 : -EFAULT;
+	return faccessat(s->dirfd, "mem", F_OK, 0) == 0;
 }
 
-static int procmem_write(struct emu_call *c, uint64_t addr, const void *buf, size_t len)
+static struct emu_procmem_slot *resolve(struct emu_procmem *pm, struct emu_call *call)
 {
-	struct emu_procmem *pm = c->mem_ctx;
+	struct emu_procmem_cache *c = pm->cache;
+	if (pm->slot)
+		return pm->slot;
+	for (unsigned i = 0; i < EMU_PROCMEM_SLOTS; i++) {
+		struct emu_procmem_slot *s = &c->slot[i];
+		if (s->tid == call->pid) {
+			if (!slot_alive(s) && slot_open(c, s, call) < 0)
+				return NULL;
+			return pm->slot = s;
+		}
+	}
+	struct emu_procmem_slot *s = &c->slot[c->next++ % EMU_PROCMEM_SLOTS];
+	return slot_open(c, s, call) < 0 ? NULL : (pm->slot = s);
+}
+
+static int transfer(struct emu_call *call, uint64_t addr, void *buf, size_t len, int write)
+{
+	struct emu_procmem *pm = call->mem_ctx;
 	if (len == 0)
 		return 0;
-	if (procmem_open(c, pm) < 0)
-		return -EFAULT;
-	ssize_t n = pwrite(pm->fd, buf, len, (off_t)addr);
-	return n == (ssize_t)len ? 0 : -EFAULT;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		struct emu_procmem_slot *s = resolve(pm, call);
+		if (!s)
+			return -EFAULT;
+		ssize_t n = write ? pwrite(s->memfd, buf, len, (off_t)addr) :
+				    pread(s->memfd, buf, len, (off_t)addr);
+		if (n == (ssize_t)len)
+			return 0;
+		if (n != 0)
+			return -EFAULT;
+		/* 0 bytes: the fd's address space is gone (the thread exec'd): reopen once. */
+		slot_close(s);
+		pm->slot = NULL;
+	}
+	return -EFAULT;
+}
+
+static int procmem_read(struct emu_call *call, uint64_t addr, void *buf, size_t len)
+{
+	return transfer(call, addr, buf, len, 0);
+}
+
+static int procmem_write(struct emu_call *call, uint64_t addr, const void *buf, size_t len)
+{
+	return transfer(call, addr, (void *)buf, len, 1);
 }
 
 const struct emu_mem_ops emu_procmem_ops = {
@@ -58,17 +115,11 @@ const struct emu_mem_ops emu_procmem_ops = {
 	.write = procmem_write,
 };
 
-void emu_procmem_attach(struct emu_call *c, struct emu_procmem *pm, int listener)
+void emu_procmem_attach(struct emu_call *call, struct emu_procmem *pm,
+			struct emu_procmem_cache *cache)
 {
-	pm->fd = -1;
-	pm->listener = listener;
-	c->mem = &emu_procmem_ops;
-	c->mem_ctx = pm;
-}
-
-void emu_procmem_release(struct emu_procmem *pm)
-{
-	if (pm->fd >= 0)
-		close(pm->fd);
-	pm->fd = -1;
+	pm->cache = cache;
+	pm->slot = NULL;
+	call->mem = &emu_procmem_ops;
+	call->mem_ctx = pm;
 }

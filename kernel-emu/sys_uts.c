@@ -34,12 +34,12 @@ _Static_assert(sizeof(struct utsname) == 6 * EMU_UTS_LEN, "struct utsname is new
 
 long emu_sys_uname(struct emu_kernel *k, struct emu_call *c)
 {
-	struct utsname host, out;
+	struct utsname out;
 
-	if (uname(&host) < 0)
-		return -errno;
+	/* The host's release/version/machine are read once, at kernel creation:
+	 * every syscall counts on the emulated road. */
 	pthread_mutex_lock(&k->lock);
-	emu_uts_fill(&k->uts, &host, &out);
+	emu_uts_fill(&k->uts, &k->host_uts, &out);
 	pthread_mutex_unlock(&k->lock);
 	if (emu_call_write(c, c->args[0], &out, sizeof(out)) < 0)
 		return -EFAULT;

@@ -39,17 +39,9 @@ fail() {
 	: >"$T/failed"
 }
 
-# --- build the bench programs (until the Makefile has a rule for them) -----
-mkdir -p "$BENCH_DIR"
-for src in "$ROOT"/tests/bench/*.c; do
-	bin=$BENCH_DIR/$(basename "$src" .c)
-	if [ ! -x "$bin" ] || [ -n "$(find "$src" -newer "$bin")" ]; then
-		${CC:-gcc} -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -static -pthread \
-			-o "$bin" "$src" || {
-			echo "bench: cannot build $src" >&2
-			exit 1
-		}
-	fi
+# The bench programs are built by `make bench` (Makefile rule $(BUILD)/bench/%).
+for prog in loop notify_min startup; do
+	[ -x "$BENCH_DIR/$prog" ] || { echo "bench: $BENCH_DIR/$prog missing: run 'make bench'" >&2; exit 1; }
 done
 LOOP=$BENCH_DIR/loop
 NOTIFY_MIN=$BENCH_DIR/notify_min
@@ -129,9 +121,14 @@ while [ $r -lt "$UROUNDS" ]; do
 	nf=$(run_loop notify uname "$UN")
 	hy=nan
 	[ $have_hybox = 1 ] && hy=$(run_loop hybox uname "$UN")
-	echo "$(echo "$nm" | get median_ns) $(echo "$nf" | get median_ns) $(echo "$hy" | get median_ns)" \
-		"$(echo "$nm" | get p99_ns) $(echo "$nf" | get p99_ns) $(echo "$hy" | get p99_ns)" |
-		awk '{ for (i = 1; i <= 6; i++) if ($i == "") $i = "nan"; print }' >>"$T/uname"
+	line=""
+	for key in median_ns p99_ns; do
+		for res in "$nm" "$nf" "$hy"; do
+			v=$(echo "$res" | get $key)
+			line="$line ${v:-nan}"
+		done
+	done
+	echo "$line" >>"$T/uname"
 	r=$((r + 1))
 done
 
@@ -192,7 +189,7 @@ function pad(x, w,    t, k) { t = x; k = gsub(/±/, "", t); return sprintf("%" (
 function row(m, a, b, c, r, t, s) {
 	printf "%-37s %s %s %s %13s %7s  %s\n", m, pad(a, 13), pad(b, 13), pad(c, 13), r, t, s
 }
-function judge(x, lim) { return !isnum(x) ? "n/a" : (x <= lim ? "met" : sprintf("missed (%.0f%% over)", (x / lim - 1) * 100)) }
+function judge(x, lim) { return !isnum(x) ? "n/a" : (x <= lim ? "met" : sprintf("missed (%.1f%% over)", (x / lim - 1) * 100)) }
 function se2(v, n) { return n ? 1.86 * (q(v, n, 0.75) - q(v, n, 0.25)) / sqrt(n) : "nan" } # 2 SE of the median
 function pm(x, e) { return isnum(x) ? sprintf("%+.1f", x) (isnum(e) ? sprintf("±%.0f", e) : "") : "n/a" }
 function native_road(file, name,    v, n, ratio, dA, dH, eA, eH, extra, res) {

@@ -9,7 +9,7 @@
 # TEST names select scripts in tests/vm/ (e.g. 10-lsm); default: all.
 #
 # Why an initramfs: the cloud kernel has no 9p at all (CONFIG_NET_9P unset)
-# and virtio/virtio-blk only as modules, while an uncompressed cpio of ~9 MB
+# and virtio/virtio-blk only as modules, while an uncompressed cpio of ~8 MB
 # (busybox-static, the static hybox and payloads, the host's bash and a few
 # GNU tools with their libraries, the test scripts) needs no driver, no
 # module and no disk image, and boots in a few seconds under TCG. No python3
@@ -19,13 +19,17 @@
 #
 # Environment:
 #   HYBOX             the build's hybox (required; locates the build dir)
-#   HYBOX_STATIC      static hybox for the guest (default: $HYBOX-static,
-#                     the Makefile's $(BUILD)/hybox-static)
+#   HYBOX_STATIC      static hybox for the guest (default: $HYBOX when it is
+#                     static, as the Makefile links it by default, else
+#                     $HYBOX-static)
 #   PAYLOAD_DIR       static test payloads (required: probe)
 #   VMTEST_KERNEL     kernel image (default: newest /boot/vmlinuz-*-cloud-amd64)
 #   VMTEST_DIR        work dir for the initramfs and log (default: $(dirname $HYBOX)/vm)
 #   VMTEST_TIMEOUT    hard limit on qemu, seconds (default 240)
-#   VMTEST_SMP, VMTEST_MEM   guest CPUs (default 2) and memory (default 1G)
+#   VMTEST_SMP, VMTEST_MEM   guest CPUs (default 1: a second TCG vCPU slows
+#                     boot by up to a second and the tests are sequential)
+#                     and memory (default 1G)
+#   VMTEST_APPEND     extra kernel command line parameters
 #   VMTEST_VERBOSE=1  show the whole console live, kernel messages and a
 #                     trace of /init included
 #   BUSYBOX           static busybox (default /bin/busybox, busybox-static)
@@ -39,7 +43,6 @@ die() {
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 : "${HYBOX:?HYBOX is not set (run make vmtest)}"
 : "${PAYLOAD_DIR:?PAYLOAD_DIR is not set (run make vmtest)}"
-hybox_static=${HYBOX_STATIC:-$HYBOX-static}
 timeout_s=${VMTEST_TIMEOUT:-240}
 verbose=${VMTEST_VERBOSE:-0}
 busybox=${BUSYBOX:-/bin/busybox}
@@ -57,8 +60,15 @@ fi
 [ -r "$kernel" ] || die "$kernel: not readable"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (install qemu-system-x86)"
 command -v cpio >/dev/null || die "cpio not found (install cpio)"
-[ -x "$busybox" ] && is_static "$busybox" || die "$busybox: no static busybox (install busybox-static)"
-[ -x "$hybox_static" ] || die "$hybox_static not found (make \$(BUILD)/hybox-static, or set HYBOX_STATIC)"
+if [ ! -x "$busybox" ] || ! is_static "$busybox"; then
+	die "$busybox: no static busybox (install busybox-static)"
+fi
+hybox_static=${HYBOX_STATIC:-}
+if [ -z "$hybox_static" ]; then
+	hybox_static=$HYBOX-static
+	if [ -x "$HYBOX" ] && is_static "$HYBOX"; then hybox_static=$HYBOX; fi
+fi
+[ -x "$hybox_static" ] || die "$hybox_static not found (a static hybox: set HYBOX_STATIC)"
 is_static "$hybox_static" || die "$hybox_static is dynamically linked"
 [ -x "$PAYLOAD_DIR/probe" ] || die "$PAYLOAD_DIR/probe not found (make payloads)"
 
@@ -143,12 +153,13 @@ mv -f "$initrd.tmp" "$initrd"
 log=$vmdir/console.log
 append="console=ttyS0 lsm=lockdown,capability,landlock,bpf panic=-1 oops=panic"
 append+=" rdinit=/init mitigations=off nokaslr tsc=reliable no_timer_check"
+[ -n "${VMTEST_APPEND:-}" ] && append+=" $VMTEST_APPEND"
 if [ "$verbose" = 1 ]; then
 	append+=" HYBOX_VM_VERBOSE=1"
 else
 	append+=" quiet"
 fi
-qemu=(qemu-system-x86_64 -accel tcg -M pc -cpu max,la57=off -smp "${VMTEST_SMP:-2}"
+qemu=(qemu-system-x86_64 -accel tcg -M pc -cpu "max,la57=off" -smp "${VMTEST_SMP:-1}"
 	-m "${VMTEST_MEM:-1G}" -nographic -no-reboot -nodefaults -serial stdio
 	-kernel "$kernel" -initrd "$initrd" -append "$append")
 
@@ -165,7 +176,12 @@ fi
 set -e
 elapsed=$(($(date +%s) - start))
 
-marker=$(tr -d '\r' <"$log" | grep -a -E '^HYBOX-VMTEST-RESULT: [0-9]+$' | tail -n 1 || true)
+# The console without carriage returns and terminal escapes (SeaBIOS clears
+# the screen).
+console_text() {
+	sed -E $'s/\r//g; s/\x1b(\\[[0-9;?]*[a-zA-Z]|c)//g' "$log"
+}
+marker=$(console_text | grep -a -E '^HYBOX-VMTEST-RESULT: [0-9]+$' | tail -n 1 || true)
 if [ -z "$marker" ]; then
 	echo "vmtest: FAILED: no HYBOX-VMTEST-RESULT line on the console"
 	case $qrc in
@@ -173,13 +189,13 @@ if [ -z "$marker" ]; then
 	*) echo "vmtest: qemu exited $qrc after ${elapsed}s" ;;
 	esac
 	echo "vmtest: last 50 console lines ($log):"
-	tr -d '\r' <"$log" | tail -n 50 | sed 's/^/  | /'
+	console_text | tail -n 50 | sed 's/^/  | /'
 	exit 1
 fi
 rc=${marker##* }
 if [ "$verbose" != 1 ]; then
 	# The guest's report: everything from its banner up to the marker.
-	tr -d '\r' <"$log" | sed -n '/^hybox-vm: /,/^HYBOX-VMTEST-RESULT: /p'
+	console_text | sed -n '/^hybox-vm: /,/^HYBOX-VMTEST-RESULT: /p'
 fi
 echo "vmtest: guest verdict $rc after ${elapsed}s (console: $log)"
 [ "$rc" -lt 256 ] || rc=1

@@ -111,7 +111,8 @@ static int phase_kernel(struct run_ctx *c, struct hy_err *err)
 		.cgroup_fd = c->cg.dirfd,
 		.cgid = c->cg.id,
 		.policy = &c->policy,
-		.emit = hy_telemetry_emit,
+		/* No sink, no events: the notify loop then skips gathering their fields. */
+		.emit = c->o.events ? hy_telemetry_emit : NULL,
 		.emit_ctx = c->tel,
 	};
 	c->kernel = emu_kernel_new(&cfg);

@@ -75,6 +75,7 @@ static void setup(void)
 	memset(&k, 0, sizeof(k));
 	pthread_mutex_init(&k.lock, NULL);
 	emu_uts_init(&k.uts, "ctr", "ctr.dom");
+	ck_assert_int_eq(uname(&k.host_uts), 0);
 	emu_syslog_init(&k.syslog, now_mono_ns());
 	k.start_ns = now_mono_ns();
 	k.cgroup_fd = -1;
