@@ -166,6 +166,15 @@ struct hy_road_choice hy_features_road(const struct hy_features *f, enum hy_area
 
 /* -------------------------------------------------------------- rendering */
 
+/*
+ * The roads above are where object-level policy (files, exec, network,
+ * process) is enforced on this host. Until that enforcement is built, policy
+ * files with such rules are refused; say so rather than imply enforcement.
+ */
+static const char object_policy_status[] =
+	"not enforced by this build: policy files may set only mode and syscalls; "
+	"files/exec/network/process rules are refused";
+
 struct json_t *hy_features_to_json(const struct hy_features *f)
 {
 	json_t *root = json_object(), *feats = json_object(), *cg = json_object();
@@ -199,6 +208,8 @@ struct json_t *hy_features_to_json(const struct hy_features *f)
 	bad |= json_object_set_new(root, "features", feats);
 	bad |= json_object_set_new(root, "cgroup2", cg);
 	bad |= json_object_set_new(root, "roads", roads);
+	bad |= json_object_set_new(root, "object_policy",
+				   json_pack("{s:b,s:s}", "enforced", 0, "why", object_policy_status));
 	if (bad) {
 		json_decref(root);
 		return NULL;
@@ -222,6 +233,7 @@ int hy_features_print_text(FILE *out, const struct hy_features *f)
 
 		fprintf(out, "road for %s: %s (%s)\n", area_keys[a], road_keys[c.road], c.why);
 	}
+	fprintf(out, "object policy: %s\n", object_policy_status);
 	return ferror(out) ? -EIO : 0;
 }
 
