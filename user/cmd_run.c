@@ -26,6 +26,7 @@
 #include "sandbox.h"
 #include "seccomp.h"
 #include "telemetry.h"
+#include "trace.h"
 #include "util.h"
 
 struct run_ctx {
@@ -40,6 +41,7 @@ struct run_ctx {
 	struct hy_state state;
 	struct hy_cgroup cg;
 	struct hy_telemetry *tel;
+	struct hy_trace *trace;
 	struct emu_kernel *kernel;
 	struct hy_sandbox sb;
 };
@@ -103,6 +105,22 @@ static int phase_telemetry(struct run_ctx *c, struct hy_err *err)
 	return hy_telemetry_open(&c->tel, c->o.events, c->id, err);
 }
 
+/*
+ * exec/fork/exit events from BPF, loaded only when events were asked for (no
+ * cost otherwise). Before the container starts, so its first exec is seen.
+ * Unavailable (no tp_btf, load refused): one warning, and the run goes on.
+ */
+static int phase_trace(struct run_ctx *c, struct hy_err *err)
+{
+	struct hy_err terr = { 0 };
+
+	if (!c->o.events)
+		return 0;
+	if (hy_trace_start(&c->trace, c->cg.id, c->tel, &terr) < 0)
+		fprintf(stderr, "hybox: warning: exec/fork/exit events unavailable: %s\n", terr.msg);
+	return 0;
+}
+
 static int phase_kernel(struct run_ctx *c, struct hy_err *err)
 {
 	struct emu_kernel_config cfg = {
@@ -157,6 +175,7 @@ static int phase_supervise(struct run_ctx *c, struct hy_err *err)
 		return hy_err_setr(err, r, "start the kernel-emu thread");
 	c->sb.listener = c->sb.uts_ns_fd = -1; /* owned by kernel-emu now */
 	emit_lifecycle(c, HY_EVT_START, 0);
+	hy_trace_deliver(c->trace); /* held until now: `start` comes first */
 	return 0;
 }
 
@@ -171,6 +190,7 @@ static const struct {
 	{ "create state directory", phase_state },
 	{ "create cgroup", phase_cgroup },
 	{ "open event sink", phase_telemetry },
+	{ "attach tracing", phase_trace },
 	{ "create kernel-emu", phase_kernel },
 	{ "start container", phase_spawn },
 	{ "start supervision", phase_supervise },
@@ -184,6 +204,7 @@ static void teardown(struct run_ctx *c)
 		emu_kernel_stop(c->kernel);
 		emu_kernel_free(c->kernel);
 	}
+	hy_trace_stop(c->trace);
 	hy_telemetry_close(c->tel);
 	hy_cgroup_destroy(&c->cg);
 	hy_state_remove(&c->state);
@@ -224,6 +245,9 @@ int hy_cmd_run(const struct hy_global_opts *g, int argc, char **argv)
 	int wstatus = 0;
 	int status = hy_sandbox_wait(&c.sb, &wstatus, &err);
 	emu_kernel_stop(c.kernel);
+	/* The container's tasks are gone: drain their events before `exit`. */
+	hy_trace_stop(c.trace);
+	c.trace = NULL;
 	emit_lifecycle(&c, HY_EVT_EXIT, wstatus);
 	teardown(&c);
 	if (err.code)

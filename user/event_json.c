@@ -140,10 +140,16 @@ static void put_header(struct buf *b, const struct hy_json_ctx *ctx, uint64_t se
 	putf(b, ",\"cgroup_id\":%llu}", (unsigned long long)h->cgid);
 }
 
-static void put_task(struct buf *b, const struct hy_evt_task *t)
+/* ,"proc":{"pid":..,"tid":..,"comm":..   — the caller adds fields and the closing brace. */
+static void put_task_open(struct buf *b, const struct hy_evt_task *t)
 {
 	putf(b, ",\"proc\":{\"pid\":%u,\"tid\":%u,\"comm\":", t->pid, t->tid);
 	put_escaped(b, t->comm, strnlen(t->comm, sizeof(t->comm)));
+}
+
+static void put_task(struct buf *b, const struct hy_evt_task *t)
+{
+	put_task_open(b, t);
 	put(b, "}", 1);
 }
 
@@ -213,6 +219,85 @@ static void put_suppressed(struct buf *b, const struct hy_json_ctx *ctx, uint64_
 	     e->kind == HY_EVT_SYSCALL ? "syscall" : "other");
 }
 
+static const char *bool_str(int v)
+{
+	return v ? "true" : "false";
+}
+
+/*
+ * The argument area as copied by trace.bpf.c: each argv string followed by
+ * its NUL; when cut (args_truncated) the last string has none. Both a
+ * space-joined cmdline (familiar, lossy) and the exact list are written.
+ */
+static void put_args(struct buf *b, const char *args, size_t len)
+{
+	char joined[HY_ARGS_LEN];
+	size_t i, start;
+
+	if (len > 0 && args[len - 1] == '\0')
+		len--; /* terminator of the last string, not an empty argument */
+	for (i = 0; i < len; i++)
+		joined[i] = args[i] ? args[i] : ' ';
+	puts_(b, ",\"cmdline\":");
+	put_escaped(b, joined, len);
+	puts_(b, ",\"args\":[");
+	for (i = start = 0; i <= len; i++) {
+		if (i < len && args[i])
+			continue;
+		if (start)
+			put(b, ",", 1);
+		put_escaped(b, args + start, i - start);
+		start = i + 1;
+	}
+	put(b, "]", 1);
+}
+
+static void put_exec(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
+		     const struct hy_evt_exec *e)
+{
+	size_t args_len = e->args_len < sizeof(e->args) ? e->args_len : sizeof(e->args);
+
+	put_header(b, ctx, seq, &e->hdr, "exec");
+	put_task_open(b, &e->task);
+	putf(b, ",\"ppid\":%u,\"exe\":", e->ppid);
+	put_escaped(b, e->filename, strnlen(e->filename, sizeof(e->filename)));
+	if (args_len)
+		put_args(b, e->args, args_len);
+	else
+		puts_(b, ",\"cmdline\":\"\",\"args\":[]");
+	putf(b, ",\"args_truncated\":%s}", bool_str(e->flags & (HY_EXEC_F_ARGS_TRUNC |
+								       HY_EXEC_F_ARGS_FAULT)));
+	putf(b, ",\"user\":{\"uid\":%u,\"gid\":%u}", e->uid, e->gid);
+}
+
+static void put_fork(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
+		     const struct hy_evt_fork *e)
+{
+	put_header(b, ctx, seq, &e->hdr, "fork");
+	put_task_open(b, &e->task);
+	putf(b, ",\"ppid\":%u},\"parent\":{\"pid\":%u,\"tid\":%u},\"thread\":%s", e->ppid,
+	     e->parent_pid, e->parent_tid, bool_str(e->flags & HY_TASK_F_THREAD));
+}
+
+static void put_task_exit(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
+			  const struct hy_evt_task_exit *e)
+{
+	put_header(b, ctx, seq, &e->hdr, "task_exit");
+	put_task(b, &e->task);
+	putf(b, ",\"exit\":{\"code\":%d,\"signal\":%d,\"core_dumped\":%s},\"thread\":%s,"
+		"\"group_dead\":%s",
+	     e->exit_code, e->signal, bool_str(e->flags & HY_TASK_F_CORE_DUMP),
+	     bool_str(e->flags & HY_TASK_F_THREAD), bool_str(e->flags & HY_TASK_F_GROUP_DEAD));
+}
+
+static void put_lost(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
+		     const struct hy_evt_lost *e)
+{
+	put_header(b, ctx, seq, &e->hdr, "lost");
+	putf(b, ",\"count\":%llu,\"source\":\"%s\"", (unsigned long long)e->count,
+	     e->source == HY_LOST_SRC_KERNEL ? "kernel" : "other");
+}
+
 int hy_event_to_json(const struct hy_json_ctx *ctx, uint64_t seq, const struct hy_evt_hdr *ev,
 		     char *out, size_t cap)
 {
@@ -233,6 +318,26 @@ int hy_event_to_json(const struct hy_json_ctx *ctx, uint64_t seq, const struct h
 		if (ev->size < sizeof(struct hy_evt_suppressed))
 			return 0;
 		put_suppressed(&b, ctx, seq, (const struct hy_evt_suppressed *)ev);
+		break;
+	case HY_EVT_EXEC:
+		if (ev->size < sizeof(struct hy_evt_exec))
+			return 0;
+		put_exec(&b, ctx, seq, (const struct hy_evt_exec *)ev);
+		break;
+	case HY_EVT_FORK:
+		if (ev->size < sizeof(struct hy_evt_fork))
+			return 0;
+		put_fork(&b, ctx, seq, (const struct hy_evt_fork *)ev);
+		break;
+	case HY_EVT_TASK_EXIT:
+		if (ev->size < sizeof(struct hy_evt_task_exit))
+			return 0;
+		put_task_exit(&b, ctx, seq, (const struct hy_evt_task_exit *)ev);
+		break;
+	case HY_EVT_LOST:
+		if (ev->size < sizeof(struct hy_evt_lost))
+			return 0;
+		put_lost(&b, ctx, seq, (const struct hy_evt_lost *)ev);
 		break;
 	default:
 		return 0;

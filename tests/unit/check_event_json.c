@@ -2,7 +2,8 @@
 /*
  * Unit tests for user/event_json.c: string escaping (quotes, control bytes,
  * invalid UTF-8, hostile input, short buffers) and one JSON line per event
- * type, each parsed back with jansson and checked field by field.
+ * type (including exec/fork/task_exit/lost from trace.bpf.c and user/trace.c),
+ * each parsed back with jansson and checked field by field.
  */
 #include <asm/unistd_64.h>
 #include <check.h>
@@ -506,11 +507,268 @@ START_TEST(test_event_json_event_zero_cap_writes_nothing)
 }
 END_TEST
 
+/* ---- lifecycle events from BPF (trace.bpf.c) ------------------------------ */
+
+static void fill_hdr(struct hy_evt_hdr *h, uint32_t type, uint32_t size)
+{
+	h->type = type;
+	h->size = size;
+	h->ts_ns = 123456789;
+	h->cgid = 777;
+}
+
+/* An exec event with args given as a byte string of len bytes (NULs inside). */
+static struct hy_evt_exec mk_exec(const char *exe, const char *args, size_t len)
+{
+	struct hy_evt_exec e;
+
+	memset(&e, 0, sizeof(e));
+	fill_hdr(&e.hdr, HY_EVT_EXEC, sizeof(e));
+	fill_task(&e.task, "sh\0\0\0\0\0\0\0\0\0\0\0\0\0");
+	e.ppid = 4000;
+	e.uid = 1000;
+	e.gid = 100;
+	memcpy(e.filename, exe, strnlen(exe, sizeof(e.filename) - 1));
+	memcpy(e.args, args, len);
+	e.args_len = len;
+	e.args_total = len;
+	return e;
+}
+
+static json_t *arr_at(json_t *root, const char *obj, const char *key)
+{
+	json_t *v = json_object_get(json_object_get(root, obj), key);
+
+	ck_assert_msg(json_is_array(v), "%s.%s is not an array", obj, key);
+	return v;
+}
+
+START_TEST(test_event_json_exec)
+{
+	static const char args[] = "/bin/sh\0-c\0/bin/true; /bin/echo hi";
+	struct hy_evt_exec e = mk_exec("/bin/sh", args, sizeof(args)); /* with the last NUL */
+	json_t *v = encode(&ctx, 11, &e.hdr);
+	json_t *a;
+
+	assert_common(v, 11, "exec");
+	ck_assert_int_eq(int_at(v, "proc", "pid"), 4242);
+	ck_assert_int_eq(int_at(v, "proc", "tid"), 4243);
+	ck_assert_int_eq(int_at(v, "proc", "ppid"), 4000);
+	ck_assert_str_eq(str_at(v, "proc", "comm"), "sh");
+	ck_assert_str_eq(str_at(v, "proc", "exe"), "/bin/sh");
+	ck_assert_str_eq(str_at(v, "proc", "cmdline"), "/bin/sh -c /bin/true; /bin/echo hi");
+	a = arr_at(v, "proc", "args");
+	ck_assert_uint_eq(json_array_size(a), 3);
+	ck_assert_str_eq(json_string_value(json_array_get(a, 0)), "/bin/sh");
+	ck_assert_str_eq(json_string_value(json_array_get(a, 2)), "/bin/true; /bin/echo hi");
+	ck_assert(json_is_false(json_object_get(json_object_get(v, "proc"), "args_truncated")));
+	ck_assert_int_eq(int_at(v, "user", "uid"), 1000);
+	ck_assert_int_eq(int_at(v, "user", "gid"), 100);
+	json_decref(v);
+}
+END_TEST
+
+START_TEST(test_event_json_exec_args_edges)
+{
+	struct hy_evt_exec e = mk_exec("/x", "", 0); /* argc 0 */
+	json_t *v = encode(&ctx, 1, &e.hdr);
+
+	ck_assert_str_eq(str_at(v, "proc", "cmdline"), "");
+	ck_assert_uint_eq(json_array_size(arr_at(v, "proc", "args")), 0);
+	json_decref(v);
+
+	e = mk_exec("/x", "\0", 1); /* one empty argument */
+	v = encode(&ctx, 2, &e.hdr);
+	ck_assert_uint_eq(json_array_size(arr_at(v, "proc", "args")), 1);
+	ck_assert_str_eq(json_string_value(json_array_get(arr_at(v, "proc", "args"), 0)), "");
+	json_decref(v);
+
+	e = mk_exec("/x", "a\0\0b\0", 5); /* empty argument in the middle */
+	v = encode(&ctx, 3, &e.hdr);
+	ck_assert_str_eq(str_at(v, "proc", "cmdline"), "a  b");
+	ck_assert_uint_eq(json_array_size(arr_at(v, "proc", "args")), 3);
+	json_decref(v);
+
+	/* Cut by the kernel side: no NUL after the last, partial argument. */
+	e = mk_exec("/x", "prog\0abcdef", 11);
+	e.args_len = 8;
+	e.args_total = 5000;
+	e.flags = HY_EXEC_F_ARGS_TRUNC;
+	v = encode(&ctx, 4, &e.hdr);
+	ck_assert_str_eq(str_at(v, "proc", "cmdline"), "prog abc");
+	ck_assert_str_eq(json_string_value(json_array_get(arr_at(v, "proc", "args"), 1)), "abc");
+	ck_assert(json_is_true(json_object_get(json_object_get(v, "proc"), "args_truncated")));
+	json_decref(v);
+
+	/* A corrupt length never reads past the record. */
+	memset(e.args, 'A', sizeof(e.args));
+	e.args_len = 100000;
+	v = encode(&ctx, 5, &e.hdr);
+	ck_assert_uint_eq(strlen(str_at(v, "proc", "cmdline")), HY_ARGS_LEN);
+	json_decref(v);
+}
+END_TEST
+
+START_TEST(test_event_json_exec_hostile)
+{
+	static const char args[] = "q\"uote\0back\\slash\0ctl\x01\x1b[31m\0bad\xff\xc0\xaf\0nl\n}";
+	struct hy_evt_exec e = mk_exec("/tmp/\"\\\x01\xff\n", args, sizeof(args) - 1);
+	json_t *v = encode(&ctx, 6, &e.hdr);
+	json_t *a = arr_at(v, "proc", "args");
+
+	ck_assert_str_eq(str_at(v, "proc", "exe"), "/tmp/\"\\\x01\xef\xbf\xbd\n");
+	ck_assert_uint_eq(json_array_size(a), 5);
+	ck_assert_str_eq(json_string_value(json_array_get(a, 0)), "q\"uote");
+	ck_assert_str_eq(json_string_value(json_array_get(a, 1)), "back\\slash");
+	ck_assert_str_eq(json_string_value(json_array_get(a, 2)), "ctl\x01\x1b[31m");
+	ck_assert_str_eq(json_string_value(json_array_get(a, 3)),
+			 "bad\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	ck_assert_str_eq(json_string_value(json_array_get(a, 4)), "nl\n}");
+	ck_assert_str_eq(str_at(v, "proc", "cmdline"),
+			 "q\"uote back\\slash ctl\x01\x1b[31m bad\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+			 " nl\n}");
+	json_decref(v);
+}
+END_TEST
+
+START_TEST(test_event_json_exec_worst_case_fits_line)
+{
+	/* Every byte escapes to 6 characters: the longest line must still fit the
+	 * exporter's 8192-byte line buffer (user/telemetry.c), or it is skipped. */
+	struct hy_evt_exec e = mk_exec("", "", 0);
+	int r;
+
+	memset(e.filename, '\x01', sizeof(e.filename) - 1);
+	memset(e.args, '\x02', sizeof(e.args));
+	for (size_t i = 1; i < sizeof(e.args); i += 2)
+		e.args[i] = '\0'; /* many one-byte arguments: most commas and quotes */
+	e.args_len = sizeof(e.args);
+	memset(e.task.comm, '\x03', sizeof(e.task.comm));
+	r = hy_event_to_json(&ctx, UINT64_MAX, &e.hdr, out, sizeof(out));
+	ck_assert_int_gt(r, 0);
+	ck_assert_int_lt(r, 8192);
+	json_decref(encode(&ctx, 1, &e.hdr));
+
+	for (size_t i = 1; i < sizeof(e.args); i += 2)
+		e.args[i] = '\x04';
+	r = hy_event_to_json(&ctx, UINT64_MAX, &e.hdr, out, sizeof(out));
+	ck_assert_int_gt(r, 0);
+	ck_assert_int_lt(r, 8192);
+}
+END_TEST
+
+START_TEST(test_event_json_fork)
+{
+	struct hy_evt_fork e;
+	json_t *v;
+
+	memset(&e, 0, sizeof(e));
+	fill_hdr(&e.hdr, HY_EVT_FORK, sizeof(e));
+	fill_task(&e.task, "sh\0\0\0\0\0\0\0\0\0\0\0\0\0");
+	e.task.pid = e.task.tid = 5000;
+	e.ppid = 4242;
+	e.parent_pid = 4242;
+	e.parent_tid = 4243;
+	v = encode(&ctx, 12, &e.hdr);
+	assert_common(v, 12, "fork");
+	ck_assert_int_eq(int_at(v, "proc", "pid"), 5000);
+	ck_assert_int_eq(int_at(v, "proc", "tid"), 5000);
+	ck_assert_int_eq(int_at(v, "proc", "ppid"), 4242);
+	ck_assert_int_eq(int_at(v, "parent", "pid"), 4242);
+	ck_assert_int_eq(int_at(v, "parent", "tid"), 4243);
+	ck_assert(json_is_false(json_object_get(v, "thread")));
+	json_decref(v);
+
+	e.task.pid = 4242; /* a thread of the creator's process */
+	e.task.tid = 5001;
+	e.ppid = 1;
+	e.flags = HY_TASK_F_THREAD;
+	v = encode(&ctx, 13, &e.hdr);
+	ck_assert(json_is_true(json_object_get(v, "thread")));
+	ck_assert_int_eq(int_at(v, "proc", "ppid"), 1);
+	json_decref(v);
+}
+END_TEST
+
+START_TEST(test_event_json_task_exit)
+{
+	struct hy_evt_task_exit e;
+	json_t *v;
+
+	memset(&e, 0, sizeof(e));
+	fill_hdr(&e.hdr, HY_EVT_TASK_EXIT, sizeof(e));
+	fill_task(&e.task, "true\0\0\0\0\0\0\0\0\0\0\0\0");
+	e.exit_code = 3;
+	e.flags = HY_TASK_F_GROUP_DEAD;
+	v = encode(&ctx, 14, &e.hdr);
+	assert_common(v, 14, "task_exit");
+	ck_assert_int_eq(int_at(v, "exit", "code"), 3);
+	ck_assert_int_eq(int_at(v, "exit", "signal"), 0);
+	ck_assert(json_is_false(json_object_get(json_object_get(v, "exit"), "core_dumped")));
+	ck_assert(json_is_false(json_object_get(v, "thread")));
+	ck_assert(json_is_true(json_object_get(v, "group_dead")));
+	ck_assert_str_eq(str_at(v, "proc", "comm"), "true");
+	json_decref(v);
+
+	e.exit_code = -1;
+	e.signal = 11;
+	e.flags = HY_TASK_F_THREAD | HY_TASK_F_CORE_DUMP;
+	v = encode(&ctx, 15, &e.hdr);
+	ck_assert_int_eq(int_at(v, "exit", "code"), -1);
+	ck_assert_int_eq(int_at(v, "exit", "signal"), 11);
+	ck_assert(json_is_true(json_object_get(json_object_get(v, "exit"), "core_dumped")));
+	ck_assert(json_is_true(json_object_get(v, "thread")));
+	ck_assert(json_is_false(json_object_get(v, "group_dead")));
+	json_decref(v);
+}
+END_TEST
+
+START_TEST(test_event_json_lost)
+{
+	struct hy_evt_lost e;
+
+	memset(&e, 0, sizeof(e));
+	fill_hdr(&e.hdr, HY_EVT_LOST, sizeof(e));
+	e.count = 1ULL << 40;
+	e.source = HY_LOST_SRC_KERNEL;
+	json_t *v = encode(&ctx, 16, &e.hdr);
+
+	assert_common(v, 16, "lost");
+	ck_assert_int_eq(int_at(v, NULL, "count"), (json_int_t)(1ULL << 40));
+	ck_assert_str_eq(str_at(v, NULL, "source"), "kernel");
+	ck_assert_ptr_null(json_object_get(v, "proc"));
+	json_decref(v);
+}
+END_TEST
+
+START_TEST(test_event_json_lifecycle_short_skipped)
+{
+	static const struct {
+		uint32_t type, size;
+	} full[] = {
+		{ HY_EVT_EXEC, sizeof(struct hy_evt_exec) },
+		{ HY_EVT_FORK, sizeof(struct hy_evt_fork) },
+		{ HY_EVT_TASK_EXIT, sizeof(struct hy_evt_task_exit) },
+		{ HY_EVT_LOST, sizeof(struct hy_evt_lost) },
+	};
+	struct hy_evt_exec e = mk_exec("/x", "x", 1); /* the largest: room for every kind */
+
+	for (size_t i = 0; i < sizeof(full) / sizeof(full[0]); i++) {
+		e.hdr.type = full[i].type;
+		e.hdr.size = full[i].size - 1;
+		ck_assert_int_eq(hy_event_to_json(&ctx, 1, &e.hdr, out, sizeof(out)), 0);
+		e.hdr.size = full[i].size;
+		ck_assert_int_gt(hy_event_to_json(&ctx, 1, &e.hdr, out, sizeof(out)), 0);
+	}
+}
+END_TEST
+
 static Suite *event_json_suite(void)
 {
 	Suite *s = suite_create("event_json");
 	TCase *esc = tcase_create("escape");
 	TCase *ev = tcase_create("event");
+	TCase *lc = tcase_create("lifecycle");
 
 	tcase_add_test(esc, test_event_json_escape_quotes_backslash);
 	tcase_add_test(esc, test_event_json_escape_control_bytes);
@@ -534,6 +792,16 @@ static Suite *event_json_suite(void)
 	tcase_add_test(ev, test_event_json_event_enospc);
 	tcase_add_test(ev, test_event_json_event_zero_cap_writes_nothing);
 	suite_add_tcase(s, ev);
+
+	tcase_add_test(lc, test_event_json_exec);
+	tcase_add_test(lc, test_event_json_exec_args_edges);
+	tcase_add_test(lc, test_event_json_exec_hostile);
+	tcase_add_test(lc, test_event_json_exec_worst_case_fits_line);
+	tcase_add_test(lc, test_event_json_fork);
+	tcase_add_test(lc, test_event_json_task_exit);
+	tcase_add_test(lc, test_event_json_lost);
+	tcase_add_test(lc, test_event_json_lifecycle_short_skipped);
+	suite_add_tcase(s, lc);
 	return s;
 }
 

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Lifecycle telemetry: exec, fork/clone and exit of the tasks of watched
+ * containers, from the sched tracepoints (tp_btf; BPF LSM and fentry do not
+ * load on every host we support). Loaded by user/trace.c as root.
+ *
+ * Every program runs for every task on the host, so the first thing each does
+ * is one hash lookup of the current cgroup id in hy_cgroups; a host task
+ * returns right there and pays nothing else. Programs only observe: they
+ * never change what the task does, and they never print (events go through
+ * the ring buffer of events.bpf.h).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "common.bpf.h"
+#include "events.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Containers to watch: cgroup v2 id of the leaf -> struct hy_trace_cg. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u64);
+	__type(value, struct hy_trace_cg);
+} hy_cgroups SEC(".maps");
+
+/* The cgroup id of current if it belongs to a watched container, else 0. */
+static __always_inline __u64 watched_cgid(void)
+{
+	__u64 cgid = bpf_get_current_cgroup_id();
+
+	return bpf_map_lookup_elem(&hy_cgroups, &cgid) ? cgid : 0;
+}
+
+static __always_inline void fill_task(struct hy_evt_task *t, struct task_struct *p)
+{
+	t->pid = BPF_CORE_READ(p, tgid);
+	t->tid = BPF_CORE_READ(p, pid);
+	BPF_CORE_READ_STR_INTO(&t->comm, p, comm);
+}
+
+/*
+ * Runs after the new image is set up: current has its new mm, creds and comm,
+ * and the argument strings sit on the new stack, resident (the kernel just
+ * copied them there), so a non-sleepable bpf_probe_read_user() finds them.
+ */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(hy_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u64 cgid = watched_cgid();
+	struct hy_evt_exec *e;
+	__u64 start, end, len;
+	__u64 ugid;
+
+	if (!cgid)
+		return 0;
+	e = hy_evt_reserve(HY_EVT_EXEC, sizeof(*e), cgid);
+	if (!e)
+		return 0;
+	fill_task(&e->task, p);
+	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
+	ugid = bpf_get_current_uid_gid();
+	e->uid = (__u32)ugid;
+	e->gid = ugid >> 32;
+	e->flags = 0;
+	if (bpf_probe_read_kernel_str(e->filename, sizeof(e->filename),
+				      BPF_CORE_READ(bprm, filename)) < 0)
+		e->filename[0] = '\0';
+
+	start = BPF_CORE_READ(p, mm, arg_start);
+	end = BPF_CORE_READ(p, mm, arg_end);
+	len = end > start ? end - start : 0;
+	e->args_total = len > 0xffffffffULL ? 0xffffffffU : (__u32)len;
+	if (len > HY_ARGS_LEN) {
+		len = HY_ARGS_LEN;
+		e->flags |= HY_EXEC_F_ARGS_TRUNC;
+	}
+	barrier_var(len);
+	if (len > HY_ARGS_LEN) /* for the verifier: a known bound after the barrier */
+		len = HY_ARGS_LEN;
+	if (len && bpf_probe_read_user(e->args, len, (const void *)start) < 0) {
+		len = 0;
+		e->flags |= HY_EXEC_F_ARGS_FAULT;
+	}
+	e->args_len = len;
+	hy_evt_submit(e);
+	return 0;
+}
+
+/*
+ * current is the parent; the child is already in its cgroup (cgroup_post_fork
+ * ran), which is the parent's except for clone3(CLONE_INTO_CGROUP) — so the
+ * supervisor creating the container's init is not reported, the init's own
+ * forks are. Thread or process: clone flags are not passed here, but a thread
+ * shares its creator's tgid, so tid != tgid tells.
+ */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(hy_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u64 cgid = watched_cgid();
+	__u64 pid_tgid;
+	struct hy_evt_fork *e;
+
+	if (!cgid)
+		return 0;
+	e = hy_evt_reserve(HY_EVT_FORK, sizeof(*e), cgid);
+	if (!e)
+		return 0;
+	fill_task(&e->task, child);
+	e->ppid = BPF_CORE_READ(child, real_parent, tgid);
+	pid_tgid = bpf_get_current_pid_tgid();
+	e->parent_pid = pid_tgid >> 32;
+	e->parent_tid = (__u32)pid_tgid;
+	e->flags = e->task.pid != e->task.tid ? HY_TASK_F_THREAD : 0;
+	hy_evt_submit(e);
+	return 0;
+}
+
+/*
+ * Every task of a container, threads included (marked): the filter already
+ * paid for the lookup and thread exits keep fork/exit pairs balanced.
+ * exit_code is set and signal->live already decremented when this fires, so
+ * live == 0 means the whole process is gone. (6.16+ passes group_dead as a
+ * second argument; reading live works on older kernels too.)
+ */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(hy_exit, struct task_struct *p)
+{
+	__u64 cgid = watched_cgid();
+	struct hy_evt_task_exit *e;
+	int code;
+
+	if (!cgid)
+		return 0;
+	e = hy_evt_reserve(HY_EVT_TASK_EXIT, sizeof(*e), cgid);
+	if (!e)
+		return 0;
+	fill_task(&e->task, p);
+	code = BPF_CORE_READ(p, exit_code);
+	/* wait(2) encoding: status << 8, or the signal in the low 7 bits (+0x80: core). */
+	if (code & 0x7f) {
+		e->exit_code = -1;
+		e->signal = code & 0x7f;
+	} else {
+		e->exit_code = (code >> 8) & 0xff;
+		e->signal = 0;
+	}
+	e->flags = e->task.pid != e->task.tid ? HY_TASK_F_THREAD : 0;
+	if (BPF_CORE_READ(p, signal, live.counter) == 0)
+		e->flags |= HY_TASK_F_GROUP_DEAD;
+	if (code & 0x80)
+		e->flags |= HY_TASK_F_CORE_DUMP;
+	e->__pad = 0;
+	hy_evt_submit(e);
+	return 0;
+}

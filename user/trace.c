@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Open -> configure -> load -> attach the trace skeleton for one container,
+ * and the thread that moves its ring buffer into the exporter. Runs as root
+ * in the supervisor; must not print (hy_err only, libbpf's chatter goes to the
+ * debug log) and must never block the container: a slow exporter fills the
+ * ring, and the kernel counts what it could not queue.
+ *
+ * Cost: one supervisor serves one container, so each `hybox run --events`
+ * loads its own skeleton (3 tp_btf programs verified, a 256 KiB ring, two
+ * small maps; a few ms, see docs/events.md) and host tasks pay one cgroup-id
+ * hash lookup per exec/fork/exit for as long as it runs. Sharing one loaded
+ * skeleton across containers (hy_cgroups already holds several ids) needs a
+ * long-lived owner of the programs and is future work.
+ *
+ * Why not ring_buffer__poll(): the producers submit with BPF_RB_NO_WAKEUP,
+ * and on a timeout ring_buffer__poll() returns without reading anything, so
+ * a lone event would wait for the next forced wakeup. It also cannot be
+ * interrupted, which would add up to a poll period to every container's
+ * teardown. The thread waits in its own epoll set (ring fd + control
+ * eventfd) and always calls ring_buffer__consume() after waking.
+ */
+#define LOG_PREFIX "trace: "
+#include "trace.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "log.h"
+#include "util.h"
+
+#include "skel/trace.skel.h"
+
+enum trace_state { TRACE_HELD, TRACE_DELIVER, TRACE_STOP };
+
+struct hy_trace {
+	struct trace_bpf *skel;
+	struct ring_buffer *rb;
+	struct hy_telemetry *tel;
+	uint64_t cgid;
+	int ctl_fd; /* eventfd: deliver/stop requests */
+	int ep_fd;  /* ring map fd + ctl_fd */
+	pthread_t thread;
+	bool has_thread;
+	_Atomic int state; /* enum trace_state */
+	int ncpus;
+	struct hy_trace_counters *percpu; /* ncpus slots for reading hy_counters */
+	uint64_t dropped_reported;        /* consumer thread, then hy_trace_stop after join */
+	uint64_t malformed;
+};
+
+/* ------------------------------------------------------------ consumer */
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct hy_trace *t = ctx;
+	const struct hy_evt_hdr *h = data;
+
+	/* The kernel wrote these, but a short or oversized record must not be trusted. */
+	if (size < sizeof(*h) || h->size < sizeof(*h) || h->size > size) {
+		t->malformed++;
+		return 0;
+	}
+	hy_telemetry_emit(t->tel, h);
+	return 0;
+}
+
+/* Sum the per-CPU counters. Returns 0 or -errno. */
+static int read_counters(struct hy_trace *t, struct hy_trace_counters *sum)
+{
+	__u32 zero = 0;
+	int r = bpf_map__lookup_elem(t->skel->maps.hy_counters, &zero, sizeof(zero), t->percpu,
+				     sizeof(*t->percpu) * t->ncpus, 0);
+
+	*sum = (struct hy_trace_counters){ 0 };
+	if (r < 0)
+		return r;
+	for (int i = 0; i < t->ncpus; i++) {
+		sum->produced += t->percpu[i].produced;
+		sum->dropped += t->percpu[i].dropped;
+	}
+	return 0;
+}
+
+/* Loss is never silent: every growth of the drop counter becomes one `lost` event. */
+static void report_lost(struct hy_trace *t, const struct hy_trace_counters *c)
+{
+	if (c->dropped <= t->dropped_reported)
+		return;
+	struct hy_evt_lost ev = {
+		.hdr = { .type = HY_EVT_LOST, .size = sizeof(ev), .ts_ns = now_mono_ns(),
+			 .cgid = t->cgid },
+		.count = c->dropped - t->dropped_reported,
+		.source = HY_LOST_SRC_KERNEL,
+	};
+	t->dropped_reported = c->dropped;
+	hy_telemetry_emit(t->tel, &ev.hdr);
+}
+
+static void drain_ctl(int fd)
+{
+	uint64_t v;
+
+	while (read(fd, &v, sizeof(v)) == sizeof(v))
+		;
+}
+
+static void *consumer_main(void *arg)
+{
+	struct hy_trace *t = arg;
+	struct hy_trace_counters c;
+	struct epoll_event ev[2];
+
+	/* Held: wait on the control fd alone (the ring fd, level-triggered, would
+	 * spin us while it holds data). The ring keeps filling meanwhile. */
+	while (atomic_load(&t->state) == TRACE_HELD) {
+		struct pollfd p = { .fd = t->ctl_fd, .events = POLLIN };
+
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			return NULL;
+		drain_ctl(t->ctl_fd);
+	}
+	while (atomic_load(&t->state) == TRACE_DELIVER) {
+		int n = epoll_wait(t->ep_fd, ev, ARRAY_SIZE(ev), HY_TRACE_POLL_MS);
+
+		if (n < 0 && errno != EINTR) {
+			pr_warn("epoll_wait: %s; events wait for the container's end", strerror(errno));
+			return NULL;
+		}
+		drain_ctl(t->ctl_fd);
+		ring_buffer__consume(t->rb);
+		if (read_counters(t, &c) == 0)
+			report_lost(t, &c);
+	}
+	return NULL;
+}
+
+static void poke(struct hy_trace *t, enum trace_state s)
+{
+	uint64_t one = 1;
+
+	atomic_store(&t->state, s);
+	if (write(t->ctl_fd, &one, sizeof(one)) < 0)
+		pr_debug("eventfd write: %s", strerror(errno));
+}
+
+void hy_trace_deliver(struct hy_trace *t)
+{
+	if (t && atomic_load(&t->state) == TRACE_HELD)
+		poke(t, TRACE_DELIVER);
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+static int libbpf_print_debug(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char buf[512];
+	int n;
+
+	if (hy_log_level < HY_LOG_DEBUG)
+		return 0;
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n > 0 && (size_t)n < sizeof(buf) && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	pr_debug("%s", buf);
+	return 0;
+}
+
+static int load_skel(struct hy_trace *t, struct hy_err *err)
+{
+	struct hy_trace_cg cg = { 0 };
+	int r;
+
+	t->skel = trace_bpf__open();
+	if (!t->skel)
+		return hy_err_setr(err, -errno, "open the trace BPF object");
+	r = bpf_map__set_max_entries(t->skel->maps.hy_events, HY_TRACE_RING_BYTES);
+	if (r < 0)
+		return hy_err_setr(err, r, "set the ring buffer size");
+	t->skel->rodata->cfg_wakeup_bytes = HY_TRACE_RING_BYTES / 4;
+	r = trace_bpf__load(t->skel);
+	if (r < 0)
+		return hy_err_setr(err, r, "load the trace BPF programs (tp_btf)");
+	r = bpf_map__update_elem(t->skel->maps.hy_cgroups, &t->cgid, sizeof(t->cgid), &cg,
+				 sizeof(cg), BPF_ANY);
+	if (r < 0)
+		return hy_err_setr(err, r, "add cgroup %llu to hy_cgroups",
+				   (unsigned long long)t->cgid);
+	r = trace_bpf__attach(t->skel);
+	if (r < 0)
+		return hy_err_setr(err, r, "attach the trace BPF programs");
+	return 0;
+}
+
+static int epoll_add(int ep, int fd, uint32_t tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static int start_consumer(struct hy_trace *t, struct hy_err *err)
+{
+	sigset_t all, old;
+	int r;
+
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.hy_events), on_event, t, NULL);
+	if (!t->rb)
+		return hy_err_setr(err, -errno, "ring_buffer__new");
+	t->ctl_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (t->ctl_fd < 0)
+		return hy_err_setr(err, -errno, "eventfd");
+	t->ep_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (t->ep_fd < 0)
+		return hy_err_setr(err, -errno, "epoll_create1");
+	r = epoll_add(t->ep_fd, t->ctl_fd, 0);
+	if (r == 0)
+		r = epoll_add(t->ep_fd, bpf_map__fd(t->skel->maps.hy_events), 1);
+	if (r < 0)
+		return hy_err_setr(err, r, "epoll_ctl");
+	/*
+	 * The supervisor takes SIGCHLD and forwarded signals through a signalfd,
+	 * which only works while no thread leaves them unblocked: a signal
+	 * delivered here would be lost (SIGCHLD ignored) or kill the supervisor.
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = -pthread_create(&t->thread, NULL, consumer_main, t); /* positive errno (E2) */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r < 0)
+		return hy_err_setr(err, r, "start the trace consumer thread");
+	t->has_thread = true;
+	return 0;
+}
+
+int hy_trace_start(struct hy_trace **ret, uint64_t cgid, struct hy_telemetry *tel,
+		   struct hy_err *err)
+{
+	struct hy_trace *t = xcalloc(1, sizeof(*t));
+	libbpf_print_fn_t old_print = libbpf_set_print(libbpf_print_debug);
+	int r;
+
+	t->tel = tel;
+	t->cgid = cgid;
+	t->ctl_fd = t->ep_fd = -1;
+	atomic_init(&t->state, TRACE_HELD);
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus <= 0) {
+		r = hy_err_setr(err, t->ncpus ? t->ncpus : -EINVAL, "count possible CPUs");
+		goto err;
+	}
+	t->percpu = xcalloc(t->ncpus, sizeof(*t->percpu));
+	r = load_skel(t, err);
+	if (r == 0)
+		r = start_consumer(t, err);
+	if (r < 0)
+		goto err;
+	libbpf_set_print(old_print);
+	*ret = t;
+	return 0;
+err:
+	hy_trace_stop(t); /* nothing was delivered or dropped yet: emits nothing */
+	libbpf_set_print(old_print);
+	return r;
+}
+
+void hy_trace_stop(struct hy_trace *t)
+{
+	struct hy_trace_counters c;
+
+	if (!t)
+		return;
+	if (t->has_thread) {
+		poke(t, TRACE_STOP);
+		pthread_join(t->thread, NULL);
+	}
+	if (t->skel)
+		trace_bpf__detach(t->skel);
+	/* Programs are detached and the container's tasks are gone: this is the last data. */
+	if (t->rb)
+		ring_buffer__consume(t->rb);
+	if (t->skel && read_counters(t, &c) == 0) {
+		report_lost(t, &c);
+		pr_debug("cgroup %llu: %llu events produced, %llu dropped, %llu malformed",
+			 (unsigned long long)t->cgid, (unsigned long long)c.produced,
+			 (unsigned long long)c.dropped, (unsigned long long)t->malformed);
+	}
+	ring_buffer__free(t->rb);
+	closep(&t->ep_fd);
+	closep(&t->ctl_fd);
+	trace_bpf__destroy(t->skel);
+	free(t->percpu);
+	free(t);
+}

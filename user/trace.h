@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Lifecycle telemetry from BPF (bpf/trace.bpf.c): exec, fork/clone and exit
+ * of the tasks in one container's cgroup, delivered to the exporter
+ * (hy_telemetry_emit) by a consumer thread. Needs root and a kernel that
+ * loads tp_btf programs; when hy_trace_start() fails the caller carries on
+ * without these events ("tracing unavailable"), nothing is left loaded.
+ */
+#pragma once
+#include <stdint.h>
+
+#include "error.h"
+#include "telemetry.h"
+
+/* Ring buffer size: issue 5 measured drops below 256 KiB (consumer vCPU paused).
+ * A power of two >= the page size; overridable at build time to test losses. */
+#ifndef HY_TRACE_RING_BYTES
+#define HY_TRACE_RING_BYTES (256u * 1024)
+#endif
+/* Longest a lone event waits in the ring before the consumer picks it up. */
+#define HY_TRACE_POLL_MS 50
+
+struct hy_trace;
+
+/*
+ * Load and attach the trace programs for the container whose cgroup v2 id is
+ * cgid and start the consumer thread (all signals blocked in it). Events are
+ * held in the ring until hy_trace_deliver(), so the exporter's `start` event
+ * can come first. Returns 0, or -errno with err filled.
+ */
+int hy_trace_start(struct hy_trace **ret, uint64_t cgid, struct hy_telemetry *tel,
+		   struct hy_err *err);
+/* Start passing events to the exporter. */
+void hy_trace_deliver(struct hy_trace *t);
+/*
+ * Detach, drain what the ring still holds, report kernel-side losses as a
+ * `lost` event, and free everything. Call once the container's tasks are gone
+ * and before its `exit` event, so the container's events precede it. NULL: no-op.
+ */
+void hy_trace_stop(struct hy_trace *t);
