@@ -40,7 +40,7 @@
 #include "log.h"
 #include "util.h"
 
-#include "skel/trace.skel.h"
+#include "skel/trace.lskel.h"
 
 enum trace_state { TRACE_HELD, TRACE_DELIVER, TRACE_STOP };
 
@@ -80,8 +80,9 @@ static int on_event(void *ctx, void *data, size_t size)
 static int read_counters(struct hy_trace *t, struct hy_trace_counters *sum)
 {
 	__u32 zero = 0;
-	int r = bpf_map__lookup_elem(t->skel->maps.hy_counters, &zero, sizeof(zero), t->percpu,
-				     sizeof(*t->percpu) * t->ncpus, 0);
+	/* Per-CPU map: the value buffer holds one slot per possible CPU. */
+	int r = bpf_map_lookup_elem(t->skel->maps.hy_counters.map_fd, &zero, t->percpu) < 0 ? -errno
+											       : 0;
 
 	*sum = (struct hy_trace_counters){ 0 };
 	if (r < 0)
@@ -185,15 +186,14 @@ static int load_skel(struct hy_trace *t, struct hy_err *err)
 	t->skel = trace_bpf__open();
 	if (!t->skel)
 		return hy_err_setr(err, -errno, "open the trace BPF object");
-	r = bpf_map__set_max_entries(t->skel->maps.hy_events, HY_TRACE_RING_BYTES);
-	if (r < 0)
-		return hy_err_setr(err, r, "set the ring buffer size");
+	/* Light skeleton: the loader program reads the size from the map descriptor. */
+	t->skel->maps.hy_events.max_entries = HY_TRACE_RING_BYTES;
 	t->skel->rodata->cfg_wakeup_bytes = HY_TRACE_RING_BYTES / 4;
 	r = trace_bpf__load(t->skel);
 	if (r < 0)
 		return hy_err_setr(err, r, "load the trace BPF programs (tp_btf)");
-	r = bpf_map__update_elem(t->skel->maps.hy_cgroups, &t->cgid, sizeof(t->cgid), &cg,
-				 sizeof(cg), BPF_ANY);
+	r = bpf_map_update_elem(t->skel->maps.hy_cgroups.map_fd, &t->cgid, &cg, BPF_ANY) < 0 ?
+		    -errno : 0;
 	if (r < 0)
 		return hy_err_setr(err, r, "add cgroup %llu to hy_cgroups",
 				   (unsigned long long)t->cgid);
@@ -215,7 +215,7 @@ static int start_consumer(struct hy_trace *t, struct hy_err *err)
 	sigset_t all, old;
 	int r;
 
-	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.hy_events), on_event, t, NULL);
+	t->rb = ring_buffer__new(t->skel->maps.hy_events.map_fd, on_event, t, NULL);
 	if (!t->rb)
 		return hy_err_setr(err, -errno, "ring_buffer__new");
 	t->ctl_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -226,7 +226,7 @@ static int start_consumer(struct hy_trace *t, struct hy_err *err)
 		return hy_err_setr(err, -errno, "epoll_create1");
 	r = epoll_add(t->ep_fd, t->ctl_fd, 0);
 	if (r == 0)
-		r = epoll_add(t->ep_fd, bpf_map__fd(t->skel->maps.hy_events), 1);
+		r = epoll_add(t->ep_fd, t->skel->maps.hy_events.map_fd, 1);
 	if (r < 0)
 		return hy_err_setr(err, r, "epoll_ctl");
 	/*
