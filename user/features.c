@@ -34,6 +34,7 @@
 #include <jansson.h>
 
 #include "cgroup.h"
+#include "bpf_log.h"
 #include "log.h"
 #include "seccomp_compat.h"
 #include "util.h"
@@ -452,20 +453,6 @@ static void btfp(struct btf **p)
 	btf__free(*p);
 }
 
-/* libbpf's own messages go to the debug log only: the probe reports errors itself. */
-static int libbpf_print_debug(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	char buf[512];
-	int n;
-
-	if (hy_log_level < HY_LOG_DEBUG)
-		return 0;
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (n > 0 && (size_t)n < sizeof(buf) && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	pr_debug("%s", buf); /* libbpf prefixes its own "libbpf: " */
-	return 0;
-}
 
 static void probe_bpf_maps(struct hy_features *f)
 {
@@ -713,7 +700,7 @@ static void probe_openat2(struct hy_features *f)
 
 int hy_features_probe(struct hy_features *f)
 {
-	libbpf_print_fn_t old_print = libbpf_set_print(libbpf_print_debug);
+	libbpf_print_fn_t old_print = hy_bpf_log_quiet();
 
 	memset(f, 0, sizeof(*f));
 	probe_forked(f);
@@ -724,7 +711,7 @@ int hy_features_probe(struct hy_features *f)
 	probe_cgroup(f);
 	probe_pidfd_getfd(f);
 	probe_openat2(f);
-	libbpf_set_print(old_print);
+	hy_bpf_log_restore(old_print);
 	for (int i = 0; i < HY_FEAT__COUNT; i++)
 		pr_debug("%s: %s%s", feature_names[i].key, f->feat[i].is_available ? "yes" : "no: ",
 			 f->feat[i].reason);

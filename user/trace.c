@@ -37,6 +37,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "bpf_log.h"
 #include "log.h"
 #include "util.h"
 
@@ -164,19 +165,6 @@ void hy_trace_deliver(struct hy_trace *t)
 
 /* ------------------------------------------------------------ lifecycle */
 
-static int libbpf_print_debug(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	char buf[512];
-	int n;
-
-	if (hy_log_level < HY_LOG_DEBUG)
-		return 0;
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (n > 0 && (size_t)n < sizeof(buf) && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	pr_debug("%s", buf);
-	return 0;
-}
 
 static int load_skel(struct hy_trace *t, struct hy_err *err)
 {
@@ -248,7 +236,7 @@ int hy_trace_start(struct hy_trace **ret, uint64_t cgid, struct hy_telemetry *te
 		   struct hy_err *err)
 {
 	struct hy_trace *t = xcalloc(1, sizeof(*t));
-	libbpf_print_fn_t old_print = libbpf_set_print(libbpf_print_debug);
+	libbpf_print_fn_t old_print = hy_bpf_log_quiet();
 	int r;
 
 	t->tel = tel;
@@ -266,12 +254,12 @@ int hy_trace_start(struct hy_trace **ret, uint64_t cgid, struct hy_telemetry *te
 		r = start_consumer(t, err);
 	if (r < 0)
 		goto err;
-	libbpf_set_print(old_print);
+	hy_bpf_log_restore(old_print);
 	*ret = t;
 	return 0;
 err:
 	hy_trace_stop(t); /* nothing was delivered or dropped yet: emits nothing */
-	libbpf_set_print(old_print);
+	hy_bpf_log_restore(old_print);
 	return r;
 }
 
