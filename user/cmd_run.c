@@ -36,7 +36,7 @@ struct run_ctx {
 	char rootfs[PATH_MAX];
 	char cg2[PATH_MAX];
 	char cwd[PATH_MAX];
-	struct emu_syscall_policy policy;
+	struct hy_policy policy;
 	struct hy_filter filter;
 	struct hy_state state;
 	struct hy_cgroup cg;
@@ -73,11 +73,19 @@ static int phase_policy(struct run_ctx *c, struct hy_err *err)
 	int r = hy_policy_load(c->o.policy, &c->policy, err);
 	if (r < 0)
 		return r;
-	if (hy_filter_cache_load(c->g->root, &c->policy, &c->filter) == 0)
+	/* Object rules are parsed but nothing enforces them yet: never pretend. */
+	const char *section = hy_policy_object_section(&c->policy);
+	if (section)
+		return hy_err_set(err, -EOPNOTSUPP,
+				  "policy %s: files/exec/network/process rules are not enforced by "
+				  "this build yet (this file sets '%s'; only mode and syscalls are); "
+				  "refusing to run",
+				  c->o.policy, section);
+	if (hy_filter_cache_load(c->g->root, &c->policy.sys, &c->filter) == 0)
 		return 0;
-	r = hy_seccomp_build(&c->policy, &c->filter, err);
+	r = hy_seccomp_build(&c->policy.sys, &c->filter, err);
 	if (r == 0)
-		hy_filter_cache_store(c->g->root, &c->policy, &c->filter);
+		hy_filter_cache_store(c->g->root, &c->policy.sys, &c->filter);
 	return r;
 }
 
@@ -128,7 +136,7 @@ static int phase_kernel(struct run_ctx *c, struct hy_err *err)
 		.hostname = c->o.hostname ? c->o.hostname : c->id,
 		.cgroup_fd = c->cg.dirfd,
 		.cgid = c->cg.id,
-		.policy = &c->policy,
+		.policy = &c->policy.sys,
 		/* No sink, no events: the notify loop then skips gathering their fields. */
 		.emit = c->o.events ? hy_telemetry_emit : NULL,
 		.emit_ctx = c->tel,

@@ -69,7 +69,7 @@ int hy_cmd_syscalls(const struct hy_global_opts *g, int argc, char **argv)
 			return HY_EXIT_RUNTIME;
 		}
 	}
-	struct emu_syscall_policy p;
+	struct hy_policy p;
 	struct hy_err err = { 0 };
 	if (hy_policy_load(policy, &p, &err) < 0) {
 		fprintf(stderr, "hybox: %s\n", err.msg);
@@ -78,7 +78,7 @@ int hy_cmd_syscalls(const struct hy_global_opts *g, int argc, char **argv)
 	json_t *arr = json ? json_array() : NULL;
 	for (int nr = 0; nr < EMU_NR_MAX; nr++) {
 		struct emu_road_decision d;
-		if (emu_road_resolve(&p, nr, &d) != -ENOENT)
+		if (emu_road_resolve(&p.sys, nr, &d) != -ENOENT)
 			row(nr, &d, json, arr);
 	}
 	if (json) {

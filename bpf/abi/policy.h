@@ -39,8 +39,8 @@
 
 /* ---- sizes -------------------------------------------------------------- */
 
-#define HY_POL_PATH_RULES 64  /* files rules; exec allow-list entries */
-#define HY_POL_NET_RULES 32   /* network.rules */
+#define HY_POL_PATH_RULES  64 /* files rules; exec allow-list entries */
+#define HY_POL_NET_RULES   32 /* network.rules */
 #define HY_POL_PORT_RANGES 16 /* ranges in one rule's "ports" */
 
 /* ---- files and exec ------------------------------------------------------ */
@@ -48,18 +48,18 @@
 /* Access letters of a files rule. C: create/unlink/rename/mkdir of the entry
  * itself; it is checked on the entry's own path (old and new for rename), so
  * "/etc/shadow" with no c cannot be unlinked even when "/etc" has c. */
-#define HY_ACC_R 0x1u /* r: read */
-#define HY_ACC_W 0x2u /* w: write, truncate, append */
-#define HY_ACC_X 0x4u /* x: execute */
-#define HY_ACC_C 0x8u /* c: create / unlink / rename / mkdir */
+#define HY_ACC_R   0x1u /* r: read */
+#define HY_ACC_W   0x2u /* w: write, truncate, append */
+#define HY_ACC_X   0x4u /* x: execute */
+#define HY_ACC_C   0x8u /* c: create / unlink / rename / mkdir */
 #define HY_ACC_ALL (HY_ACC_R | HY_ACC_W | HY_ACC_X | HY_ACC_C)
 
 /* A rule path is container-absolute and normalized: starts with '/', no "."
  * or ".." component, no "//", no trailing '/' except the root itself. */
 struct hy_path_rule {
 	char path[HY_PATH_LEN]; /* NUL-terminated, zero-filled after the NUL */
-	__u32 len;              /* strlen(path), 1 .. HY_PATH_LEN - 1 */
-	__u32 access;           /* HY_ACC_* (files); HY_ACC_X for exec entries */
+	__u32 len; /* strlen(path), 1 .. HY_PATH_LEN - 1 */
+	__u32 access; /* HY_ACC_* (files); HY_ACC_X for exec entries */
 };
 _Static_assert(sizeof(struct hy_path_rule) == 264, "hy_path_rule layout");
 
@@ -96,7 +96,7 @@ enum hy_net_family {
 
 /* hy_net_rule.dirs (mask) and the dir argument (one bit). */
 #define HY_NET_CONNECT 0x1u
-#define HY_NET_BIND 0x2u
+#define HY_NET_BIND    0x2u
 #define HY_NET_ANY_DIR (HY_NET_CONNECT | HY_NET_BIND)
 
 enum hy_net_action {
@@ -109,24 +109,27 @@ struct hy_port_range {
 	__u16 hi;
 };
 
+/* Fill family, dirs, action, addr, prefix, nports, ports; then call
+ * hy_net_rule_seal(), which derives mask and rank from them. */
 struct hy_net_rule {
-	__u8 addr[16];  /* network address, network byte order; inet uses addr[0..3] */
-	__u32 family;   /* enum hy_net_family */
-	__u32 dirs;     /* HY_NET_CONNECT|HY_NET_BIND; 0 for create-time families */
-	__u32 action;   /* enum hy_net_action */
-	__u32 prefix;   /* CIDR prefix length; 0 with no cidr (every address) */
-	__u32 nports;   /* 0: every port */
-	__u32 __pad;
+	__u8 addr[16]; /* network address, network byte order; inet uses addr[0..3] */
+	__u8 mask[16]; /* derived: prefix as a byte mask */
+	__u32 family; /* enum hy_net_family */
+	__u32 dirs; /* HY_NET_CONNECT|HY_NET_BIND; 0 for create-time families */
+	__u32 action; /* enum hy_net_action */
+	__u32 prefix; /* CIDR prefix length; 0 with no cidr (every address) */
+	__u32 nports; /* 0: every port */
+	__u32 rank; /* derived: precedence among matching rules, >= 1 */
 	struct hy_port_range ports[HY_POL_PORT_RANGES];
 };
-_Static_assert(sizeof(struct hy_net_rule) == 104, "hy_net_rule layout");
+_Static_assert(sizeof(struct hy_net_rule) == 120, "hy_net_rule layout");
 
 struct hy_net_policy {
 	__u32 default_action; /* enum hy_net_action */
 	__u32 nrules;
 	struct hy_net_rule rule[HY_POL_NET_RULES];
 };
-_Static_assert(sizeof(struct hy_net_policy) == 8 + 32 * 104, "hy_net_policy layout");
+_Static_assert(sizeof(struct hy_net_policy) == 8 + 32 * 120, "hy_net_policy layout");
 
 /* ---- process ---------------------------------------------------------------- */
 
@@ -138,9 +141,9 @@ enum hy_proc_action {
 #define HY_SIG_CONTAINER 0 /* signals: only to tasks in the same container (the only value) */
 
 struct hy_proc_policy {
-	__u32 ptrace;  /* enum hy_proc_action */
+	__u32 ptrace; /* enum hy_proc_action */
 	__u32 signals; /* HY_SIG_CONTAINER */
-	__u32 mount;   /* enum hy_proc_action */
+	__u32 mount; /* enum hy_proc_action */
 	__u32 __pad;
 };
 _Static_assert(sizeof(struct hy_proc_policy) == 16, "hy_proc_policy layout");
@@ -152,32 +155,79 @@ struct hy_obj_policy {
 	struct hy_net_policy net;
 	struct hy_proc_policy proc;
 };
-_Static_assert(sizeof(struct hy_obj_policy) == 16904 * 2 + 3336 + 16, "hy_obj_policy layout");
+_Static_assert(sizeof(struct hy_obj_policy) == 16904 * 2 + 3848 + 16, "hy_obj_policy layout");
 
 /* ---- decisions: paths ------------------------------------------------------------ */
 
-/*
- * 1 when rule path r (length rlen) covers path p: p is r itself or lies
- * below it; "/" covers every absolute path. "/etc" does not cover "/etcfoo".
- * p is a NUL-terminated normalized absolute path of any length: at most
- * rlen + 1 bytes of it are read (in BPF, keep p in a HY_PATH_LEN buffer).
- */
-static __always_inline int hy_path_covers(const char *r, __u32 rlen, const char *p)
+/* 8 bytes of s as a little-endian number (byte i in bits 8i..8i+7). */
+static __always_inline __u64 hy_load64le(const char *s)
 {
-	__u32 i;
+	__u64 w;
 
-	if (rlen == 0 || rlen >= HY_PATH_LEN)
-		return 0;
-	if (rlen == 1)
-		return r[0] == '/' && p[0] == '/';
+	__builtin_memcpy(&w, s, sizeof(w));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
+#define HY_BYTES_HIGH 0x8080808080808080ULL
+
+/* Lay path out as the path functions below want it: its first HY_PATH_LEN
+ * bytes, zero-filled after the NUL (what strncpy() does). */
+static __always_inline void hy_path_buf(char buf[HY_PATH_LEN], const char *path)
+{
+	__u32 i, end = 0;
+
 	for (i = 0; i < HY_PATH_LEN; i++) {
-		if (i >= rlen)
-			break;
-		/* p's NUL never equals a rule byte, so we stop at p's end */
-		if (p[i] != r[i])
-			return 0;
+		if (!end && path[i] == '\0')
+			end = 1;
+		buf[i] = end ? '\0' : path[i];
 	}
-	return p[rlen & (HY_PATH_LEN - 1)] == '\0' || p[rlen & (HY_PATH_LEN - 1)] == '/';
+}
+
+/*
+ * 1 when rule path r covers path p: p is r itself or lies below it; "/"
+ * covers every absolute path; "/etc" does not cover "/etcfoo".
+ * r: a rule's path buffer (HY_PATH_LEN bytes, NUL-terminated).
+ * p: HY_PATH_LEN readable bytes holding the normalized absolute path,
+ *    NUL-terminated when shorter; a longer path is passed as its first
+ *    HY_PATH_LEN bytes (rules are shorter, so that decides). Bytes after p's
+ *    NUL never change the answer: strncpy(buf, path, HY_PATH_LEN) is enough.
+ * Compares 8 bytes per step, without a length: a length used as a loop
+ * bound or index becomes "precise" for the verifier and, through the
+ * longest-match comparison in hy_path_lookup(), defeats state pruning;
+ * byte steps cost 8x more verifier instructions (64 rules x 256 bytes does
+ * not fit in the 1M-instruction budget).
+ */
+static __always_inline int hy_path_covers(const char *r, const char p[HY_PATH_LEN])
+{
+	__u64 rw = 0, pw = 0, nz = 0, z, unit;
+	__u32 k;
+
+	if (r[0] != '/' || p[0] != '/')
+		return 0;
+	if (r[1] == '\0')
+		return 1;
+	/* One branch per word (the verifier pushes a state for each): run
+	 * while the rule continues through the whole word and p agrees. */
+	for (k = 0; k < HY_PATH_LEN / 8; k++) {
+		rw = hy_load64le(r + 8 * k);
+		pw = hy_load64le(p + 8 * k);
+		/* 0x80 in every byte of rw that is not NUL */
+		nz = (rw | ((rw & ~HY_BYTES_HIGH) + ~HY_BYTES_HIGH)) & HY_BYTES_HIGH;
+		if ((nz ^ HY_BYTES_HIGH) | (pw ^ rw))
+			break;
+	}
+	if (nz == HY_BYTES_HIGH)
+		return 0; /* p differs inside a full word, or the rule is unterminated */
+	/* the rule ends in this word: unit = 1 << (8 * index of its NUL) */
+	z = ~nz & HY_BYTES_HIGH;
+	unit = (z & (~z + 1)) >> 7;
+	if ((pw ^ rw) & (unit - 1))
+		return 0;
+	pw &= unit * 0xff; /* p's byte where the rule ends */
+	return pw == 0 || pw == unit * '/';
 }
 
 /*
@@ -189,7 +239,7 @@ static __always_inline int hy_path_covers(const char *r, __u32 rlen, const char 
  * index "precise" and stop state pruning across iterations.
  */
 static __always_inline __s32 hy_path_lookup(const struct hy_path_rule *rule, __u32 n,
-					    const char *path, __u32 *ret_access)
+					    const char path[HY_PATH_LEN], __u32 *ret_access)
 {
 	__s32 best = -1;
 	__u32 best_len = 0, best_access = 0, i;
@@ -197,9 +247,9 @@ static __always_inline __s32 hy_path_lookup(const struct hy_path_rule *rule, __u
 	for (i = 0; i < HY_POL_PATH_RULES; i++) {
 		if (i >= n)
 			break;
-		if (rule[i].len <= best_len)
+		if (rule[i].len <= best_len) /* len >= 1: best_len 0 is "none yet" */
 			continue;
-		if (hy_path_covers(rule[i].path, rule[i].len, path)) {
+		if (hy_path_covers(rule[i].path, path)) {
 			best = (__s32)i;
 			best_len = rule[i].len;
 			best_access = rule[i].access;
@@ -212,8 +262,8 @@ static __always_inline __s32 hy_path_lookup(const struct hy_path_rule *rule, __u
 
 /* Access bits the files policy grants on path (0: uncovered or no access);
  * *ret_rule (may be NULL) gets the deciding rule's index or -1. */
-static __always_inline __u32 hy_file_access(const struct hy_file_policy *fp, const char *path,
-					    __s32 *ret_rule)
+static __always_inline __u32 hy_file_access(const struct hy_file_policy *fp,
+					    const char path[HY_PATH_LEN], __s32 *ret_rule)
 {
 	__u32 access;
 	__s32 i = hy_path_lookup(fp->rule, fp->nrules, path, &access);
@@ -224,36 +274,57 @@ static __always_inline __u32 hy_file_access(const struct hy_file_policy *fp, con
 }
 
 /* 1 when every bit of want (HY_ACC_*) is granted on path. */
-static __always_inline int hy_file_allowed(const struct hy_file_policy *fp, const char *path,
-					   __u32 want)
+static __always_inline int hy_file_allowed(const struct hy_file_policy *fp,
+					   const char path[HY_PATH_LEN], __u32 want)
 {
 	return (hy_file_access(fp, path, (__s32 *)0) & want) == want;
 }
 
-/* 1 when the exec allow-list lets path run (also needs x from the files rules). */
-static __always_inline int hy_exec_allowed(const struct hy_exec_policy *ep, const char *path)
+/* 1 when the exec allow-list lets path run (also needs x from the files
+ * rules). Entries carry HY_ACC_X; testing that bit rather than the returned
+ * index keeps the index out of the verifier's precision tracking. */
+static __always_inline int hy_exec_allowed(const struct hy_exec_policy *ep,
+					   const char path[HY_PATH_LEN])
 {
+	__u32 access;
+
 	if (!ep->enabled)
 		return 1;
-	return hy_path_lookup(ep->rule, ep->nrules, path, (__u32 *)0) >= 0;
+	hy_path_lookup(ep->rule, ep->nrules, path, &access);
+	return (access & HY_ACC_X) != 0;
 }
 
 /* ---- decisions: network ------------------------------------------------------------ */
 
-/* 1 when addr lies in net/prefix (prefix in bits, up to 128; 0 matches all). */
-static __always_inline int hy_cidr_match(const __u8 *net, __u32 prefix, const __u8 *addr)
+/*
+ * Derive mask and rank of a filled rule. rank orders the rules that match
+ * one connect/bind: longer CIDR prefix first, then a rule with a port list
+ * over one without, then one naming a single direction over one naming
+ * both; on a tie deny wins. Kept in the rule (not computed in the lookup)
+ * so the verifier sees one unknown value instead of branch-made constants.
+ */
+static __always_inline void hy_net_rule_seal(struct hy_net_rule *r)
 {
-	__u32 i, bits;
+	__u32 i, left = r->prefix > 128 ? 128 : r->prefix;
 
 	for (i = 0; i < 16; i++) {
-		if (prefix == 0)
-			return 1;
-		bits = prefix >= 8 ? 8 : prefix;
-		if ((net[i] ^ addr[i]) & (__u8)(0xff00u >> bits))
-			return 0;
-		prefix -= bits;
+		r->mask[i] = left >= 8 ? 0xff : (__u8)(0xff00u >> left);
+		left = left >= 8 ? left - 8 : 0;
 	}
-	return 1;
+	r->rank = (((r->prefix > 128 ? 128 : r->prefix) << 3) | (r->nports ? 4u : 0u) |
+		   (r->dirs != HY_NET_ANY_DIR ? 2u : 0u) | (r->action != HY_NET_ALLOW ? 1u : 0u)) +
+		  1;
+}
+
+/* 1 when addr (16 bytes; inet in addr[0..3], rest zero) lies in the rule's network. */
+static __always_inline int hy_cidr_match(const struct hy_net_rule *r, const __u8 *addr)
+{
+	__u64 d0 = (hy_load64le((const char *)addr) ^ hy_load64le((const char *)r->addr)) &
+		   hy_load64le((const char *)r->mask);
+	__u64 d1 = (hy_load64le((const char *)addr + 8) ^ hy_load64le((const char *)r->addr + 8)) &
+		   hy_load64le((const char *)r->mask + 8);
+
+	return (d0 | d1) == 0;
 }
 
 /* 1 when port lies in one of the rule's ranges (or the rule has none). */
@@ -325,20 +396,19 @@ static __always_inline __u32 hy_net_socket_decide(const struct hy_net_policy *np
 
 /*
  * connect(2)/bind(2) of an inet, inet6 or unix socket (dir is HY_NET_CONNECT
- * or HY_NET_BIND; addr/port are ignored for unix; normalize first). Among
- * the matching rules the most specific decides: longer CIDR prefix first,
- * then a rule with a port list over one without, then a rule naming one
- * direction over one naming both; on a tie deny wins. No match: default.
- * Other families return hy_net_socket_decide(). *ret_rule (may be NULL) gets
- * the deciding rule or -1 (default).
+ * or HY_NET_BIND; addr is 16 bytes, ignored for unix, with port; call
+ * hy_net_normalize() first). Among the matching rules the highest rank
+ * decides (the most specific; deny on a tie, see hy_net_rule_seal()); no
+ * match: the default. Other families return hy_net_socket_decide().
+ * *ret_rule (may be NULL) gets the deciding rule or -1 (default); in BPF
+ * store it, do not branch on it (it is a per-path constant).
  */
-static __always_inline __u32 hy_net_decide(const struct hy_net_policy *np, __u32 family,
-					   __u32 dir, const __u8 *addr, __u16 port,
-					   __s32 *ret_rule)
+static __always_inline __u32 hy_net_decide(const struct hy_net_policy *np, __u32 family, __u32 dir,
+					   const __u8 *addr, __u16 port, __s32 *ret_rule)
 {
 	const struct hy_net_rule *r;
 	__s32 best = -1;
-	__u32 best_score = 0, best_action = 0, score, i;
+	__u32 best_rank = 0, rank, i;
 	int ip = family == HY_NET_INET || family == HY_NET_INET6;
 
 	if (ret_rule)
@@ -351,20 +421,20 @@ static __always_inline __u32 hy_net_decide(const struct hy_net_policy *np, __u32
 		r = &np->rule[i];
 		if (r->family != family || !(r->dirs & dir))
 			continue;
-		if (ip && (!hy_cidr_match(r->addr, r->prefix, addr) || !hy_ports_match(r, port)))
+		if (ip && (!hy_cidr_match(r, addr) || !hy_ports_match(r, port)))
 			continue;
-		score = (r->prefix << 2) | (r->nports ? 2 : 0) | (r->dirs != HY_NET_ANY_DIR ? 1 : 0);
-		if (best < 0 || score > best_score ||
-		    (score == best_score && r->action != HY_NET_ALLOW)) {
+		/* Only the rank takes part in decisions: a branch on the constant
+		 * index would make it "precise" and stop the verifier's pruning. */
+		rank = r->rank;
+		if (rank > best_rank) {
 			best = (__s32)i;
-			best_score = score;
-			best_action = r->action == HY_NET_ALLOW ? HY_NET_ALLOW : HY_NET_DENY;
+			best_rank = rank;
 		}
 	}
 	if (ret_rule)
 		*ret_rule = best;
-	if (best >= 0)
-		return best_action;
+	if (best_rank)
+		return ((best_rank - 1) & 1) ? HY_NET_DENY : HY_NET_ALLOW;
 	return np->default_action == HY_NET_ALLOW ? HY_NET_ALLOW : HY_NET_DENY;
 }
 
