@@ -27,3 +27,7 @@ struct hy_cmd {
 int hy_cmd_run(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_features(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_syscalls(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_ps(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_kill(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_pause(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_resume(const struct hy_global_opts *g, int argc, char **argv);

@@ -18,6 +18,7 @@
 #include "cgroup.h"
 #include "cmd.h"
 #include "container.h"
+#include "control.h"
 #include "emu.h"
 #include "filter_cache.h"
 #include "log.h"
@@ -44,6 +45,7 @@ struct run_ctx {
 	struct hy_trace *trace;
 	struct emu_kernel *kernel;
 	struct hy_sandbox sb;
+	struct hy_control *ctl;
 };
 
 static int phase_check_privileges(struct run_ctx *c, struct hy_err *err)
@@ -187,6 +189,19 @@ static int phase_supervise(struct run_ctx *c, struct hy_err *err)
 	return 0;
 }
 
+/* After supervision starts: every pid a client may ask about exists by now. */
+static int phase_control(struct run_ctx *c, struct hy_err *err)
+{
+	struct hy_control_config cfg = {
+		.id = c->id,
+		.state_dirfd = c->state.dirfd,
+		.state_dir = c->state.dir,
+		.cgroup_dirfd = c->cg.dirfd,
+		.cmd_pid = c->sb.cmd_pid,
+	};
+	return hy_control_start(&c->ctl, &cfg, err);
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct run_ctx *c, struct hy_err *err);
@@ -202,11 +217,14 @@ static const struct {
 	{ "create kernel-emu", phase_kernel },
 	{ "start container", phase_spawn },
 	{ "start supervision", phase_supervise },
+	{ "open control socket", phase_control },
 };
 
 /* Reverse of the phases; each step is a no-op if its phase did not run. */
 static void teardown(struct run_ctx *c)
 {
+	hy_control_stop(c->ctl); /* joined before the state directory goes */
+	c->ctl = NULL;
 	hy_sandbox_release(&c->sb);
 	if (c->kernel) {
 		emu_kernel_stop(c->kernel);

@@ -13,6 +13,10 @@
 
 static const struct hy_cmd commands[] = {
 	{ "run", "run a command in a new sandbox and wait for it", hy_cmd_run },
+	{ "ps", "list the processes of a running container", hy_cmd_ps },
+	{ "kill", "send a signal to a container's command (or --all its processes)", hy_cmd_kill },
+	{ "pause", "freeze every process of a container", hy_cmd_pause },
+	{ "resume", "thaw a paused container", hy_cmd_resume },
 	{ "features", "probe what this host supports and which road enforces each policy area",
 	  hy_cmd_features },
 	{ "syscalls", "list the road (native, emulated, denied) of every syscall, and why",

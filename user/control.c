@@ -1,0 +1,618 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The control socket. Server: a supervisor thread (root, every signal blocked:
+ * the main thread takes SIGCHLD and forwarded signals through a signalfd)
+ * serving one request per connection, one connection at a time. Everything a
+ * client sends is untrusted: the peer's uid is checked before the request is
+ * read, the request is bounded and validated key by key, and a task is
+ * signalled only through a pidfd after checking it is still in our leaf (a
+ * pid read from cgroup.procs may be reused by then). The client side runs
+ * with the caller's privileges; the state directory's mode (0700) and the
+ * socket's (0600) keep everyone but root out before the peer check does.
+ */
+#define LOG_PREFIX "control: "
+#include "control.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/pidfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "log.h"
+#include "util.h"
+
+/* --- pure parts -------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	enum hy_control_op op;
+	bool takes_signal;
+} ops[] = {
+	{ "ps", HY_CONTROL_PS, false },	      { "kill", HY_CONTROL_KILL, true },
+	{ "pause", HY_CONTROL_PAUSE, false }, { "resume", HY_CONTROL_RESUME, false },
+	{ "state", HY_CONTROL_STATE, false },
+};
+
+static int parse_kill_key(const char *key, json_t *v, struct hy_control_req *req,
+			  struct hy_err *err)
+{
+	if (strcmp(key, "signal") == 0) {
+		json_int_t s = json_is_integer(v) ? json_integer_value(v) : 0;
+		if (s < 1 || s > 64)
+			return hy_err_set(err, -EINVAL,
+					  "\"signal\" must be an integer from 1 to 64");
+		req->signal = (int)s;
+		return 0;
+	}
+	if (strcmp(key, "all") == 0) {
+		if (!json_is_boolean(v))
+			return hy_err_set(err, -EINVAL, "\"all\" must be true or false");
+		req->is_all = json_is_true(v);
+		return 0;
+	}
+	return hy_err_set(err, -EINVAL, "unknown key for op kill (expected op, signal, all)");
+}
+
+int hy_control_parse_request(const char *buf, size_t len, struct hy_control_req *req,
+			     struct hy_err *err)
+{
+	json_error_t je;
+	*req = (struct hy_control_req){ 0 };
+	if (len > HY_CONTROL_REQ_MAX)
+		return hy_err_set(err, -E2BIG, "request larger than %d bytes", HY_CONTROL_REQ_MAX);
+	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	if (!j)
+		return hy_err_set(err, -EINVAL, "request is not JSON: %s", je.text);
+	int r = 0;
+	const char *op = json_string_value(json_object_get(j, "op"));
+	size_t i = 0;
+	if (!json_is_object(j) || !op) {
+		r = hy_err_set(err, -EINVAL, "request must be an object with a string \"op\"");
+		goto out;
+	}
+	while (i < ARRAY_SIZE(ops) && strcmp(ops[i].name, op) != 0)
+		i++;
+	if (i == ARRAY_SIZE(ops)) {
+		r = hy_err_set(err, -EINVAL,
+			       "unknown op (expected ps, kill, pause, resume, state)");
+		goto out;
+	}
+	req->op = ops[i].op;
+	const char *key;
+	json_t *v;
+	json_object_foreach(j, key, v) {
+		if (strcmp(key, "op") == 0)
+			continue;
+		if (!ops[i].takes_signal) {
+			r = hy_err_set(err, -EINVAL, "op %s takes no arguments", ops[i].name);
+			goto out;
+		}
+		if ((r = parse_kill_key(key, v, req, err)) < 0)
+			goto out;
+	}
+	if (req->op == HY_CONTROL_KILL && !req->signal)
+		r = hy_err_set(err, -EINVAL, "op kill needs \"signal\"");
+out:
+	json_decref(j);
+	return r;
+}
+
+bool hy_control_peer_allowed(uid_t uid, uid_t owner_uid)
+{
+	return uid == 0 || uid == owner_uid;
+}
+
+int hy_control_signal_parse(const char *s)
+{
+	static const struct {
+		const char *name;
+		int sig;
+	} aliases[] = { { "IOT", SIGABRT }, { "CLD", SIGCHLD }, { "POLL", SIGIO } };
+	char *end;
+	if (!s || !*s)
+		return -EINVAL;
+	if (isdigit((unsigned char)s[0])) {
+		errno = 0;
+		long n = strtol(s, &end, 10);
+		return *end || errno || n < 1 || n > 64 ? -EINVAL : (int)n;
+	}
+	const char *n = strncasecmp(s, "SIG", 3) == 0 ? s + 3 : s;
+	for (int sig = 1; sig < 32; sig++) {
+		const char *abbrev = sigabbrev_np(sig);
+		if (abbrev && strcasecmp(n, abbrev) == 0)
+			return sig;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
+		if (strcasecmp(n, aliases[i].name) == 0)
+			return aliases[i].sig;
+	int base = strncasecmp(n, "RTMIN", 5) == 0 ? SIGRTMIN : 0, dir = 1;
+	if (!base && strncasecmp(n, "RTMAX", 5) == 0)
+		base = SIGRTMAX, dir = -1;
+	if (!base)
+		return -EINVAL;
+	if (!n[5])
+		return base;
+	if (n[5] != (dir > 0 ? '+' : '-') || !isdigit((unsigned char)n[6]))
+		return -EINVAL;
+	long off = strtol(n + 6, &end, 10);
+	if (*end || off > 64)
+		return -EINVAL;
+	int sig = base + dir * (int)off;
+	return sig >= SIGRTMIN && sig <= SIGRTMAX ? sig : -EINVAL;
+}
+
+/* --- server ------------------------------------------------------------------ */
+
+struct hy_control {
+	int lfd;       /* listening socket */
+	int stopfd;    /* eventfd: wakes the thread to exit */
+	int cgfd;      /* borrowed */
+	int statefd;   /* borrowed */
+	int cmd_pidfd; /* the command, pinned at start */
+	pid_t cmd_pid;
+	uid_t owner;
+	bool has_thread;
+	pthread_t thread;
+	char id[HY_ID_MAX];
+	char created[32];
+};
+
+static json_t *reply_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static json_t *reply_error(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return json_pack("{s:b,s:s}", "ok", 0, "error", msg);
+}
+
+/* Text from /proc made safe for JSON (jansson refuses invalid UTF-8). */
+static void sanitize(char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\0')
+			s[i] = ' ';
+		else if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+			s[i] = '?';
+	while (n > 0 && s[n - 1] == ' ')
+		s[--n] = '\0';
+}
+
+static ssize_t read_bounded(const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read_full(fd, buf, size - 1);
+	if (n < 0)
+		return n;
+	buf[n] = '\0';
+	return n;
+}
+
+/* Is pid's cgroup our leaf (…/hybox/<id>)? Read after pinning the task with a pidfd. */
+static bool in_leaf(struct hy_control *ctl, pid_t pid)
+{
+	char p[64], buf[4096], want[HY_ID_MAX + 16];
+	snprintf(p, sizeof(p), "/proc/%d/cgroup", pid);
+	if (read_bounded(p, buf, sizeof(buf)) <= 0)
+		return false;
+	/* The v2 line "0::PATH"; a hybrid host lists its v1 hierarchies first. */
+	char *l = strncmp(buf, "0::", 3) == 0 ? buf : strstr(buf, "\n0::");
+	if (!l)
+		return false;
+	l += l == buf ? 3 : 4;
+	l[strcspn(l, "\n")] = '\0';
+	size_t n = snprintf(want, sizeof(want), "/hybox/%s", ctl->id), len = strlen(l);
+	return len >= n && strcmp(l + len - n, want) == 0;
+}
+
+static json_t *task_info(pid_t pid)
+{
+	char p[64], status[8192], cmd[HY_CONTROL_CMDLINE_MAX + 1];
+	char comm[64] = "", state[64] = "?";
+	long ppid = 0, cpid = 0;
+	snprintf(p, sizeof(p), "/proc/%d/status", pid);
+	if (read_bounded(p, status, sizeof(status)) < 0)
+		return NULL;
+	for (char *l = status, *e; l && *l; l = e ? e + 1 : NULL) {
+		e = strchr(l, '\n');
+		if (e)
+			*e = '\0';
+		if (strncmp(l, "Name:\t", 6) == 0)
+			strscpy(comm, l + 6, sizeof(comm));
+		else if (strncmp(l, "State:\t", 7) == 0)
+			strscpy(state, l + 7, sizeof(state));
+		else if (strncmp(l, "PPid:\t", 6) == 0)
+			ppid = strtol(l + 6, NULL, 10);
+		else if (strncmp(l, "NSpid:\t", 7) == 0) /* last field: the innermost pid ns */
+			cpid = strtol(strrchr(l, '\t') + 1, NULL, 10);
+	}
+	snprintf(p, sizeof(p), "/proc/%d/cmdline", pid);
+	ssize_t n = read_bounded(p, cmd, sizeof(cmd));
+	if (n < 0)
+		n = 0;
+	cmd[n] = '\0';
+	sanitize(cmd, n);
+	sanitize(comm, strlen(comm));
+	sanitize(state, strlen(state));
+	return json_pack("{s:i,s:i,s:i,s:s,s:s,s:s}", "pid", pid, "cpid", (int)cpid, "ppid",
+			 (int)ppid, "state", state, "comm", comm, "cmdline", cmd);
+}
+
+static json_t *op_ps(struct hy_control *ctl)
+{
+	_cleanup_free_ char *procs = NULL;
+	ssize_t rd = read_file_at(ctl->cgfd, "cgroup.procs", &procs);
+	if (rd < 0)
+		return reply_error("cannot read the container's cgroup.procs: %s", strerror(-rd));
+	json_t *arr = json_array();
+	bool truncated = false;
+	for (char *s = procs, *e; *s; s = e) {
+		long pid = strtol(s, &e, 10);
+		if (e == s)
+			break;
+		if (json_array_size(arr) >= HY_CONTROL_PS_MAX) {
+			truncated = true;
+			break;
+		}
+		json_t *t = pid > 0 ? task_info(pid) : NULL;
+		if (t)
+			json_array_append_new(arr, t);
+	}
+	return json_pack("{s:b,s:o,s:b}", "ok", 1, "processes", arr, "truncated", truncated);
+}
+
+static int signal_pid(struct hy_control *ctl, pid_t pid, int sig)
+{
+	_cleanup_close_ int pfd = pidfd_open(pid, 0);
+	if (pfd < 0)
+		return -errno;
+	if (!in_leaf(ctl, pid))
+		return -ESRCH;
+	return pidfd_send_signal(pfd, sig, NULL, 0) < 0 ? -errno : 0;
+}
+
+static json_t *op_kill(struct hy_control *ctl, const struct hy_control_req *req)
+{
+	if (!req->is_all) {
+		int fd = ctl->cmd_pidfd;
+		if (fd < 0 || pidfd_send_signal(fd, req->signal, NULL, 0) < 0)
+			return reply_error("cannot signal the command (pid %d): %s", ctl->cmd_pid,
+					   fd < 0 || errno == ESRCH ? "it has exited" : strerror(errno));
+		return json_pack("{s:b,s:i}", "ok", 1, "signalled", 1);
+	}
+	if (req->signal == SIGKILL && write_file_at(ctl->cgfd, "cgroup.kill", "1") == 0)
+		return json_pack("{s:b,s:b}", "ok", 1, "cgroup_kill", 1);
+	_cleanup_free_ char *procs = NULL;
+	ssize_t rd = read_file_at(ctl->cgfd, "cgroup.procs", &procs);
+	if (rd < 0)
+		return reply_error("cannot read the container's cgroup.procs: %s", strerror(-rd));
+	int count = 0;
+	for (char *s = procs, *e; *s; s = e) {
+		long pid = strtol(s, &e, 10);
+		if (e == s)
+			break;
+		if (pid > 0 && signal_pid(ctl, pid, req->signal) == 0)
+			count++;
+	}
+	return json_pack("{s:b,s:i}", "ok", 1, "signalled", count);
+}
+
+/* cgroup.events "frozen 0|1" reached within the timeout? */
+static int wait_frozen(struct hy_control *ctl, int want)
+{
+	unsigned long long deadline = now_mono_ns() + HY_CONTROL_FREEZE_TIMEOUT_MS * 1000000ULL;
+	char line[16];
+	snprintf(line, sizeof(line), "frozen %d", want);
+	do {
+		_cleanup_free_ char *ev = NULL;
+		ssize_t r = read_file_at(ctl->cgfd, "cgroup.events", &ev);
+		if (r < 0)
+			return r;
+		const char *f = strstr(ev, line);
+		if (f && (f == ev || f[-1] == '\n') && (f[8] == '\n' || f[8] == '\0'))
+			return 0;
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	} while (now_mono_ns() < deadline);
+	return -ETIMEDOUT;
+}
+
+static json_t *op_freeze(struct hy_control *ctl, int want)
+{
+	if (faccessat(ctl->cgfd, "cgroup.freeze", F_OK, 0) < 0)
+		return reply_error("this kernel has no cgroup freezer (cgroup.freeze, Linux 5.2+)");
+	int r = write_file_at(ctl->cgfd, "cgroup.freeze", want ? "1" : "0");
+	if (r < 0)
+		return reply_error("write cgroup.freeze: %s", strerror(-r));
+	r = wait_frozen(ctl, want);
+	if (r < 0)
+		return reply_error("the container did not %s within %d ms: %s",
+				   want ? "freeze" : "thaw", HY_CONTROL_FREEZE_TIMEOUT_MS,
+				   strerror(-r));
+	return json_pack("{s:b,s:s}", "ok", 1, "status", want ? "paused" : "running");
+}
+
+static json_t *op_state(struct hy_control *ctl)
+{
+	unsigned long long frozen = 0;
+	read_u64_at(ctl->cgfd, "cgroup.freeze", &frozen);
+	return json_pack("{s:b,s:s,s:i,s:s,s:s}", "ok", 1, "id", ctl->id, "pid", ctl->cmd_pid,
+			 "status", frozen ? "paused" : "running", "created", ctl->created);
+}
+
+static json_t *dispatch(struct hy_control *ctl, const struct hy_control_req *req)
+{
+	switch (req->op) {
+	case HY_CONTROL_PS:
+		return op_ps(ctl);
+	case HY_CONTROL_KILL:
+		return op_kill(ctl, req);
+	case HY_CONTROL_PAUSE:
+		return op_freeze(ctl, 1);
+	case HY_CONTROL_RESUME:
+		return op_freeze(ctl, 0);
+	case HY_CONTROL_STATE:
+		return op_state(ctl);
+	}
+	return reply_error("unknown op");
+}
+
+static json_t *handle(struct hy_control *ctl, int cfd)
+{
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0)
+		return reply_error("cannot read peer credentials: %s", strerror(errno));
+	char buf[HY_CONTROL_REQ_MAX];
+	/*
+	 * Read (never parse) the request even from a peer about to be refused:
+	 * closing on unread data resets the connection and the client would
+	 * lose the reply. MSG_TRUNC: the real length, so an oversized request
+	 * is refused, not cut.
+	 */
+	ssize_t n = recv(cfd, buf, sizeof(buf), MSG_TRUNC);
+	if (!hy_control_peer_allowed(cred.uid, ctl->owner))
+		return reply_error("permission denied: uid %u is neither root nor the owner of the "
+				   "container",
+				   cred.uid);
+	if (n < 0)
+		return reply_error("no request received: %s", strerror(errno));
+	struct hy_control_req req;
+	struct hy_err err = { 0 };
+	if (hy_control_parse_request(buf, n, &req, &err) < 0)
+		return reply_error("bad request: %s", err.msg);
+	pr_debug("uid %u: op %d", cred.uid, req.op);
+	return dispatch(ctl, &req);
+}
+
+static void serve_one(struct hy_control *ctl, int cfd)
+{
+	/* A client that never sends (or never reads) must not stall the server. */
+	struct timeval tv = { .tv_sec = 2 };
+	int sz = HY_CONTROL_REPLY_MAX + 4096;
+	setsockopt(cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	setsockopt(cfd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz));
+	json_t *reply = handle(ctl, cfd);
+	_cleanup_free_ char *s = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
+	json_decref(reply);
+	if (!s)
+		s = xstrdup("{\"ok\":false,\"error\":\"reply too large\"}");
+	if (send(cfd, s, strlen(s), MSG_NOSIGNAL) < 0)
+		pr_debug("reply not sent: %s", strerror(errno));
+}
+
+static void *serve(void *arg)
+{
+	struct hy_control *ctl = arg;
+	struct pollfd pfd[2] = { { .fd = ctl->lfd, .events = POLLIN },
+				 { .fd = ctl->stopfd, .events = POLLIN } };
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			pr_warn("poll: %s", strerror(errno));
+			break;
+		}
+		if (pfd[1].revents)
+			break;
+		if (!(pfd[0].revents & POLLIN))
+			continue;
+		int cfd = accept4(ctl->lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (cfd < 0)
+			continue;
+		serve_one(ctl, cfd);
+		close(cfd);
+	}
+	return NULL;
+}
+
+/* sun_path holds 108 bytes: a long --root is reached through the directory fd. */
+static int sock_addr(struct sockaddr_un *sa, const char *dir, int dirfd)
+{
+	*sa = (struct sockaddr_un){ .sun_family = AF_UNIX };
+	size_t need = (size_t)snprintf(sa->sun_path, sizeof(sa->sun_path), "%s/%s", dir,
+				       HY_CONTROL_SOCK);
+	if (need >= sizeof(sa->sun_path))
+		snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", dirfd,
+			 HY_CONTROL_SOCK);
+	return 0;
+}
+
+static int listen_sock(struct hy_control *ctl, const struct hy_control_config *cfg,
+		       struct hy_err *err)
+{
+	struct sockaddr_un sa;
+	ctl->lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (ctl->lfd < 0)
+		return hy_err_setr(err, -errno, "control socket");
+	sock_addr(&sa, cfg->state_dir, cfg->state_dirfd);
+	if (bind(ctl->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return hy_err_setr(err, -errno, "bind %s/%s", cfg->state_dir, HY_CONTROL_SOCK);
+	/* The directory (0700) already keeps others out; the mode says it again. */
+	if (fchmodat(cfg->state_dirfd, HY_CONTROL_SOCK, 0600, 0) < 0 || listen(ctl->lfd, 16) < 0)
+		return hy_err_setr(err, -errno, "control socket %s/%s", cfg->state_dir,
+				   HY_CONTROL_SOCK);
+	return 0;
+}
+
+int hy_control_start(struct hy_control **ret, const struct hy_control_config *cfg,
+		     struct hy_err *err)
+{
+	struct hy_control *ctl = xcalloc(1, sizeof(*ctl));
+	struct stat st;
+	time_t now = time(NULL);
+	struct tm tm;
+	int r;
+	ctl->lfd = ctl->stopfd = ctl->cmd_pidfd = -1;
+	ctl->cgfd = cfg->cgroup_dirfd;
+	ctl->statefd = cfg->state_dirfd;
+	ctl->cmd_pid = cfg->cmd_pid;
+	strscpy(ctl->id, cfg->id, sizeof(ctl->id));
+	strftime(ctl->created, sizeof(ctl->created), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	if (fstat(cfg->state_dirfd, &st) < 0) {
+		r = hy_err_setr(err, -errno, "stat %s", cfg->state_dir);
+		goto err;
+	}
+	ctl->owner = st.st_uid;
+	/* Pinned now: a later kill must not reach a process that reused the pid. */
+	ctl->cmd_pidfd = pidfd_open(cfg->cmd_pid, 0);
+	if (ctl->cmd_pidfd >= 0 && !in_leaf(ctl, cfg->cmd_pid)) {
+		closep(&ctl->cmd_pidfd);
+		ctl->cmd_pidfd = -1;
+	}
+	ctl->stopfd = eventfd(0, EFD_CLOEXEC);
+	if (ctl->stopfd < 0) {
+		r = hy_err_setr(err, -errno, "eventfd");
+		goto err;
+	}
+	if ((r = listen_sock(ctl, cfg, err)) < 0)
+		goto err;
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = -pthread_create(&ctl->thread, NULL, serve, ctl); /* positive code: E2 */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r < 0) {
+		hy_err_setr(err, r, "start the control thread");
+		goto err;
+	}
+	ctl->has_thread = true;
+	*ret = ctl;
+	return 0;
+err:
+	hy_control_stop(ctl);
+	return r;
+}
+
+void hy_control_stop(struct hy_control *ctl)
+{
+	if (!ctl)
+		return;
+	if (ctl->has_thread) {
+		uint64_t one = 1;
+		if (write(ctl->stopfd, &one, sizeof(one)) < 0)
+			pr_warn("wake the control thread: %s", strerror(errno));
+		pthread_join(ctl->thread, NULL);
+	}
+	if (ctl->lfd >= 0 && unlinkat(ctl->statefd, HY_CONTROL_SOCK, 0) < 0 && errno != ENOENT)
+		pr_warn("remove %s: %s", HY_CONTROL_SOCK, strerror(errno));
+	closep(&ctl->lfd);
+	closep(&ctl->stopfd);
+	closep(&ctl->cmd_pidfd);
+	free(ctl);
+}
+
+/* --- client ------------------------------------------------------------------ */
+
+static int connect_ctl(const char *dir, const char *id, struct hy_err *err)
+{
+	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 && errno == ENOENT)
+		return hy_err_set(err, -ENOENT, "container '%s' does not exist (no %s)", id, dir);
+	if (dfd < 0)
+		return hy_err_setr(err, -errno, "container '%s': open %s", id, dir);
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return hy_err_setr(err, -errno, "socket");
+	struct sockaddr_un sa;
+	sock_addr(&sa, dir, dfd);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		return TAKE_FD(fd);
+	int r = -errno;
+	if (r == -ECONNREFUSED)
+		return hy_err_set(err, r, "container '%s' is not running: its supervisor is gone "
+					  "(stale state directory %s)", id, dir);
+	if (r == -ENOENT)
+		return hy_err_set(err, r, "container '%s' has no control socket in %s (its "
+					  "supervisor is starting, stopping or gone)", id, dir);
+	if (r == -EACCES || r == -EPERM)
+		return hy_err_set(err, r,
+				  "container '%s': permission denied on %s/%s (only root or the "
+				  "owner of the state directory may control it)",
+				  id, dir, HY_CONTROL_SOCK);
+	return hy_err_setr(err, r, "container '%s': connect to %s/%s", id, dir, HY_CONTROL_SOCK);
+}
+
+static int exchange(int fd, const char *id, json_t *req, json_t **ret_reply, struct hy_err *err)
+{
+	_cleanup_free_ char *s = json_dumps(req, JSON_COMPACT);
+	if (!s || send(fd, s, strlen(s), MSG_NOSIGNAL) < 0)
+		return hy_err_setr(err, s ? -errno : -ENOMEM, "container '%s': send request", id);
+	/* Generous: pause waits up to HY_CONTROL_FREEZE_TIMEOUT_MS on the server. */
+	struct timeval tv = { .tv_sec = 30 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	_cleanup_free_ char *buf = xmalloc(HY_CONTROL_REPLY_MAX);
+	ssize_t n = recv(fd, buf, HY_CONTROL_REPLY_MAX, MSG_TRUNC);
+	if (n < 0)
+		return hy_err_setr(err, -errno, "container '%s': no reply from the supervisor", id);
+	if (n == 0)
+		return hy_err_set(err, -ECONNRESET, "container '%s': the supervisor closed the "
+						    "connection without replying", id);
+	if (n > HY_CONTROL_REPLY_MAX)
+		return hy_err_set(err, -EMSGSIZE, "container '%s': reply too large", id);
+	json_error_t je;
+	json_t *reply = json_loadb(buf, n, 0, &je);
+	if (!json_is_object(reply)) {
+		json_decref(reply);
+		return hy_err_set(err, -EPROTO, "container '%s': malformed reply", id);
+	}
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		const char *e = json_string_value(json_object_get(reply, "error"));
+		int r = hy_err_set(err, -EIO, "container '%s': %s", id, e ? e : "request failed");
+		json_decref(reply);
+		return r;
+	}
+	*ret_reply = reply;
+	return 0;
+}
+
+int hy_control_call(const char *root, const char *id, json_t *req, json_t **ret_reply,
+		    struct hy_err *err)
+{
+	char dir[4096];
+	int r = hy_id_validate(id, err);
+	if (r < 0)
+		return r;
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", root, id) >= sizeof(dir))
+		return hy_err_set(err, -ENAMETOOLONG, "state directory path too long");
+	_cleanup_close_ int fd = connect_ctl(dir, id, err);
+	if (fd < 0)
+		return fd;
+	return exchange(fd, id, req, ret_reply, err);
+}

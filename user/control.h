@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The control socket <state dir>/control.sock through which `hybox ps|kill|
+ * pause|resume` reach a running supervisor. Server side: a thread of the
+ * supervisor (root) that serves one JSON request per connection, after
+ * checking the peer's credentials (root or the state directory's owner).
+ * Client side: connect, send one request, read one reply. The request parser
+ * and signal-name parser are pure, for unit tests.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include "error.h"
+
+#define HY_CONTROL_SOCK "control.sock"
+#define HY_CONTROL_REQ_MAX 4096     /* bytes of one request */
+#define HY_CONTROL_REPLY_MAX (1 << 20)
+#define HY_CONTROL_PS_MAX 1024      /* tasks listed by ps (the rest: "truncated") */
+#define HY_CONTROL_CMDLINE_MAX 512  /* bytes of each task's command line */
+#define HY_CONTROL_FREEZE_TIMEOUT_MS 5000
+
+enum hy_control_op {
+	HY_CONTROL_PS,
+	HY_CONTROL_KILL,
+	HY_CONTROL_PAUSE,
+	HY_CONTROL_RESUME,
+	HY_CONTROL_STATE,
+};
+
+struct hy_control_req {
+	enum hy_control_op op;
+	int signal;  /* kill: 1..64 */
+	bool is_all; /* kill: every task of the cgroup, not just the command */
+};
+
+/* Parse and validate one request ({"op":...} with only the keys that op takes). */
+int hy_control_parse_request(const char *buf, size_t len, struct hy_control_req *req,
+			     struct hy_err *err);
+/* May a peer with this uid control a container whose state dir owner_uid owns? */
+bool hy_control_peer_allowed(uid_t uid, uid_t owner_uid);
+/* "TERM", "SIGTERM", "term", "15", "RTMIN+2" → signal number; -EINVAL otherwise. */
+int hy_control_signal_parse(const char *s);
+
+struct hy_control_config {
+	const char *id;
+	int state_dirfd;  /* the state directory (borrowed) */
+	const char *state_dir;
+	int cgroup_dirfd; /* the container's leaf (borrowed; outlives the server) */
+	pid_t cmd_pid;    /* host pid of the user's command */
+};
+
+struct hy_control;
+
+/* Bind <state dir>/control.sock (0600) and start the server thread. */
+int hy_control_start(struct hy_control **ret, const struct hy_control_config *cfg,
+		     struct hy_err *err);
+/* Wake and join the thread, unlink the socket, free. NULL-safe. */
+void hy_control_stop(struct hy_control *ctl);
+
+/*
+ * Client: send req to container id's supervisor under root and return its
+ * reply in *ret_reply when "ok" is true. Otherwise fill err (unknown id, stale
+ * state directory, permission, the supervisor's error) and return -errno.
+ */
+int hy_control_call(const char *root, const char *id, json_t *req, json_t **ret_reply,
+		    struct hy_err *err);
