@@ -29,13 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
+#include "timing.h"
 
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no syscall, no filter */
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* The simplest possible filter: one instruction, RET_ALLOW. */
 static int install_allow_all(void)
@@ -54,12 +49,6 @@ static int install_allow_all(void)
 	return 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /*
  * The timed loop runs in batches of BATCH calls; ns_per_call is the median
@@ -130,34 +119,7 @@ fail:
 
 static int run_uname(long n)
 {
-	struct utsname u;
-	uint64_t *lat = malloc((size_t)n * sizeof(*lat)), sum = 0;
-
-	if (!lat) {
-		perror("loop: malloc");
-		return 1;
-	}
-	for (long i = 0; i < n / 10; i++)
-		if (syscall(SYS_uname, &u) < 0)
-			goto fail;
-	for (long i = 0; i < n; i++) {
-		uint64_t t0 = now_ns();
-		long r = syscall(SYS_uname, &u);
-		lat[i] = now_ns() - t0;
-		if (r < 0)
-			goto fail;
-		sum += lat[i];
-	}
-	qsort(lat, (size_t)n, sizeof(*lat), cmp_u64);
-	printf("mode=uname n=%ld median_ns=%llu p99_ns=%llu mean_ns=%.1f\n", n,
-	       (unsigned long long)lat[n / 2], (unsigned long long)lat[(n * 99) / 100],
-	       (double)sum / (double)n);
-	free(lat);
-	return 0;
-fail:
-	perror("loop: uname");
-	free(lat);
-	return 1;
+	return time_uname(n, "loop");
 }
 
 static int usage(void)

@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timing.h"
+
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
 #endif
@@ -39,20 +41,7 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static int install_filter(void)
 {
@@ -117,12 +106,10 @@ static int recv_fd(int sock)
 
 static int child_main(int sock, long n)
 {
-	struct utsname u;
-	uint64_t *lat = malloc((size_t)n * sizeof(*lat)), sum = 0;
 	char go;
 	int listener = install_filter();
 
-	if (!lat || listener < 0) {
+	if (listener < 0) {
 		perror("notify_min: child setup");
 		return 1;
 	}
@@ -134,26 +121,7 @@ static int child_main(int sock, long n)
 	/* Wait until the parent has set the flags and its responder is running. */
 	if (read(sock, &go, 1) != 1)
 		return 1;
-	for (long i = 0; i < n / 10; i++)
-		if (syscall(SYS_uname, &u) < 0)
-			goto fail;
-	for (long i = 0; i < n; i++) {
-		uint64_t t0 = now_ns();
-		long r = syscall(SYS_uname, &u);
-		lat[i] = now_ns() - t0;
-		if (r < 0)
-			goto fail;
-		sum += lat[i];
-	}
-	qsort(lat, (size_t)n, sizeof(*lat), cmp_u64);
-	printf("mode=uname n=%ld median_ns=%llu p99_ns=%llu mean_ns=%.1f\n", n,
-	       (unsigned long long)lat[n / 2], (unsigned long long)lat[(n * 99) / 100],
-	       (double)sum / (double)n);
-	fflush(stdout);
-	return 0;
-fail:
-	perror("notify_min: uname");
-	return 1;
+	return time_uname(n, "notify_min");
 }
 
 /* The responder: blocking RECV, answer val=0, nothing else. */

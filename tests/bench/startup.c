@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timing.h"
+
 extern char **environ;
 
 #define MAX_CMDS 8
@@ -33,20 +35,7 @@ struct cmd {
 	int failures, spawn_errors;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* One run; returns the wall time in ns, or 0 if the command could not start. */
 static uint64_t run_once(struct cmd *c, const posix_spawn_file_actions_t *fa)
