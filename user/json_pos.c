@@ -326,6 +326,20 @@ static int number(struct scan *sc)
 static int value(struct scan *sc, const char *path, const char *key, size_t obj,
 		 struct hy_json_loc key_loc);
 
+/* After an object member or array element: ',' (1, go on), the closing
+ * bracket (0, done) or a syntax error (-EINVAL). */
+static int after_item(struct scan *sc, int close)
+{
+	skip_ws(sc);
+	int c = peek(sc);
+	if (c < 0)
+		return -EINVAL;
+	adv(sc);
+	if (c == close)
+		return 0;
+	return c == ',' ? 1 : -EINVAL;
+}
+
 static int members(struct scan *sc, const char *path, char *child)
 {
 	size_t obj = ++sc->nobj;
@@ -355,15 +369,8 @@ static int members(struct scan *sc, const char *path, char *child)
 		r = value(sc, child, key, obj, key_loc);
 		if (r < 0)
 			return r;
-		skip_ws(sc);
-		int c = peek(sc);
-		if (c < 0)
-			return -EINVAL;
-		adv(sc);
-		if (c == '}')
-			return 0;
-		if (c != ',')
-			return -EINVAL;
+		if ((r = after_item(sc, '}')) <= 0)
+			return r;
 	}
 }
 
@@ -380,15 +387,8 @@ static int elements(struct scan *sc, const char *path, char *child)
 		int r = value(sc, child, NULL, 0, (struct hy_json_loc){ 0, 0 });
 		if (r < 0)
 			return r;
-		skip_ws(sc);
-		int c = peek(sc);
-		if (c < 0)
-			return -EINVAL;
-		adv(sc);
-		if (c == ']')
-			return 0;
-		if (c != ',')
-			return -EINVAL;
+		if ((r = after_item(sc, ']')) <= 0)
+			return r;
 	}
 }
 
