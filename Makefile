@@ -120,6 +120,21 @@ $(BUILD)/payload/%: tests/payload/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -static -pthread -o $@ $<
 
+# VM-only test drivers (tests/vm/*.c): static, linked with the library, copied
+# into the guest by scripts/vmtest.sh (lsmctl drives the BPF LSM road alone).
+# Built by `all` too so that they keep compiling, except under SANITIZE=1
+# (the sanitizers do not link statically).
+VMTEST_BINS := $(patsubst tests/vm/%.c,$(BUILD)/vmtest/%,$(wildcard tests/vm/*.c))
+ifneq ($(SANITIZE),1)
+all: $(VMTEST_BINS)
+endif
+
+$(BUILD)/vmtest/%: tests/vm/%.c $(BUILD)/libhybox.a
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $< $(BUILD)/libhybox.a \
+		$(shell pkg-config --static --libs $(PKGS) 2>/dev/null) -lpthread
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhybox.a
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
@@ -154,8 +169,9 @@ bench: deps
 	$(Q)HYBOX=$(abspath $(BUILD))/hybox PAYLOAD_DIR=$(abspath $(BUILD))/payload scripts/bench.sh
 
 vmtest: deps
-	$(Q)$(MAKE) --no-print-directory all
-	$(Q)HYBOX=$(abspath $(BUILD))/hybox PAYLOAD_DIR=$(abspath $(BUILD))/payload scripts/vmtest.sh
+	$(Q)$(MAKE) --no-print-directory all $(VMTEST_BINS)
+	$(Q)HYBOX=$(abspath $(BUILD))/hybox PAYLOAD_DIR=$(abspath $(BUILD))/payload \
+		VMTEST_BIN_DIR=$(abspath $(BUILD))/vmtest scripts/vmtest.sh
 
 vmlinux:
 	$(Q)scripts/gen_vmlinux.sh > vmlinux.h.new && mv vmlinux.h.new vmlinux.h

@@ -18,7 +18,23 @@ struct emu_mem_ops {
 	/* Return 0 or -EFAULT (never a short copy). */
 	int (*read)(struct emu_call *c, uint64_t addr, void *buf, size_t len);
 	int (*write)(struct emu_call *c, uint64_t addr, const void *buf, size_t len);
+	/* /proc/TID of the task as an O_PATH dir fd (borrowed), or -errno; may be NULL. */
+	int (*dir)(struct emu_call *c);
 };
+
+/*
+ * Handler results beyond ">= 0 or -errno":
+ * EMU_RET_CONTINUE: let the task run the call itself (SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+ *   only for decisions made on register arguments, which the task cannot change.
+ * EMU_RET_ASYNC: the handler handed the call to a worker that answers the
+ *   notification itself (SECCOMP_IOCTL_NOTIF_SEND); the loop sends nothing.
+ * EMU_RET_ADDFD: the handler installed the result fd with NOTIF_ADDFD (flag
+ *   SEND), which also answered the notification.
+ * All are below -4095, so they cannot collide with -errno.
+ */
+#define EMU_RET_CONTINUE (-4096L)
+#define EMU_RET_ASYNC    (-4097L)
+#define EMU_RET_ADDFD    (-4098L)
 
 struct emu_call {
 	uint64_t id;   /* seccomp notification id */

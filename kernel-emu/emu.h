@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "abi/events.h"
+#include "abi/policy.h"
 
 /* ---- the syscall table ------------------------------------------------ */
 
@@ -46,6 +47,21 @@ typedef long (*emu_handler_fn)(struct emu_kernel *k, struct emu_call *call);
 
 enum emu_syscall_flags {
 	EMU_SF_LOCKED = 1 << 0, /* a policy "allow" cannot open it (host-global or escape-prone) */
+	EMU_SF_PTRACE = 1 << 1, /* native when the policy's process.ptrace is "allow" */
+	EMU_SF_MOUNT = 1 << 2,  /* native when the policy's process.mount is "allow" */
+};
+
+/*
+ * Object-policy areas (files, exec, network) that kernel-emu enforces on the
+ * emulated road, when BPF LSM cannot. A syscall tagged with an area in the
+ * table keeps its table road until its area is routed to kernel-emu; then it
+ * becomes EMULATED with the descriptor's handler.
+ */
+enum emu_area {
+	EMU_AREA_FILES = 1 << 0,   /* open family, create/mkdir/unlink/rename/link, truncate */
+	EMU_AREA_EXEC = 1 << 1,    /* execve, execveat (x bit and exec allow-list) */
+	EMU_AREA_NET = 1 << 2,     /* socket(2) families */
+	EMU_AREA_NET_ADDR = 1 << 3, /* connect, bind, sendto/sendmsg with an address */
 };
 
 struct emu_syscall_desc {
@@ -54,8 +70,10 @@ struct emu_syscall_desc {
 	uint8_t ncond;    /* NATIVE: allowed only while every cond holds, else denied with err */
 	uint8_t flags;    /* enum emu_syscall_flags */
 	int16_t err;      /* positive errno when denied */
+	uint8_t area;     /* enum emu_area bits: emulated while one of them is routed */
+	uint8_t ro_arg;   /* area FILES: 1 + index of the open flags argument, 0: none */
 	struct emu_arg_cond cond[EMU_MAX_CONDS];
-	emu_handler_fn handler; /* EMULATED only */
+	emu_handler_fn handler; /* EMULATED, or an area's handler */
 	const char *reason;     /* one line: why this road */
 };
 
@@ -76,11 +94,20 @@ enum emu_override { EMU_OVR_NONE = 0, EMU_OVR_ALLOW, EMU_OVR_DENY };
 struct emu_syscall_policy {
 	uint8_t override[EMU_NR_MAX]; /* enum emu_override, from policy "syscalls" */
 	bool audit;                   /* mode audit: denials are logged, not enforced */
+	uint8_t areas;                /* enum emu_area bits routed to kernel-emu */
+	bool files_read_all;          /* every path grants r: read-only opens stay native */
+	bool ptrace;                  /* process.ptrace "allow" (within the container) */
+	bool mount;                   /* process.mount "allow" */
 };
 
+/*
+ * NATIVE with ncond: native while every cond holds, else denied with err.
+ * EMULATED with ncond: native while every cond holds, else emulated (an
+ * area's read-only opens).
+ */
 struct emu_road_decision {
 	uint8_t road;  /* enum emu_road */
-	uint8_t ncond; /* conds that must hold for NATIVE (from the table) */
+	uint8_t ncond; /* conds under which the call runs natively */
 	int16_t err;   /* errno for DENIED, or when a cond fails */
 	const struct emu_arg_cond *cond;
 	const char *reason;
@@ -110,6 +137,7 @@ struct emu_kernel_config {
 	int cgroup_fd;          /* container's cgroup v2 directory, -1 if none */
 	uint64_t cgid;          /* its cgroup id (events) */
 	const struct emu_syscall_policy *policy;
+	const struct hy_obj_policy *obj; /* object rules for the routed areas; may be NULL */
 	emu_emit_fn emit; /* may be NULL: no events */
 	void *emit_ctx;
 };
@@ -122,13 +150,21 @@ static inline void emu_kernel_freep(struct emu_kernel **k)
 		emu_kernel_free(*k);
 }
 
+/* What kernel-emu needs of a started container; every fd may be -1 but listener. */
+struct emu_container_fds {
+	int listener; /* the seccomp listener */
+	int uts_ns;   /* UTS namespace: the serving thread joins it, so the host
+		       * kernel's view of the names stays in step with kernel-emu's */
+	int mnt_ns;   /* mount namespace and root directory: the serving thread */
+	int root;     /* joins and chroots there, so path handlers resolve as the task */
+};
+
 /*
- * Start serving the seccomp listener fd (ownership passes to k) in a
- * supervisor thread. uts_ns_fd (may be -1) is the container's UTS namespace:
- * the serving thread joins it so the host kernel's view of the names stays in
- * step with kernel-emu's. Returns 0 or -errno.
+ * Start serving the container in a supervisor thread. The fds pass to k,
+ * also on failure. Returns 0 or -errno (e.g. the thread could not join the
+ * mount namespace: nothing is served).
  */
-int emu_kernel_start(struct emu_kernel *k, int listener_fd, int uts_ns_fd);
+int emu_kernel_start(struct emu_kernel *k, const struct emu_container_fds *fds);
 /* Stop serving and join the thread; pending notifications fail with ENOSYS. */
 void emu_kernel_stop(struct emu_kernel *k);
 

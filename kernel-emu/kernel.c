@@ -5,6 +5,7 @@
  */
 #include "kernel.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,13 @@ struct emu_kernel *emu_kernel_new(const struct emu_kernel_config *cfg)
 	k->start_ns = now_mono_ns();
 	k->cgroup_fd = cfg->cgroup_fd >= 0 ? dup(cfg->cgroup_fd) : -1;
 	k->policy = cfg->policy;
+	if (cfg->obj) {
+		k->obj_copy = *cfg->obj;
+		k->obj = &k->obj_copy;
+	}
+	k->mnt_ns_fd = -1;
+	k->root_fd = -1;
+	k->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	k->emit = cfg->emit;
 	k->emit_ctx = cfg->emit_ctx;
 	k->listener = -1;
@@ -44,6 +52,14 @@ void emu_kernel_free(struct emu_kernel *k)
 		emu_kernel_stop(k);
 	if (k->cgroup_fd >= 0)
 		close(k->cgroup_fd);
+	if (k->proc_fd >= 0)
+		close(k->proc_fd);
+	if (k->root_fd >= 0)
+		close(k->root_fd);
+	if (k->uts_ns_fd >= 0) /* left open when the thread never started */
+		close(k->uts_ns_fd);
+	if (k->mnt_ns_fd >= 0)
+		close(k->mnt_ns_fd);
 	pthread_mutex_destroy(&k->lock);
 	free(k);
 }

@@ -9,10 +9,12 @@
  */
 #pragma once
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/utsname.h>
 
+#include "cred.h"
 #include "emu.h"
 #include "procmem.h"
 #include "ratelimit.h"
@@ -30,13 +32,21 @@ struct emu_kernel {
 	struct emu_syslog syslog;
 	struct emu_ratelimit denial_rl; /* denied + unimplemented events (100/s, burst 1000) */
 	const struct emu_syscall_policy *policy;
+	const struct hy_obj_policy *obj; /* object rules of the routed areas, or NULL */
+	struct hy_obj_policy obj_copy;   /* what obj points to: rule paths canonicalised */
 	emu_emit_fn emit;
 	void *emit_ctx;
 
 	/* notify loop */
 	int listener;
 	int uts_ns_fd;
+	int mnt_ns_fd;   /* the container's mount ns: the notify thread works inside it */
+	int proc_fd;     /* the host's /proc, opened before joining the container */
+	int root_fd;     /* the container's root (O_PATH), opened after joining it */
+	struct emu_cred_state cred; /* the notify thread's (cred.h) */
 	struct emu_procmem_cache memcache; /* notify thread only */
+	sem_t started;     /* posted by the notify thread once it joined the container */
+	int start_err;     /* its result */
 	pthread_t thread;
 	bool running;
 	volatile int stopping;
@@ -44,3 +54,13 @@ struct emu_kernel {
 
 /* Emit an event (assigns nothing: the telemetry layer sequences). */
 void emu_emit(struct emu_kernel *k, const struct hy_evt_hdr *ev);
+/* comm and tgid of a thread, for events only (never trusted). */
+void emu_read_task(struct emu_kernel *k, pid_t tid, struct hy_evt_task *t);
+/* Take one denial/audit/unimplemented event slot from the shared rate limit
+ * and log line into the container's syslog. Returns false when rate-limited;
+ * *suppressed gets the count to report first. */
+bool emu_denial_admit(struct emu_kernel *k, const char *line, uint64_t *suppressed);
+/* Rewrite rule paths to the objects they name in the container (canon.c). */
+void emu_canon_policy(struct emu_kernel *k);
+/* Emit a "suppressed" event for count events of kind. */
+void emu_emit_suppressed(struct emu_kernel *k, uint64_t count, uint32_t kind);

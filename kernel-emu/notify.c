@@ -16,6 +16,7 @@
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,31 +36,6 @@
 
 #define STOP_SIGNAL SIGURG /* ignored by default; used only to break the ioctl */
 
-/* comm and thread-group id of a trapping thread (for events only: never trusted). */
-static void read_task(pid_t tid, struct hy_evt_task *t)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	t->tid = tid;
-	t->pid = tid;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	/* "Name:\t<comm>\n" comes first; comm may hold any byte but '\n' is escaped by the kernel. */
-	char *name = strncmp(buf, "Name:\t", 6) == 0 ? buf + 6 : NULL;
-	char *eol = name ? strchr(name, '\n') : NULL;
-	if (eol)
-		memcpy(t->comm, name, MIN((size_t)(eol - name), sizeof(t->comm) - 1));
-	char *tg = strstr(buf, "\nTgid:");
-	if (tg)
-		t->pid = (uint32_t)strtoul(tg + 6, NULL, 10);
-}
-
 static void emit_syscall(struct emu_kernel *k, const struct seccomp_notif *req, uint32_t decision,
 			 long ret)
 {
@@ -73,18 +49,7 @@ static void emit_syscall(struct emu_kernel *k, const struct seccomp_notif *req, 
 		.args = { req->data.args[0], req->data.args[1] },
 	};
 	/* The notification carries the tid only. */
-	read_task(req->pid, &ev.task);
-	emu_emit(k, &ev.hdr);
-}
-
-static void emit_suppressed(struct emu_kernel *k, uint64_t count)
-{
-	struct hy_evt_suppressed ev = {
-		.hdr = { .type = HY_EVT_SUPPRESSED, .size = sizeof(ev), .ts_ns = now_mono_ns(),
-			 .cgid = k->cgid },
-		.count = count,
-		.kind = HY_EVT_SYSCALL,
-	};
+	emu_read_task(k, req->pid, &ev.task);
 	emu_emit(k, &ev.hdr);
 }
 
@@ -92,24 +57,18 @@ static void emit_suppressed(struct emu_kernel *k, uint64_t count)
 static void report_denial(struct emu_kernel *k, const struct seccomp_notif *req,
 			  uint32_t decision, long ret)
 {
-	pthread_mutex_lock(&k->lock);
-	uint64_t now = now_mono_ns();
-	bool ok = emu_ratelimit_allow(&k->denial_rl, now);
-	uint64_t lost = ok ? emu_ratelimit_take_suppressed(&k->denial_rl) : 0;
-	if (ok) {
-		const char *name = req->data.arch == AUDIT_ARCH_X86_64 ?
-					   emu_syscall_name(req->data.nr) : NULL;
-		char line[160];
-		snprintf(line, sizeof(line), "hybox: %s syscall %s(%u) by pid %u",
-			 decision == HY_DECISION_AUDIT ? "audit:" : "denied", name ? name : "?",
-			 req->data.nr, req->pid);
-		emu_syslog_append(&k->syslog, now, 4, line);
-	}
-	pthread_mutex_unlock(&k->lock);
-	if (!ok || !k->emit)
+	const char *name = req->data.arch == AUDIT_ARCH_X86_64 ? emu_syscall_name(req->data.nr) :
+								  NULL;
+	char line[160];
+	uint64_t lost;
+
+	snprintf(line, sizeof(line), "hybox: %s syscall %s(%u) by pid %u",
+		 decision == HY_DECISION_AUDIT ? "audit:" : "denied", name ? name : "?",
+		 req->data.nr, req->pid);
+	if (!emu_denial_admit(k, line, &lost) || !k->emit)
 		return;
 	if (lost)
-		emit_suppressed(k, lost);
+		emu_emit_suppressed(k, lost, HY_EVT_SYSCALL);
 	emit_syscall(k, req, decision, ret);
 }
 
@@ -119,7 +78,7 @@ void emu_kernel_flush_suppressed(struct emu_kernel *k)
 	uint64_t lost = emu_ratelimit_take_suppressed(&k->denial_rl);
 	pthread_mutex_unlock(&k->lock);
 	if (lost && k->emit)
-		emit_suppressed(k, lost);
+		emu_emit_suppressed(k, lost, HY_EVT_SYSCALL);
 }
 
 /* A denial: enforce it, or in audit mode let it run natively and say so. */
@@ -135,48 +94,83 @@ static void deny(struct emu_kernel *k, const struct seccomp_notif *req,
 	report_denial(k, req, decision, -err);
 }
 
-static void emulate(struct emu_kernel *k, const struct seccomp_notif *req,
-		    struct seccomp_notif_resp *resp, emu_handler_fn handler)
+/* Returns false when the handler already answered the notification. */
+static bool emulate(struct emu_kernel *k, const struct seccomp_notif *req,
+		    struct seccomp_notif_resp *resp, const struct emu_syscall_desc *desc)
 {
 	struct emu_procmem pm;
 	struct emu_call c = { .id = req->id, .nr = req->data.nr, .arch = req->data.arch,
 			      .pid = req->pid };
 	memcpy(c.args, req->data.args, sizeof(c.args));
 	emu_procmem_attach(&c, &pm, &k->memcache);
-	long ret = handler(k, &c);
-	if (ret < 0)
+	/* Every call starts with ours; object handlers adopt the task's (cred.h). */
+	emu_cred_restore(&k->cred);
+	long ret = desc->handler(k, &c);
+	emu_procmem_detach(&pm);
+	if (ret == EMU_RET_ASYNC || ret == EMU_RET_ADDFD)
+		return false;
+	if (ret == EMU_RET_CONTINUE)
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	else if (ret < 0)
 		resp->error = (int32_t)ret;
 	else
 		resp->val = ret;
-	if (k->emit)
-		emit_syscall(k, req, HY_DECISION_EMULATE, ret);
+	/* Area handlers (open, connect, ...) report denials themselves; an event
+	 * per allowed open would drown the stream. */
+	if (k->emit && desc->road == EMU_ROAD_EMULATED)
+		emit_syscall(k, req, HY_DECISION_EMULATE, ret == EMU_RET_CONTINUE ? 0 : ret);
+	return true;
 }
 
-static void dispatch(struct emu_kernel *k, const struct seccomp_notif *req,
+/* Returns false when the notification has already been answered. */
+static bool dispatch(struct emu_kernel *k, const struct seccomp_notif *req,
 		     struct seccomp_notif_resp *resp)
 {
 	struct emu_road_decision d;
 	/* Other ABIs: i386 via int 0x80 (own arch), x32 (x86_64 arch, bit 30 in nr). */
 	if (req->data.arch != AUDIT_ARCH_X86_64 || (req->data.nr & X32_SYSCALL_BIT))
-		return deny(k, req, resp, ENOSYS, HY_DECISION_DENY);
-	if (emu_road_resolve(k->policy, req->data.nr, &d) == -ENOENT)
-		return deny(k, req, resp, ENOSYS, HY_DECISION_UNIMPLEMENTED);
-	switch (d.road) {
-	case EMU_ROAD_EMULATED: {
+		deny(k, req, resp, ENOSYS, HY_DECISION_DENY);
+	else if (emu_road_resolve(k->policy, req->data.nr, &d) == -ENOENT)
+		deny(k, req, resp, ENOSYS, HY_DECISION_UNIMPLEMENTED);
+	else if (d.road == EMU_ROAD_EMULATED) {
 		const struct emu_syscall_desc *desc = emu_syscall(req->data.nr);
 		if (desc && desc->handler)
-			return emulate(k, req, resp, desc->handler);
-		return deny(k, req, resp, ENOSYS, HY_DECISION_UNIMPLEMENTED);
-	}
-	case EMU_ROAD_NATIVE:
+			return emulate(k, req, resp, desc);
+		deny(k, req, resp, ENOSYS, HY_DECISION_UNIMPLEMENTED);
+	} else if (d.road == EMU_ROAD_NATIVE && d.ncond) {
 		/* Trapped although native: an argument condition failed. */
-		if (d.ncond)
-			return deny(k, req, resp, d.err, HY_DECISION_DENY);
+		deny(k, req, resp, d.err, HY_DECISION_DENY);
+	} else if (d.road == EMU_ROAD_NATIVE) {
 		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-		return;
-	default:
-		return deny(k, req, resp, d.err ? d.err : EPERM, HY_DECISION_DENY);
+	} else {
+		deny(k, req, resp, d.err ? d.err : EPERM, HY_DECISION_DENY);
 	}
+	return true;
+}
+
+/*
+ * The notify thread works inside the container: its UTS namespace (so the
+ * host kernel's names stay in step with kernel-emu's) and, with its own
+ * fs_struct, its mount namespace and root directory (chroot). Path
+ * handlers then resolve exactly as the task would, ".." stops at the
+ * container's root, and unix socket paths name the container's sockets.
+ * Host /proc stays reachable through k->proc_fd, opened before.
+ */
+static int join_container(struct emu_kernel *k)
+{
+	if (k->uts_ns_fd >= 0 && setns(k->uts_ns_fd, CLONE_NEWUTS) < 0)
+		pr_warn("cannot join the container's UTS namespace: %s", strerror(errno));
+	if (k->mnt_ns_fd < 0)
+		return 0;
+	/* chroot too: the namespace's root is not always the container's (pivot_root). */
+	if (unshare(CLONE_FS) < 0 || setns(k->mnt_ns_fd, CLONE_NEWNS) < 0 || k->root_fd < 0 ||
+	    fchdir(k->root_fd) < 0 || chroot(".") < 0) {
+		int r = -errno;
+		pr_err("cannot join the container's mount namespace: %s", strerror(errno));
+		return r;
+	}
+	emu_canon_policy(k); /* before the first call: no one reads the rules yet */
+	return 0;
 }
 
 static void *notify_thread(void *arg)
@@ -185,10 +179,10 @@ static void *notify_thread(void *arg)
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
 
-	emu_procmem_cache_init(&k->memcache, k->listener);
-	if (k->uts_ns_fd >= 0 && setns(k->uts_ns_fd, CLONE_NEWUTS) < 0)
-		pr_warn("cannot join the container's UTS namespace: %s", strerror(errno));
-	while (!k->stopping) {
+	emu_procmem_cache_init(&k->memcache, k->listener, k->proc_fd);
+	k->start_err = join_container(k);
+	sem_post(&k->started);
+	while (!k->stopping && !k->start_err) {
 		memset(&req, 0, sizeof(req));
 		if (ioctl(k->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
 			if (errno == EINTR || errno == ENOENT)
@@ -198,12 +192,13 @@ static void *notify_thread(void *arg)
 		}
 		memset(&resp, 0, sizeof(resp));
 		resp.id = req.id;
-		dispatch(k, &req, &resp);
 		/* ENOENT: the task died or the call was interrupted meanwhile; nothing to do. */
-		if (ioctl(k->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+		if (dispatch(k, &req, &resp) &&
+		    ioctl(k->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
 			pr_debug("NOTIF_SEND: %s", strerror(errno));
 	}
 	emu_procmem_cache_fini(&k->memcache);
+	emu_cred_restore(&k->cred);
 	return NULL;
 }
 
@@ -212,12 +207,17 @@ static void on_stop_signal(int sig)
 	(void)sig;
 }
 
-int emu_kernel_start(struct emu_kernel *k, int listener_fd, int uts_ns_fd)
+int emu_kernel_start(struct emu_kernel *k, const struct emu_container_fds *fds)
 {
+	int listener_fd = fds->listener;
 	struct sigaction sa = { .sa_handler = on_stop_signal }; /* no SA_RESTART */
 	sigaction(STOP_SIGNAL, &sa, NULL);
 	k->listener = listener_fd;
-	k->uts_ns_fd = uts_ns_fd;
+	k->uts_ns_fd = fds->uts_ns;
+	k->mnt_ns_fd = fds->mnt_ns;
+	k->root_fd = fds->root;
+	k->start_err = 0;
+	sem_init(&k->started, 0, 0);
 	__u64 flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 	if (ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags) < 0)
 		pr_debug("SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP unavailable: %s", strerror(errno));
@@ -228,10 +228,19 @@ int emu_kernel_start(struct emu_kernel *k, int listener_fd, int uts_ns_fd)
 	pthread_sigmask(SIG_UNBLOCK, &set, &old);
 	int r = -pthread_create(&k->thread, NULL, notify_thread, k);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r < 0)
+	if (r < 0) {
+		close(listener_fd);
+		k->listener = -1;
 		return r;
+	}
 	k->running = true;
-	return 0;
+	while (sem_wait(&k->started) < 0)
+		;
+	if (k->start_err) {
+		r = k->start_err;
+		emu_kernel_stop(k);
+	}
+	return r;
 }
 
 void emu_kernel_stop(struct emu_kernel *k)
@@ -257,6 +266,8 @@ void emu_kernel_stop(struct emu_kernel *k)
 	k->listener = -1;
 	if (k->uts_ns_fd >= 0)
 		close(k->uts_ns_fd);
-	k->uts_ns_fd = -1;
+	if (k->mnt_ns_fd >= 0)
+		close(k->mnt_ns_fd);
+	k->uts_ns_fd = k->mnt_ns_fd = -1;
 	emu_kernel_flush_suppressed(k);
 }

@@ -15,6 +15,8 @@
  * enforce mode would take, which is what the audit log must report.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "emu.h"
@@ -35,10 +37,45 @@ static void decide(struct emu_road_decision *out, enum emu_road road, int err, c
 	*out = (struct emu_road_decision){ .road = road, .err = err, .reason = reason };
 }
 
+/* Opens that can change nothing: write access, create, truncate, O_TMPFILE. */
+#define OPEN_WRITE_FLAGS ((uint32_t)(O_ACCMODE | O_CREAT | O_TRUNC | (O_TMPFILE & ~O_DIRECTORY)))
+#define RO_COND(a) { .arg = (a), .op = EMU_CMP_MASKED_EQ, .mask = OPEN_WRITE_FLAGS, .value = 0 }
+static const struct emu_arg_cond ro_open_cond[6] = {
+	RO_COND(0), RO_COND(1), RO_COND(2), RO_COND(3), RO_COND(4), RO_COND(5),
+};
+
+/*
+ * A syscall of an area the policy routes to kernel-emu leaves the native
+ * road. When every path grants r, read-only opens stay native: the flags are
+ * a register, so the filter's check of them cannot be raced.
+ */
+static bool area_route(const struct emu_syscall_policy *p, const struct emu_syscall_desc *d,
+		       struct emu_road_decision *out)
+{
+	if (!p || !(d->area & p->areas) || !d->handler)
+		return false;
+	decide(out, EMU_ROAD_EMULATED, 0, "object policy enforced by kernel-emu");
+	if (d->ro_arg && d->ro_arg <= 6 && p->files_read_all) {
+		out->ncond = 1;
+		out->cond = &ro_open_cond[d->ro_arg - 1];
+	}
+	return true;
+}
+
+/* process.ptrace / process.mount "allow" reopen their denied syscalls. */
+static bool process_allow(const struct emu_syscall_policy *p, const struct emu_syscall_desc *d)
+{
+	return p && (((d->flags & EMU_SF_PTRACE) && p->ptrace) ||
+		     ((d->flags & EMU_SF_MOUNT) && p->mount));
+}
+
 /*
  * Returns 0, -ENOENT (unassigned/out of range: DENIED with ENOSYS), -EPERM
  * (allow on a LOCKED syscall: the table's road stands) or -EINVAL (an override
  * value that is not an enum emu_override: DENIED with EPERM, fail closed).
+ * Precedence: a syscalls "deny" wins; then an object area routed to
+ * kernel-emu (a syscalls "allow" cannot switch object checks off); then a
+ * syscalls "allow"; then the process section; then the table.
  */
 int emu_road_resolve(const struct emu_syscall_policy *p, int nr, struct emu_road_decision *out)
 {
@@ -53,6 +90,8 @@ int emu_road_resolve(const struct emu_syscall_policy *p, int nr, struct emu_road
 	o = p ? p->override[nr] : EMU_OVR_NONE;
 	switch (o) {
 	case EMU_OVR_NONE:
+		if (!area_route(p, d, out) && process_allow(p, d))
+			decide(out, EMU_ROAD_NATIVE, 0, "allowed by the policy's process section");
 		return 0;
 	case EMU_OVR_DENY:
 		decide(out, EMU_ROAD_DENIED, EPERM, "denied by policy");
@@ -60,6 +99,8 @@ int emu_road_resolve(const struct emu_syscall_policy *p, int nr, struct emu_road
 	case EMU_OVR_ALLOW:
 		if (d->flags & EMU_SF_LOCKED)
 			return -EPERM;
+		if (area_route(p, d, out))
+			return 0;
 		/* Also drops the table's arg conds and turns EMULATED into NATIVE. */
 		decide(out, EMU_ROAD_NATIVE, 0, "allowed by policy");
 		return 0;

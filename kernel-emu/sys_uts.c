@@ -65,8 +65,8 @@ static bool task_may_set_names(const struct emu_kernel *k, struct emu_call *c)
 
 	if (c->pid <= 0)
 		return false;
-	snprintf(path, sizeof(path), "/proc/%d", (int)c->pid);
-	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%d", (int)c->pid);
+	dfd = openat(k->proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return false;
 	/* No listener: a unit test's fake call, nothing to validate against. */
@@ -95,7 +95,7 @@ static bool joined_container_uts(const struct emu_kernel *k)
 
 	if (k->uts_ns_fd < 0 || fstat(k->uts_ns_fd, &want) < 0)
 		return false;
-	if (stat("/proc/thread-self/ns/uts", &have) < 0)
+	if (fstatat(k->proc_fd, "thread-self/ns/uts", &have, 0) < 0)
 		return false;
 	return want.st_dev == have.st_dev && want.st_ino == have.st_ino;
 }

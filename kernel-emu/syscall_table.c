@@ -122,6 +122,23 @@ _Static_assert(__NR_file_getattr == 468 && __NR_file_setattr == 469 && EMU_NR_MA
 			 .err = (e),                                                               \
 			 .cond = { __VA_ARGS__ },                                                  \
 			 .reason = (why) }
+/* Native until the policy routes area to kernel-emu, then emulated by fn;
+ * OPEN_NATIVE: read-only opens (flags in argument fa) can stay native. */
+#define AREA(sys, ar, fn, why)                                                                     \
+	[__NR_##sys] = { .name = #sys, .road = EMU_ROAD_NATIVE, .area = (ar), .handler = (fn),     \
+			 .reason = (why) }
+#define OPEN(sys, fa, fn, why)                                                                     \
+	[__NR_##sys] = { .name = #sys,                                                             \
+			 .road = EMU_ROAD_NATIVE,                                                  \
+			 .area = EMU_AREA_FILES,                                                   \
+			 .ro_arg = (fa) + 1,                                                       \
+			 .handler = (fn),                                                          \
+			 .reason = (why) }
+/* Denied until the policy's process section allows it (flag EMU_SF_PTRACE/MOUNT). */
+#define PROC(sys, fl, e, why)                                                                      \
+	[__NR_##sys] = { .name = #sys, .road = EMU_ROAD_DENIED, .flags = (fl), .err = (e),         \
+			 .reason = (why) }
+
 /* Conditions look at the low 32 bits only (see enum emu_cmp). */
 #define ARG_MASKED_EQ(a, m, v) { .arg = (a), .op = EMU_CMP_MASKED_EQ, .mask = (m), .value = (v) }
 #define ARG_NE(a, v) { .arg = (a), .op = EMU_CMP_NE, .mask = 0xffffffffu, .value = (v) }
@@ -173,22 +190,22 @@ static const struct emu_syscall_desc syscall_table[EMU_NR_MAX] = {
 	NATIVE(file_setattr, "fsxattr of a file; kernel checks ownership/caps"),
 
 	/* ---- paths: checked on the object by the LSM inode/file hooks (or emulated) */
-	NATIVE(open, "path open; LSM file_open checks the object"),
+	OPEN(open, 1, emu_sys_open, "path open; LSM file_open checks the object (or emulated)"),
 	NATIVE(stat, "path lookup in the container's mount ns"),
 	NATIVE(fstat, "open file"),
 	NATIVE(lstat, "path lookup in the container's mount ns"),
 	NATIVE(access, "path lookup in the container's mount ns"),
-	NATIVE(truncate, "path write; LSM path/inode hooks"),
+	AREA(truncate, EMU_AREA_FILES, emu_sys_truncate, "path write; LSM path_truncate (or emulated)"),
 	NATIVE(getcwd, "task's own cwd"),
 	NATIVE(chdir, "task's own cwd"),
 	NATIVE(fchdir, "task's own cwd"),
-	NATIVE(rename, "path change; LSM inode hooks"),
-	NATIVE(mkdir, "path change; LSM inode hooks"),
-	NATIVE(rmdir, "path change; LSM inode hooks"),
-	NATIVE(creat, "path open; LSM file_open checks the object"),
-	NATIVE(link, "path change; LSM inode hooks"),
-	NATIVE(unlink, "path change; LSM inode hooks"),
-	NATIVE(symlink, "path change; LSM inode hooks"),
+	AREA(rename, EMU_AREA_FILES, emu_sys_rename, "path change; LSM inode hooks (or emulated)"),
+	AREA(mkdir, EMU_AREA_FILES, emu_sys_mkdir, "path change; LSM inode hooks (or emulated)"),
+	AREA(rmdir, EMU_AREA_FILES, emu_sys_rmdir, "path change; LSM inode hooks (or emulated)"),
+	AREA(creat, EMU_AREA_FILES, emu_sys_creat, "path create; LSM inode hooks (or emulated)"),
+	AREA(link, EMU_AREA_FILES, emu_sys_link, "path change; LSM inode hooks (or emulated)"),
+	AREA(unlink, EMU_AREA_FILES, emu_sys_unlink, "path change; LSM inode hooks (or emulated)"),
+	AREA(symlink, EMU_AREA_FILES, emu_sys_symlink, "path change; LSM inode hooks (or emulated)"),
 	NATIVE(readlink, "path lookup in the container's mount ns"),
 	NATIVE(chmod, "owner or CAP_FOWNER in the userns"),
 	NATIVE(fchmod, "owner or CAP_FOWNER in the userns"),
@@ -197,7 +214,7 @@ static const struct emu_syscall_desc syscall_table[EMU_NR_MAX] = {
 	NATIVE(lchown, "CAP_CHOWN in the userns, mapped ids only"),
 	NATIVE(umask, "task's own umask"),
 	NATIVE(utime, "owner or CAP_FOWNER in the userns"),
-	NATIVE(mknod, "device nodes need init-ns CAP_MKNOD; device access is cgroup-gated"),
+	AREA(mknod, EMU_AREA_FILES, emu_sys_mknod, "creates an entry (c); device nodes need CAP_MKNOD and the device cgroup"),
 	NATIVE(statfs, "path lookup in the container's mount ns"),
 	NATIVE(fstatfs, "open file"),
 	NATIVE(chroot, "CAP_SYS_CHROOT in the userns; stays inside the mount ns"),
@@ -214,23 +231,23 @@ static const struct emu_syscall_desc syscall_table[EMU_NR_MAX] = {
 	NATIVE(lremovexattr, "trusted.*/security.* need caps; LSM inode_removexattr"),
 	NATIVE(fremovexattr, "trusted.*/security.* need caps; LSM inode_removexattr"),
 	NATIVE(utimes, "owner or CAP_FOWNER in the userns"),
-	NATIVE(openat, "path open; LSM file_open checks the object"),
-	NATIVE(mkdirat, "path change; LSM inode hooks"),
-	NATIVE(mknodat, "device nodes need init-ns CAP_MKNOD; device access is cgroup-gated"),
+	OPEN(openat, 2, emu_sys_openat, "path open; LSM file_open checks the object (or emulated)"),
+	AREA(mkdirat, EMU_AREA_FILES, emu_sys_mkdirat, "path change; LSM inode hooks (or emulated)"),
+	AREA(mknodat, EMU_AREA_FILES, emu_sys_mknodat, "creates an entry (c); device nodes need CAP_MKNOD and the device cgroup"),
 	NATIVE(fchownat, "CAP_CHOWN in the userns, mapped ids only"),
 	NATIVE(futimesat, "owner or CAP_FOWNER in the userns"),
 	NATIVE(newfstatat, "path lookup in the container's mount ns"),
-	NATIVE(unlinkat, "path change; LSM inode hooks"),
-	NATIVE(renameat, "path change; LSM inode hooks"),
-	NATIVE(linkat, "path change; LSM inode hooks"),
-	NATIVE(symlinkat, "path change; LSM inode hooks"),
+	AREA(unlinkat, EMU_AREA_FILES, emu_sys_unlinkat, "path change; LSM inode hooks (or emulated)"),
+	AREA(renameat, EMU_AREA_FILES, emu_sys_renameat, "path change; LSM inode hooks (or emulated)"),
+	AREA(linkat, EMU_AREA_FILES, emu_sys_linkat, "path change; LSM inode hooks (or emulated)"),
+	AREA(symlinkat, EMU_AREA_FILES, emu_sys_symlinkat, "path change; LSM inode hooks (or emulated)"),
 	NATIVE(readlinkat, "path lookup in the container's mount ns"),
 	NATIVE(fchmodat, "owner or CAP_FOWNER in the userns"),
 	NATIVE(faccessat, "path lookup in the container's mount ns"),
 	NATIVE(utimensat, "owner or CAP_FOWNER in the userns"),
-	NATIVE(renameat2, "path change; LSM inode hooks"),
+	AREA(renameat2, EMU_AREA_FILES, emu_sys_renameat2, "path change; LSM inode hooks (or emulated)"),
 	NATIVE(statx, "path lookup in the container's mount ns"),
-	NATIVE(openat2, "path open; LSM file_open checks the object"),
+	AREA(openat2, EMU_AREA_FILES, emu_sys_openat2, "path open; LSM file_open (or emulated: flags are in memory)"),
 	NATIVE(faccessat2, "path lookup in the container's mount ns"),
 	NATIVE(fchmodat2, "owner or CAP_FOWNER in the userns"),
 	NATIVE(setxattrat, "trusted.*/security.* need caps; LSM inode_setxattr"),
@@ -307,8 +324,8 @@ static const struct emu_syscall_desc syscall_table[EMU_NR_MAX] = {
 	DENY(clone3, ENOSYS, "flags in memory, unreadable by seccomp; glibc falls back to clone"),
 	NATIVE(fork, "new task in the container's pid ns and cgroup"),
 	NATIVE(vfork, "new task in the container's pid ns and cgroup"),
-	NATIVE(execve, "LSM bprm_check_security checks the binary"),
-	NATIVE(execveat, "LSM bprm_check_security checks the binary"),
+	AREA(execve, EMU_AREA_FILES | EMU_AREA_EXEC, emu_sys_execve, "LSM bprm_check_security (or checked by kernel-emu, see docs/policy.md)"),
+	AREA(execveat, EMU_AREA_FILES | EMU_AREA_EXEC, emu_sys_execveat, "LSM bprm_check_security (or checked by kernel-emu, see docs/policy.md)"),
 	NATIVE(exit, "ends own thread"),
 	NATIVE(exit_group, "ends own process"),
 	NATIVE(wait4, "own children"),
@@ -329,7 +346,7 @@ static const struct emu_syscall_desc syscall_table[EMU_NR_MAX] = {
 	NATIVE(personality, "own execution domain (glibc, setarch)"),
 	NATIVE(seccomp, "a task may add filters to itself; they only narrow"),
 	NATIVE(pidfd_open, "pid ns scoped"),
-	DENY(pidfd_getfd, EPERM, "ptrace-grade access to another task's fds; follows ptrace"),
+	PROC(pidfd_getfd, EMU_SF_PTRACE, EPERM, "ptrace-grade access to another task's fds; follows ptrace"),
 	NATIVE(getcpu, "reads own CPU/node"),
 	NATIVE(getrandom, "kernel RNG, unprivileged"),
 
@@ -453,15 +470,15 @@ static const struct emu_syscall_desc syscall_table[EMU_NR_MAX] = {
 	DENY(io_uring_register, EPERM, "ring ops bypass seccomp; big attack surface"),
 
 	/* ---- network: the container's net ns; LSM socket hooks (or emulated connect/bind) */
-	NATIVE(socket, "net ns scoped; LSM socket_create"),
-	NATIVE(connect, "net ns scoped; LSM socket_connect"),
+	AREA(socket, EMU_AREA_NET, emu_sys_socket, "net ns scoped; LSM socket_create (or family checked by kernel-emu)"),
+	AREA(connect, EMU_AREA_NET_ADDR, emu_sys_connect, "net ns scoped; LSM socket_connect (or emulated)"),
 	NATIVE(accept, "net ns scoped"),
-	NATIVE(sendto, "net ns scoped; LSM socket_sendmsg"),
+	AREA(sendto, EMU_AREA_NET_ADDR, emu_sys_sendto, "net ns scoped; LSM socket_sendmsg (or emulated)"),
 	NATIVE(recvfrom, "net ns scoped"),
-	NATIVE(sendmsg, "net ns scoped; LSM socket_sendmsg"),
+	AREA(sendmsg, EMU_AREA_NET_ADDR, emu_sys_sendmsg, "net ns scoped; LSM socket_sendmsg (or emulated)"),
 	NATIVE(recvmsg, "net ns scoped"),
 	NATIVE(shutdown, "net ns scoped"),
-	NATIVE(bind, "net ns scoped; LSM socket_bind"),
+	AREA(bind, EMU_AREA_NET_ADDR, emu_sys_bind, "net ns scoped; LSM socket_bind (or emulated)"),
 	NATIVE(listen, "net ns scoped"),
 	NATIVE(getsockname, "net ns scoped"),
 	NATIVE(getpeername, "net ns scoped"),
@@ -470,14 +487,14 @@ static const struct emu_syscall_desc syscall_table[EMU_NR_MAX] = {
 	NATIVE(getsockopt, "net ns scoped"),
 	NATIVE(accept4, "net ns scoped"),
 	NATIVE(recvmmsg, "net ns scoped"),
-	NATIVE(sendmmsg, "net ns scoped; LSM socket_sendmsg"),
+	AREA(sendmmsg, EMU_AREA_NET_ADDR, emu_sys_sendmmsg, "net ns scoped; LSM socket_sendmsg (or emulated)"),
 
 	/* ---- namespaces and mounts */
 	NATIVE_IF(unshare, EPERM, "no new user namespaces: they unlock root-only kernel surface",
 		  ARG_MASKED_EQ(0, CLONE_NEWUSER, 0)),
 	DENY(setns, EPERM, "joining other namespaces could reach the host's"),
-	DENY(mount, EPERM, "mount family: emulated later"),
-	DENY(umount2, EPERM, "mount family: emulated later"),
+	PROC(mount, EMU_SF_MOUNT, EPERM, "process.mount allow: native (the kernel still wants CAP_SYS_ADMIN)"),
+	PROC(umount2, EMU_SF_MOUNT, EPERM, "process.mount allow: native (the kernel still wants CAP_SYS_ADMIN)"),
 	DENY(pivot_root, EPERM, "mount family: emulated later"),
 	DENY(open_tree, ENOSYS, "mount family: emulated later; ENOSYS: libmount uses mount(2)"),
 	DENY(move_mount, ENOSYS, "mount family: emulated later; ENOSYS: libmount uses mount(2)"),
@@ -506,9 +523,9 @@ static const struct emu_syscall_desc syscall_table[EMU_NR_MAX] = {
 	NATIVE(lsm_list_modules, "lists active LSMs, as /sys/kernel/security/lsm does"),
 
 	/* ---- tracing, introspection, BPF: reach beyond the container */
-	DENY(ptrace, EPERM, "allowed later by policy; Docker denied it before 4.8"),
-	DENY(process_vm_readv, EPERM, "reads another task's memory; follows ptrace"),
-	DENY(process_vm_writev, EPERM, "writes another task's memory; follows ptrace"),
+	PROC(ptrace, EMU_SF_PTRACE, EPERM, "process.ptrace allow: native, the pid ns keeps it in the container"),
+	PROC(process_vm_readv, EMU_SF_PTRACE, EPERM, "reads another task's memory; follows ptrace"),
+	PROC(process_vm_writev, EMU_SF_PTRACE, EPERM, "writes another task's memory; follows ptrace"),
 	DENY(kcmp, EPERM, "compares kernel pointers of other tasks (Docker denies)"),
 	DENY(perf_event_open, EPERM, "host-wide tracing and a large attack surface"),
 	DENY(bpf, EPERM, "loads programs into the host kernel"),

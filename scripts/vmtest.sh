@@ -23,6 +23,9 @@
 #                     static, as the Makefile links it by default, else
 #                     $HYBOX-static)
 #   PAYLOAD_DIR       static test payloads (required: probe)
+#   VMTEST_BIN_DIR    static VM-only drivers built from tests/vm/*.c (required:
+#                     lsmctl, the BPF LSM road's driver; default:
+#                     $(dirname $HYBOX)/vmtest); installed as /hybox/bin/NAME
 #   VMTEST_KERNEL     kernel image (default: newest /boot/vmlinuz-*-cloud-amd64)
 #   VMTEST_DIR        work dir for the initramfs and log (default: $(dirname $HYBOX)/vm)
 #   VMTEST_TIMEOUT    hard limit on qemu, seconds (default 240)
@@ -47,6 +50,7 @@ timeout_s=${VMTEST_TIMEOUT:-240}
 verbose=${VMTEST_VERBOSE:-0}
 busybox=${BUSYBOX:-/bin/busybox}
 vmdir=${VMTEST_DIR:-$(dirname "$HYBOX")/vm}
+bindir=${VMTEST_BIN_DIR:-$(dirname "$HYBOX")/vmtest}
 
 is_static() {
 	! LC_ALL=C readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'
@@ -71,6 +75,12 @@ fi
 [ -x "$hybox_static" ] || die "$hybox_static not found (a static hybox: set HYBOX_STATIC)"
 is_static "$hybox_static" || die "$hybox_static is dynamically linked"
 [ -x "$PAYLOAD_DIR/probe" ] || die "$PAYLOAD_DIR/probe not found (make payloads)"
+# Missing drivers fail here rather than letting a VM test skip.
+for c in "$repo"/tests/vm/*.c; do
+	b=$bindir/$(basename "$c" .c)
+	[ -x "$b" ] || die "$b not found (make vmtest builds it)"
+	is_static "$b" || die "$b is dynamically linked"
+done
 
 # The tests to run: all of tests/vm/NN-*.sh, or those named on the command line.
 tests=()
@@ -118,11 +128,14 @@ strip -o "$root/hybox/bin/hybox" "$hybox_static"
 for p in "$PAYLOAD_DIR"/*; do
 	if [ -f "$p" ] && [ -x "$p" ]; then cp "$p" "$root/hybox/payload/"; fi
 done
+for c in "$repo"/tests/vm/*.c; do
+	strip -o "$root/hybox/bin/$(basename "$c" .c)" "$bindir/$(basename "$c" .c)"
+done
 install -m 0755 "$repo/tests/vm/init" "$root/init"
 cp "${tests[@]}" "$root/hybox/tests/vm/"
 for f in "$repo"/tests/vm/*; do
 	case $(basename "$f") in
-	[0-9][0-9]-*.sh | init) ;;
+	[0-9][0-9]-*.sh | init | *.c) ;;
 	*) cp "$f" "$root/hybox/tests/vm/" ;;
 	esac
 done

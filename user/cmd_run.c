@@ -22,6 +22,8 @@
 #include "emu.h"
 #include "filter_cache.h"
 #include "log.h"
+#include "features.h"
+#include "lsm.h"
 #include "policy.h"
 #include "run_opts.h"
 #include "sandbox.h"
@@ -43,6 +45,8 @@ struct run_ctx {
 	struct hy_cgroup cg;
 	struct hy_telemetry *tel;
 	struct hy_trace *trace;
+	struct hy_lsm *lsm; /* the BPF LSM road, or NULL: the emulated road */
+	bool lsm_bound;     /* this container's rules are in the LSM maps */
 	struct emu_kernel *kernel;
 	struct hy_sandbox sb;
 	struct hy_control *ctl;
@@ -70,19 +74,33 @@ static int phase_resolve_rootfs(struct run_ctx *c, struct hy_err *err)
 	return 0;
 }
 
+/*
+ * The object policy's road: BPF LSM hooks where the kernel runs them ("bpf"
+ * in the active LSM list), else kernel-emu. A kernel that lists bpf but
+ * refuses the programs falls back to the emulated road, loudly.
+ */
+static int open_lsm_road(struct run_ctx *c)
+{
+	struct hy_err lerr = { 0 };
+	if (hy_features_lsm_listed() <= 0)
+		return 0;
+	if (hy_lsm_open(&c->lsm, &lerr) < 0) {
+		fprintf(stderr, "hybox: warning: BPF LSM is active but its programs did not load "
+				"(%s); the policy is enforced on the emulated road\n", lerr.msg);
+		c->lsm = NULL;
+	}
+	return 0;
+}
+
 static int phase_policy(struct run_ctx *c, struct hy_err *err)
 {
 	int r = hy_policy_load(c->o.policy, &c->policy, err);
 	if (r < 0)
 		return r;
-	/* Object rules are parsed but nothing enforces them yet: never pretend. */
-	const char *section = hy_policy_object_section(&c->policy);
-	if (section)
-		return hy_err_set(err, -EOPNOTSUPP,
-				  "policy %s: files/exec/network/process rules are not enforced by "
-				  "this build yet (this file sets '%s'; only mode and syscalls are); "
-				  "refusing to run",
-				  c->o.policy, section);
+	r = open_lsm_road(c);
+	if (r < 0)
+		return hy_err_set(err, r, "cannot load the BPF LSM programs");
+	hy_policy_route(&c->policy, c->lsm != NULL);
 	if (hy_filter_cache_load(c->g->root, &c->policy.sys, &c->filter) == 0)
 		return 0;
 	r = hy_seccomp_build(&c->policy.sys, &c->filter, err);
@@ -128,6 +146,10 @@ static int phase_trace(struct run_ctx *c, struct hy_err *err)
 		return 0;
 	if (hy_trace_start(&c->trace, c->cg.id, c->tel, &terr) < 0)
 		fprintf(stderr, "hybox: warning: exec/fork/exit events unavailable: %s\n", terr.msg);
+	/* The LSM's policy events reach the sink only through the trace consumer. */
+	if (c->trace && c->lsm)
+		return hy_trace_add_ring(c->trace, hy_lsm_ring_fd(c->lsm), hy_lsm_counters_fd(c->lsm),
+					 err);
 	return 0;
 }
 
@@ -139,6 +161,7 @@ static int phase_kernel(struct run_ctx *c, struct hy_err *err)
 		.cgroup_fd = c->cg.dirfd,
 		.cgid = c->cg.id,
 		.policy = &c->policy.sys,
+		.obj = &c->policy.obj,
 		/* No sink, no events: the notify loop then skips gathering their fields. */
 		.emit = c->o.events ? hy_telemetry_emit : NULL,
 		.emit_ctx = c->tel,
@@ -178,14 +201,32 @@ static void emit_lifecycle(struct run_ctx *c, uint32_t type, int wstatus)
 	hy_telemetry_emit(c->tel, &ev.hdr);
 }
 
+/* LSM rules bind to inodes of the container's own mounts (its /tmp, /dev),
+ * which exist now; the command waits for hy_sandbox_go(). */
+static int phase_bind_lsm(struct run_ctx *c, struct hy_err *err)
+{
+	if (!c->lsm)
+		return 0;
+	int r = hy_lsm_add(c->lsm, c->cg.id, &c->policy.obj, c->policy.mode == HY_POLICY_AUDIT,
+			   c->sb.root_fd, err);
+	c->lsm_bound = r == 0;
+	return r;
+}
+
 static int phase_supervise(struct run_ctx *c, struct hy_err *err)
 {
-	int r = emu_kernel_start(c->kernel, c->sb.listener, c->sb.uts_ns_fd);
+	struct emu_container_fds fds = { .listener = c->sb.listener, .uts_ns = c->sb.uts_ns_fd,
+					 .mnt_ns = c->sb.mnt_ns_fd, .root = c->sb.root_fd };
+	/* owned by kernel-emu now, also on failure */
+	c->sb.listener = c->sb.uts_ns_fd = c->sb.mnt_ns_fd = c->sb.root_fd = -1;
+	int r = emu_kernel_start(c->kernel, &fds);
 	if (r < 0)
 		return hy_err_setr(err, r, "start the kernel-emu thread");
-	c->sb.listener = c->sb.uts_ns_fd = -1; /* owned by kernel-emu now */
 	emit_lifecycle(c, HY_EVT_START, 0);
 	hy_trace_deliver(c->trace); /* held until now: `start` comes first */
+	r = hy_sandbox_go(&c->sb);
+	if (r < 0)
+		return hy_err_setr(err, r, "release the container's command");
 	return 0;
 }
 
@@ -216,6 +257,7 @@ static const struct {
 	{ "attach tracing", phase_trace },
 	{ "create kernel-emu", phase_kernel },
 	{ "start container", phase_spawn },
+	{ "bind LSM rules", phase_bind_lsm },
 	{ "start supervision", phase_supervise },
 	{ "open control socket", phase_control },
 };
@@ -231,6 +273,9 @@ static void teardown(struct run_ctx *c)
 		emu_kernel_free(c->kernel);
 	}
 	hy_trace_stop(c->trace);
+	if (c->lsm_bound)
+		hy_lsm_remove(c->lsm, c->cg.id);
+	hy_lsm_free(c->lsm); /* after the trace consumer: it reads the LSM's ring */
 	hy_telemetry_close(c->tel);
 	hy_cgroup_destroy(&c->cg);
 	hy_state_remove(&c->state);
@@ -246,7 +291,8 @@ static int report(struct hy_err *err)
 int hy_cmd_run(const struct hy_global_opts *g, int argc, char **argv)
 {
 	struct run_ctx c = { .g = g, .state = { .dirfd = -1, .lockfd = -1 }, .cg = { .dirfd = -1 },
-			     .sb = { .sync_fd = -1, .listener = -1, .uts_ns_fd = -1 } };
+			     .sb = { .sync_fd = -1, .listener = -1, .uts_ns_fd = -1, .mnt_ns_fd = -1,
+				     .root_fd = -1 } };
 	struct hy_err err = { 0 };
 	int r = hy_run_parse(argc, argv, &c.o, &err);
 	if (r == HY_RUN_HELP) {

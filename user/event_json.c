@@ -6,6 +6,7 @@
  */
 #include "event_json.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/audit.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 
 #include "emu.h"
+#include "util.h"
 
 struct buf {
 	char *p;
@@ -216,7 +218,7 @@ static void put_suppressed(struct buf *b, const struct hy_json_ctx *ctx, uint64_
 {
 	put_header(b, ctx, seq, &e->hdr, "suppressed");
 	putf(b, ",\"count\":%llu,\"of\":\"%s\"", (unsigned long long)e->count,
-	     e->kind == HY_EVT_SYSCALL ? "syscall" : "other");
+	     e->kind == HY_EVT_SYSCALL ? "syscall" : e->kind == HY_EVT_POLICY ? "policy" : "other");
 }
 
 static const char *bool_str(int v)
@@ -298,6 +300,81 @@ static void put_lost(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
 	     e->source == HY_LOST_SRC_KERNEL ? "kernel" : "other");
 }
 
+static const char *name_of(const char *const *names, size_t n, uint32_t v)
+{
+	return v < n && names[v] ? names[v] : "unknown";
+}
+
+/* Access letters in the policy file's spelling ("rw", "c"). */
+static void put_access(struct buf *b, uint32_t acc)
+{
+	char s[5];
+	size_t n = 0;
+	static const char letters[] = "rwxc";
+	for (int i = 0; i < 4; i++)
+		if (acc & (1u << i))
+			s[n++] = letters[i];
+	put(b, ",\"access\":\"", 11);
+	put(b, s, n);
+	put(b, "\"", 1);
+}
+
+static void put_net(struct buf *b, const struct hy_evt_policy *e)
+{
+	static const char *const fam[] = { "other", "inet", "inet6", "unix", "netlink", "packet",
+					   "raw" };
+	char addr[INET6_ADDRSTRLEN] = "";
+	putf(b, ",\"family\":\"%s\"", name_of(fam, ARRAY_SIZE(fam), e->family));
+	if (e->op == HY_OP_SOCKET)
+		return;
+	if (e->family == HY_NET_INET || e->family == HY_NET_INET6) {
+		inet_ntop(e->family == HY_NET_INET ? AF_INET : AF_INET6, e->addr, addr, sizeof(addr));
+		putf(b, ",\"addr\":\"%s\",\"port\":%u", addr, e->port);
+	} else if (e->family == HY_NET_UNIX) {
+		puts_(b, ",\"path\":");
+		put_escaped(b, e->path, strnlen(e->path, sizeof(e->path)));
+	}
+}
+
+/* An object-policy denial or audit: the same shape from either road. */
+static void put_policy(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
+		       const struct hy_evt_policy *e)
+{
+	static const char *const area[] = { [HY_AREA_FILES] = "files", [HY_AREA_EXEC] = "exec",
+					    [HY_AREA_NET] = "network", [HY_AREA_PROCESS] = "process" };
+	static const char *const op[] = {
+		[HY_OP_OPEN] = "open",       [HY_OP_CREATE] = "create",   [HY_OP_MKDIR] = "mkdir",
+		[HY_OP_UNLINK] = "unlink",   [HY_OP_RENAME] = "rename",   [HY_OP_LINK] = "link",
+		[HY_OP_TRUNCATE] = "truncate", [HY_OP_EXEC] = "exec",     [HY_OP_SOCKET] = "socket",
+		[HY_OP_CONNECT] = "connect", [HY_OP_BIND] = "bind",       [HY_OP_PTRACE] = "ptrace",
+		[HY_OP_SIGNAL] = "signal",   [HY_OP_MOUNT] = "mount",
+	};
+	static const char *const road[] = { [HY_ROAD_ID_EMULATED] = "emulated",
+					    [HY_ROAD_ID_BPF_LSM] = "bpf-lsm" };
+	put_header(b, ctx, seq, &e->hdr, "policy");
+	put_task(b, &e->task);
+	putf(b, ",\"area\":\"%s\",\"op\":\"%s\",\"decision\":\"%s\",\"road\":\"%s\"",
+	     name_of(area, ARRAY_SIZE(area), e->area), name_of(op, ARRAY_SIZE(op), e->op),
+	     decision_name(e->decision), name_of(road, ARRAY_SIZE(road), e->road));
+	if (e->ret < 0)
+		putf(b, ",\"errno\":\"%s\"", errno_name(-e->ret));
+	if (e->area == HY_AREA_FILES || e->area == HY_AREA_EXEC) {
+		put_access(b, e->access);
+		puts_(b, ",\"path\":");
+		put_escaped(b, e->path, strnlen(e->path, sizeof(e->path)));
+		if (e->path2[0]) {
+			puts_(b, ",\"path2\":");
+			put_escaped(b, e->path2, strnlen(e->path2, sizeof(e->path2)));
+		}
+	} else if (e->area == HY_AREA_NET) {
+		put_net(b, e);
+	} else if (e->op == HY_OP_PTRACE || e->op == HY_OP_SIGNAL) {
+		putf(b, ",\"target\":{\"pid\":%u}", e->target);
+		if (e->op == HY_OP_SIGNAL)
+			putf(b, ",\"signal\":%u", e->sig);
+	}
+}
+
 int hy_event_to_json(const struct hy_json_ctx *ctx, uint64_t seq, const struct hy_evt_hdr *ev,
 		     char *out, size_t cap)
 {
@@ -338,6 +415,11 @@ int hy_event_to_json(const struct hy_json_ctx *ctx, uint64_t seq, const struct h
 		if (ev->size < sizeof(struct hy_evt_lost))
 			return 0;
 		put_lost(&b, ctx, seq, (const struct hy_evt_lost *)ev);
+		break;
+	case HY_EVT_POLICY:
+		if (ev->size < sizeof(struct hy_evt_policy))
+			return 0;
+		put_policy(&b, ctx, seq, (const struct hy_evt_policy *)ev);
 		break;
 	default:
 		return 0;

@@ -71,16 +71,17 @@ static const struct {
 _Static_assert(ARRAY_SIZE(feature_names) == HY_FEAT__COUNT, "one name per feature");
 
 static const char *const area_keys[] = {
-	[HY_AREA_FILES] = "files",   [HY_AREA_EXEC] = "exec",     [HY_AREA_NETWORK] = "network",
-	[HY_AREA_MOUNT] = "mount",   [HY_AREA_PTRACE] = "ptrace", [HY_AREA_SIGNALS] = "signals",
+	[HY_ROADAREA_FILES] = "files",   [HY_ROADAREA_EXEC] = "exec",     [HY_ROADAREA_NETWORK] = "network",
+	[HY_ROADAREA_MOUNT] = "mount",   [HY_ROADAREA_PTRACE] = "ptrace", [HY_ROADAREA_SIGNALS] = "signals",
 };
-_Static_assert(ARRAY_SIZE(area_keys) == HY_AREA__COUNT, "one key per area");
+_Static_assert(ARRAY_SIZE(area_keys) == HY_ROADAREA__COUNT, "one key per area");
 
 static const char *const road_keys[] = {
 	[HY_ROAD_BPF_LSM] = "bpf-lsm",
 	[HY_ROAD_EMULATED] = "emulated",
 	[HY_ROAD_DENIED] = "denied",
 	[HY_ROAD_UNAVAILABLE] = "unavailable",
+	[HY_ROAD_NAMESPACE] = "namespace",
 };
 
 const char *hy_feature_key(enum hy_feature id)
@@ -93,9 +94,9 @@ const char *hy_feature_name(enum hy_feature id)
 	return (unsigned)id < HY_FEAT__COUNT ? feature_names[id].name : NULL;
 }
 
-const char *hy_area_key(enum hy_area area)
+const char *hy_area_key(enum hy_road_area area)
 {
-	return (unsigned)area < HY_AREA__COUNT ? area_keys[area] : NULL;
+	return (unsigned)area < HY_ROADAREA__COUNT ? area_keys[area] : NULL;
 }
 
 const char *hy_road_key(enum hy_road road)
@@ -120,7 +121,7 @@ void hy_features_set(struct hy_features *f, enum hy_feature id, bool is_availabl
 
 /* ------------------------------------------------------------------ roads */
 
-struct hy_road_choice hy_features_road(const struct hy_features *f, enum hy_area area)
+struct hy_road_choice hy_features_road(const struct hy_features *f, enum hy_road_area area)
 {
 	bool has_notif = hy_features_has(f, HY_FEAT_SECCOMP_NOTIF);
 
@@ -128,14 +129,31 @@ struct hy_road_choice hy_features_road(const struct hy_features *f, enum hy_area
 		return (struct hy_road_choice){ HY_ROAD_BPF_LSM, "in-kernel hooks: no TOCTOU" };
 
 	switch (area) {
-	case HY_AREA_MOUNT:
+	case HY_ROADAREA_MOUNT:
 		return (struct hy_road_choice){ HY_ROAD_DENIED,
 						"mount family is denied by the syscall table" };
-	case HY_AREA_PTRACE:
+	case HY_ROADAREA_PTRACE:
 		return (struct hy_road_choice){
-			HY_ROAD_DENIED, "ptrace is denied by the syscall table unless policy allows"
+			HY_ROAD_DENIED, "ptrace is denied by the syscall table unless the policy "
+					"allows it; then the pid namespace keeps it in the container"
 		};
-	case HY_AREA_FILES:
+	case HY_ROADAREA_SIGNALS:
+		return (struct hy_road_choice){
+			HY_ROAD_NAMESPACE,
+			"the container's pid namespace: tasks outside it cannot be named"
+		};
+	case HY_ROADAREA_EXEC:
+		if (!has_notif || !hy_features_has(f, HY_FEAT_OPENAT2))
+			return (struct hy_road_choice){
+				HY_ROAD_UNAVAILABLE, "needs BPF LSM, or seccomp user notification"
+						     " with openat2"
+			};
+		return (struct hy_road_choice){
+			HY_ROAD_EMULATED, "kernel-emu checks the resolved program, then the task's "
+					  "own execve runs: racy against the task itself, see "
+					  "docs/policy.md"
+		};
+	case HY_ROADAREA_FILES:
 		/* kernel-emu opens with openat2(RESOLVE_IN_ROOT) and injects with NOTIF_ADDFD. */
 		if (!has_notif || !hy_features_has(f, HY_FEAT_NOTIF_ADDFD) ||
 		    !hy_features_has(f, HY_FEAT_OPENAT2))
@@ -144,7 +162,7 @@ struct hy_road_choice hy_features_road(const struct hy_features *f, enum hy_area
 						     " with NOTIF_ADDFD and openat2"
 			};
 		break;
-	case HY_AREA_NETWORK:
+	case HY_ROADAREA_NETWORK:
 		/* connect/bind act on a duplicate of the task's socket taken with pidfd_getfd. */
 		if (!has_notif || !hy_features_has(f, HY_FEAT_PIDFD_GETFD))
 			return (struct hy_road_choice){
@@ -167,14 +185,16 @@ struct hy_road_choice hy_features_road(const struct hy_features *f, enum hy_area
 
 /* -------------------------------------------------------------- rendering */
 
-/*
- * The roads above are where object-level policy (files, exec, network,
- * process) is enforced on this host. Until that enforcement is built, policy
- * files with such rules are refused; say so rather than imply enforcement.
- */
-static const char object_policy_status[] =
-	"not enforced by this build: policy files may set only mode and syscalls; "
-	"files/exec/network/process rules are refused";
+/* What the roads above mean for a policy file's object rules. */
+static const char *object_policy_status(const struct hy_features *f)
+{
+	if (hy_features_has(f, HY_FEAT_BPF_LSM))
+		return "enforced in the kernel by BPF LSM hooks on the objects themselves";
+	return "enforced by kernel-emu on the emulated road: files and network without a "
+	       "race window (kernel-emu resolves, checks and performs the call itself); "
+	       "exec is checked before the task's own execve, which a task racing itself "
+	       "can defeat (docs/policy.md)";
+}
 
 struct json_t *hy_features_to_json(const struct hy_features *f)
 {
@@ -197,7 +217,7 @@ struct json_t *hy_features_to_json(const struct hy_features *f)
 				   json_boolean(hy_features_has(f, HY_FEAT_CGROUP_FREEZE)));
 	bad |= json_object_set_new(cg, "kill",
 				   json_boolean(hy_features_has(f, HY_FEAT_CGROUP_KILL)));
-	for (int a = 0; !bad && a < HY_AREA__COUNT; a++) {
+	for (int a = 0; !bad && a < HY_ROADAREA__COUNT; a++) {
 		struct hy_road_choice c = hy_features_road(f, a);
 		json_t *o = json_object();
 
@@ -210,7 +230,7 @@ struct json_t *hy_features_to_json(const struct hy_features *f)
 	bad |= json_object_set_new(root, "cgroup2", cg);
 	bad |= json_object_set_new(root, "roads", roads);
 	bad |= json_object_set_new(root, "object_policy",
-				   json_pack("{s:b,s:s}", "enforced", 0, "why", object_policy_status));
+				   json_pack("{s:b,s:s}", "enforced", 1, "why", object_policy_status(f)));
 	if (bad) {
 		json_decref(root);
 		return NULL;
@@ -229,12 +249,12 @@ int hy_features_print_text(FILE *out, const struct hy_features *f)
 			fprintf(out, "%s: no (%s)\n", feature_names[i].name, s->reason);
 	}
 	fprintf(out, "cgroup v2 mount: %s\n", f->cgroup2_path[0] ? f->cgroup2_path : "none");
-	for (int a = 0; a < HY_AREA__COUNT; a++) {
+	for (int a = 0; a < HY_ROADAREA__COUNT; a++) {
 		struct hy_road_choice c = hy_features_road(f, a);
 
 		fprintf(out, "road for %s: %s (%s)\n", area_keys[a], road_keys[c.road], c.why);
 	}
-	fprintf(out, "object policy: %s\n", object_policy_status);
+	fprintf(out, "object policy: %s\n", object_policy_status(f));
 	return ferror(out) ? -EIO : 0;
 }
 
@@ -560,6 +580,12 @@ static int lsm_list_has_bpf(char *note, size_t len)
 		if (strcmp(t, "bpf") == 0)
 			return 1;
 	return 0;
+}
+
+int hy_features_lsm_listed(void)
+{
+	char note[160];
+	return lsm_list_has_bpf(note, sizeof(note));
 }
 
 static void probe_bpf_lsm(struct hy_features *f)

@@ -18,10 +18,12 @@
  *     },
  *     "cgroup2": { "path": "/sys/fs/cgroup/unified" | null,
  *                  "freeze": bool, "kill": bool },
- *     "roads": {                     one entry per enum hy_area, keys below
- *       "<area>": { "road": "bpf-lsm" | "emulated" | "denied" | "unavailable",
+ *     "roads": {                     one entry per enum hy_road_area, keys below
+ *       "<area>": { "road": "bpf-lsm" | "emulated" | "denied" | "unavailable"
+ *                           | "namespace",
  *                   "why": "<one sentence>" }
- *     }
+ *     },
+ *     "object_policy": { "enforced": true, "why": "<how, and what stays racy>" }
  *   }
  *
  * Feature keys: seccomp_filter, seccomp_notif, seccomp_notif_addfd,
@@ -57,14 +59,14 @@ enum hy_feature {
 	HY_FEAT__COUNT,
 };
 
-enum hy_area {
-	HY_AREA_FILES,
-	HY_AREA_EXEC,
-	HY_AREA_NETWORK,
-	HY_AREA_MOUNT,
-	HY_AREA_PTRACE,
-	HY_AREA_SIGNALS,
-	HY_AREA__COUNT,
+enum hy_road_area {
+	HY_ROADAREA_FILES,
+	HY_ROADAREA_EXEC,
+	HY_ROADAREA_NETWORK,
+	HY_ROADAREA_MOUNT,
+	HY_ROADAREA_PTRACE,
+	HY_ROADAREA_SIGNALS,
+	HY_ROADAREA__COUNT,
 };
 
 enum hy_road {
@@ -72,6 +74,7 @@ enum hy_road {
 	HY_ROAD_EMULATED,    /* "emulated": seccomp user notification + kernel-emu */
 	HY_ROAD_DENIED,      /* "denied": the syscall table refuses the family */
 	HY_ROAD_UNAVAILABLE, /* "unavailable": no road this host can offer */
+	HY_ROAD_NAMESPACE,   /* "namespace": a namespace confines it, nothing to check */
 };
 
 #define HY_FEATURE_REASON_LEN 256
@@ -91,6 +94,10 @@ struct hy_road_choice {
 	const char *why; /* static string */
 };
 
+/* Cheap check, no BPF: 1 if "bpf" is in the active LSM list, 0 if not,
+ * -errno if the list cannot be read. */
+int hy_features_lsm_listed(void);
+
 /* Probe the host. Always fills *f (a failed probe is a "no" with a reason); returns 0. */
 int hy_features_probe(struct hy_features *f);
 
@@ -106,11 +113,11 @@ void hy_features_set(struct hy_features *f, enum hy_feature id, bool is_availabl
 /* Stable JSON key ("bpf_lsm") and human name ("BPF LSM") of a feature; NULL if out of range. */
 const char *hy_feature_key(enum hy_feature id);
 const char *hy_feature_name(enum hy_feature id);
-const char *hy_area_key(enum hy_area area);
+const char *hy_area_key(enum hy_road_area area);
 const char *hy_road_key(enum hy_road road);
 
 /* Which road enforces a policy area given the probed features (pure). */
-struct hy_road_choice hy_features_road(const struct hy_features *f, enum hy_area area);
+struct hy_road_choice hy_features_road(const struct hy_features *f, enum hy_road_area area);
 
 /* Render (pure): a new JSON object as documented above (NULL on OOM), or text lines. */
 struct json_t *hy_features_to_json(const struct hy_features *f);

@@ -25,8 +25,8 @@
 
 #define POLICY_MAX_BYTES (1 << 20)
 
-/* Defaults of the files section (issue 3): read+exec of the whole root,
- * rw+c under /tmp and /dev/shm, rw of the harmless character devices. */
+/* Defaults of the files section: read+exec of the whole root, rw+c under
+ * /tmp and /dev/shm, rw of the harmless character devices and terminals. */
 static const struct {
 	const char *path;
 	__u32 access;
@@ -40,6 +40,8 @@ static const struct {
 	{ "/dev/random", HY_ACC_R | HY_ACC_W },
 	{ "/dev/urandom", HY_ACC_R | HY_ACC_W },
 	{ "/dev/tty", HY_ACC_R | HY_ACC_W },
+	{ "/dev/pts", HY_ACC_R | HY_ACC_W }, /* terminals: the container's devpts */
+	{ "/dev/ptmx", HY_ACC_R | HY_ACC_W },
 };
 
 struct pctx {
@@ -806,4 +808,34 @@ const char *hy_policy_object_section(const struct hy_policy *p)
 bool hy_policy_has_object_rules(const struct hy_policy *p)
 {
 	return hy_policy_object_section(p) != NULL;
+}
+
+/* ---- roads ---------------------------------------------------------------------------- */
+
+/* Every path readable: "/" grants r and no more specific rule takes it away. */
+static bool files_read_all(const struct hy_file_policy *fp)
+{
+	bool root_r = false;
+	for (__u32 i = 0; i < fp->nrules && i < HY_POL_PATH_RULES; i++) {
+		if (!(fp->rule[i].access & HY_ACC_R))
+			return false;
+		root_r |= !strcmp(fp->rule[i].path, "/");
+	}
+	return root_r;
+}
+
+void hy_policy_route(struct hy_policy *p, bool lsm)
+{
+	const struct hy_obj_policy *o = &p->obj;
+	p->sys.ptrace = o->proc.ptrace == HY_PROC_ALLOW;
+	p->sys.mount = o->proc.mount == HY_PROC_ALLOW;
+	p->sys.areas = 0;
+	p->sys.files_read_all = false;
+	if (lsm)
+		return;
+	p->sys.areas = EMU_AREA_FILES | EMU_AREA_EXEC | EMU_AREA_NET;
+	/* Address rules cost a trap per connect/bind/sendto: only when there are some. */
+	if (o->net.default_action != HY_NET_ALLOW || o->net.nrules)
+		p->sys.areas |= EMU_AREA_NET_ADDR;
+	p->sys.files_read_all = files_read_all(&o->files);
 }

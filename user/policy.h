@@ -42,6 +42,14 @@ int hy_policy_load(const char *path, struct hy_policy *p, struct hy_err *err);
 /* Same, from a string (name is used in messages). */
 int hy_policy_parse(const char *name, const char *text, struct hy_policy *p, struct hy_err *err);
 
+/*
+ * Choose the road of the object sections: on the BPF LSM road (lsm true) the
+ * LSM programs check every object and no syscall leaves the native road for
+ * it; otherwise files, exec and network go to kernel-emu (p->sys.areas).
+ * process.ptrace/mount "allow" reopen their syscalls on either road.
+ */
+void hy_policy_route(struct hy_policy *p, bool lsm);
+
 /* Name of the first object section ("files", "exec", "network", "process")
  * whose rules differ from the defaults, or NULL. */
 const char *hy_policy_object_section(const struct hy_policy *p);

@@ -88,10 +88,25 @@ static int await_listener(struct hy_sandbox *sb, struct hy_err *err)
 	}
 }
 
+/* The command's mount namespace and root, once set up (it is under the
+ * filter now): kernel-emu resolves paths there. */
+static int open_mount_view(struct hy_sandbox *sb, struct hy_err *err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", sb->cmd_pid);
+	sb->mnt_ns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/root", sb->cmd_pid);
+	sb->root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (sb->mnt_ns_fd < 0 || sb->root_fd < 0)
+		return hy_err_setr(err, -errno, "open the container's mount namespace and root");
+	return 0;
+}
+
 int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, struct hy_err *err)
 {
 	int sv[2];
-	*sb = (struct hy_sandbox){ .sync_fd = -1, .listener = -1, .uts_ns_fd = -1 };
+	*sb = (struct hy_sandbox){ .sync_fd = -1, .listener = -1, .uts_ns_fd = -1, .mnt_ns_fd = -1,
+				   .root_fd = -1 };
 	err->exit_code = HY_EXIT_RUNTIME;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return hy_err_setr(err, -errno, "socketpair");
@@ -111,6 +126,8 @@ int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, 
 	snprintf(path, sizeof(path), "/proc/%d/ns/uts", pid);
 	sb->uts_ns_fd = open(path, O_RDONLY | O_CLOEXEC);
 	int r = await_listener(sb, err);
+	if (r == 0)
+		r = open_mount_view(sb, err);
 	if (r < 0)
 		hy_sandbox_release(sb);
 	return r;
@@ -173,6 +190,13 @@ int hy_sandbox_wait(struct hy_sandbox *sb, int *ret_wstatus, struct hy_err *err)
 	return exit_status(st);
 }
 
+int hy_sandbox_go(struct hy_sandbox *sb)
+{
+	struct hy_sync_msg m = { .type = HY_SYNC_GO };
+	ssize_t n = send(sb->sync_fd, &m, sizeof(m), MSG_NOSIGNAL);
+	return n == (ssize_t)sizeof(m) ? 0 : n < 0 ? -errno : -EIO;
+}
+
 void hy_sandbox_release(struct hy_sandbox *sb)
 {
 	if (sb->init_pid > 0) {
@@ -184,5 +208,7 @@ void hy_sandbox_release(struct hy_sandbox *sb)
 	closep(&sb->sync_fd);
 	closep(&sb->listener);
 	closep(&sb->uts_ns_fd);
-	sb->sync_fd = sb->listener = sb->uts_ns_fd = -1;
+	closep(&sb->mnt_ns_fd);
+	closep(&sb->root_fd);
+	sb->sync_fd = sb->listener = sb->uts_ns_fd = sb->mnt_ns_fd = sb->root_fd = -1;
 }

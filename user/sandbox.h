@@ -30,11 +30,16 @@ struct hy_sandbox {
 	int sync_fd;    /* supervisor end of the setup/status channel */
 	int listener;   /* seccomp listener (handed to kernel-emu) */
 	int uts_ns_fd;  /* the container's UTS namespace */
+	int mnt_ns_fd;  /* its mount namespace */
+	int root_fd;    /* its root directory (O_PATH) */
 };
 
 /* Start the container and wait until its command is under the filter.
  * On failure nothing is left running; err->exit_code says 125/126/127. */
 int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, struct hy_err *err);
+/* Let the command exec (it waits after handing over the listener, so the
+ * supervisor can put its policy in place first). 0 or -errno. */
+int hy_sandbox_go(struct hy_sandbox *sb);
 
 /*
  * Wait for the container to end, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2

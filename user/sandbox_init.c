@@ -57,6 +57,12 @@ static __attribute__((noreturn)) void cmd_main(const struct hy_sandbox_spec *spe
 	if (hy_sync_send(sync, &m, listener) < 0)
 		_exit(125);
 	close(listener);
+	/* Wait until the supervisor has the policy in place (BPF LSM rules are
+	 * bound to this container's mounts, which exist only now). EOF: the
+	 * supervisor is gone, and nothing may run unsupervised. */
+	struct hy_sync_msg go;
+	if (read(sync, &go, sizeof(go)) != (ssize_t)sizeof(go) || go.type != HY_SYNC_GO)
+		_exit(125);
 	/* From here on every syscall is filtered; sync is CLOEXEC and goes away at exec. */
 	if (!spec->cwd || chdir(spec->cwd) < 0)
 		(void)!chdir("/");

@@ -109,7 +109,9 @@ static int add_rules(scmp_filter_ctx ctx, const struct emu_syscall_policy *p, st
 	for (int nr = 0; nr < EMU_NR_MAX; nr++) {
 		struct emu_road_decision d;
 		int r = emu_road_resolve(p, nr, &d);
-		if (r == -ENOENT || d.road != EMU_ROAD_NATIVE)
+		/* EMULATED with conds: native while they hold (read-only opens). */
+		if (r == -ENOENT || (d.road != EMU_ROAD_NATIVE &&
+				     !(d.road == EMU_ROAD_EMULATED && d.ncond)))
 			continue;
 		r = add_native_rule(ctx, nr, &d);
 		if (r < 0)

@@ -13,6 +13,7 @@ enum hy_sync_type {
 	HY_SYNC_LISTENER = 2,     /* SCM_RIGHTS listener fd + SCM_CREDENTIALS pid */
 	HY_SYNC_EXEC_FAILED = 3,  /* err + what: execvp of the command failed */
 	HY_SYNC_CMD_STATUS = 4,   /* status: the command's wait status (from init) */
+	HY_SYNC_GO = 5,           /* supervisor -> command: policy in place, exec now */
 };
 
 struct hy_sync_msg {

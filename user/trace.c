@@ -57,6 +57,7 @@ struct hy_trace {
 	_Atomic int state; /* enum trace_state */
 	int ncpus;
 	struct hy_trace_counters *percpu; /* ncpus slots for reading hy_counters */
+	int extra_counters_fd;            /* -1, or the hy_counters of hy_trace_add_ring()'s ring */
 	uint64_t dropped_reported;        /* consumer thread, then hy_trace_stop after join */
 	uint64_t malformed;
 };
@@ -77,15 +78,13 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* Sum the per-CPU counters. Returns 0 or -errno. */
-static int read_counters(struct hy_trace *t, struct hy_trace_counters *sum)
+/* Add the per-CPU counters of one producer (fd: its hy_counters map) to sum. */
+static int add_counters(struct hy_trace *t, int fd, struct hy_trace_counters *sum)
 {
 	__u32 zero = 0;
 	/* Per-CPU map: the value buffer holds one slot per possible CPU. */
-	int r = bpf_map_lookup_elem(t->skel->maps.hy_counters.map_fd, &zero, t->percpu) < 0 ? -errno
-											       : 0;
+	int r = bpf_map_lookup_elem(fd, &zero, t->percpu) < 0 ? -errno : 0;
 
-	*sum = (struct hy_trace_counters){ 0 };
 	if (r < 0)
 		return r;
 	for (int i = 0; i < t->ncpus; i++) {
@@ -93,6 +92,18 @@ static int read_counters(struct hy_trace *t, struct hy_trace_counters *sum)
 		sum->dropped += t->percpu[i].dropped;
 	}
 	return 0;
+}
+
+/* Sum the per-CPU counters of every ring consumed. Returns 0 or -errno. */
+static int read_counters(struct hy_trace *t, struct hy_trace_counters *sum)
+{
+	int r;
+
+	*sum = (struct hy_trace_counters){ 0 };
+	r = add_counters(t, t->skel->maps.hy_counters.map_fd, sum);
+	if (r == 0 && t->extra_counters_fd >= 0)
+		r = add_counters(t, t->extra_counters_fd, sum);
+	return r;
 }
 
 /* Loss is never silent: every growth of the drop counter becomes one `lost` event. */
@@ -122,7 +133,7 @@ static void *consumer_main(void *arg)
 {
 	struct hy_trace *t = arg;
 	struct hy_trace_counters c;
-	struct epoll_event ev[2];
+	struct epoll_event ev[3];
 
 	/* Held: wait on the control fd alone (the ring fd, level-triggered, would
 	 * spin us while it holds data). The ring keeps filling meanwhile. */
@@ -232,6 +243,24 @@ static int start_consumer(struct hy_trace *t, struct hy_err *err)
 	return 0;
 }
 
+int hy_trace_add_ring(struct hy_trace *t, int ring_fd, int counters_fd, struct hy_err *err)
+{
+	int r;
+
+	if (atomic_load(&t->state) != TRACE_HELD || t->extra_counters_fd >= 0)
+		return hy_err_set(err, -EBUSY, "add a ring to the trace consumer: one at most, "
+					       "before hy_trace_deliver()");
+	/* The consumer thread does not touch rb while held: no race with this. */
+	r = ring_buffer__add(t->rb, ring_fd, on_event, t);
+	if (r < 0)
+		return hy_err_setr(err, r, "ring_buffer__add");
+	r = epoll_add(t->ep_fd, ring_fd, 2);
+	if (r < 0)
+		return hy_err_setr(err, r, "epoll_ctl");
+	t->extra_counters_fd = counters_fd;
+	return 0;
+}
+
 int hy_trace_start(struct hy_trace **ret, uint64_t cgid, struct hy_telemetry *tel,
 		   struct hy_err *err)
 {
@@ -241,7 +270,7 @@ int hy_trace_start(struct hy_trace **ret, uint64_t cgid, struct hy_telemetry *te
 
 	t->tel = tel;
 	t->cgid = cgid;
-	t->ctl_fd = t->ep_fd = -1;
+	t->ctl_fd = t->ep_fd = t->extra_counters_fd = -1;
 	atomic_init(&t->state, TRACE_HELD);
 	t->ncpus = libbpf_num_possible_cpus();
 	if (t->ncpus <= 0) {

@@ -30,6 +30,15 @@ struct hy_trace;
  */
 int hy_trace_start(struct hy_trace **ret, uint64_t cgid, struct hy_telemetry *tel,
 		   struct hy_err *err);
+/*
+ * Also consume a second producer's ring: ring_fd, a BPF ring buffer of
+ * hy_evt_* records (e.g. hy_lsm_ring_fd()), whose losses are counted in
+ * counters_fd (per-CPU struct hy_trace_counters, key 0; hy_lsm_counters_fd())
+ * and reported in the same `lost` events. At most one; call before
+ * hy_trace_deliver(), and keep both fds open until hy_trace_stop() returns.
+ * Returns 0 or -errno with err filled.
+ */
+int hy_trace_add_ring(struct hy_trace *t, int ring_fd, int counters_fd, struct hy_err *err);
 /* Start passing events to the exporter. */
 void hy_trace_deliver(struct hy_trace *t);
 /*

@@ -20,6 +20,7 @@ enum hy_evt_type {
 	HY_EVT_FORK = 6,         /* a task of the container created a process or thread (BPF) */
 	HY_EVT_TASK_EXIT = 7,    /* a task of the container ended (BPF) */
 	HY_EVT_LOST = 8,         /* user-space-made: events the kernel could not queue */
+	HY_EVT_POLICY = 9,       /* an object-policy denial or audit (files, exec, net, process) */
 };
 
 /* hy_evt_syscall.decision */
@@ -143,3 +144,60 @@ struct hy_trace_counters {
 	__u64 dropped;  /* events lost: ring full at reserve */
 };
 _Static_assert(sizeof(struct hy_trace_counters) == 16, "hy_trace_counters layout");
+
+/* ---- object-policy decisions (bpf/lsm.bpf.c and kernel-emu, same shape) ---- */
+
+/* hy_evt_policy.area */
+enum hy_area {
+	HY_AREA_FILES = 1,
+	HY_AREA_EXEC = 2,
+	HY_AREA_NET = 3,
+	HY_AREA_PROCESS = 4,
+};
+
+/* hy_evt_policy.op: what the task tried. */
+enum hy_op {
+	HY_OP_OPEN = 1,     /* open of an existing file (access: r/w) */
+	HY_OP_CREATE = 2,   /* new file, fifo, node or symlink (path: the new entry) */
+	HY_OP_MKDIR = 3,
+	HY_OP_UNLINK = 4,   /* unlink or rmdir */
+	HY_OP_RENAME = 5,   /* path: source; path2: destination */
+	HY_OP_LINK = 6,     /* path: existing file; path2: the new name */
+	HY_OP_TRUNCATE = 7,
+	HY_OP_EXEC = 8,
+	HY_OP_SOCKET = 9,   /* family: the socket family (HY_NET_*) */
+	HY_OP_CONNECT = 10, /* also sendto/sendmsg with an address */
+	HY_OP_BIND = 11,
+	HY_OP_PTRACE = 12,  /* target: host pid */
+	HY_OP_SIGNAL = 13,  /* target: host pid; sig */
+	HY_OP_MOUNT = 14,
+};
+
+/* hy_evt_policy.road: which enforcement road decided. */
+enum hy_road_id {
+	HY_ROAD_ID_EMULATED = 1, /* kernel-emu, seccomp user notification */
+	HY_ROAD_ID_BPF_LSM = 2,  /* bpf/lsm.bpf.c */
+};
+
+/* One denial (decision DENY) or would-be denial (decision AUDIT). Paths are
+ * container-absolute; a path the hook could not render fully is cut at
+ * HY_PATH_LEN - 1 bytes. Fields an op does not use are zero. */
+struct hy_evt_policy {
+	struct hy_evt_hdr hdr;
+	struct hy_evt_task task;
+	__u32 area;     /* enum hy_area */
+	__u32 op;       /* enum hy_op */
+	__u32 decision; /* HY_DECISION_DENY or HY_DECISION_AUDIT */
+	__u32 road;     /* enum hy_road_id */
+	__u32 access;   /* files/exec: HY_ACC_* bits requested (bpf/abi/policy.h) */
+	__s32 ret;      /* -errno the task got; 0 in audit mode */
+	__u32 family;   /* net: enum hy_net_family */
+	__u32 port;     /* net: port, host byte order */
+	__u8 addr[16];  /* net: inet in addr[0..3], inet6 all 16, network byte order */
+	__u32 target;   /* process: host pid of the target task */
+	__u32 sig;      /* process: signal number */
+	char path[HY_PATH_LEN];  /* files/exec: the object; net unix: sun_path */
+	char path2[HY_PATH_LEN]; /* rename/link: the second path */
+};
+_Static_assert(sizeof(struct hy_evt_policy) == 24 + 24 + 32 + 16 + 8 + 2 * 256,
+	       "hy_evt_policy layout");

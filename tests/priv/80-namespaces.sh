@@ -54,14 +54,20 @@ hy run -- /bin/touch "/hyt-ro-$$"
 check "touch /x fails (exit $RUN_RC)" test "$RUN_RC" -ne 0
 check "no file appeared on the host" test ! -e "/hyt-ro-$$"
 rm -f "/hyt-ro-$$"
+# The default policy refuses first (EACCES); a policy granting everything
+# shows that the mount itself is read-only underneath.
+allow_all="$TEST_TMP/allow-all.json"
+echo '{"files": [{"path": "/", "access": "rwxc"}]}' >"$allow_all"
 hy run -- "$PROBE" open "/hyt-ro-$$" creat
+assert_eq "$RUN_OUT" "err EACCES" "creating a file in / is refused by the default policy"
+hy run --policy "$allow_all" -- "$PROBE" open "/hyt-ro-$$" creat
 assert_eq "$RUN_OUT" "err EROFS" "creating a file in / fails with EROFS"
 rm -f "/hyt-ro-$$"
-hy run -- "$PROBE" open /etc/hostname w
+hy run --policy "$allow_all" -- "$PROBE" open /etc/hostname w
 assert_eq "$RUN_OUT" "err EROFS" "opening a host file for writing fails with EROFS"
 # A host directory outside /tmp (the sandbox's /tmp is its own tmpfs).
 scratch_dir
-hy run -- "$PROBE" open "$SCRATCH/.hyt-ro-$$" creat
+hy run --policy "$allow_all" -- "$PROBE" open "$SCRATCH/.hyt-ro-$$" creat
 assert_eq "$RUN_OUT" "err EROFS" "a host directory elsewhere is read-only too ($SCRATCH)"
 check "no file appeared there on the host" test ! -e "$SCRATCH/.hyt-ro-$$"
 

@@ -31,7 +31,7 @@ START_TEST(test_features_road_with_lsm)
 
 	fill_no_lsm(&f);
 	hy_features_set(&f, HY_FEAT_BPF_LSM, true, NULL);
-	for (int a = 0; a < HY_AREA__COUNT; a++) {
+	for (int a = 0; a < HY_ROADAREA__COUNT; a++) {
 		struct hy_road_choice c = hy_features_road(&f, a);
 
 		ck_assert_int_eq(c.road, HY_ROAD_BPF_LSM);
@@ -42,23 +42,25 @@ END_TEST
 
 START_TEST(test_features_road_without_lsm)
 {
-	static const enum hy_road want[HY_AREA__COUNT] = {
-		[HY_AREA_FILES] = HY_ROAD_EMULATED,  [HY_AREA_EXEC] = HY_ROAD_EMULATED,
-		[HY_AREA_NETWORK] = HY_ROAD_EMULATED, [HY_AREA_MOUNT] = HY_ROAD_DENIED,
-		[HY_AREA_PTRACE] = HY_ROAD_DENIED,   [HY_AREA_SIGNALS] = HY_ROAD_EMULATED,
+	static const enum hy_road want[HY_ROADAREA__COUNT] = {
+		[HY_ROADAREA_FILES] = HY_ROAD_EMULATED,  [HY_ROADAREA_EXEC] = HY_ROAD_EMULATED,
+		[HY_ROADAREA_NETWORK] = HY_ROAD_EMULATED, [HY_ROADAREA_MOUNT] = HY_ROAD_DENIED,
+		[HY_ROADAREA_PTRACE] = HY_ROAD_DENIED,   [HY_ROADAREA_SIGNALS] = HY_ROAD_NAMESPACE,
 	};
 	struct hy_features f;
 
 	fill_no_lsm(&f);
-	for (int a = 0; a < HY_AREA__COUNT; a++)
+	for (int a = 0; a < HY_ROADAREA__COUNT; a++)
 		ck_assert_msg(hy_features_road(&f, a).road == want[a], "area %s", hy_area_key(a));
-	ck_assert_str_eq(hy_features_road(&f, HY_AREA_FILES).why,
+	ck_assert_str_eq(hy_features_road(&f, HY_ROADAREA_FILES).why,
 			 "seccomp user notification; "
 			 "kernel-emu acts on its own copy of the arguments");
-	ck_assert_str_eq(hy_features_road(&f, HY_AREA_MOUNT).why,
+	ck_assert_str_eq(hy_features_road(&f, HY_ROADAREA_MOUNT).why,
 			 "mount family is denied by the syscall table");
-	ck_assert_str_eq(hy_features_road(&f, HY_AREA_PTRACE).why,
-			 "ptrace is denied by the syscall table unless policy allows");
+	ck_assert_str_eq(hy_features_road(&f, HY_ROADAREA_PTRACE).why,
+			 "ptrace is denied by the syscall table unless the policy allows it; then "
+			 "the pid namespace keeps it in the container");
+	ck_assert_ptr_nonnull(strstr(hy_features_road(&f, HY_ROADAREA_EXEC).why, "racy"));
 }
 END_TEST
 
@@ -68,29 +70,29 @@ START_TEST(test_features_road_needs_emulation_prerequisites)
 
 	fill_no_lsm(&f);
 	hy_features_set(&f, HY_FEAT_NOTIF_ADDFD, false, "x");
-	ck_assert_int_eq(hy_features_road(&f, HY_AREA_FILES).road, HY_ROAD_UNAVAILABLE);
-	ck_assert_int_eq(hy_features_road(&f, HY_AREA_NETWORK).road, HY_ROAD_EMULATED);
+	ck_assert_int_eq(hy_features_road(&f, HY_ROADAREA_FILES).road, HY_ROAD_UNAVAILABLE);
+	ck_assert_int_eq(hy_features_road(&f, HY_ROADAREA_NETWORK).road, HY_ROAD_EMULATED);
 
 	fill_no_lsm(&f);
 	hy_features_set(&f, HY_FEAT_OPENAT2, false, "x");
-	ck_assert_int_eq(hy_features_road(&f, HY_AREA_FILES).road, HY_ROAD_UNAVAILABLE);
+	ck_assert_int_eq(hy_features_road(&f, HY_ROADAREA_FILES).road, HY_ROAD_UNAVAILABLE);
 
 	fill_no_lsm(&f);
 	hy_features_set(&f, HY_FEAT_PIDFD_GETFD, false, "x");
-	ck_assert_int_eq(hy_features_road(&f, HY_AREA_NETWORK).road, HY_ROAD_UNAVAILABLE);
-	ck_assert_int_eq(hy_features_road(&f, HY_AREA_FILES).road, HY_ROAD_EMULATED);
+	ck_assert_int_eq(hy_features_road(&f, HY_ROADAREA_NETWORK).road, HY_ROAD_UNAVAILABLE);
+	ck_assert_int_eq(hy_features_road(&f, HY_ROADAREA_FILES).road, HY_ROAD_EMULATED);
 
 	/* No listener at all: only the table's own denials remain. */
 	fill_no_lsm(&f);
 	hy_features_set(&f, HY_FEAT_SECCOMP_NOTIF, false, "x");
-	ck_assert_int_eq(hy_features_road(&f, HY_AREA_EXEC).road, HY_ROAD_UNAVAILABLE);
-	ck_assert_int_eq(hy_features_road(&f, HY_AREA_SIGNALS).road, HY_ROAD_UNAVAILABLE);
-	ck_assert_int_eq(hy_features_road(&f, HY_AREA_MOUNT).road, HY_ROAD_DENIED);
-	ck_assert_int_eq(hy_features_road(&f, HY_AREA_PTRACE).road, HY_ROAD_DENIED);
+	ck_assert_int_eq(hy_features_road(&f, HY_ROADAREA_EXEC).road, HY_ROAD_UNAVAILABLE);
+	ck_assert_int_eq(hy_features_road(&f, HY_ROADAREA_SIGNALS).road, HY_ROAD_NAMESPACE);
+	ck_assert_int_eq(hy_features_road(&f, HY_ROADAREA_MOUNT).road, HY_ROAD_DENIED);
+	ck_assert_int_eq(hy_features_road(&f, HY_ROADAREA_PTRACE).road, HY_ROAD_DENIED);
 
 	/* BPF LSM alone is enough, whatever the seccomp side says. */
 	hy_features_set(&f, HY_FEAT_BPF_LSM, true, NULL);
-	ck_assert_int_eq(hy_features_road(&f, HY_AREA_FILES).road, HY_ROAD_BPF_LSM);
+	ck_assert_int_eq(hy_features_road(&f, HY_ROADAREA_FILES).road, HY_ROAD_BPF_LSM);
 }
 END_TEST
 
@@ -103,7 +105,7 @@ START_TEST(test_features_keys_stable)
 		"cgroup2", "cgroup_freeze", "cgroup_kill", "userns", "pidns", "timens",
 		"pidfd_getfd", "openat2",
 	};
-	static const char *const areas[HY_AREA__COUNT] = {
+	static const char *const areas[HY_ROADAREA__COUNT] = {
 		"files", "exec", "network", "mount", "ptrace", "signals",
 	};
 
@@ -111,7 +113,7 @@ START_TEST(test_features_keys_stable)
 		ck_assert_str_eq(hy_feature_key(i), keys[i]);
 		ck_assert_ptr_nonnull(hy_feature_name(i));
 	}
-	for (int a = 0; a < HY_AREA__COUNT; a++)
+	for (int a = 0; a < HY_ROADAREA__COUNT; a++)
 		ck_assert_str_eq(hy_area_key(a), areas[a]);
 	ck_assert_ptr_null(hy_feature_key(HY_FEAT__COUNT));
 	ck_assert_str_eq(hy_road_key(HY_ROAD_BPF_LSM), "bpf-lsm");
@@ -142,7 +144,7 @@ START_TEST(test_features_json_shape)
 	ck_assert(json_is_true(json_object_get(cg, "freeze")));
 	ck_assert(json_is_true(json_object_get(cg, "kill")));
 
-	ck_assert_int_eq(json_object_size(json_object_get(root, "roads")), HY_AREA__COUNT);
+	ck_assert_int_eq(json_object_size(json_object_get(root, "roads")), HY_ROADAREA__COUNT);
 	road = json_object_get(json_object_get(root, "roads"), "mount");
 	ck_assert_str_eq(json_string_value(json_object_get(road, "road")), "denied");
 	road = json_object_get(json_object_get(root, "roads"), "files");

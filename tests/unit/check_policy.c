@@ -387,15 +387,16 @@ START_TEST(test_policy_defaults)
 	hy_policy_default(&pol);
 	ck_assert(!hy_policy_has_object_rules(&pol));
 	ck_assert_ptr_null(hy_policy_object_section(&pol));
-	ck_assert_int_eq(pol.obj.files.nrules, 9);
+	ck_assert_int_eq(pol.obj.files.nrules, 11);
 	ck_assert_uint_eq(file_access("/"), HY_ACC_R | HY_ACC_X);
 	ck_assert_uint_eq(file_access("/etc/passwd"), HY_ACC_R | HY_ACC_X);
 	ck_assert_uint_eq(file_access("/tmp"), HY_ACC_R | HY_ACC_W | HY_ACC_C);
 	ck_assert_uint_eq(file_access("/tmp/a/b"), HY_ACC_R | HY_ACC_W | HY_ACC_C);
 	ck_assert_uint_eq(file_access("/tmpfoo"), HY_ACC_R | HY_ACC_X);
 	ck_assert_uint_eq(file_access("/dev/shm/x"), HY_ACC_R | HY_ACC_W | HY_ACC_C);
-	static const char *const rw[] = { "/dev/null",	 "/dev/zero",	 "/dev/full",
-					  "/dev/random", "/dev/urandom", "/dev/tty" };
+	static const char *const rw[] = { "/dev/null",	  "/dev/zero",	  "/dev/full",
+					  "/dev/random",  "/dev/urandom", "/dev/tty",
+					  "/dev/pts/0",	  "/dev/ptmx" };
 	for (size_t i = 0; i < sizeof(rw) / sizeof(rw[0]); i++)
 		ck_assert_uint_eq(file_access(rw[i]), HY_ACC_R | HY_ACC_W);
 	ck_assert_uint_eq(file_access("/dev/sda"), HY_ACC_R | HY_ACC_X);
@@ -427,7 +428,9 @@ START_TEST(test_policy_explicit_defaults_are_not_object_rules)
 			       "{\"path\": \"/dev/zero\", \"access\": \"rw\"},"
 			       "{\"path\": \"/dev/full\", \"access\": \"rw\"},"
 			       "{\"path\": \"/dev/random\", \"access\": \"rw\"},"
-			       "{\"path\": \"/dev/urandom\", \"access\": \"rw\"}],"
+			       "{\"path\": \"/dev/urandom\", \"access\": \"rw\"},"
+			       "{\"path\": \"/dev/pts\", \"access\": \"rw\"},"
+			       "{\"path\": \"/dev/ptmx\", \"access\": \"rw\"}],"
 			       "\"network\": {\"default\": \"allow\", \"rules\": []},"
 			       "\"process\": {\"ptrace\": \"deny\", \"signals\": \"container\","
 			       "\"mount\": \"deny\"}, \"events\": \"denied-only\"}"),
@@ -447,6 +450,35 @@ START_TEST(test_policy_explicit_defaults_are_not_object_rules)
 			       "{\"path\": \"/dev/urandom\", \"access\": \"rw\"}]}"),
 			 0);
 	ck_assert_str_eq(hy_policy_object_section(&pol), "files");
+}
+END_TEST
+
+START_TEST(test_policy_route)
+{
+	hy_policy_default(&pol);
+	hy_policy_route(&pol, false);
+	ck_assert_uint_eq(pol.sys.areas, EMU_AREA_FILES | EMU_AREA_EXEC | EMU_AREA_NET);
+	ck_assert(pol.sys.files_read_all);
+	ck_assert(!pol.sys.ptrace && !pol.sys.mount);
+	hy_policy_route(&pol, true); /* BPF LSM: nothing leaves the native road */
+	ck_assert_uint_eq(pol.sys.areas, 0);
+	ck_assert(!pol.sys.files_read_all);
+
+	ck_assert_int_eq(parse("{\"files\": [{\"path\": \"/\", \"access\": \"r\"},"
+			       "{\"path\": \"/etc/shadow\", \"access\": \"\"}],"
+			       "\"network\": {\"default\": \"deny\"},"
+			       "\"process\": {\"ptrace\": \"allow\"}}"),
+			 0);
+	hy_policy_route(&pol, false);
+	ck_assert(pol.sys.areas & EMU_AREA_NET_ADDR);
+	ck_assert(!pol.sys.files_read_all);
+	ck_assert(pol.sys.ptrace);
+	hy_policy_route(&pol, true);
+	ck_assert(pol.sys.ptrace); /* reopened on either road */
+
+	ck_assert_int_eq(parse("{\"files\": [{\"path\": \"/tmp\", \"access\": \"r\"}]}"), 0);
+	hy_policy_route(&pol, false);
+	ck_assert(!pol.sys.files_read_all); /* "/" is not covered */
 }
 END_TEST
 
@@ -1104,6 +1136,7 @@ static Suite *policy_suite(void)
 	suite_add_tcase(s, tc);
 
 	tcase_add_test(obj, test_policy_defaults);
+	tcase_add_test(obj, test_policy_route);
 	tcase_add_test(obj, test_policy_explicit_defaults_are_not_object_rules);
 	tcase_add_test(obj, test_policy_full_file);
 	tcase_add_test(obj, test_policy_limits);

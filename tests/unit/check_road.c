@@ -6,6 +6,9 @@
 #include <asm/unistd_64.h>
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <limits.h>
 #include <sched.h>
 #include <string.h>
@@ -223,6 +226,90 @@ START_TEST(test_road_by_name_errors)
 }
 END_TEST
 
+START_TEST(test_road_areas_route_to_kernel_emu)
+{
+	struct emu_road_decision d = resolve(&pol, __NR_openat, 0);
+
+	assert_plain_native(&d); /* no area routed: the LSM road or no policy */
+	pol.areas = EMU_AREA_FILES | EMU_AREA_EXEC | EMU_AREA_NET;
+	for (int nr = 0; nr < EMU_NR_MAX; nr++) {
+		const struct emu_syscall_desc *desc = emu_syscall(nr);
+		if (!desc || !desc->name || !desc->area)
+			continue;
+		d = resolve(&pol, nr, 0);
+		bool routed = desc->area & pol.areas;
+		ck_assert_msg(d.road == (routed ? EMU_ROAD_EMULATED : EMU_ROAD_NATIVE), "%s",
+			      desc->name);
+		ck_assert_msg(desc->handler, "%s has an area but no handler", desc->name);
+	}
+	/* connect/bind trap only when there are address rules */
+	d = resolve(&pol, __NR_connect, 0);
+	assert_plain_native(&d);
+	pol.areas |= EMU_AREA_NET_ADDR;
+	d = resolve(&pol, __NR_connect, 0);
+	ck_assert_int_eq(d.road, EMU_ROAD_EMULATED);
+	ck_assert_int_eq(d.ncond, 0);
+}
+END_TEST
+
+START_TEST(test_road_read_only_opens_stay_native)
+{
+	pol.areas = EMU_AREA_FILES;
+	struct emu_road_decision d = resolve(&pol, __NR_openat, 0);
+	ck_assert_int_eq(d.road, EMU_ROAD_EMULATED);
+	ck_assert_int_eq(d.ncond, 0); /* some path lacks r: every open traps */
+
+	pol.files_read_all = true;
+	d = resolve(&pol, __NR_openat, 0);
+	ck_assert_int_eq(d.road, EMU_ROAD_EMULATED);
+	ck_assert_int_eq(d.ncond, 1);
+	ck_assert_int_eq(d.cond[0].arg, 2); /* openat(dirfd, path, flags, mode) */
+	ck_assert_int_eq(d.cond[0].op, EMU_CMP_MASKED_EQ);
+	ck_assert_int_eq(d.cond[0].value, 0);
+	uint32_t m = d.cond[0].mask;
+	ck_assert((m & O_ACCMODE) == O_ACCMODE && (m & O_CREAT) && (m & O_TRUNC));
+	ck_assert((m & (O_TMPFILE & ~O_DIRECTORY)) && !(m & O_DIRECTORY) && !(m & O_CLOEXEC));
+	d = resolve(&pol, __NR_open, 0);
+	ck_assert_int_eq(d.cond[0].arg, 1);
+	/* creat and openat2 carry their flags elsewhere: always emulated */
+	d = resolve(&pol, __NR_creat, 0);
+	ck_assert_int_eq(d.ncond, 0);
+	d = resolve(&pol, __NR_openat2, 0);
+	ck_assert_int_eq(d.ncond, 0);
+}
+END_TEST
+
+START_TEST(test_road_policy_allow_keeps_object_checks)
+{
+	pol.areas = EMU_AREA_FILES;
+	ck_assert_int_eq(emu_syscall_policy_set(&pol, "openat", EMU_OVR_ALLOW), 0);
+	struct emu_road_decision d = resolve(&pol, __NR_openat, 0);
+	ck_assert_int_eq(d.road, EMU_ROAD_EMULATED);
+	ck_assert_int_eq(emu_syscall_policy_set(&pol, "openat", EMU_OVR_DENY), 0);
+	d = resolve(&pol, __NR_openat, 0);
+	assert_denied(&d, EPERM);
+}
+END_TEST
+
+START_TEST(test_road_process_section)
+{
+	struct emu_road_decision d = resolve(&pol, __NR_ptrace, 0);
+	assert_denied(&d, EPERM);
+	pol.ptrace = true;
+	d = resolve(&pol, __NR_ptrace, 0);
+	assert_plain_native(&d);
+	d = resolve(&pol, __NR_process_vm_readv, 0);
+	assert_plain_native(&d);
+	d = resolve(&pol, __NR_mount, 0);
+	assert_denied(&d, EPERM);
+	pol.mount = true;
+	d = resolve(&pol, __NR_mount, 0);
+	assert_plain_native(&d);
+	d = resolve(&pol, __NR_kexec_load, 0); /* locked stays denied */
+	ck_assert_int_eq(d.road, EMU_ROAD_DENIED);
+}
+END_TEST
+
 static Suite *road_suite(void)
 {
 	Suite *s = suite_create("road");
@@ -241,6 +328,10 @@ static Suite *road_suite(void)
 	tcase_add_test(tc, test_road_invalid_override_fails_closed);
 	tcase_add_test(tc, test_road_audit_keeps_road);
 	tcase_add_test(tc, test_road_by_name_errors);
+	tcase_add_test(tc, test_road_areas_route_to_kernel_emu);
+	tcase_add_test(tc, test_road_read_only_opens_stay_native);
+	tcase_add_test(tc, test_road_policy_allow_keeps_object_checks);
+	tcase_add_test(tc, test_road_process_section);
 	suite_add_tcase(s, tc);
 	return s;
 }

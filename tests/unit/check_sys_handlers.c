@@ -80,7 +80,9 @@ static void setup(void)
 	k.start_ns = now_mono_ns();
 	k.cgroup_fd = -1;
 	k.uts_ns_fd = -1;
+	k.mnt_ns_fd = -1;
 	k.listener = -1;
+	k.proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	memset(&c, 0, sizeof(c));
 	c.mem = &fake_ops;
 	c.pid = getpid();
@@ -91,6 +93,7 @@ static void teardown(void)
 {
 	if (k.uts_ns_fd >= 0)
 		close(k.uts_ns_fd);
+	close(k.proc_fd);
 	pthread_mutex_destroy(&k.lock);
 }
 

@@ -200,13 +200,20 @@ START_TEST(test_syscall_table_entries_well_formed)
 		}
 		ck_assert_msg(d->reason && d->reason[0], "%s: no reason", d->name);
 		ck_assert_msg(d->road <= EMU_ROAD_DENIED, "%s: bad road", d->name);
-		ck_assert_msg((d->road == EMU_ROAD_EMULATED) == (d->handler != NULL),
-			      "%s: handler iff emulated", d->name);
+		ck_assert_msg((d->road == EMU_ROAD_EMULATED || d->area) == (d->handler != NULL),
+			      "%s: handler iff emulated or in an object area", d->name);
+		ck_assert_msg(!d->area || d->road == EMU_ROAD_NATIVE, "%s: area but not native",
+			      d->name);
+		ck_assert_msg(!d->ro_arg || d->area == EMU_AREA_FILES, "%s: ro_arg", d->name);
 		ck_assert_msg(d->road != EMU_ROAD_DENIED || d->err > 0, "%s: no errno", d->name);
 		ck_assert_msg(d->road == EMU_ROAD_NATIVE || d->ncond == 0, "%s: conds", d->name);
 		ck_assert_msg(!(d->flags & EMU_SF_LOCKED) || d->road == EMU_ROAD_DENIED,
 			      "%s: LOCKED but not denied", d->name);
-		ck_assert_msg((d->flags & ~EMU_SF_LOCKED) == 0, "%s: unknown flags", d->name);
+		ck_assert_msg((d->flags & ~(EMU_SF_LOCKED | EMU_SF_PTRACE | EMU_SF_MOUNT)) == 0,
+			      "%s: unknown flags", d->name);
+		ck_assert_msg(!(d->flags & (EMU_SF_PTRACE | EMU_SF_MOUNT)) ||
+				      (d->road == EMU_ROAD_DENIED && !(d->flags & EMU_SF_LOCKED)),
+			      "%s: process flag on a non-denied or locked syscall", d->name);
 	}
 }
 END_TEST
