@@ -55,6 +55,7 @@ UNIT_SRCS := $(wildcard tests/unit/check_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 PAYLOAD_SRCS := $(wildcard tests/payload/*.c)
 PAYLOAD_BINS := $(patsubst tests/payload/%.c,$(BUILD)/payload/%,$(PAYLOAD_SRCS))
+CONFORMANCE_BINS := $(patsubst tests/conformance/%.c,$(BUILD)/conformance/%,$(wildcard tests/conformance/*.c))
 
 .PHONY: all check check-priv integration test demo bench vmtest vmlinux format clean deps payloads
 .DELETE_ON_ERROR:
@@ -107,7 +108,7 @@ $(BUILD)/skel/%.lskel.h: $(BUILD)/bpf/%.bpf.o
 
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 
-payloads: $(PAYLOAD_BINS)
+payloads: $(PAYLOAD_BINS) $(CONFORMANCE_BINS)
 
 $(BUILD)/bench/%: tests/bench/%.c tests/bench/timing.h
 	$(call msg,CC,$<)
@@ -116,6 +117,12 @@ $(BUILD)/bench/%: tests/bench/%.c tests/bench/timing.h
 
 # Test payloads are static so they also run in a busybox rootfs and in the VM.
 $(BUILD)/payload/%: tests/payload/%.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -static -pthread -o $@ $<
+
+# The syscall conformance program (tests/priv/86-conformance.sh), static likewise.
+$(BUILD)/conformance/%: tests/conformance/%.c
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -static -pthread -o $@ $<

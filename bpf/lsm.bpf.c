@@ -34,7 +34,13 @@
  *    itself, so "/etc/shadow" without c cannot be unlinked under a "/etc"
  *    with c;
  *  - a hard link shares the inode, so a rule on a file follows its links;
- *  - a walk longer than HY_LSM_WALK_DEPTH steps finds nothing: denied.
+ *    rename and link refuse (EXDEV) to give an object without a rule of its
+ *    own more r/w/x than it had (gains_access(), as on the emulated road);
+ *  - a walk longer than HY_LSM_WALK_DEPTH steps finds nothing: denied;
+ *  - keys are (super_block.s_dev, i_ino) read from the dentry; user space
+ *    gets them from statx(), which agrees except on btrfs subvolumes (an
+ *    anonymous st_dev): rules there bind nothing, so their objects are
+ *    denied (fail closed, documented in user/lsm.c).
  * Objects on internal filesystems (pipes, sockets, anon inodes, nsfs:
  * SB_NOUSER) and private inodes are not checked, as in Landlock: they have
  * no path in the container, and reopening an inherited pipe through
@@ -47,8 +53,10 @@
  * without the rename lock, so a path in an event can be torn by a
  * concurrent rename; the decision never depends on it.
  *
- * Hooks: file_open (r/w from f_mode, O_TRUNC is w; exec opens are left to
- * bprm_check), path_mknod/mkdir/symlink/unlink/rmdir/rename/link (c),
+ * Hooks: file_open (r/w from f_mode, O_TRUNC is w; the opens of execve are
+ * left to bprm_check, so x does not need r; mmap(PROT_EXEC) of a library
+ * needs only the r of its open), path_mknod/mkdir/symlink/unlink/rmdir/
+ * rename/link (c),
  * path_truncate (w, also ftruncate on 6.1), bprm_check_security (x + the
  * exec allow-list), socket_create, socket_connect/bind/sendmsg (with an
  * address), ptrace_access_check, ptrace_traceme, task_kill, sb_mount,
@@ -56,6 +64,11 @@
  * inode_* ones: they carry the vfsmount the walk needs to cross mount points,
  * and they run for the container's own syscalls only, not for what overlayfs
  * does to its upper layer on the container's behalf (copy-up).
+ *
+ * Verifier: every loop (the dentry walks, the network rules) is a
+ * bpf_loop() callback, checked once; open-coded they did not fit the 1M
+ * instruction budget on 6.1 (walk + path rendering) or took ~80K
+ * instructions per network hook, most of the object's load time.
  *
  * Results: -EACCES for files and exec, -EPERM otherwise; 0 with an AUDIT
  * event in audit mode. A hook that sees a non-zero ret from an earlier BPF
@@ -93,6 +106,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define S_PRIVATE	    (1U << 9)
 #define PTRACE_MODE_ATTACH  0x02
 #define PTRACE_MODE_NOAUDIT 0x04
+#ifndef EXDEV
+#define EXDEV 18
+#endif
 
 /*
  * cgroup v2 level of the registered containers' cgroups (user/lsm.c writes
@@ -509,7 +525,7 @@ int BPF_PROG(hy_path_symlink, const struct path *dir, struct dentry *dentry, con
 	return ret ? ret : check_entry(dir, dentry, HY_OP_CREATE);
 }
 
-/* unlink and rmdir: dentry exists, so check_create walks from it. */
+/* unlink and rmdir: the entry exists, so check_entry() walks from it. */
 SEC("lsm/path_unlink")
 int BPF_PROG(hy_path_unlink, const struct path *dir, struct dentry *dentry, int ret)
 {
@@ -523,12 +539,43 @@ int BPF_PROG(hy_path_rmdir, const struct path *dir, struct dentry *dentry, int r
 }
 
 /*
+ * Would the object at obj gain r, w or x by appearing in directory new_dir
+ * (rename, link)? Then the call fails with EXDEV, which mv and cp -l answer
+ * by copying (each copy then checked as a create): the emulated road's rule
+ * and Landlock's REFER. A rule on the object's own inode moves with it, so
+ * only an object without one can gain: its access then comes from the
+ * nearest rule above its old and its new place. No event, and the same in
+ * audit mode: the call is not refused by a rule, it is turned into a copy.
+ */
+static __always_inline int gains_access(__u64 cgid, struct vfsmount *mnt, struct dentry *obj,
+					struct dentry *new_dir)
+{
+	struct hy_lsm_ino_key key = { .cgid = cgid };
+	const struct hy_lsm_ino *own;
+	struct inode *inode = BPF_CORE_READ(obj, d_inode);
+	__u32 before, after;
+
+	if (!inode)
+		return 0;
+	key.ino = BPF_CORE_READ(inode, i_ino);
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	own = bpf_map_lookup_elem(&hy_lsm_inos, &key);
+	if (own && (own->flags & HY_LSM_INO_FILE))
+		return 0;
+	before = files_access(cgid, mnt, obj);
+	after = files_access(cgid, mnt, new_dir);
+	return (after & ~before & (HY_ACC_R | HY_ACC_W | HY_ACC_X)) != 0;
+}
+
+/*
  * c on the source and on the target (which is walked from itself when it
- * exists: rename over it removes it). Linux 6.2 added a flags argument
- * before ret; ret is not read here so one program fits both (a non-zero ret
- * from an earlier BPF LSM program would have stopped the trampoline before
- * us anyway). RENAME_EXCHANGE on 6.1 calls the hook twice, swapped: each
- * call checks both entries, so the first denial is the only event.
+ * exists: rename over it removes it), then no access gained (EXDEV). Linux
+ * 6.2 added a flags argument before ret; neither is read here, so one
+ * program fits both (a non-zero ret from an earlier BPF LSM program would
+ * have stopped the trampoline before us anyway). RENAME_EXCHANGE on 6.1
+ * calls the hook twice, swapped, so each object's move is checked; from 6.2
+ * it calls it once with the flag, which this program does not see: there the
+ * object coming back from the target is not checked for a gain (its c is).
  */
 SEC("lsm/path_rename")
 int BPF_PROG(hy_path_rename, const struct path *old_dir, struct dentry *old_dentry,
@@ -536,24 +583,22 @@ int BPF_PROG(hy_path_rename, const struct path *old_dir, struct dentry *old_dent
 {
 	const struct hy_lsm_cg *cg;
 	struct vfsmount *mnt;
+	struct dentry *ndir;
 	__u64 cgid;
 
 	cg = container(&cgid);
 	if (!cg)
 		return 0;
 	mnt = BPF_CORE_READ(old_dir, mnt); /* the same mount as new_dir's (else EXDEV earlier) */
-	if (may_change_entry(cgid, mnt, BPF_CORE_READ(old_dir, dentry), old_dentry) &&
-	    may_change_entry(cgid, mnt, BPF_CORE_READ(new_dir, dentry), new_dentry) && sane(cg))
-		return 0;
-	return deny_path(cgid, cg, HY_AREA_FILES, HY_OP_RENAME, HY_ACC_C, -EACCES, mnt, old_dentry,
-			 mnt, new_dentry);
+	ndir = BPF_CORE_READ(new_dir, dentry);
+	if (!may_change_entry(cgid, mnt, BPF_CORE_READ(old_dir, dentry), old_dentry) ||
+	    !may_change_entry(cgid, mnt, ndir, new_dentry) || !sane(cg))
+		return deny_path(cgid, cg, HY_AREA_FILES, HY_OP_RENAME, HY_ACC_C, -EACCES, mnt,
+				 old_dentry, mnt, new_dentry);
+	return gains_access(cgid, mnt, old_dentry, ndir) ? -EXDEV : 0;
 }
 
-/*
- * c on the new name, and c on the existing file too: a new name for a file
- * in a c-less place would otherwise move it under a more permissive rule
- * (its subtree's), which is what rename without c on the source refuses.
- */
+/* c on the new name (a new entry: its directory's walk decides), then no access gained. */
 SEC("lsm/path_link")
 int BPF_PROG(hy_path_link, struct dentry *old_dentry, const struct path *new_dir,
 	     struct dentry *new_dentry, int ret)
@@ -570,11 +615,10 @@ int BPF_PROG(hy_path_link, struct dentry *old_dentry, const struct path *new_dir
 		return 0;
 	mnt = BPF_CORE_READ(new_dir, mnt); /* old_dentry is on it too (else EXDEV earlier) */
 	dir = BPF_CORE_READ(new_dir, dentry);
-	if ((files_access(cgid, mnt, old_dentry) & HY_ACC_C) &&
-	    may_change_entry(cgid, mnt, dir, new_dentry) && sane(cg))
-		return 0;
-	return deny_path(cgid, cg, HY_AREA_FILES, HY_OP_LINK, HY_ACC_C, -EACCES, mnt, old_dentry, mnt,
-			 new_dentry);
+	if (!may_change_entry(cgid, mnt, dir, new_dentry) || !sane(cg))
+		return deny_path(cgid, cg, HY_AREA_FILES, HY_OP_LINK, HY_ACC_C, -EACCES, mnt,
+				 old_dentry, mnt, new_dentry);
+	return gains_access(cgid, mnt, old_dentry, dir) ? -EXDEV : 0;
 }
 
 /* truncate(2), open(O_TRUNC) after file_open, and on 6.1 ftruncate(2) too. */

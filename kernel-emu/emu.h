@@ -29,6 +29,7 @@ enum emu_road {
 enum emu_cmp {
 	EMU_CMP_MASKED_EQ = 1, /* (arg & mask) == value */
 	EMU_CMP_NE = 2,        /* (arg & 0xffffffff) != value */
+	EMU_CMP_NULL = 3,      /* the whole 64-bit arg is 0 (a NULL pointer) */
 };
 
 struct emu_arg_cond {
@@ -72,6 +73,7 @@ struct emu_syscall_desc {
 	int16_t err;      /* positive errno when denied */
 	uint8_t area;     /* enum emu_area bits: emulated while one of them is routed */
 	uint8_t ro_arg;   /* area FILES: 1 + index of the open flags argument, 0: none */
+	uint8_t null_arg; /* area NET_ADDR: 1 + index of the address pointer; NULL stays native */
 	struct emu_arg_cond cond[EMU_MAX_CONDS];
 	emu_handler_fn handler; /* EMULATED, or an area's handler */
 	const char *reason;     /* one line: why this road */
@@ -140,6 +142,14 @@ struct emu_kernel_config {
 	const struct hy_obj_policy *obj; /* object rules for the routed areas; may be NULL */
 	emu_emit_fn emit; /* may be NULL: no events */
 	void *emit_ctx;
+	/*
+	 * Optional, for the hot path (every emulated call): emit_active(emit_ctx)
+	 * says whether anyone takes syscall_emulated events now. When it says no,
+	 * the event goes to count instead, without the task's pid and comm (a
+	 * /proc read each). NULL: always active. count may be NULL.
+	 */
+	bool (*emit_active)(void *ctx);
+	emu_emit_fn count;
 };
 
 struct emu_kernel *emu_kernel_new(const struct emu_kernel_config *cfg);

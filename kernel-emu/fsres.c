@@ -55,12 +55,15 @@ int emu_fs_resolve(int base, const char *path, bool follow, uint64_t extra)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW),
-		.resolve = RESOLVE_NO_MAGICLINKS | extra,
+		.resolve = (extra & EMU_FS_MAGICLINKS) ? extra & ~EMU_FS_MAGICLINKS :
+							 RESOLVE_NO_MAGICLINKS | extra,
 	};
 	/* An absolute path from the root fd: RESOLVE_IN_ROOT keeps ".." and
 	 * absolute symlinks inside; from a cwd/dirfd the thread's root (the
-	 * container's) does the same. */
-	if (path[0] == '/' && !(extra & RESOLVE_BENEATH))
+	 * container's) does the same. Scoped lookups refuse every magic-link
+	 * jump (EXDEV), so where those are followed the thread's root alone
+	 * keeps the lookup inside. */
+	if (path[0] == '/' && !(extra & (RESOLVE_BENEATH | EMU_FS_MAGICLINKS)))
 		how.resolve |= RESOLVE_IN_ROOT;
 	long fd = syscall(SYS_openat2, base, path, &how, sizeof(how));
 	return fd < 0 ? -errno : (int)fd;
@@ -153,10 +156,10 @@ uint32_t emu_fs_granted(const struct emu_kernel *k, const char *path)
 	return access;
 }
 
-int emu_fs_check(struct emu_kernel *k, struct emu_call *c, uint32_t op, uint32_t need,
-		 const char *path, const char *path2)
+int emu_fs_check2(struct emu_kernel *k, struct emu_call *c, uint32_t op, uint32_t need,
+		  const char *checked, const char *path, const char *path2)
 {
-	if ((emu_fs_granted(k, path) & need) == need)
+	if ((emu_fs_granted(k, checked) & need) == need)
 		return 0;
 	struct hy_evt_policy ev = { .area = op == HY_OP_EXEC ? HY_AREA_EXEC : HY_AREA_FILES,
 				    .op = op, .access = need, .ret = -EACCES };
@@ -164,6 +167,12 @@ int emu_fs_check(struct emu_kernel *k, struct emu_call *c, uint32_t op, uint32_t
 	if (path2)
 		strscpy(ev.path2, path2, sizeof(ev.path2));
 	return emu_policy_deny(k, c, &ev) ? -EACCES : 0;
+}
+
+int emu_fs_check(struct emu_kernel *k, struct emu_call *c, uint32_t op, uint32_t need,
+		 const char *path, const char *path2)
+{
+	return emu_fs_check2(k, c, op, need, path, path, path2);
 }
 
 int emu_fs_task_stream(const char *path)

@@ -33,6 +33,10 @@ int emu_fs_copy_path(struct emu_call *c, uint64_t addr, char buf[PATH_MAX]);
  * or -errno. */
 int emu_fs_base(struct emu_kernel *k, struct emu_call *c, int dirfd, const char *path, bool scoped);
 
+/* In emu_fs_resolve()'s extra: follow magic links (exec checks only: nothing
+ * is opened for data, and /proc/self/exe must work). */
+#define EMU_FS_MAGICLINKS (1ULL << 63)
+
 /* O_PATH fd of path from base (extra: RESOLVE_* the task asked for). */
 int emu_fs_resolve(int base, const char *path, bool follow, uint64_t extra);
 
@@ -62,6 +66,11 @@ uint32_t emu_fs_granted(const struct emu_kernel *k, const char *path);
  */
 int emu_fs_check(struct emu_kernel *k, struct emu_call *c, uint32_t op, uint32_t need,
 		 const char *path, const char *path2);
+/* Same, checking need on checked while the event names path and path2 (the
+ * event's order is fixed by the op: rename source/destination, link
+ * existing/new; either may be the one checked). */
+int emu_fs_check2(struct emu_kernel *k, struct emu_call *c, uint32_t op, uint32_t need,
+		  const char *checked, const char *path, const char *path2);
 
 /* "/dev/stdout", "/dev/fd/N", "/proc/self/fd/N"...: the task's own fd
  * number, or -1 when path does not name one of the task's streams. */

@@ -33,6 +33,8 @@ struct emu_kernel *emu_kernel_new(const struct emu_kernel_config *cfg)
 	k->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	k->emit = cfg->emit;
 	k->emit_ctx = cfg->emit_ctx;
+	k->emit_active = cfg->emit_active;
+	k->count = cfg->count;
 	k->listener = -1;
 	k->uts_ns_fd = -1;
 	emu_uts_init(&k->uts, cfg->hostname, cfg->domainname);

@@ -36,6 +36,8 @@ struct emu_kernel {
 	struct hy_obj_policy obj_copy;   /* what obj points to: rule paths canonicalised */
 	emu_emit_fn emit;
 	void *emit_ctx;
+	bool (*emit_active)(void *ctx);
+	emu_emit_fn count;
 
 	/* notify loop */
 	int listener;

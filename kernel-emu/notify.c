@@ -53,6 +53,23 @@ static void emit_syscall(struct emu_kernel *k, const struct seccomp_notif *req, 
 	emu_emit(k, &ev.hdr);
 }
 
+/* An emulated call: in full when someone takes it, else only counted (no /proc read). */
+static void emit_emulated(struct emu_kernel *k, const struct seccomp_notif *req, long ret)
+{
+	if (k->emit && (!k->emit_active || k->emit_active(k->emit_ctx))) {
+		emit_syscall(k, req, HY_DECISION_EMULATE, ret);
+	} else if (k->count) {
+		struct hy_evt_syscall ev = {
+			.hdr = { .type = HY_EVT_SYSCALL, .size = sizeof(ev), .cgid = k->cgid },
+			.nr = req->data.nr,
+			.arch = req->data.arch,
+			.decision = HY_DECISION_EMULATE,
+			.ret = (int32_t)ret,
+		};
+		k->count(k->emit_ctx, &ev.hdr);
+	}
+}
+
 /* Denied, audited and unimplemented calls share one rate limit (100/s, burst 1000). */
 static void report_denial(struct emu_kernel *k, const struct seccomp_notif *req,
 			  uint32_t decision, long ret)
@@ -117,8 +134,8 @@ static bool emulate(struct emu_kernel *k, const struct seccomp_notif *req,
 		resp->val = ret;
 	/* Area handlers (open, connect, ...) report denials themselves; an event
 	 * per allowed open would drown the stream. */
-	if (k->emit && desc->road == EMU_ROAD_EMULATED)
-		emit_syscall(k, req, HY_DECISION_EMULATE, ret == EMU_RET_CONTINUE ? 0 : ret);
+	if (desc->road == EMU_ROAD_EMULATED)
+		emit_emulated(k, req, ret == EMU_RET_CONTINUE ? 0 : ret);
 	return true;
 }
 

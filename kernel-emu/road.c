@@ -44,10 +44,16 @@ static const struct emu_arg_cond ro_open_cond[6] = {
 	RO_COND(0), RO_COND(1), RO_COND(2), RO_COND(3), RO_COND(4), RO_COND(5),
 };
 
+#define NULL_COND(a) { .arg = (a), .op = EMU_CMP_NULL }
+static const struct emu_arg_cond null_addr_cond[6] = {
+	NULL_COND(0), NULL_COND(1), NULL_COND(2), NULL_COND(3), NULL_COND(4), NULL_COND(5),
+};
+
 /*
  * A syscall of an area the policy routes to kernel-emu leaves the native
- * road. When every path grants r, read-only opens stay native: the flags are
- * a register, so the filter's check of them cannot be raced.
+ * road. When every path grants r, read-only opens stay native, and so does
+ * sendto() without an address (a send on a connected socket): the flags and
+ * the pointer are registers, so the filter's check of them cannot be raced.
  */
 static bool area_route(const struct emu_syscall_policy *p, const struct emu_syscall_desc *d,
 		       struct emu_road_decision *out)
@@ -58,6 +64,9 @@ static bool area_route(const struct emu_syscall_policy *p, const struct emu_sysc
 	if (d->ro_arg && d->ro_arg <= 6 && p->files_read_all) {
 		out->ncond = 1;
 		out->cond = &ro_open_cond[d->ro_arg - 1];
+	} else if (d->null_arg && d->null_arg <= 6) {
+		out->ncond = 1;
+		out->cond = &null_addr_cond[d->null_arg - 1];
 	}
 	return true;
 }

@@ -53,13 +53,15 @@ static long exec_call(struct emu_kernel *k, struct emu_call *c, int dirfd, uint6
 		r = -ENOENT;
 	if (r == 0)
 		r = emu_cred_adopt(&k->cred, k, c);
+	if (r == 0) /* "/proc/self/exe": the task's, not kernel-emu's */
+		r = emu_fs_rewrite_self(path, k->cred.cur.nstgid, k->cred.cur.nspid);
 	if (r < 0)
 		return r;
 	_cleanup_close_ int base = emu_fs_base(k, c, dirfd, path[0] ? path : ".", false);
 	if (base < 0)
 		return base;
 	_cleanup_close_ int opath = path[0] ?
-		emu_fs_resolve(base, path, !(flags & AT_SYMLINK_NOFOLLOW), 0) :
+		emu_fs_resolve(base, path, !(flags & AT_SYMLINK_NOFOLLOW), EMU_FS_MAGICLINKS) :
 		fcntl(base, F_DUPFD_CLOEXEC, 0);
 	if (opath < 0)
 		return opath < -1 ? opath : -errno;

@@ -9,7 +9,8 @@
  * /proc/thread-self/fd with the task's flags: its O_TRUNC and access mode
  * apply only after the check. A new file is created by O_CREAT|O_EXCL|
  * O_NOFOLLOW in the resolved parent, so a racing symlink or file makes the
- * create fail (and the whole open is retried) instead of redirecting it.
+ * create fail (and the whole open is retried) instead of redirecting it; a
+ * dangling symlink found there is followed by starting over on its text.
  */
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -42,13 +43,12 @@ struct open_req {
 	uint64_t flags;
 	uint64_t mode;
 	uint64_t resolve; /* openat2 only */
+	bool from_register; /* flags came in a register, not from task memory */
 };
 
 /* r/w bits an open of an existing object needs. */
 static uint32_t open_need(uint64_t flags)
 {
-	if (flags & O_PATH)
-		return 0; /* no data access; exec of it is checked at exec */
 	uint32_t need = 0;
 	switch (flags & O_ACCMODE) {
 	case O_RDONLY: need = HY_ACC_R; break;
@@ -69,10 +69,6 @@ static int reopen_flags(uint64_t flags)
 static int reopen_at(int proc_fd, int opath, uint64_t flags)
 {
 	char link[48];
-	if (flags & O_PATH) {
-		int fd = fcntl(opath, F_DUPFD_CLOEXEC, 0);
-		return fd < 0 ? -errno : fd;
-	}
 	snprintf(link, sizeof(link), "thread-self/fd/%d", opath);
 	int fd = openat(proc_fd, link, reopen_flags(flags));
 	return fd < 0 ? -errno : fd;
@@ -139,7 +135,7 @@ static long open_existing(struct emu_kernel *k, struct emu_call *c, int opath, u
 	r = emu_fs_check(k, c, HY_OP_OPEN, open_need(flags), path, NULL);
 	if (r < 0)
 		return r;
-	if (!(flags & (O_PATH | O_NONBLOCK)) && fstat(opath, &st) == 0 && S_ISFIFO(st.st_mode))
+	if (!(flags & O_NONBLOCK) && fstat(opath, &st) == 0 && S_ISFIFO(st.st_mode))
 		return open_fifo_async(k, c, opath, flags);
 	return reopen_at(k->proc_fd, opath, flags);
 }
@@ -155,7 +151,8 @@ static uint32_t stream_access(struct emu_kernel *k, struct emu_call *c, int fd)
 		return 0;
 	buf[n] = '\0';
 	const char *f = strstr(buf, "flags:");
-	return f ? open_need(strtoul(f + 6, NULL, 8) & O_ACCMODE) : 0;
+	unsigned long flags = f ? strtoul(f + 6, NULL, 8) : O_PATH;
+	return flags & O_PATH ? 0 : open_need(flags & O_ACCMODE); /* O_PATH: no data access */
 }
 
 /*
@@ -163,8 +160,7 @@ static uint32_t stream_access(struct emu_kernel *k, struct emu_call *c, int fd)
  * as the kernel's magic link would let it. Asking for no more than the fd
  * already allows gains nothing and needs no rule (the fd may be a pipe, a
  * socket or the caller's terminal, which have no path in the container);
- * more access, or truncating a regular file, is checked on the path like
- * any open.
+ * more access is checked on the path like any open.
  */
 static long open_stream(struct emu_kernel *k, struct emu_call *c, int stream, uint64_t flags)
 {
@@ -176,16 +172,56 @@ static long open_stream(struct emu_kernel *k, struct emu_call *c, int stream, ui
 	struct stat st;
 	if (fstat(opath, &st) < 0)
 		return -errno;
-	/* O_TRUNC changes only regular files (a shell's "> /dev/stdout" sets it). */
-	bool trunc = (flags & O_TRUNC) && S_ISREG(st.st_mode);
+	/* O_TRUNC of a regular file the task holds for writing is no more than
+	 * the ftruncate it could do (a shell's "> /dev/stdout" sets O_TRUNC). */
 	uint32_t need = open_need(flags & ~(uint64_t)O_TRUNC);
-	if (trunc || (flags & O_PATH) || (need & ~stream_access(k, c, stream)))
+	if ((flags & O_TRUNC) && S_ISREG(st.st_mode))
+		need |= HY_ACC_W;
+	if (need & ~stream_access(k, c, stream))
 		return open_existing(k, c, opath, flags);
 	return reopen_at(k->proc_fd, opath, flags);
 }
 
-/* O_CREAT of an entry that did not exist: c on it, plus what the open needs. */
-static long open_create(struct emu_kernel *k, struct emu_call *c, const struct open_req *o)
+/*
+ * The entry O_CREAT lost to is a symlink: a dangling one, since the lookup
+ * found nothing. open(2) creates its target, so the open starts over on the
+ * link's text, taken as the container sees it (relative to the link's
+ * directory). fs.protected_symlinks is honoured as the kernel would: in a
+ * sticky world-writable directory only links owned by the caller or by the
+ * directory's owner are followed. 0 with next set, or -errno.
+ */
+static int dangling_target(struct emu_kernel *k, int pfd, const char *last, const char *entry,
+			   char next[PATH_MAX])
+{
+	struct stat dir, lnk;
+	char target[PATH_MAX];
+	if (fstatat(pfd, last, &lnk, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(lnk.st_mode))
+		return -EEXIST;
+	if (fstat(pfd, &dir) < 0)
+		return -errno;
+	if ((dir.st_mode & (S_ISVTX | S_IWOTH)) == (S_ISVTX | S_IWOTH) &&
+	    lnk.st_uid != k->cred.cur.fsuid && lnk.st_uid != dir.st_uid)
+		return -EACCES;
+	ssize_t n = readlinkat(pfd, last, target, sizeof(target));
+	if (n < 0)
+		return -errno;
+	if (n == 0 || (size_t)n >= sizeof(target))
+		return n ? -ENAMETOOLONG : -ENOENT;
+	target[n] = 0;
+	if (target[0] == '/')
+		return snprintf(next, PATH_MAX, "%s", target) < PATH_MAX ? 0 : -ENAMETOOLONG;
+	size_t dirlen = (size_t)(strrchr(entry, '/') - entry);
+	return snprintf(next, PATH_MAX, "%.*s/%s", (int)dirlen, entry, target) < PATH_MAX ?
+		       0 :
+		       -ENAMETOOLONG;
+}
+
+/*
+ * O_CREAT of an entry that did not exist: c on it, plus what the open needs.
+ * New fd or -errno; -EEXIST with next set: follow a dangling symlink there.
+ */
+static long open_create(struct emu_kernel *k, struct emu_call *c, const struct open_req *o,
+			char next[PATH_MAX])
 {
 	char entry[PATH_MAX];
 	const char *last;
@@ -199,21 +235,32 @@ static long open_create(struct emu_kernel *k, struct emu_call *c, const struct o
 		return r;
 	int flags = reopen_flags(o->flags) | O_CREAT | O_EXCL | O_NOFOLLOW;
 	int fd = openat(pfd, last, flags, (mode_t)o->mode);
-	return fd < 0 ? -errno : fd;
+	if (fd >= 0)
+		return fd;
+	if (errno != EEXIST || (o->flags & (O_EXCL | O_NOFOLLOW)) || o->resolve)
+		return -errno;
+	r = dangling_target(k, pfd, last, entry, next);
+	return r < 0 ? r : -EEXIST;
 }
 
+/* Symlinks followed by one open, as the kernel's MAXSYMLINKS. */
+#define OPEN_MAX_LINKS 40
+
 /* The open itself: the new fd in kernel-emu, EMU_RET_ASYNC or -errno. */
-static long do_open(struct emu_kernel *k, struct emu_call *c, const struct open_req *o)
+static long do_open(struct emu_kernel *k, struct emu_call *c, struct open_req *o)
 {
 	bool scoped = o->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT);
 	bool follow = !(o->flags & O_NOFOLLOW) && !((o->flags & O_CREAT) && (o->flags & O_EXCL));
 	int stream = emu_fs_task_stream(o->path);
-	if (stream >= 0 && !o->resolve)
+	if (stream >= 0 && (o->resolve & (RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS)))
+		return -ELOOP; /* what the kernel answers: these are magic links */
+	if (stream >= 0 && !(o->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)))
 		return open_stream(k, c, stream, o->flags);
 	if (IS_TMPFILE(o->flags))
 		return -EOPNOTSUPP; /* an unnamed file in a directory: not emulated yet */
-	/* Three rounds: a create that lost a race with a new entry starts over. */
-	for (int round = 0; round < 3; round++) {
+	/* A create that lost a race with a new entry starts over (three times);
+	 * one that met a dangling symlink starts over on its target. */
+	for (int round = 0, links = 0; round < 3;) {
 		_cleanup_close_ int base = emu_fs_base(k, c, o->dirfd, o->path, scoped);
 		if (base < 0)
 			return base;
@@ -225,16 +272,33 @@ static long do_open(struct emu_kernel *k, struct emu_call *c, const struct open_
 		}
 		if (opath != -ENOENT || !(o->flags & O_CREAT))
 			return opath;
-		long fd = open_create(k, c, o);
+		char next[PATH_MAX] = "";
+		long fd = open_create(k, c, o, next);
+		if (fd == -EEXIST && next[0]) {
+			if (++links > OPEN_MAX_LINKS)
+				return -ELOOP;
+			memcpy(o->path, next, sizeof(next));
+			o->dirfd = AT_FDCWD; /* next is absolute */
+			continue;
+		}
 		if (fd != -EEXIST || (o->flags & O_EXCL))
 			return fd;
+		round++;
 	}
 	return -EEXIST;
 }
 
+/*
+ * O_PATH opens no data (the LSM hooks do not see them either) and ADDFD
+ * cannot install an O_PATH file: the task's own call goes on. Only where the
+ * flags are a register (open, openat); openat2's are in memory, where the
+ * task could drop O_PATH after the check.
+ */
 static long open_common(struct emu_kernel *k, struct emu_call *c, struct open_req *o,
 			uint64_t path_addr)
 {
+	if (o->flags & O_PATH)
+		return o->from_register ? EMU_RET_CONTINUE : -EOPNOTSUPP;
 	int r = emu_fs_copy_path(c, path_addr, o->path);
 	if (r < 0)
 		return r;
@@ -256,14 +320,14 @@ static long open_common(struct emu_kernel *k, struct emu_call *c, struct open_re
 long emu_sys_open(struct emu_kernel *k, struct emu_call *c)
 {
 	struct open_req o = { .dirfd = AT_FDCWD, .flags = (uint32_t)c->args[1],
-			      .mode = (uint32_t)c->args[2] };
+			      .mode = (uint32_t)c->args[2], .from_register = true };
 	return open_common(k, c, &o, c->args[0]);
 }
 
 long emu_sys_openat(struct emu_kernel *k, struct emu_call *c)
 {
 	struct open_req o = { .dirfd = (int)c->args[0], .flags = (uint32_t)c->args[2],
-			      .mode = (uint32_t)c->args[3] };
+			      .mode = (uint32_t)c->args[3], .from_register = true };
 	return open_common(k, c, &o, c->args[1]);
 }
 

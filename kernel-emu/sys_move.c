@@ -87,7 +87,7 @@ static long rename_call(struct emu_kernel *k, struct emu_call *c, int olddir, ui
 	if (r == 0)
 		r = emu_fs_check(k, c, HY_OP_RENAME, HY_ACC_C, o.entry, n.entry);
 	if (r == 0)
-		r = emu_fs_check(k, c, HY_OP_RENAME, HY_ACC_C, n.entry, o.entry);
+		r = emu_fs_check2(k, c, HY_OP_RENAME, HY_ACC_C, n.entry, o.entry, n.entry);
 	if (r == 0)
 		r = refer_ok(k, o.entry, n.entry, S_ISDIR(st.st_mode));
 	if (r == 0 && (flags & RENAME_EXCHANGE) && fstatat(n.pfd, n.last, &st, AT_SYMLINK_NOFOLLOW) == 0)
@@ -157,7 +157,7 @@ static long link_call(struct emu_kernel *k, struct emu_call *c, int olddir, uint
 	if (r == 0 && !n.last)
 		r = -EEXIST;
 	if (r == 0)
-		r = emu_fs_check(k, c, HY_OP_LINK, HY_ACC_C, n.entry, o.path);
+		r = emu_fs_check2(k, c, HY_OP_LINK, HY_ACC_C, n.entry, o.path, n.entry);
 	if (r == 0)
 		r = refer_ok(k, o.path, n.entry, false);
 	/* Through /proc: linkat(AT_EMPTY_PATH) would want CAP_DAC_READ_SEARCH. */

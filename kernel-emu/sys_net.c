@@ -2,7 +2,8 @@
 /*
  * The emulated road of the policy's "network" section: socket(2) families,
  * and the addresses of connect(2), bind(2), sendto(2), sendmsg(2) and
- * sendmmsg(2) (bpf/abi/policy.h decides; docs/policy.md says what).
+ * sendmmsg(2) (bpf/abi/policy.h decides; docs/policy.md says what; net.c
+ * reads the copied addresses).
  *
  * socket(): every argument is a register, so the decision cannot be raced;
  * an allowed call continues natively (EMU_RET_CONTINUE).
@@ -13,7 +14,8 @@
  * the socket itself (pidfd_getfd: the fd number is read once), copies the
  * address, data and control once, decides on the copies and performs the
  * call on the duplicate with them. The one exception is sendto() with a NULL
- * address (a register): nothing to decide, so it continues natively.
+ * address (a register): nothing to decide, so the seccomp filter lets it run
+ * natively (road.c) and the handler continues it if it arrives anyway.
  *
  * Performed as the task. A call made by the supervisor would use the
  * supervisor's credentials: bind() below 1024 without CAP_NET_BIND_SERVICE,
@@ -82,13 +84,12 @@
 
 #include "kernel.h"
 #include "log.h"
+#include "net.h"
 #include "seccomp_compat.h"
 #include "sys.h"
-#include "sys_net.h"
 #include "task.h"
 #include "util.h"
 
-#define NET_SIN6_MIN    24 /* SIN6_LEN_RFC2133: sockaddr_in6 without sin6_scope_id */
 #define NET_DATA_MAX    (64 * 1024)
 #define NET_CTL_MAX     4096
 #define NET_IOV_MAX     1024 /* UIO_MAXIOV */
@@ -96,7 +97,6 @@
 #define NET_MMSG_MAX    64
 #define NET_ASYNC_MAX   16
 #define NET_STACK_SIZE  (256 * 1024)
-#define NET_TYPE_MASK   0xf /* SOCK_TYPE_MASK: type without SOCK_NONBLOCK/SOCK_CLOEXEC */
 
 #ifndef sigev_notify_thread_id
 #define sigev_notify_thread_id _sigev_un._tid
@@ -105,185 +105,11 @@
 /* Interrupts a worker's blocking call once a second (see the top comment). */
 #define NET_WAKE_SIGNAL (SIGRTMAX - 3)
 
-/* ---- the pure half (sys_net.h) ------------------------------------------- */
-
-uint32_t emu_net_family(int domain, int type)
-{
-	int t = type & NET_TYPE_MASK;
-
-	switch (domain) {
-	case AF_INET:
-		if (t == SOCK_RAW)
-			return HY_NET_RAW;
-		/* __sock_create() turns (AF_INET, SOCK_PACKET) into an AF_PACKET socket. */
-		return t == SOCK_PACKET ? HY_NET_PACKET : HY_NET_INET;
-	case AF_INET6:
-		return t == SOCK_RAW ? HY_NET_RAW : HY_NET_INET6;
-	case AF_UNIX:
-		return HY_NET_UNIX;
-	case AF_NETLINK:
-		return HY_NET_NETLINK;
-	case AF_PACKET:
-		return HY_NET_PACKET;
-	default:
-		return HY_NET_OTHER;
-	}
-}
-
-bool emu_net_is_sctp(int domain, int type, int protocol)
-{
-	if (domain != AF_INET && domain != AF_INET6)
-		return false;
-	/* inet_create() gives protocol 0 of SOCK_SEQPACKET to SCTP. */
-	return protocol == IPPROTO_SCTP || ((type & NET_TYPE_MASK) == SOCK_SEQPACKET && protocol == 0);
-}
-
-int emu_net_addr_copy(struct emu_call *c, uint64_t uaddr, uint64_t len, bool clamp,
-		      struct sockaddr_storage *ss)
-{
-	int n = (int)(uint32_t)len; /* the kernel's int addrlen / msg_namelen */
-
-	memset(ss, 0, sizeof(*ss));
-	if (n < 0)
-		return -EINVAL;
-	if (n > (int)sizeof(*ss)) {
-		if (!clamp)
-			return -EINVAL;
-		n = sizeof(*ss);
-	}
-	if (n == 0)
-		return 0;
-	if (emu_call_read(c, uaddr, ss, (size_t)n) < 0)
-		return -EFAULT;
-	return n;
-}
-
-static int parse_inet(const struct sockaddr_storage *ss, int len, int domain, int type,
-		      enum emu_net_use use, struct emu_net_addr *out)
-{
-	int fam;
-
-	if (len == 0 && use == EMU_NET_SEND) {
-		out->none = true;
-		return 0;
-	}
-	if (len < (int)sizeof(sa_family_t))
-		return -EINVAL;
-	fam = ss->ss_family;
-	if (fam == AF_UNSPEC) {
-		/* connect(AF_UNSPEC) dissolves the association: no destination. */
-		if (use == EMU_NET_CONNECT) {
-			out->none = true;
-			return 0;
-		}
-		/* udpv6_sendmsg() takes a short AF_UNSPEC as "no address" (rawv6: EINVAL). */
-		if (domain == AF_INET6 && use == EMU_NET_SEND && len < NET_SIN6_MIN) {
-			out->none = true;
-			return 0;
-		}
-		/* inet_bind(), udp_sendmsg(), raw_sendmsg() and rawv6_sendmsg() read it
-		 * as the socket's own family: so do we. */
-		fam = domain;
-	}
-	if (fam == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-
-		if (len < (int)sizeof(*sin))
-			return -EINVAL;
-		memcpy(out->addr, &sin->sin_addr, 4);
-		out->port = ntohs(sin->sin_port);
-		out->family = HY_NET_INET;
-	} else if (fam == AF_INET6 && domain == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-
-		if (len < NET_SIN6_MIN)
-			return -EINVAL;
-		memcpy(out->addr, &sin6->sin6_addr, 16);
-		out->port = ntohs(sin6->sin6_port);
-		out->family = HY_NET_INET6;
-		hy_net_normalize(&out->family, out->addr);
-	} else {
-		return -EAFNOSUPPORT;
-	}
-	if ((type & NET_TYPE_MASK) == SOCK_RAW)
-		out->family = HY_NET_RAW; /* decided at the family level; addr for the event */
-	return 0;
-}
-
-/* The unix decision does not depend on the address; the path is for the event
- * and tells the caller to resolve it in the task's root and cwd. The kernel
- * validates the rest (family, length). */
-static int parse_unix(const struct sockaddr_storage *ss, int len, enum emu_net_use use,
-		      struct emu_net_addr *out)
-{
-	const struct sockaddr_un *sun = (const struct sockaddr_un *)ss;
-	size_t off = offsetof(struct sockaddr_un, sun_path), n;
-
-	out->family = HY_NET_UNIX;
-	if (len == 0 && use == EMU_NET_SEND) {
-		out->none = true;
-		return 0;
-	}
-	if (len >= (int)sizeof(sa_family_t) && ss->ss_family == AF_UNSPEC && use == EMU_NET_CONNECT) {
-		out->none = true; /* unix_dgram_connect(): disconnect */
-		return 0;
-	}
-	if (ss->ss_family != AF_UNIX || len <= (int)off)
-		return 0; /* unnamed: autobind, or the kernel's EINVAL */
-	n = MIN((size_t)len - off, sizeof(sun->sun_path));
-	if (sun->sun_path[0] == '\0') {
-		out->path[0] = '@';
-		memcpy(out->path + 1, sun->sun_path + 1, n - 1);
-		out->path[n] = '\0';
-		out->path[strnlen(out->path + 1, n - 1) + 1] = '\0';
-	} else {
-		n = strnlen(sun->sun_path, n); /* unix_mkname_bsd() ends it at len */
-		memcpy(out->path, sun->sun_path, n);
-		out->path[n] = '\0';
-		out->unix_path = true;
-	}
-	return 0;
-}
-
-int emu_net_addr_parse(const struct sockaddr_storage *ss, int len, int domain, int type,
-		       enum emu_net_use use, struct emu_net_addr *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->family = emu_net_family(domain, type);
-	if (len < 0 || len > (int)sizeof(*ss))
-		return -EINVAL;
-	switch (domain) {
-	case AF_INET:
-	case AF_INET6:
-		/* (AF_INET, SOCK_PACKET) sockets report SO_DOMAIN AF_PACKET: not here. */
-		return parse_inet(ss, len, domain, type, use, out);
-	case AF_UNIX:
-		return parse_unix(ss, len, use, out);
-	default:
-		/* netlink, packet, others: the socket's family decides, whatever
-		 * the address; the kernel checks it. */
-		return 0;
-	}
-}
-
-static const struct hy_net_policy deny_all; /* default deny, no rules: fail closed */
-
-uint32_t emu_net_addr_decide(const struct hy_net_policy *np, const struct emu_net_addr *a,
-			     enum emu_net_use use)
-{
-	if (a->none)
-		return HY_NET_ALLOW;
-	if (!np)
-		np = &deny_all;
-	return hy_net_decide(np, a->family, use == EMU_NET_BIND ? HY_NET_BIND : HY_NET_CONNECT,
-			     a->addr, a->port, NULL);
-}
-
 /* ---- policy and events ---------------------------------------------------- */
 
 static const struct hy_net_policy *net_policy(const struct emu_kernel *k)
 {
-	return k->obj ? &k->obj->net : &deny_all;
+	return emu_net_policy(k->obj);
 }
 
 static bool addr_routed(const struct emu_kernel *k)
@@ -461,7 +287,7 @@ static long op_check_addr(struct emu_kernel *k, struct emu_call *c, struct net_o
 
 	if (r < 0)
 		return r;
-	if (a.unix_path)
+	if (a.is_unix_path)
 		op->unix_path = true;
 	if (emu_net_addr_decide(net_policy(k), &a, use) == HY_NET_ALLOW)
 		return 0;

@@ -35,6 +35,21 @@ struct entry_op {
 	const char *str; /* symlink target */
 };
 
+static int act_unlink(int pfd, const char *last, const struct entry_op *e);
+
+/* What the kernel answers for a path without a last entry ("/", ".", ".."). */
+static int no_entry_errno(const char *path, const struct entry_op *e)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	bool dotdot = n >= 2 && path[n - 1] == '.' && path[n - 2] == '.' &&
+		      (n == 2 || path[n - 3] == '/');
+	if (e->act == act_unlink && e->a == AT_REMOVEDIR) /* rmdir */
+		return n == 1 && path[0] == '/' ? EBUSY : dotdot ? ENOTEMPTY : EINVAL;
+	return e->no_entry;
+}
+
 static long entry_call(struct emu_kernel *k, struct emu_call *c, int dirfd, uint64_t path_addr,
 		       struct entry_op *e)
 {
@@ -51,7 +66,7 @@ static long entry_call(struct emu_kernel *k, struct emu_call *c, int dirfd, uint
 	if (pfd < 0)
 		return pfd;
 	if (!last)
-		return -e->no_entry;
+		return -no_entry_errno(path, e);
 	if ((r = emu_fs_check(k, c, e->op, HY_ACC_C, entry, NULL)) < 0)
 		return r;
 	return e->act(pfd, last, e) < 0 ? -errno : 0;

@@ -127,6 +127,14 @@ _Static_assert(__NR_file_getattr == 468 && __NR_file_setattr == 469 && EMU_NR_MA
 #define AREA(sys, ar, fn, why)                                                                     \
 	[__NR_##sys] = { .name = #sys, .road = EMU_ROAD_NATIVE, .area = (ar), .handler = (fn),     \
 			 .reason = (why) }
+/* A NULL address (argument aa) leaves nothing to decide: native. */
+#define ADDR(sys, aa, fn, why)                                                                     \
+	[__NR_##sys] = { .name = #sys,                                                             \
+			 .road = EMU_ROAD_NATIVE,                                                  \
+			 .area = EMU_AREA_NET_ADDR,                                                \
+			 .null_arg = (aa) + 1,                                                     \
+			 .handler = (fn),                                                          \
+			 .reason = (why) }
 #define OPEN(sys, fa, fn, why)                                                                     \
 	[__NR_##sys] = { .name = #sys,                                                             \
 			 .road = EMU_ROAD_NATIVE,                                                  \
@@ -473,7 +481,7 @@ static const struct emu_syscall_desc syscall_table[EMU_NR_MAX] = {
 	AREA(socket, EMU_AREA_NET, emu_sys_socket, "net ns scoped; LSM socket_create (or family checked by kernel-emu)"),
 	AREA(connect, EMU_AREA_NET_ADDR, emu_sys_connect, "net ns scoped; LSM socket_connect (or emulated)"),
 	NATIVE(accept, "net ns scoped"),
-	AREA(sendto, EMU_AREA_NET_ADDR, emu_sys_sendto, "net ns scoped; LSM socket_sendmsg (or emulated)"),
+	ADDR(sendto, 4, emu_sys_sendto, "net ns scoped; LSM socket_sendmsg (or emulated)"),
 	NATIVE(recvfrom, "net ns scoped"),
 	AREA(sendmsg, EMU_AREA_NET_ADDR, emu_sys_sendmsg, "net ns scoped; LSM socket_sendmsg (or emulated)"),
 	NATIVE(recvmsg, "net ns scoped"),

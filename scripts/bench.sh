@@ -13,7 +13,11 @@
 # per native-road run, default 30000), BENCH_UNAME_ROUNDS (default 7),
 # BENCH_UNAME_N (default 20000), BENCH_STARTUP_N (default 30), BENCH_PIN (CPU
 # the native-road runs are pinned to, all three alike; default the last CPU,
-# "none" to leave them unpinned).
+# "none" to leave them unpinned), BENCH_FILE_ROUNDS (default 7), BENCH_FILE_N
+# (iterations per file-policy run, default 5000), BENCH_FILE_DIR (where the
+# file-policy runs put their file, default /dev/shm: tmpfs both on the host
+# and in the container), BENCH_SECTIONS (which sections run, default
+# "native uname startup file cache").
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +28,11 @@ N=${BENCH_N:-30000}
 UROUNDS=${BENCH_UNAME_ROUNDS:-7}
 UN=${BENCH_UNAME_N:-20000}
 SN=${BENCH_STARTUP_N:-30}
+FROUNDS=${BENCH_FILE_ROUNDS:-7}
+FN=${BENCH_FILE_N:-5000}
+FDIR=${BENCH_FILE_DIR:-/dev/shm}
+POLICY_NO_R=$ROOT/tests/bench/policy-no-r.json
+SECTIONS=${BENCH_SECTIONS:-native uname startup file cache}
 BWRAP=$(command -v bwrap 2>/dev/null || true)
 PIN=${BENCH_PIN:-$(($(nproc) - 1))}
 PINCMD=""
@@ -32,6 +41,12 @@ if [ "$PIN" != none ] && command -v taskset >/dev/null 2>&1; then
 else
 	PIN=none
 fi
+
+# want SECTION: is SECTION in BENCH_SECTIONS?
+want() {
+	case " $SECTIONS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
 
 # fail MSG: record a failed run (a file, since run_loop runs in $(...) subshells).
 fail() {
@@ -73,6 +88,8 @@ run_loop() {
 	native) out=$($PINNED "$LOOP" "$@" 2>"$T/err") ;;
 	allow) out=$($PINNED "$LOOP" --allow-all "$@" 2>"$T/err") ;;
 	hybox) out=$($PINNED "$HYBOX" run -- "$LOOP" "$@" 2>"$T/err") ;;
+	hybox_no_r) out=$($PINNED "$HYBOX" run --policy "$POLICY_NO_R" -- "$LOOP" "$@" 2>"$T/err") ;;
+	hybox_no_r_1cpu) out=$($PINCMD "$HYBOX" run --policy "$POLICY_NO_R" -- "$LOOP" "$@" 2>"$T/err") ;;
 	notify) out=$("$NOTIFY_MIN" "$2" 2>"$T/err") ;;
 	esac
 	rc=$?
@@ -86,11 +103,12 @@ run_loop() {
 
 echo "hybox bench: $(uname -r), $(nproc) CPUs, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "native road: $ROUNDS rounds x $N calls (CPU $PIN); uname: $UROUNDS rounds x $UN calls; start-up: $SN runs each"
+echo "file policy: $FROUNDS rounds x $FN calls in $FDIR; sections: $SECTIONS"
 echo
 
 # --- 1. native road: native, allow-all and hybox interleaved per round ------
 PINNED=$PINCMD
-for mode in getpid read_zero; do
+want native && for mode in getpid read_zero; do
 	: >"$T/$mode"
 	r=0
 	while [ $r -lt "$ROUNDS" ]; do
@@ -116,6 +134,7 @@ done
 PINNED="" # the supervisor / responder thread is free to run on another CPU
 : >"$T/uname"
 r=0
+want uname || r=$UROUNDS
 while [ $r -lt "$UROUNDS" ]; do
 	nm=$(run_loop native uname "$UN")
 	nf=$(run_loop notify uname "$UN")
@@ -133,15 +152,18 @@ while [ $r -lt "$UROUNDS" ]; do
 done
 
 # --- 3. start-up: /bin/true, bwrap, hybox interleaved ------------------------
-set -- native /bin/true
-if [ -n "$BWRAP" ]; then
-	set -- "$@" :: bwrap "$BWRAP" --ro-bind / / --unshare-all /bin/true
-else
-	echo "bench: bwrap not installed: no start-up reference" >&2
-fi
-[ $have_hybox = 1 ] && set -- "$@" :: hybox "$HYBOX" run -- /bin/true
-if ! "$STARTUP" "$SN" "$@" >"$T/startup"; then
-	fail "start-up timer failed"
+: >"$T/startup"
+if want startup; then
+	set -- native /bin/true
+	if [ -n "$BWRAP" ]; then
+		set -- "$@" :: bwrap "$BWRAP" --ro-bind / / --unshare-all /bin/true
+	else
+		echo "bench: bwrap not installed: no start-up reference" >&2
+	fi
+	[ $have_hybox = 1 ] && set -- "$@" :: hybox "$HYBOX" run -- /bin/true
+	if ! "$STARTUP" "$SN" "$@" >"$T/startup"; then
+		fail "start-up timer failed"
+	fi
 fi
 if grep -Eq '(failures|spawn_errors)=[1-9]' "$T/startup"; then
 	fail "some start-up runs failed: $(grep -E '(failures|spawn_errors)=[1-9]' "$T/startup" | tr '\n' ' ')"
@@ -151,18 +173,55 @@ su() { # su LABEL KEY
 		if (index($i, k) == 1) print substr($i, length(k) + 1) }' "$T/startup"
 }
 
+# --- 4. file policy: native and hybox with two policies, interleaved ----------
+# Per round and mode the configurations run in a rotated order, then the
+# notify_min floor once. native, hybox (default policy) and no_r (the no-r
+# policy) are unpinned like the uname row: the supervisor thread serving the
+# traps may run on any CPU, as in use. no_r_1cpu is the no-r policy with the
+# whole container and its supervisor pinned to CPU $PIN: the same work
+# without cross-CPU wake-ups. Lines of $T/file_MODE: native hybox no_r
+# no_r_1cpu (median ns), then the same four p99 ns; $T/file_floor: notify_min
+# median ns, p99 ns.
+PINNED=""
+FMODES="open_close open_write create_unlink"
+for mode in $FMODES floor; do : >"$T/file_$mode"; done
+r=0
+want file || r=$FROUNDS
+while [ $r -lt "$FROUNDS" ]; do
+	case $((r % 4)) in
+	0) order="native hybox hybox_no_r hybox_no_r_1cpu" ;;
+	1) order="hybox hybox_no_r hybox_no_r_1cpu native" ;;
+	2) order="hybox_no_r hybox_no_r_1cpu native hybox" ;;
+	*) order="hybox_no_r_1cpu native hybox hybox_no_r" ;;
+	esac
+	for mode in $FMODES; do
+		nat="" hy="" nr="" n1=""
+		for cfg in $order; do
+			[ "$cfg" != native ] && [ $have_hybox = 0 ] && continue
+			[ "$cfg" = hybox_no_r_1cpu ] && [ -z "$PINCMD" ] && continue
+			res=$(run_loop "$cfg" "$mode" "$FN" "$FDIR")
+			case $cfg in
+			native) nat=$res ;; hybox) hy=$res ;; hybox_no_r) nr=$res ;; hybox_no_r_1cpu) n1=$res ;;
+			esac
+		done
+		line=""
+		for key in median_ns p99_ns; do
+			for res in "$nat" "$hy" "$nr" "$n1"; do
+				v=$(echo "$res" | get $key)
+				line="$line ${v:-nan}"
+			done
+		done
+		echo "$line" >>"$T/file_$mode"
+	done
+	res=$(run_loop notify uname "$FN")
+	v=$(echo "$res" | get median_ns) w=$(echo "$res" | get p99_ns)
+	echo "${v:-nan} ${w:-nan}" >>"$T/file_floor"
+	r=$((r + 1))
+done
+
 # --- report ------------------------------------------------------------------
-# Medians over rounds, of the values and of the per-round paired differences.
-# The allow-all floor (allow - native) is "resolved" when its median exceeds
-# two standard errors of that median, estimated from the spread of the
-# per-round differences (SE ~ 1.2533 * (IQR / 1.349) / sqrt(rounds));
-# otherwise the extra-cost ratio is printed but not judged.
-awk -v sn_native="$(su native median_us)" -v sn_bwrap="$(su bwrap median_us)" \
-	-v sn_hybox="$(su hybox median_us)" -v bwrap_p10="$(su bwrap p10_us)" \
-	-v bwrap_p90="$(su bwrap p90_us)" -v hy_p10="$(su hybox p10_us)" \
-	-v hy_p90="$(su hybox p90_us)" -v native_p10="$(su native p10_us)" \
-	-v native_p90="$(su native p90_us)" \
-	-v fg="$T/getpid" -v fr="$T/read_zero" -v fu="$T/uname" '
+# awk helpers shared by both tables.
+AWKLIB='
 function isnum(x) { return x != "" && x != "nan" && x ~ /^-?[0-9.]+$/ }
 function q(arr, n, p,    i, j, t, k, b) { # quantile p of arr[1..n] (sorts it)
 	if (n == 0) return "nan"
@@ -186,6 +245,19 @@ function pair(file, a, b, op, out,    n, line, f) { # per-round b-a (op "d") or 
 function med(file, c,    v, n) { n = col(file, c, v); return q(v, n, 0.5) }
 function fmt(x, d) { return isnum(x) ? sprintf("%." d "f", x) : "n/a" }
 function pad(x, w,    t, k) { t = x; k = gsub(/±/, "", t); return sprintf("%" (w + k) "s", x) } # ± is 2 bytes
+'
+# Medians over rounds, of the values and of the per-round paired differences.
+# The allow-all floor (allow - native) is "resolved" when its median exceeds
+# two standard errors of that median, estimated from the spread of the
+# per-round differences (SE ~ 1.2533 * (IQR / 1.349) / sqrt(rounds));
+# otherwise the extra-cost ratio is printed but not judged.
+if want native || want uname || want startup; then
+awk -v sn_native="$(su native median_us)" -v sn_bwrap="$(su bwrap median_us)" \
+	-v sn_hybox="$(su hybox median_us)" -v bwrap_p10="$(su bwrap p10_us)" \
+	-v bwrap_p90="$(su bwrap p90_us)" -v hy_p10="$(su hybox p10_us)" \
+	-v hy_p90="$(su hybox p90_us)" -v native_p10="$(su native p10_us)" \
+	-v native_p90="$(su native p90_us)" \
+	-v fg="$T/getpid" -v fr="$T/read_zero" -v fu="$T/uname" -v sections=" $SECTIONS " "$AWKLIB"'
 function row(m, a, b, c, r, t, s) {
 	printf "%-37s %s %s %s %13s %7s  %s\n", m, pad(a, 13), pad(b, 13), pad(c, 13), r, t, s
 }
@@ -206,14 +278,22 @@ function native_road(file, name,    v, n, ratio, dA, dH, eA, eH, extra, res) {
 }
 BEGIN {
 	row("measure", "native", "reference", "hybox", "ratio", "target", "result")
-	native_road(fg, "getpid")
-	native_road(fr, "read_zero")
+	if (index(sections, " native ")) {
+		native_road(fg, "getpid")
+		native_road(fr, "read_zero")
+	}
+	if (index(sections, " uname ")) uname_rows()
+	if (index(sections, " startup ")) startup_rows()
+}
+function uname_rows(    n, v, r1, r2) {
 	n = pair(fu, 2, 3, "r", v); r1 = q(v, n, 0.5)
 	row("uname median ns (ref: notify_min)", fmt(med(fu, 1), 0), fmt(med(fu, 2), 0), fmt(med(fu, 3), 0),
 	    fmt(r1, 2) " hy/ref", "<=1.30", judge(r1, 1.3))
 	n = pair(fu, 5, 6, "r", v); r2 = q(v, n, 0.5)
 	row("uname p99 ns (ref: notify_min)", fmt(med(fu, 4), 0), fmt(med(fu, 5), 0), fmt(med(fu, 6), 0),
 	    fmt(r2, 2) " hy/ref", "-", "-")
+}
+function startup_rows(    r3) {
 	r3 = (isnum(sn_bwrap) && isnum(sn_hybox)) ? sn_hybox / sn_bwrap : "nan"
 	row("start-up median us (ref: bwrap)", fmt(sn_native, 0), fmt(sn_bwrap, 0), fmt(sn_hybox, 0),
 	    fmt(r3, 2) " hy/ref", "<=1.00", judge(r3, 1.0))
@@ -225,10 +305,57 @@ echo "native = no filter; reference = allow-all filter (1 insn) / notify_min res
 echo "ns/call = median over rounds of each run's median 500-call batch; ratios = median of per-round ratios;"
 echo "extra row = median per-round difference vs native in ns, ± its 2 standard errors; 'unresolved' when the"
 echo "allow-all floor is not above its own 2 SE. uname p99 = median over rounds of each run's p99."
+echo
+fi
+
+# File policy: medians over rounds of each run's median (p99) per iteration;
+# ratios are medians of per-round ratios; the floor ratio pairs each round's
+# pinned no-r run with that round's notify_min run.
+if want file; then
+echo "file policy: native, hybox with the default policy, hybox with tests/bench/policy-no-r.json"
+awk -v ff="$T/file_" -v fl="$T/file_floor" "$AWKLIB"'
+function frow(m, a, b, c, d, e, f, g, h) { printf "%-26s %11s %11s %11s %11s %8s %8s %8s %10s\n", m, a, b, c, d, e, f, g, h }
+function cross(fa, ca, fb, cb, out,    n, la, lb, a, b) { # per-round fb[cb] / fa[ca], rounds paired by line
+	n = 0; delete out
+	while ((getline la < fa) > 0 && (getline lb < fb) > 0) {
+		split(la, a, " "); split(lb, b, " ")
+		if (isnum(a[ca]) && isnum(b[cb]) && a[ca] + 0 > 0) out[++n] = b[cb] / a[ca]
+	}
+	close(fa); close(fb); return n
+}
+function rng(file, c,    v, n) { n = col(file, c, v); return n ? sprintf("%.0f..%.0f", q(v, n, 0), q(v, n, 1)) : "n/a" }
+function ratio(file, a, b,    v, n, x) { n = pair(file, a, b, "r", v); x = q(v, n, 0.5); return isnum(x) ? fmt(x, 2) "x" : "n/a" }
+function fmode(name, label, traps,    file, v, n, k, rf) {
+	file = ff name
+	for (k = 0; k <= 4; k += 4) { # k = 0: medians, k = 4: p99
+		n = cross(fl, k ? 2 : 1, file, 4 + k, v); rf = q(v, n, 0.5)
+		frow((k ? "  p99" : label) " ns", fmt(med(file, 1 + k), 0), fmt(med(file, 2 + k), 0),
+		     fmt(med(file, 3 + k), 0), fmt(med(file, 4 + k), 0), ratio(file, 1 + k, 2 + k),
+		     ratio(file, 1 + k, 3 + k), ratio(file, 1 + k, 4 + k), isnum(rf) ? fmt(rf / traps, 2) "x" : "n/a")
+		if (!k) frow("  run medians min..max", rng(file, 1), rng(file, 2), rng(file, 3), rng(file, 4))
+	}
+}
+BEGIN {
+	frow("measure", "native", "default", "no-r", "no-r 1cpu", "def/nat", "no-r/nat", "1cpu/nat", "1cpu/floor")
+	fmode("open_close", "open_close (r)", 1)
+	fmode("open_write", "open_write (w)", 1)
+	fmode("create_unlink", "create_unlink (2 traps)", 2)
+	printf "round-trip floor (notify_min uname, same rounds): median %s ns, p99 %s ns\n", fmt(med(fl, 1), 0), fmt(med(fl, 2), 0)
+}' | sed 's/ *$//'
+echo
+echo "default = hybox run (default policy): open_close stays native (expect ~1.0x), open_write and"
+echo "create_unlink trap; no-r = hybox run --policy tests/bench/policy-no-r.json: every open traps;"
+echo "no-r 1cpu = the same pinned to CPU $PIN (no cross-CPU wake-ups). median ns = median over rounds of"
+echo "each run's median iteration (open+close; create+close+unlink); ratios = median of per-round ratios;"
+echo "1cpu/floor = pinned no-r time / traps per iteration / notify_min median of the same round;"
+echo "min..max = spread of the per-run medians over rounds."
+echo
+fi
 
 # --- seccomp action cache ------------------------------------------------------
-echo
-if [ -e /proc/self/seccomp_cache ]; then
+if ! want cache; then
+	:
+elif [ -e /proc/self/seccomp_cache ]; then
 	if [ $have_hybox = 1 ]; then
 		"$HYBOX" run -- /bin/sleep 3 >/dev/null 2>&1 &
 		hpid=$!
@@ -260,8 +387,10 @@ else
 	echo "seccomp action cache: /proc/PID/seccomp_cache does not exist on this kernel"
 	echo "(CONFIG_SECCOMP_CACHE_DEBUG is not set), so it cannot be inspected. From the generated"
 	echo "filter: ioctl, clone, unshare carry argument checks and are therefore outside the action"
-	echo "cache; every other native syscall is decided on nr alone (getpid and read included) -"
-	echo "checked on the generated program by test_seccomp_native_stays_in_action_cache (make check)."
+	echo "cache, and so do open and openat where the files policy takes the emulated road and grants"
+	echo "r everywhere (their flags choose native or trap); every other native syscall is decided on"
+	echo "nr alone (getpid and read included) - checked on the generated program by"
+	echo "test_seccomp_native_stays_in_action_cache (make check)."
 fi
 
 if [ -e "$T/failed" ]; then

@@ -52,3 +52,26 @@ int hy_caps_restrict(uint64_t keep)
 		return -errno;
 	return 0;
 }
+
+int hy_caps_drop_bounding(uint64_t keep)
+{
+	int last = last_cap();
+	for (int c = 0; c <= last; c++)
+		if (!(keep & BIT(c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+			return -errno;
+	return 0;
+}
+
+int hy_caps_set(uint64_t effective, uint64_t permitted, uint64_t inheritable)
+{
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return -errno;
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { 0 };
+	for (int i = 0; i < 2; i++) {
+		data[i].effective = (uint32_t)(effective >> (32 * i));
+		data[i].permitted = (uint32_t)(permitted >> (32 * i));
+		data[i].inheritable = (uint32_t)(inheritable >> (32 * i));
+	}
+	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
+}

@@ -12,3 +12,12 @@
 uint64_t hy_caps_default(void);
 /* Restrict the calling task to `keep`. Async-signal-safe. Returns 0 or -errno. */
 int hy_caps_restrict(uint64_t keep);
+
+/*
+ * The OCI path sets each set on its own, around the switch to the command's
+ * uid (runc's order): drop the bounding set while still privileged, then,
+ * after setresuid with PR_SET_KEEPCAPS, set effective/permitted/inheritable
+ * and clear the ambient set. Async-signal-safe; 0 or -errno.
+ */
+int hy_caps_drop_bounding(uint64_t keep);
+int hy_caps_set(uint64_t effective, uint64_t permitted, uint64_t inheritable);

@@ -155,3 +155,20 @@ out:
 	cg->dirfd = -1;
 	return r;
 }
+
+int hy_cgroup_open(struct hy_cgroup *cg, const char *mount, const char *name)
+{
+	cg->dirfd = -1;
+	cg->path[0] = '\0';
+	if ((size_t)snprintf(cg->path, sizeof(cg->path), "%s/hybox/%s", mount, name) >=
+	    sizeof(cg->path)) {
+		cg->path[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	cg->dirfd = open(cg->path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (cg->dirfd < 0) {
+		cg->path[0] = '\0';
+		return -errno;
+	}
+	return 0;
+}

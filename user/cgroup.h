@@ -25,6 +25,9 @@ int hy_cgroup2_parse_mountinfo(const char *mountinfo, char *path, size_t len);
 /* Create <mount>/hybox/<name>. Fails with -EEXIST if the leaf exists. */
 int hy_cgroup_create(struct hy_cgroup *cg, const char *mount, const char *name,
 		     struct hy_err *err);
+/* Open an existing <mount>/hybox/<name> (to destroy what a killed supervisor
+ * left). -ENOENT when there is none. */
+int hy_cgroup_open(struct hy_cgroup *cg, const char *mount, const char *name);
 /* Kill every task left (cgroup.kill, or SIGKILL per pid) and remove the leaf. Idempotent. */
 int hy_cgroup_destroy(struct hy_cgroup *cg);
 /* Is a cgroup interface file present (e.g. "cgroup.freeze")? */

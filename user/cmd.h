@@ -9,6 +9,7 @@
 struct hy_global_opts {
 	const char *root; /* state directory root, default /run/hybox */
 	int debug;
+	const char *log; /* --log FILE: a detached supervisor's diagnostics (NULL: /dev/null) */
 };
 
 struct hy_cmd {
@@ -28,6 +29,16 @@ int hy_cmd_run(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_features(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_syscalls(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_ps(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_events(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_stats(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_kill(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_pause(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_resume(const struct hy_global_opts *g, int argc, char **argv);
+/* The OCI runtime verbs (runc's command line; docs/oci.md). */
+int hy_cmd_spec(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_create(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_start(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_state(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_delete(const struct hy_global_opts *g, int argc, char **argv);
+/* `hybox run ID --bundle DIR` (hy_cmd_run hands over when it sees --bundle). */
+int hy_cmd_oci_run(const struct hy_global_opts *g, int argc, char **argv);

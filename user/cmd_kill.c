@@ -17,7 +17,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: hybox kill [--all] ID [SIGNAL]\n\n"
 		   "Send SIGNAL (default TERM) to the container's command. SIGNAL is a name\n"
-		   "(TERM, SIGTERM, KILL, RTMIN+1) or a number from 1 to 64.\n\n"
+		   "(TERM, SIGTERM, KILL, RTMIN+1) or a number from 1 to 64. This is runc's\n"
+		   "form too; a created container (hybox create, not started) can be killed.\n\n"
 		   "  -a, --all   signal every process of the container (SIGKILL through\n"
 		   "              cgroup.kill, which nothing in the container can escape)\n"
 		   "  -h, --help  show this help\n");

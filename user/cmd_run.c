@@ -20,16 +20,19 @@
 #include "container.h"
 #include "control.h"
 #include "emu.h"
+#include "evfilter.h"
+#include "evserver.h"
+#include "evtrace.h"
 #include "filter_cache.h"
 #include "log.h"
 #include "features.h"
 #include "lsm.h"
 #include "policy.h"
+#include "run.h"
 #include "run_opts.h"
 #include "sandbox.h"
 #include "seccomp.h"
 #include "telemetry.h"
-#include "trace.h"
 #include "util.h"
 
 struct run_ctx {
@@ -44,12 +47,17 @@ struct run_ctx {
 	struct hy_state state;
 	struct hy_cgroup cg;
 	struct hy_telemetry *tel;
-	struct hy_trace *trace;
+	struct hy_evtrace trace; /* exec/fork/exit (+ LSM) events: see evtrace.h */
+	struct hy_evserver *evs;
+	char follow_warning[600];
 	struct hy_lsm *lsm; /* the BPF LSM road, or NULL: the emulated road */
 	bool lsm_bound;     /* this container's rules are in the LSM maps */
 	struct emu_kernel *kernel;
 	struct hy_sandbox sb;
 	struct hy_control *ctl;
+	const struct hy_run_hooks *hooks; /* the OCI verbs' (run.h), or NULL */
+	bool is_kept;			  /* hooks->created succeeded and hooks->is_kept */
+	int wstatus;
 };
 
 static int phase_check_privileges(struct run_ctx *c, struct hy_err *err)
@@ -94,7 +102,8 @@ static int open_lsm_road(struct run_ctx *c)
 
 static int phase_policy(struct run_ctx *c, struct hy_err *err)
 {
-	int r = hy_policy_load(c->o.policy, &c->policy, err);
+	int r = c->o.policy_text ? hy_policy_parse(c->o.policy, c->o.policy_text, &c->policy, err)
+				 : hy_policy_load(c->o.policy, &c->policy, err);
 	if (r < 0)
 		return r;
 	r = open_lsm_road(c);
@@ -128,28 +137,44 @@ static int phase_cgroup(struct run_ctx *c, struct hy_err *err)
 	return hy_cgroup_create(&c->cg, c->cg2, c->id, err);
 }
 
+/* Always open: events are counted for `hybox stats` and followed through
+ * events.sock even without --events (which only adds the sink). */
 static int phase_telemetry(struct run_ctx *c, struct hy_err *err)
 {
-	return hy_telemetry_open(&c->tel, c->o.events, c->id, err);
+	struct hy_telemetry_config cfg = {
+		.container_id = c->id,
+		.cgid = c->cg.id,
+		.sink = c->o.events,
+		.max_size = c->o.events_max_size,
+		.keep = c->o.events_keep,
+		.sink_kinds = c->o.events_kinds,
+		.kinds = hy_evmask_of_policy(c->policy.events),
+	};
+	return hy_telemetry_open(&c->tel, &cfg, err);
+}
+
+/* Kinds only the trace consumer delivers: policy too on the LSM road (its ring). */
+static uint32_t bpf_kinds(const struct run_ctx *c)
+{
+	return HY_EVMASK(HY_EVK_EXEC) | HY_EVMASK(HY_EVK_FORK) | HY_EVMASK(HY_EVK_TASK_EXIT) |
+	       (c->lsm ? HY_EVMASK(HY_EVK_POLICY) : 0);
 }
 
 /*
- * exec/fork/exit events from BPF, loaded only when events were asked for (no
- * cost otherwise). Before the container starts, so its first exec is seen.
- * Unavailable (no tp_btf, load refused): one warning, and the run goes on.
+ * exec/fork/exit events from BPF, loaded now when the --events sink takes
+ * them (before the container starts, so its first exec is seen), later when
+ * a follower asks for them, else never (no cost). Unavailable (no tp_btf,
+ * load refused): one warning, and the run goes on.
  */
 static int phase_trace(struct run_ctx *c, struct hy_err *err)
 {
-	struct hy_err terr = { 0 };
-
-	if (!c->o.events)
+	hy_evtrace_init(&c->trace, c->cg.id, c->tel, c->lsm ? hy_lsm_ring_fd(c->lsm) : -1,
+			c->lsm ? hy_lsm_counters_fd(c->lsm) : -1);
+	if (!(hy_telemetry_sink_kinds(c->tel) & bpf_kinds(c)))
 		return 0;
-	if (hy_trace_start(&c->trace, c->cg.id, c->tel, &terr) < 0)
-		fprintf(stderr, "hybox: warning: exec/fork/exit events unavailable: %s\n", terr.msg);
-	/* The LSM's policy events reach the sink only through the trace consumer. */
-	if (c->trace && c->lsm)
-		return hy_trace_add_ring(c->trace, hy_lsm_ring_fd(c->lsm), hy_lsm_counters_fd(c->lsm),
-					 err);
+	if (hy_evtrace_start(&c->trace) < 0)
+		fprintf(stderr, "hybox: warning: exec/fork/exit events unavailable: %s\n",
+			c->trace.failure);
 	return 0;
 }
 
@@ -162,9 +187,12 @@ static int phase_kernel(struct run_ctx *c, struct hy_err *err)
 		.cgid = c->cg.id,
 		.policy = &c->policy.sys,
 		.obj = &c->policy.obj,
-		/* No sink, no events: the notify loop then skips gathering their fields. */
-		.emit = c->o.events ? hy_telemetry_emit : NULL,
+		/* Nobody taking emulated-call events: the notify loop only counts them,
+		 * without gathering their fields. */
+		.emit = hy_telemetry_emit,
 		.emit_ctx = c->tel,
+		.emit_active = hy_telemetry_active,
+		.count = hy_telemetry_count,
 	};
 	c->kernel = emu_kernel_new(&cfg);
 	return 0;
@@ -172,15 +200,16 @@ static int phase_kernel(struct run_ctx *c, struct hy_err *err)
 
 static int phase_spawn(struct run_ctx *c, struct hy_err *err)
 {
-	struct hy_sandbox_spec spec = {
-		.hostname = c->o.hostname ? c->o.hostname : c->id,
-		.rootfs = c->o.rootfs ? c->rootfs : NULL,
-		.net_none = c->o.net_none,
-		.argv = c->o.argv,
-		.cwd = getcwd(c->cwd, sizeof(c->cwd)),
-		.filter = &c->filter,
-		.cgroup_fd = c->cg.dirfd,
-	};
+	/* The OCI verbs' settings (process, mounts, cwd, domain name) come first. */
+	struct hy_sandbox_spec spec = c->o.sandbox ? *c->o.sandbox : (struct hy_sandbox_spec){ 0 };
+	spec.hostname = c->o.hostname ? c->o.hostname : c->id;
+	spec.rootfs = c->o.rootfs ? c->rootfs : NULL;
+	spec.net_none = c->o.net_none;
+	spec.argv = c->o.argv;
+	if (!spec.cwd)
+		spec.cwd = getcwd(c->cwd, sizeof(c->cwd));
+	spec.filter = &c->filter;
+	spec.cgroup_fd = c->cg.dirfd;
 	hy_sandbox_block_signals();
 	return hy_sandbox_spawn(&spec, &c->sb, err);
 }
@@ -223,11 +252,38 @@ static int phase_supervise(struct run_ctx *c, struct hy_err *err)
 	if (r < 0)
 		return hy_err_setr(err, r, "start the kernel-emu thread");
 	emit_lifecycle(c, HY_EVT_START, 0);
-	hy_trace_deliver(c->trace); /* held until now: `start` comes first */
+	hy_evtrace_deliver(&c->trace); /* held until now: `start` comes first */
+	if (c->hooks && c->hooks->is_wait_start)
+		return 0; /* the control op "start" releases it (start_command) */
 	r = hy_sandbox_go(&c->sb);
 	if (r < 0)
 		return hy_err_setr(err, r, "release the container's command");
 	return 0;
+}
+
+/* `hybox start` (control thread; the main thread waits in hy_sandbox_wait). */
+static int start_command(void *ctx)
+{
+	struct run_ctx *c = ctx;
+	return hy_sandbox_go(&c->sb);
+}
+
+/* `hybox stats`: the exporter's counters and the BPF rings' (control thread). */
+static json_t *run_stats(void *ctx)
+{
+	struct run_ctx *c = ctx;
+	struct hy_trace_counters tc;
+	json_t *s = hy_telemetry_stats(c->tel);
+	int r = hy_evtrace_counters(&c->trace, &tc);
+
+	if (r == 0)
+		json_object_set_new(s, "bpf", json_pack("{s:b,s:I,s:I}", "loaded", 1, "produced",
+							(json_int_t)tc.produced, "dropped",
+							(json_int_t)tc.dropped));
+	else
+		json_object_set_new(s, "bpf", json_pack("{s:b,s:s}", "loaded", 0, "reason",
+							r == -ENODEV ? "not loaded" : strerror(-r)));
+	return s;
 }
 
 /* After supervision starts: every pid a client may ask about exists by now. */
@@ -239,8 +295,48 @@ static int phase_control(struct run_ctx *c, struct hy_err *err)
 		.state_dir = c->state.dir,
 		.cgroup_dirfd = c->cg.dirfd,
 		.cmd_pid = c->sb.cmd_pid,
+		.stats = run_stats,
+		.stats_ctx = c,
+		.start = c->hooks && c->hooks->is_wait_start ? start_command : NULL,
+		.start_ctx = c,
 	};
 	return hy_control_start(&c->ctl, &cfg, err);
+}
+
+/* A follower wants exec/fork/exit or LSM events: start the trace consumer now. */
+static const char *on_follow(void *ctx, uint32_t kinds)
+{
+	struct run_ctx *c = ctx;
+	int r = kinds & bpf_kinds(c) ? hy_evtrace_start(&c->trace) : 0;
+
+	if (r == 0 || r == -ESRCH) /* running, or the container has already ended */
+		return NULL;
+	snprintf(c->follow_warning, sizeof(c->follow_warning),
+		 "exec/fork/exit events unavailable: %s", c->trace.failure);
+	return c->follow_warning;
+}
+
+static int phase_events_socket(struct run_ctx *c, struct hy_err *err)
+{
+	struct hy_evserver_config cfg = {
+		.id = c->id,
+		.state_dirfd = c->state.dirfd,
+		.state_dir = c->state.dir,
+		.tel = c->tel,
+		.on_follow = on_follow,
+		.ctx = c,
+	};
+	return hy_evserver_start(&c->evs, &cfg, err);
+}
+
+/* Last: the OCI verbs record the container and let their caller go. */
+static int phase_created(struct run_ctx *c, struct hy_err *err)
+{
+	if (!c->hooks || !c->hooks->created)
+		return 0;
+	int r = c->hooks->created(c->hooks->ctx, c->state.dirfd, c->sb.cmd_pid, err);
+	c->is_kept = r == 0 && c->hooks->is_kept;
+	return r;
 }
 
 static const struct {
@@ -260,6 +356,8 @@ static const struct {
 	{ "bind LSM rules", phase_bind_lsm },
 	{ "start supervision", phase_supervise },
 	{ "open control socket", phase_control },
+	{ "open events socket", phase_events_socket },
+	{ "report created", phase_created },
 };
 
 /* Reverse of the phases; each step is a no-op if its phase did not run. */
@@ -272,13 +370,19 @@ static void teardown(struct run_ctx *c)
 		emu_kernel_stop(c->kernel);
 		emu_kernel_free(c->kernel);
 	}
-	hy_trace_stop(c->trace);
+	hy_evtrace_fini(&c->trace);
 	if (c->lsm_bound)
 		hy_lsm_remove(c->lsm, c->cg.id);
 	hy_lsm_free(c->lsm); /* after the trace consumer: it reads the LSM's ring */
+	hy_evserver_stop(c->evs); /* followers get their last lines and the end mark */
 	hy_telemetry_close(c->tel);
 	hy_cgroup_destroy(&c->cg);
-	hy_state_remove(&c->state);
+	if (c->is_kept && c->hooks->stopped)
+		c->hooks->stopped(c->hooks->ctx, c->state.dirfd, c->wstatus);
+	if (c->is_kept)
+		hy_state_release(&c->state); /* until `hybox delete` */
+	else
+		hy_state_remove(&c->state);
 	hy_seccomp_fini(&c->filter);
 }
 
@@ -290,39 +394,47 @@ static int report(struct hy_err *err)
 
 int hy_cmd_run(const struct hy_global_opts *g, int argc, char **argv)
 {
-	struct run_ctx c = { .g = g, .state = { .dirfd = -1, .lockfd = -1 }, .cg = { .dirfd = -1 },
-			     .sb = { .sync_fd = -1, .listener = -1, .uts_ns_fd = -1, .mnt_ns_fd = -1,
-				     .root_fd = -1 } };
+	struct hy_run_opts o;
 	struct hy_err err = { 0 };
-	int r = hy_run_parse(argc, argv, &c.o, &err);
+	if (hy_run_is_oci(argc, argv)) /* runc's `run ID --bundle DIR` */
+		return hy_cmd_oci_run(g, argc, argv);
+	int r = hy_run_parse(argc, argv, &o, &err);
 	if (r == HY_RUN_HELP) {
 		hy_run_usage(stdout);
 		return 0;
 	}
 	if (r < 0)
 		return report(&err);
+	int status = hy_run_container(g, &o, NULL, &err);
+	return err.code ? report(&err) : status;
+}
+
+int hy_run_container(const struct hy_global_opts *g, const struct hy_run_opts *o,
+		     const struct hy_run_hooks *hooks, struct hy_err *err)
+{
+	struct run_ctx c = { .g = g, .o = *o, .hooks = hooks, .state = { .dirfd = -1, .lockfd = -1 },
+			     .cg = { .dirfd = -1 },
+			     .sb = { .sync_fd = -1, .listener = -1, .uts_ns_fd = -1, .mnt_ns_fd = -1,
+				     .root_fd = -1 } };
+	int r;
 	if (c.o.id)
 		strscpy(c.id, c.o.id, sizeof(c.id));
 	else
 		hy_id_generate(c.id, sizeof(c.id));
 	for (size_t i = 0; i < ARRAY_SIZE(phases); i++) {
 		unsigned long long t0 = now_mono_ns();
-		r = phases[i].run(&c, &err);
+		r = phases[i].run(&c, err);
 		pr_debug("phase %-24s %6llu us", phases[i].name, (now_mono_ns() - t0) / 1000);
 		if (r < 0) {
 			teardown(&c);
-			return report(&err);
+			return HY_EXIT_RUNTIME;
 		}
 	}
-	int wstatus = 0;
-	int status = hy_sandbox_wait(&c.sb, &wstatus, &err);
+	int status = hy_sandbox_wait(&c.sb, &c.wstatus, err);
 	emu_kernel_stop(c.kernel);
 	/* The container's tasks are gone: drain their events before `exit`. */
-	hy_trace_stop(c.trace);
-	c.trace = NULL;
-	emit_lifecycle(&c, HY_EVT_EXIT, wstatus);
+	hy_evtrace_stop(&c.trace);
+	emit_lifecycle(&c, HY_EVT_EXIT, c.wstatus);
 	teardown(&c);
-	if (err.code)
-		return report(&err);
 	return status;
 }

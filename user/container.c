@@ -73,6 +73,9 @@ static int reclaim_stale(struct hy_state *st, const char *id, struct hy_err *err
 	if (lfd < 0 || flock(lfd, LOCK_EX | LOCK_NB) < 0)
 		return hy_err_set(err, -EEXIST, "container '%s' already exists and is running (%s)", id,
 				  st->dir);
+	if (faccessat(dfd, HY_STATE_OCI_FILE, F_OK, 0) == 0)
+		return hy_err_set(err, -EEXIST, "container '%s' already exists (stopped; remove it "
+						"with 'hybox delete %s')", id, id);
 	pr_info("removing stale state directory %s", st->dir);
 	remove_tree(dfd);
 	if (rmdir(st->dir) < 0)
@@ -119,4 +122,52 @@ void hy_state_remove(struct hy_state *st)
 	closep(&st->dirfd);
 	closep(&st->lockfd);
 	st->dirfd = st->lockfd = -1;
+}
+
+void hy_state_release(struct hy_state *st)
+{
+	st->dir[0] = '\0';
+	closep(&st->dirfd);
+	closep(&st->lockfd);
+	st->dirfd = st->lockfd = -1;
+}
+
+int hy_state_open(struct hy_state *st, const char *root, const char *id, struct hy_err *err)
+{
+	st->dirfd = st->lockfd = -1;
+	st->dir[0] = '\0';
+	if ((size_t)snprintf(st->dir, sizeof(st->dir), "%s/%s", root, id) >= sizeof(st->dir))
+		return hy_err_set(err, -ENAMETOOLONG, "state directory path too long");
+	st->dirfd = open(st->dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (st->dirfd < 0) {
+		int r = -errno;
+		st->dir[0] = '\0';
+		if (r == -ENOENT)
+			return hy_err_set(err, r, "container '%s' does not exist (no %s/%s)", id, root,
+					  id);
+		return hy_err_setr(err, r, "container '%s': open %s/%s", id, root, id);
+	}
+	st->lockfd = openat(st->dirfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (st->lockfd < 0 || flock(st->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		int r = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		hy_state_release(st);
+		if (r == -EBUSY)
+			return hy_err_set(err, r, "container '%s' is live (its supervisor holds %s/%s/lock)",
+					  id, root, id);
+		return hy_err_setr(err, r, "container '%s': lock %s/%s", id, root, id);
+	}
+	return 0;
+}
+
+int hy_state_is_live(const char *root, const char *id)
+{
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s/lock", root, id) >= sizeof(path))
+		return -ENAMETOOLONG;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0)
+		return 0; /* released when fd closes */
+	return errno == EWOULDBLOCK ? 1 : -errno;
 }

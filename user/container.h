@@ -27,3 +27,18 @@ void hy_id_generate(char *buf, size_t len);
 int hy_state_create(struct hy_state *st, const char *root, const char *id, struct hy_err *err);
 /* Remove the directory and release the lock. Idempotent. */
 void hy_state_remove(struct hy_state *st);
+
+/*
+ * OCI containers (`hybox create`) outlive their supervisor: once the command
+ * has ended, the directory stays, unlocked, with HY_STATE_OCI_FILE in it,
+ * until `hybox delete`. hy_state_create() refuses such an id instead of
+ * reclaiming it as stale.
+ */
+#define HY_STATE_OCI_FILE "state.json"
+/* Release the lock and fds, keep the directory. Idempotent. */
+void hy_state_release(struct hy_state *st);
+/* Open and lock an existing <root>/<id>: -ENOENT (no such container), -EBUSY
+ * (its supervisor is live), with a message. hy_state_remove() deletes it. */
+int hy_state_open(struct hy_state *st, const char *root, const char *id, struct hy_err *err);
+/* 1 when <root>/<id>'s supervisor is live (holds the lock), 0 when not, -errno. */
+int hy_state_is_live(const char *root, const char *id);

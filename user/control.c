@@ -42,7 +42,8 @@ static const struct {
 } ops[] = {
 	{ "ps", HY_CONTROL_PS, false },	      { "kill", HY_CONTROL_KILL, true },
 	{ "pause", HY_CONTROL_PAUSE, false }, { "resume", HY_CONTROL_RESUME, false },
-	{ "state", HY_CONTROL_STATE, false },
+	{ "state", HY_CONTROL_STATE, false },   { "stats", HY_CONTROL_STATS, false },
+	{ "start", HY_CONTROL_START, false },
 };
 
 static int parse_kill_key(const char *key, json_t *v, struct hy_control_req *req,
@@ -86,7 +87,7 @@ int hy_control_parse_request(const char *buf, size_t len, struct hy_control_req 
 		i++;
 	if (i == ARRAY_SIZE(ops)) {
 		r = hy_err_set(err, -EINVAL,
-			       "unknown op (expected ps, kill, pause, resume, state)");
+			       "unknown op (expected ps, kill, pause, resume, state, stats, start)");
 		goto out;
 	}
 	req->op = ops[i].op;
@@ -163,6 +164,11 @@ struct hy_control {
 	int cmd_pidfd; /* the command, pinned at start */
 	pid_t cmd_pid;
 	uid_t owner;
+	json_t *(*stats)(void *ctx);
+	void *stats_ctx;
+	int (*start)(void *ctx);
+	void *start_ctx;
+	bool is_started; /* op start succeeded (only the control thread touches it) */
 	bool has_thread;
 	pthread_t thread;
 	char id[HY_ID_MAX];
@@ -347,12 +353,45 @@ static json_t *op_freeze(struct hy_control *ctl, int want)
 	return json_pack("{s:b,s:s}", "ok", 1, "status", want ? "paused" : "running");
 }
 
+/* OCI status: the command has ended (its pidfd is readable), waits for op
+ * start, or runs (frozen or not). */
+static const char *status_of(struct hy_control *ctl)
+{
+	struct pollfd p = { .fd = ctl->cmd_pidfd, .events = POLLIN };
+	unsigned long long frozen = 0;
+	if (ctl->cmd_pidfd >= 0 && poll(&p, 1, 0) > 0)
+		return "stopped";
+	if (ctl->start && !ctl->is_started)
+		return "created";
+	read_u64_at(ctl->cgfd, "cgroup.freeze", &frozen);
+	return frozen ? "paused" : "running";
+}
+
 static json_t *op_state(struct hy_control *ctl)
 {
-	unsigned long long frozen = 0;
-	read_u64_at(ctl->cgfd, "cgroup.freeze", &frozen);
 	return json_pack("{s:b,s:s,s:i,s:s,s:s}", "ok", 1, "id", ctl->id, "pid", ctl->cmd_pid,
-			 "status", frozen ? "paused" : "running", "created", ctl->created);
+			 "status", status_of(ctl), "created", ctl->created);
+}
+
+static json_t *op_start(struct hy_control *ctl)
+{
+	const char *status = status_of(ctl);
+	if (strcmp(status, "created") != 0)
+		return reply_error("cannot start a container that is %s (start works once, on a "
+				   "created container)", status);
+	int r = ctl->start(ctl->start_ctx);
+	if (r < 0)
+		return reply_error("cannot release the command: %s", strerror(-r));
+	ctl->is_started = true;
+	return json_pack("{s:b,s:s}", "ok", 1, "status", "running");
+}
+
+static json_t *op_stats(struct hy_control *ctl)
+{
+	json_t *s = ctl->stats ? ctl->stats(ctl->stats_ctx) : NULL;
+	if (!s)
+		return reply_error("this supervisor keeps no statistics");
+	return json_pack("{s:b,s:o}", "ok", 1, "stats", s);
 }
 
 static json_t *dispatch(struct hy_control *ctl, const struct hy_control_req *req)
@@ -368,6 +407,10 @@ static json_t *dispatch(struct hy_control *ctl, const struct hy_control_req *req
 		return op_freeze(ctl, 0);
 	case HY_CONTROL_STATE:
 		return op_state(ctl);
+	case HY_CONTROL_STATS:
+		return op_stats(ctl);
+	case HY_CONTROL_START:
+		return op_start(ctl);
 	}
 	return reply_error("unknown op");
 }
@@ -443,31 +486,41 @@ static void *serve(void *arg)
 }
 
 /* sun_path holds 108 bytes: a long --root is reached through the directory fd. */
-static int sock_addr(struct sockaddr_un *sa, const char *dir, int dirfd)
+static int sock_addr(struct sockaddr_un *sa, const char *dir, int dirfd, const char *name)
 {
 	*sa = (struct sockaddr_un){ .sun_family = AF_UNIX };
-	size_t need = (size_t)snprintf(sa->sun_path, sizeof(sa->sun_path), "%s/%s", dir,
-				       HY_CONTROL_SOCK);
+	size_t need = (size_t)snprintf(sa->sun_path, sizeof(sa->sun_path), "%s/%s", dir, name);
 	if (need >= sizeof(sa->sun_path))
-		snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", dirfd,
-			 HY_CONTROL_SOCK);
+		snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", dirfd, name);
 	return 0;
+}
+
+int hy_control_listen(int state_dirfd, const char *state_dir, const char *name,
+		      struct hy_err *err)
+{
+	struct sockaddr_un sa;
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return hy_err_setr(err, -errno, "socket %s", name);
+	sock_addr(&sa, state_dir, state_dirfd, name);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return hy_err_setr(err, -errno, "bind %s/%s", state_dir, name);
+	/* The directory (0700) already keeps others out; the mode says it again. */
+	if (fchmodat(state_dirfd, name, 0600, 0) < 0 || listen(fd, 16) < 0) {
+		int r = -errno;
+		unlinkat(state_dirfd, name, 0);
+		return hy_err_setr(err, r, "socket %s/%s", state_dir, name);
+	}
+	return TAKE_FD(fd);
 }
 
 static int listen_sock(struct hy_control *ctl, const struct hy_control_config *cfg,
 		       struct hy_err *err)
 {
-	struct sockaddr_un sa;
-	ctl->lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (ctl->lfd < 0)
-		return hy_err_setr(err, -errno, "control socket");
-	sock_addr(&sa, cfg->state_dir, cfg->state_dirfd);
-	if (bind(ctl->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return hy_err_setr(err, -errno, "bind %s/%s", cfg->state_dir, HY_CONTROL_SOCK);
-	/* The directory (0700) already keeps others out; the mode says it again. */
-	if (fchmodat(cfg->state_dirfd, HY_CONTROL_SOCK, 0600, 0) < 0 || listen(ctl->lfd, 16) < 0)
-		return hy_err_setr(err, -errno, "control socket %s/%s", cfg->state_dir,
-				   HY_CONTROL_SOCK);
+	int fd = hy_control_listen(cfg->state_dirfd, cfg->state_dir, HY_CONTROL_SOCK, err);
+	if (fd < 0)
+		return fd;
+	ctl->lfd = fd;
 	return 0;
 }
 
@@ -483,6 +536,10 @@ int hy_control_start(struct hy_control **ret, const struct hy_control_config *cf
 	ctl->cgfd = cfg->cgroup_dirfd;
 	ctl->statefd = cfg->state_dirfd;
 	ctl->cmd_pid = cfg->cmd_pid;
+	ctl->stats = cfg->stats;
+	ctl->stats_ctx = cfg->stats_ctx;
+	ctl->start = cfg->start;
+	ctl->start_ctx = cfg->start_ctx;
 	strscpy(ctl->id, cfg->id, sizeof(ctl->id));
 	strftime(ctl->created, sizeof(ctl->created), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
 	if (fstat(cfg->state_dirfd, &st) < 0) {
@@ -540,7 +597,7 @@ void hy_control_stop(struct hy_control *ctl)
 
 /* --- client ------------------------------------------------------------------ */
 
-static int connect_ctl(const char *dir, const char *id, struct hy_err *err)
+static int connect_ctl(const char *dir, const char *id, const char *name, struct hy_err *err)
 {
 	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 && errno == ENOENT)
@@ -551,7 +608,7 @@ static int connect_ctl(const char *dir, const char *id, struct hy_err *err)
 	if (fd < 0)
 		return hy_err_setr(err, -errno, "socket");
 	struct sockaddr_un sa;
-	sock_addr(&sa, dir, dfd);
+	sock_addr(&sa, dir, dfd, name);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
 		return TAKE_FD(fd);
 	int r = -errno;
@@ -559,14 +616,25 @@ static int connect_ctl(const char *dir, const char *id, struct hy_err *err)
 		return hy_err_set(err, r, "container '%s' is not running: its supervisor is gone "
 					  "(stale state directory %s)", id, dir);
 	if (r == -ENOENT)
-		return hy_err_set(err, r, "container '%s' has no control socket in %s (its "
-					  "supervisor is starting, stopping or gone)", id, dir);
+		return hy_err_set(err, r, "container '%s' has no %s in %s (its supervisor is "
+					  "starting, stopping or gone)", id, name, dir);
 	if (r == -EACCES || r == -EPERM)
 		return hy_err_set(err, r,
 				  "container '%s': permission denied on %s/%s (only root or the "
 				  "owner of the state directory may control it)",
-				  id, dir, HY_CONTROL_SOCK);
-	return hy_err_setr(err, r, "container '%s': connect to %s/%s", id, dir, HY_CONTROL_SOCK);
+				  id, dir, name);
+	return hy_err_setr(err, r, "container '%s': connect to %s/%s", id, dir, name);
+}
+
+int hy_control_connect(const char *root, const char *id, const char *name, struct hy_err *err)
+{
+	char dir[4096];
+	int r = hy_id_validate(id, err);
+	if (r < 0)
+		return r;
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", root, id) >= sizeof(dir))
+		return hy_err_set(err, -ENAMETOOLONG, "state directory path too long");
+	return connect_ctl(dir, id, name, err);
 }
 
 static int exchange(int fd, const char *id, json_t *req, json_t **ret_reply, struct hy_err *err)
@@ -605,13 +673,7 @@ static int exchange(int fd, const char *id, json_t *req, json_t **ret_reply, str
 int hy_control_call(const char *root, const char *id, json_t *req, json_t **ret_reply,
 		    struct hy_err *err)
 {
-	char dir[4096];
-	int r = hy_id_validate(id, err);
-	if (r < 0)
-		return r;
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", root, id) >= sizeof(dir))
-		return hy_err_set(err, -ENAMETOOLONG, "state directory path too long");
-	_cleanup_close_ int fd = connect_ctl(dir, id, err);
+	_cleanup_close_ int fd = hy_control_connect(root, id, HY_CONTROL_SOCK, err);
 	if (fd < 0)
 		return fd;
 	return exchange(fd, id, req, ret_reply, err);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The control socket <state dir>/control.sock through which `hybox ps|kill|
- * pause|resume` reach a running supervisor. Server side: a thread of the
+ * pause|resume|stats` reach a running supervisor. Server side: a thread of the
  * supervisor (root) that serves one JSON request per connection, after
  * checking the peer's credentials (root or the state directory's owner).
  * Client side: connect, send one request, read one reply. The request parser
@@ -29,6 +29,8 @@ enum hy_control_op {
 	HY_CONTROL_PAUSE,
 	HY_CONTROL_RESUME,
 	HY_CONTROL_STATE,
+	HY_CONTROL_STATS,
+	HY_CONTROL_START,
 };
 
 struct hy_control_req {
@@ -51,6 +53,14 @@ struct hy_control_config {
 	const char *state_dir;
 	int cgroup_dirfd; /* the container's leaf (borrowed; outlives the server) */
 	pid_t cmd_pid;    /* host pid of the user's command */
+	/* op stats: the counters as a JSON object (new reference), from the
+	 * control thread; NULL: the op answers "unavailable". */
+	json_t *(*stats)(void *ctx);
+	void *stats_ctx;
+	/* op start (`hybox start`): release the command, which waits until then
+	 * (status "created"); once only. NULL: the command runs already. 0 or -errno. */
+	int (*start)(void *ctx);
+	void *start_ctx;
 };
 
 struct hy_control;
@@ -60,6 +70,17 @@ int hy_control_start(struct hy_control **ret, const struct hy_control_config *cf
 		     struct hy_err *err);
 /* Wake and join the thread, unlink the socket, free. NULL-safe. */
 void hy_control_stop(struct hy_control *ctl);
+
+/*
+ * Shared with the events socket (evserver.c): bind and listen on
+ * <state dir>/name (SOCK_SEQPACKET, mode 0600; through /proc/self/fd when the
+ * path is too long for sun_path). Returns the fd or -errno with err filled.
+ */
+int hy_control_listen(int state_dirfd, const char *state_dir, const char *name,
+		      struct hy_err *err);
+/* Client: connect to <root>/<id>/name, with messages for unknown ids, stale
+ * state directories and refused permissions. Returns the fd or -errno. */
+int hy_control_connect(const char *root, const char *id, const char *name, struct hy_err *err);
 
 /*
  * Client: send req to container id's supervisor under root and return its

@@ -297,7 +297,9 @@ static void put_lost(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
 {
 	put_header(b, ctx, seq, &e->hdr, "lost");
 	putf(b, ",\"count\":%llu,\"source\":\"%s\"", (unsigned long long)e->count,
-	     e->source == HY_LOST_SRC_KERNEL ? "kernel" : "other");
+	     e->source == HY_LOST_SRC_KERNEL ? "kernel" :
+	     e->source == HY_LOST_SRC_CLIENT ? "client" :
+					       "other");
 }
 
 static const char *name_of(const char *const *names, size_t n, uint32_t v)

@@ -11,6 +11,9 @@
 
 #include "abi/events.h"
 
+/* hy_evt_lost.source values made in user space (bpf/abi/events.h has the kernel's). */
+#define HY_LOST_SRC_CLIENT 2 /* a follower's queue was full (hybox events) */
+
 struct hy_json_ctx {
 	const char *container_id;
 	int64_t mono_to_real_ns; /* add to hdr.ts_ns to get CLOCK_REALTIME */

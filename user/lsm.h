@@ -8,8 +8,8 @@
  *
  * Files and exec rules are bound to inodes when hy_lsm_add() runs: each rule
  * path is resolved inside the container's root, so a rule whose path does not
- * exist then (or runs through a symlink) binds nothing and the objects below
- * it fall to the nearest rule above (see hy_lsm_add()).
+ * exist then binds nothing and the objects below it fall to the nearest rule
+ * above (see hy_lsm_add()).
  */
 #pragma once
 #include <stdbool.h>
@@ -39,11 +39,11 @@ int hy_lsm_open(struct hy_lsm **ret, struct hy_err *err);
  * root_fd: the container's root directory as its tasks see it (e.g.
  * /proc/PID/root of a task inside, after its mounts are made, before its
  * command runs). Every files rule and exec entry is resolved with
- * openat2(root_fd, path, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS) to the
- * inode it names; a path that does not exist, or crosses a symlink, is
- * skipped (debug log) -- an inode rule needs its path to exist at start, and
- * the string rules of the emulated road never match through a symlink
- * either. Two rules naming one inode keep the access both grant. All
+ * openat2(root_fd, path, RESOLVE_IN_ROOT) to the object it names (symlinks
+ * followed inside the root, as kernel-emu canonicalises rule paths); a path
+ * that does not exist is skipped (debug log): an inode rule needs its path
+ * to exist at start. Two rules naming one object keep the union of their
+ * access (kernel-emu/canon.c does the same). All
  * containers of one struct hy_lsm must sit at the same cgroup level (hybox
  * puts them all under <cgroup2>/hybox/). Returns 0 or -errno with err filled;
  * on failure nothing of cgid is left in the maps.

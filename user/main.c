@@ -14,6 +14,8 @@
 static const struct hy_cmd commands[] = {
 	{ "run", "run a command in a new sandbox and wait for it", hy_cmd_run },
 	{ "ps", "list the processes of a running container", hy_cmd_ps },
+	{ "events", "follow a running container's events as JSON Lines", hy_cmd_events },
+	{ "stats", "show a running container's event, syscall and policy counters", hy_cmd_stats },
 	{ "kill", "send a signal to a container's command (or --all its processes)", hy_cmd_kill },
 	{ "pause", "freeze every process of a container", hy_cmd_pause },
 	{ "resume", "thaw a paused container", hy_cmd_resume },
@@ -21,6 +23,13 @@ static const struct hy_cmd commands[] = {
 	  hy_cmd_features },
 	{ "syscalls", "list the road (native, emulated, denied) of every syscall, and why",
 	  hy_cmd_syscalls },
+	/* OCI runtime verbs, runc's command line (docs/oci.md); `run --bundle` is runc's run. */
+	{ "spec", "write a default OCI config.json for a bundle", hy_cmd_spec },
+	{ "create", "create a container from an OCI bundle; its command waits for start",
+	  hy_cmd_create },
+	{ "start", "start a created container's command", hy_cmd_start },
+	{ "state", "print a container's OCI state as JSON", hy_cmd_state },
+	{ "delete", "delete a stopped container (--force: any) and all it holds", hy_cmd_delete },
 };
 
 static void usage(FILE *f)
@@ -34,6 +43,11 @@ static void usage(FILE *f)
 	fprintf(f, "\nGlobal options:\n"
 		   "  --root DIR   state directory root (default %s)\n"
 		   "  --debug      verbose logging to stderr (same as HYBOX_LOG=debug)\n"
+		   "  --log FILE   diagnostics of detached supervisors (create, run -d)\n"
+		   "  --log-format text\n"
+		   "               the --log format (only text so far)\n"
+		   "  --systemd-cgroup\n"
+		   "               not supported (hybox manages its cgroup v2 leaves itself)\n"
 		   "  -h, --help   show this help\n"
 		   "  --version    show version information\n\n"
 		   "Run 'hybox COMMAND --help' for a command's options.\n",
@@ -45,6 +59,9 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "debug", no_argument, NULL, 'd' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "log-format", required_argument, NULL, 'f' },
+		{ "systemd-cgroup", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -63,6 +80,20 @@ int main(int argc, char **argv)
 			g.debug = 1;
 			hy_log_level = HY_LOG_DEBUG;
 			break;
+		case 'l':
+			g.log = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") != 0) {
+				fprintf(stderr, "hybox: --log-format %s: not supported yet (only "
+						"text)\n", optarg);
+				return HY_EXIT_RUNTIME;
+			}
+			break;
+		case 's':
+			fprintf(stderr, "hybox: --systemd-cgroup: not supported (hybox creates and "
+					"removes its cgroup v2 leaves itself, under <cgroup2>/hybox)\n");
+			return HY_EXIT_RUNTIME;
 		case 'h':
 			usage(stdout);
 			return 0;

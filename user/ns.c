@@ -57,10 +57,12 @@ static int make_rdonly_recursive(const char *path)
 }
 
 /* Mountpoints a rootfs must offer; created if missing (fails if it is read-only). */
-static int ensure_mountpoints(const char **ret_step)
+static int ensure_mountpoints(const struct hy_root_spec *spec, const char **ret_step)
 {
-	static const char *const dirs[] = { NEWROOT "/proc", NEWROOT "/dev", NEWROOT "/tmp" };
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+	static const char *const dirs[] = { NEWROOT "/proc", NEWROOT "/dev", NEWROOT "/tmp",
+					    NEWROOT "/sys" };
+	size_t n = ARRAY_SIZE(dirs) - !(spec->extra & HY_MOUNT_SYSFS);
+	for (size_t i = 0; i < n; i++)
 		if (mkdir(dirs[i], 0755) < 0 && errno != EEXIST) {
 			STEP(dirs[i] + strlen(NEWROOT));
 			return -errno;
@@ -68,9 +70,9 @@ static int ensure_mountpoints(const char **ret_step)
 	return 0;
 }
 
-static int setup_dev(const char **ret_step)
+static int setup_dev(const struct hy_root_spec *spec, const char **ret_step)
 {
-	char p[256];
+	char p[256], shm[64] = "mode=1777";
 	int r;
 	STEP("mount tmpfs on /dev");
 	r = do_mount("tmpfs", NEWROOT "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k");
@@ -101,20 +103,52 @@ static int setup_dev(const char **ret_step)
 			  "newinstance,ptmxmode=0666,mode=620")) < 0)
 		return r < 0 ? r : -errno;
 	STEP("mount tmpfs on /dev/shm");
+	if (spec->shm_size)
+		snprintf(shm, sizeof(shm), "mode=1777,size=%llu", spec->shm_size);
 	if (mkdir(NEWROOT "/dev/shm", 01777) < 0 ||
-	    (r = do_mount("tmpfs", NEWROOT "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")) < 0)
+	    (r = do_mount("tmpfs", NEWROOT "/dev/shm", "tmpfs",
+			  MS_NOSUID | MS_NODEV | spec->shm_flags, shm)) < 0)
 		return r < 0 ? r : -errno;
 	return 0;
 }
 
+/* Mounts a config.json asked for (HY_MOUNT_*), after proc and /dev. sysfs and
+ * the cgroup2 view are read-only whatever the config says; cgroup2 shows the
+ * container's own leaf (init entered a new cgroup namespace before). */
+static int setup_extra(const struct hy_root_spec *spec, const char **ret_step)
+{
+	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	int r;
+	if (spec->extra & HY_MOUNT_SYSFS) {
+		STEP("mount sysfs on /sys");
+		if ((r = do_mount("sysfs", NEWROOT "/sys", "sysfs", ro, NULL)) < 0)
+			return r;
+	}
+	if (spec->extra & HY_MOUNT_CGROUP) {
+		STEP("mount cgroup2 on /sys/fs/cgroup");
+		if ((r = do_mount("cgroup2", NEWROOT "/sys/fs/cgroup", "cgroup2", ro, NULL)) < 0)
+			return r;
+	}
+	if (spec->extra & HY_MOUNT_MQUEUE) {
+		STEP("mount mqueue on /dev/mqueue");
+		if (mkdir(NEWROOT "/dev/mqueue", 01777) < 0)
+			return -errno;
+		r = do_mount("mqueue", NEWROOT "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			     NULL);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* Fresh filesystems on top of the read-only root. */
-static int setup_overlays(const char **ret_step)
+static int setup_overlays(const struct hy_root_spec *spec, const char **ret_step)
 {
 	int r;
 	STEP("mount proc on /proc");
 	if ((r = do_mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0)
 		return r;
-	if ((r = setup_dev(ret_step)) < 0)
+	if ((r = setup_dev(spec, ret_step)) < 0 || (r = setup_extra(spec, ret_step)) < 0)
 		return r;
 	STEP("mount tmpfs on /tmp");
 	if ((r = do_mount("tmpfs", NEWROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")) < 0)
@@ -155,12 +189,12 @@ int hy_ns_setup_root(const struct hy_root_spec *spec, const char **ret_step)
 	STEP(spec->rootfs ? "bind-mount the rootfs" : "bind-mount the host root");
 	if ((r = do_mount(src, NEWROOT, NULL, MS_BIND | MS_REC, NULL)) < 0)
 		return r;
-	if (spec->rootfs && (r = ensure_mountpoints(ret_step)) < 0)
+	if (spec->rootfs && (r = ensure_mountpoints(spec, ret_step)) < 0)
 		return r;
 	STEP("make the root read-only");
 	if ((r = make_rdonly_recursive(NEWROOT)) < 0)
 		return r;
-	if ((r = setup_overlays(ret_step)) < 0)
+	if ((r = setup_overlays(spec, ret_step)) < 0)
 		return r;
 	STEP("pivot_root");
 	if (chdir(NEWROOT) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)

@@ -8,8 +8,18 @@
  */
 #pragma once
 
+/* Mounts beyond hybox's own, asked for by a config.json (see docs/oci.md). */
+enum {
+	HY_MOUNT_SYSFS = 1 << 0,  /* sysfs on /sys, read-only */
+	HY_MOUNT_MQUEUE = 1 << 1, /* mqueue on /dev/mqueue (the container's IPC namespace) */
+	HY_MOUNT_CGROUP = 1 << 2, /* cgroup2 on /sys/fs/cgroup, read-only: the container's leaf */
+};
+
 struct hy_root_spec {
-	const char *rootfs; /* NULL: the host root */
+	const char *rootfs;	     /* NULL: the host root */
+	unsigned int extra;	     /* HY_MOUNT_* */
+	unsigned long shm_flags;     /* MS_* added to /dev/shm's nosuid,nodev (MS_NOEXEC) */
+	unsigned long long shm_size; /* bytes; 0: tmpfs's default */
 };
 
 /* Build and enter the root. Returns 0 or -errno with *ret_step naming what failed. */

@@ -4,14 +4,19 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "container.h"
+#include "evfile.h"
+#include "evfilter.h"
 
 void hy_run_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: hybox run [OPTIONS] [--] COMMAND [ARGS...]\n"
+		"       hybox run [OCI OPTIONS] --bundle DIR ID   (runc's run: see 'hybox run -b . --help')\n"
 		"\n"
 		"Run COMMAND in a new container and wait for it. hybox exits with the\n"
 		"command's status, or 128+N if a signal N killed it; 125 if hybox itself\n"
@@ -31,14 +36,34 @@ void hy_run_usage(FILE *f)
 		"  --rootfs DIR       use DIR as the root file system (read-only)\n"
 		"  --policy FILE      JSON policy file (see docs/policy.md)\n"
 		"  --events SINK      write events as JSON Lines to SINK: '-' for stdout,\n"
-		"                     or a file path (appended)\n"
+		"                     or a file path (appended); see docs/events.md\n"
+		"  --events-filter kind=KIND[,KIND...]\n"
+		"                     write only these kinds to SINK (repeatable; kinds:\n"
+		"                     start, exit, syscall_denied, syscall_emulated,\n"
+		"                     unimplemented, suppressed, exec, fork, task_exit,\n"
+		"                     lost, policy); `lost` and `suppressed` events still\n"
+		"                     come when they account for a kind you chose\n"
+		"  --events-max-size SIZE\n"
+		"                     rotate the events FILE before it would exceed SIZE\n"
+		"                     bytes (suffix K, M or G; at least 4K): FILE becomes\n"
+		"                     FILE.1, FILE.1 becomes FILE.2, ...; lines are never\n"
+		"                     split across files\n"
+		"  --events-keep N    rotated files to keep, FILE.1 to FILE.N (0 to 1000,\n"
+		"                     default 5); older ones are deleted\n"
 		"  --net host|none    host network (default) or a new network namespace\n"
 		"                     with only the loopback interface\n"
 		"  -h, --help         show this help\n"
 		"\n"
+		"The policy file's \"events\" setting (all, denied-only, none) applies on top\n"
+		"of --events-filter, and to `hybox events` followers too. Without --events,\n"
+		"events are still counted (`hybox stats`) and can be followed live with\n"
+		"`hybox events ID`.\n"
+		"\n"
 		"Examples:\n"
 		"  hybox run -- /bin/sh -c 'uname -n; id'\n"
-		"  hybox run --hostname box --events - -- hostname\n");
+		"  hybox run --hostname box --events - -- hostname\n"
+		"  hybox run --events /var/log/box.jsonl --events-max-size 10M --events-keep 3 \\\n"
+		"            --events-filter kind=exec,policy,syscall_denied -- make\n");
 }
 
 static int parse_net(const char *v, struct hy_run_opts *o, struct hy_err *err)
@@ -52,6 +77,67 @@ static int parse_net(const char *v, struct hy_run_opts *o, struct hy_err *err)
 	return 0;
 }
 
+static int parse_max_size(const char *v, struct hy_run_opts *o, struct hy_err *err)
+{
+	int r = hy_size_parse(v, &o->events_max_size);
+	if (r == -ERANGE)
+		return hy_err_set(err, -EINVAL, "--events-max-size: '%s' is too large", v);
+	if (r < 0)
+		return hy_err_set(err, -EINVAL,
+				  "--events-max-size: expected a size in bytes with an optional K, "
+				  "M or G suffix (e.g. 10M), got '%s'", v);
+	if (o->events_max_size < HY_EVFILE_MIN_SIZE)
+		return hy_err_set(err, -EINVAL,
+				  "--events-max-size: expected at least 4K (%d bytes), got '%s'",
+				  HY_EVFILE_MIN_SIZE, v);
+	return 0;
+}
+
+static int parse_keep(const char *v, struct hy_run_opts *o, struct hy_err *err)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (!*v || *end || errno || v[0] == '-' || n > HY_EVFILE_KEEP_MAX)
+		return hy_err_set(err, -EINVAL, "--events-keep: expected a number of files from 0 "
+						"to %d, got '%s'", HY_EVFILE_KEEP_MAX, v);
+	o->events_keep = (unsigned)n;
+	return 0;
+}
+
+/* --events-filter (F), --events-max-size (S), --events-keep (K). */
+static int parse_events_opt(int c, const char *v, struct hy_run_opts *o, bool *has_keep,
+			    struct hy_err *err)
+{
+	if (c == 'F')
+		return hy_evfilter_parse("--events-filter", v, &o->events_kinds, err);
+	if (c == 'S')
+		return parse_max_size(v, o, err);
+	*has_keep = true;
+	return parse_keep(v, o, err);
+}
+
+/* The --events-* options shape the --events sink: without one they mean nothing. */
+static int check_events_opts(const struct hy_run_opts *o, bool has_keep, struct hy_err *err)
+{
+	const char *which = o->events_kinds ? "--events-filter" :
+			    o->events_max_size ? "--events-max-size" :
+			    has_keep ? "--events-keep" : NULL;
+	if (!o->events && which)
+		return hy_err_set(err, -EINVAL, "%s needs --events SINK (to follow a running "
+						"container with a filter: hybox events "
+						"--events-filter)", which);
+	if (o->events && strcmp(o->events, "-") == 0 && (o->events_max_size || has_keep))
+		return hy_err_set(err, -EINVAL, "%s: rotation needs --events FILE, not stdout",
+				  o->events_max_size ? "--events-max-size" : "--events-keep");
+	if (has_keep && !o->events_max_size)
+		return hy_err_set(err, -EINVAL, "--events-keep needs --events-max-size SIZE (files "
+						"are rotated by size)");
+	return 0;
+}
+
 int hy_run_parse(int argc, char **argv, struct hy_run_opts *o, struct hy_err *err)
 {
 	static const struct option opts[] = {
@@ -60,13 +146,18 @@ int hy_run_parse(int argc, char **argv, struct hy_run_opts *o, struct hy_err *er
 		{ "rootfs", required_argument, NULL, 'r' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "events", required_argument, NULL, 'e' },
+		{ "events-filter", required_argument, NULL, 'F' },
+		{ "events-max-size", required_argument, NULL, 'S' },
+		{ "events-keep", required_argument, NULL, 'K' },
 		{ "net", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	memset(o, 0, sizeof(*o));
+	o->events_keep = HY_EVFILE_KEEP_DEFAULT;
 	optind = 0;
 	opterr = 0;
+	bool has_keep = false;
 	int c, r;
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -75,6 +166,12 @@ int hy_run_parse(int argc, char **argv, struct hy_run_opts *o, struct hy_err *er
 		case 'r': o->rootfs = optarg; break;
 		case 'p': o->policy = optarg; break;
 		case 'e': o->events = optarg; break;
+		case 'F':
+		case 'S':
+		case 'K':
+			if ((r = parse_events_opt(c, optarg, o, &has_keep, err)) < 0)
+				return r;
+			break;
 		case 'n':
 			if ((r = parse_net(optarg, o, err)) < 0)
 				return r;
@@ -97,8 +194,30 @@ int hy_run_parse(int argc, char **argv, struct hy_run_opts *o, struct hy_err *er
 						"COMMAND [ARGS...])");
 	if (o->id && (r = hy_id_validate(o->id, err)) < 0)
 		return r;
+	if ((r = check_events_opts(o, has_keep, err)) < 0)
+		return r;
 	if (o->hostname && (strlen(o->hostname) == 0 || strlen(o->hostname) > 64))
 		return hy_err_set(err, -EINVAL, "--hostname: expected 1 to 64 characters");
 	o->argv = argv + optind;
 	return HY_RUN_PARSED;
+}
+
+bool hy_run_is_oci(int argc, char **argv)
+{
+	/* runc's value-taking `run` options; any other value ends the scan (safe:
+	 * hybox's own options never come with --bundle). */
+	static const char *const with_value[] = { "--pid-file", "--console-socket",
+						  "--preserve-fds" };
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (a[0] != '-' || strcmp(a, "--") == 0)
+			return false;
+		if (strcmp(a, "--bundle") == 0 || strncmp(a, "--bundle=", 9) == 0 ||
+		    strncmp(a, "-b", 2) == 0)
+			return true;
+		for (size_t j = 0; j < sizeof(with_value) / sizeof(with_value[0]); j++)
+			if (strcmp(a, with_value[j]) == 0)
+				i++;
+	}
+	return false;
 }

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* `hybox run` options: parsing and validation only (no side effects). */
 #pragma once
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "error.h"
+
+struct hy_sandbox_spec;
 
 struct hy_run_opts {
 	const char *id;       /* NULL: generated */
@@ -11,8 +15,16 @@ struct hy_run_opts {
 	const char *rootfs;
 	const char *policy;
 	const char *events;
+	uint32_t events_kinds;    /* --events-filter (HY_EVMASK_*), 0: every kind */
+	uint64_t events_max_size; /* --events-max-size in bytes, 0: no rotation */
+	unsigned events_keep;     /* --events-keep (default HY_EVFILE_KEEP_DEFAULT) */
 	int net_none;
 	char **argv; /* the command (NULL-terminated) */
+	/* Set by the OCI verbs (never by options): an inline JSON policy, named
+	 * in messages by .policy; and the command's process and mount settings
+	 * (proc, mounts, shm_*, cwd) from config.json. */
+	const char *policy_text;
+	const struct hy_sandbox_spec *sandbox;
 };
 
 enum { HY_RUN_PARSED = 0, HY_RUN_HELP = 1 };
@@ -20,3 +32,6 @@ enum { HY_RUN_PARSED = 0, HY_RUN_HELP = 1 };
 /* Returns HY_RUN_PARSED, HY_RUN_HELP (--help: caller prints usage), or -EINVAL with err set. */
 int hy_run_parse(int argc, char **argv, struct hy_run_opts *o, struct hy_err *err);
 void hy_run_usage(FILE *f);
+/* Is this runc's `run [OPTIONS] ID` (a -b/--bundle option before the first
+ * non-option word or "--")? hybox's own `run` has no such option. */
+bool hy_run_is_oci(int argc, char **argv);

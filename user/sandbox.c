@@ -64,6 +64,23 @@ static int exec_error(struct hy_err *err, const struct hy_sync_msg *m)
 	return hy_err_set(err, -m->err, "%s: cannot execute: %s", m->what, strerror(m->err));
 }
 
+/* The command's listener, by its fd number there. The command is waiting for
+ * HY_SYNC_GO, so the pid (from the kernel, SO_PASSCRED) is still its own. */
+static int fetch_listener(struct hy_sandbox *sb, int num, struct hy_err *err)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, sb->cmd_pid, 0);
+	if (pidfd >= 0) {
+		sb->listener = (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
+		close(pidfd);
+	}
+	if (pidfd < 0 || sb->listener < 0) {
+		sb->listener = -1;
+		err->exit_code = HY_EXIT_RUNTIME;
+		return hy_err_setr(err, -errno, "take the seccomp listener from the command");
+	}
+	return 0;
+}
+
 /* Wait for the listener (success) or a setup failure / early EOF. */
 static int await_listener(struct hy_sandbox *sb, struct hy_err *err)
 {
@@ -76,10 +93,9 @@ static int await_listener(struct hy_sandbox *sb, struct hy_err *err)
 			err->exit_code = HY_EXIT_RUNTIME;
 			return hy_err_set(err, r ? r : -EPIPE, "container init exited during setup");
 		}
-		if (m.type == HY_SYNC_LISTENER && fd >= 0 && pid > 0) {
-			sb->listener = fd;
+		if (m.type == HY_SYNC_LISTENER && fd < 0 && pid > 0) {
 			sb->cmd_pid = pid;
-			return 0;
+			return fetch_listener(sb, m.status, err);
 		}
 		if (fd >= 0)
 			close(fd);
@@ -159,11 +175,15 @@ static void read_messages(struct hy_sandbox *sb, int *cmd_status, struct hy_err 
 
 static void forward(struct hy_sandbox *sb, const struct signalfd_siginfo *si)
 {
-	/* Terminal-generated signals (SI_KERNEL) already reach the command's process group. */
-	if (si->ssi_code != SI_USER && si->ssi_code != SI_QUEUE)
+	/* The command has a session of its own (sandbox_init.c), so terminal
+	 * signals (SI_KERNEL) reach only hybox: pass them to its process group,
+	 * as the terminal would have; a sender's (kill) to the command itself. */
+	if (sb->cmd_pid <= 0)
 		return;
-	if (sb->cmd_pid > 0)
+	if (si->ssi_code == SI_USER || si->ssi_code == SI_QUEUE)
 		kill(sb->cmd_pid, si->ssi_signo);
+	else
+		kill(-sb->cmd_pid, si->ssi_signo);
 }
 
 int hy_sandbox_wait(struct hy_sandbox *sb, int *ret_wstatus, struct hy_err *err)

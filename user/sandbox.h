@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "proc_spec.h"
 #include "seccomp.h"
 
 struct hy_sandbox_spec {
@@ -22,6 +23,12 @@ struct hy_sandbox_spec {
 	const char *cwd;    /* working directory inside; "/" if it does not exist there */
 	const struct hy_filter *filter;
 	int cgroup_fd;
+	/* OCI bundles (NULL/0 for `hybox run`): environment, ids, capability sets and
+	 * rlimits of the command, whose cwd must then exist; mounts beyond hybox's own. */
+	const struct hy_proc_spec *proc;
+	unsigned int mounts;	     /* HY_MOUNT_* (ns.h) */
+	unsigned long shm_flags;     /* added to /dev/shm's */
+	unsigned long long shm_size; /* 0: tmpfs's default */
 };
 
 struct hy_sandbox {

@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,7 +31,7 @@ static __attribute__((noreturn)) void fail(int sync, int type, int err, const ch
 {
 	struct hy_sync_msg m = { .type = type, .err = err };
 	strscpy(m.what, what, sizeof(m.what));
-	hy_sync_send(sync, &m, -1);
+	hy_sync_send(sync, &m);
 	_exit(code);
 }
 
@@ -36,6 +39,93 @@ struct cmd_args {
 	const struct hy_sandbox_spec *spec;
 	int sync;
 };
+
+/* "a" "b" "c" into buf (truncated), for a step name without stdio. */
+static const char *join3(char *buf, size_t n, const char *a, const char *b, const char *c)
+{
+	size_t l = strscpy(buf, a, n);
+	if (l < n)
+		l += strscpy(buf + l, b, n - l);
+	if (l < n)
+		strscpy(buf + l, c, n - l);
+	return buf;
+}
+
+/*
+ * An OCI process (proc_spec.h), in runc's order: rlimits and umask; the
+ * bounding set while still privileged; groups and ids with PR_SET_KEEPCAPS
+ * (raw syscalls: glibc's setresuid would signal the supervisor's threads,
+ * which do not exist in this copy of its memory); the configured capability
+ * sets; then the cwd, entered as the new user, which must exist.
+ */
+static void apply_proc(const struct hy_sandbox_spec *spec, int sync)
+{
+	const struct hy_proc_spec *p = spec->proc;
+	char what[256];
+	int r;
+	for (size_t i = 0; i < p->nrlimits; i++) {
+		struct rlimit rl = { p->rlimits[i].soft, p->rlimits[i].hard };
+		if (setrlimit(p->rlimits[i].resource, &rl) < 0)
+			fail(sync, HY_SYNC_SETUP_FAILED, errno,
+			     join3(what, sizeof(what), "set process.rlimits ", p->rlimits[i].name,
+				   errno == EPERM ? " (above the hard limit hybox runs with)" : ""),
+			     125);
+	}
+	if (p->has_umask)
+		umask(p->umask);
+	if ((r = hy_caps_drop_bounding(p->caps.bounding)) < 0)
+		fail(sync, HY_SYNC_SETUP_FAILED, -r, "drop capabilities from the bounding set", 125);
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
+	    syscall(SYS_setgroups, p->ngroups, p->groups) < 0)
+		fail(sync, HY_SYNC_SETUP_FAILED, errno, "set process.user.additionalGids", 125);
+	if (syscall(SYS_setresgid, p->gid, p->gid, p->gid) < 0)
+		fail(sync, HY_SYNC_SETUP_FAILED, errno, "set process.user.gid", 125);
+	if (syscall(SYS_setresuid, p->uid, p->uid, p->uid) < 0)
+		fail(sync, HY_SYNC_SETUP_FAILED, errno, "set process.user.uid", 125);
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0 ||
+	    (r = hy_caps_set(p->caps.effective, p->caps.permitted, p->caps.inheritable)) < 0)
+		fail(sync, HY_SYNC_SETUP_FAILED, r < 0 ? -r : errno, "set process.capabilities", 125);
+	if (chdir(spec->cwd) < 0)
+		fail(sync, HY_SYNC_SETUP_FAILED, errno,
+		     join3(what, sizeof(what), "enter process.cwd ", spec->cwd, ""), 125);
+}
+
+/* execvpe, but searching the PATH of the command's environment (glibc's uses
+ * the caller's), as runc does. Returns with errno set when nothing ran. */
+static void exec_env(char *const *argv, char *const *envp)
+{
+	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	char buf[4096];
+	int saved = ENOENT;
+	for (char *const *e = envp; *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	if (strchr(argv[0], '/')) {
+		execve(argv[0], argv, envp);
+		return;
+	}
+	size_t nl = strlen(argv[0]);
+	for (const char *p = path;; p++) {
+		const char *end = strchrnul(p, ':');
+		size_t dl = (size_t)(end - p);
+		if (dl + nl + 2 <= sizeof(buf)) {
+			memcpy(buf, p, dl);
+			buf[dl] = '/';
+			memcpy(buf + dl + 1, argv[0], nl + 1);
+			execve(dl ? buf : argv[0], argv, envp);
+			if (errno == EACCES)
+				saved = EACCES;
+			else if (errno != ENOENT && errno != ENOTDIR) {
+				saved = errno;
+				break;
+			}
+		}
+		if (!*end)
+			break;
+		p = end;
+	}
+	errno = saved;
+}
 
 /* The user's command: drop privileges, install the filter, hand over the listener, exec. */
 static __attribute__((noreturn)) void cmd_main(const struct hy_sandbox_spec *spec, int sync)
@@ -47,26 +137,39 @@ static __attribute__((noreturn)) void cmd_main(const struct hy_sandbox_spec *spe
 	 * host directory would be a way out of the root. (sync is closed by exec.) */
 	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, errno, "mark inherited fds close-on-exec", 125);
-	int r = hy_caps_restrict(hy_caps_default());
+	/* A session and process group of its own, as runc gives: otherwise they
+	 * are hybox's, outside the container, and kill(0, sig) inside would
+	 * signal hybox and whatever else shares its group. */
+	if (setsid() < 0)
+		fail(sync, HY_SYNC_SETUP_FAILED, errno, "start a new session", 125);
+	int r = spec->proc ? 0 : hy_caps_restrict(hy_caps_default());
 	if (r < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -r, "drop capabilities", 125);
+	if (spec->proc)
+		apply_proc(spec, sync);
 	int listener = hy_seccomp_install(spec->filter);
 	if (listener < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -listener, "install the seccomp filter", 125);
-	struct hy_sync_msg m = { .type = HY_SYNC_LISTENER };
-	if (hy_sync_send(sync, &m, listener) < 0)
+	/* The supervisor takes the listener with pidfd_getfd: passing it with
+	 * SCM_RIGHTS would need sendmsg, which the filter may already route to
+	 * the very listener being passed. */
+	struct hy_sync_msg m = { .type = HY_SYNC_LISTENER, .status = listener };
+	if (hy_sync_send(sync, &m) < 0)
 		_exit(125);
-	close(listener);
 	/* Wait until the supervisor has the policy in place (BPF LSM rules are
 	 * bound to this container's mounts, which exist only now). EOF: the
 	 * supervisor is gone, and nothing may run unsupervised. */
 	struct hy_sync_msg go;
 	if (read(sync, &go, sizeof(go)) != (ssize_t)sizeof(go) || go.type != HY_SYNC_GO)
 		_exit(125);
+	close(listener);
 	/* From here on every syscall is filtered; sync is CLOEXEC and goes away at exec. */
 	if (!spec->cwd || chdir(spec->cwd) < 0)
 		(void)!chdir("/");
-	execvp(spec->argv[0], spec->argv);
+	if (spec->proc)
+		exec_env(spec->argv, spec->proc->envp);
+	else
+		execvp(spec->argv[0], spec->argv);
 	int e = errno;
 	fail(sync, HY_SYNC_EXEC_FAILED, e, spec->argv[0],
 	     e == ENOENT || e == ENOTDIR ? 127 : 126);
@@ -96,7 +199,8 @@ static int setup(const struct hy_sandbox_spec *spec, const char **step)
 		if ((r = hy_ns_loopback_up()) < 0)
 			return r;
 	}
-	struct hy_root_spec root = { .rootfs = spec->rootfs };
+	struct hy_root_spec root = { .rootfs = spec->rootfs, .extra = spec->mounts,
+				     .shm_flags = spec->shm_flags, .shm_size = spec->shm_size };
 	return hy_ns_setup_root(&root, step);
 }
 
@@ -155,6 +259,6 @@ int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync)
 		fail(sync, HY_SYNC_SETUP_FAILED, -cmd, "start the command", 125);
 	int st = reap_until(cmd);
 	struct hy_sync_msg m = { .type = HY_SYNC_CMD_STATUS, .status = st };
-	hy_sync_send(sync, &m, -1);
+	hy_sync_send(sync, &m);
 	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }

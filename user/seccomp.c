@@ -94,6 +94,8 @@ static int add_native_rule(scmp_filter_ctx ctx, int nr, const struct emu_road_de
 				return -EINVAL; /* exclusions on two args: not needed, not supported */
 			ne_arg = c->arg;
 			ne_vals[nne++] = c->value;
+		} else if (c->op == EMU_CMP_NULL) {
+			fixed[nfixed++] = (struct scmp_arg_cmp){ .arg = c->arg, .op = SCMP_CMP_EQ };
 		} else {
 			fixed[nfixed++] = masked_eq(c->arg, c->mask, c->value);
 		}

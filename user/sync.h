@@ -10,7 +10,8 @@
 
 enum hy_sync_type {
 	HY_SYNC_SETUP_FAILED = 1, /* err + what: a setup step failed (exit 125) */
-	HY_SYNC_LISTENER = 2,     /* SCM_RIGHTS listener fd + SCM_CREDENTIALS pid */
+	HY_SYNC_LISTENER = 2,     /* status: the listener's fd number in the sender (its pid
+				   * comes with SO_PASSCRED; pidfd_getfd fetches the fd) */
 	HY_SYNC_EXEC_FAILED = 3,  /* err + what: execvp of the command failed */
 	HY_SYNC_CMD_STATUS = 4,   /* status: the command's wait status (from init) */
 	HY_SYNC_GO = 5,           /* supervisor -> command: policy in place, exec now */
@@ -23,8 +24,8 @@ struct hy_sync_msg {
 	char what[240];
 };
 
-/* Container side: send a message, optionally with an fd and our credentials. */
-int hy_sync_send(int sock, const struct hy_sync_msg *m, int fd);
+/* Container side: send a message (the kernel attaches the sender's pid). */
+int hy_sync_send(int sock, const struct hy_sync_msg *m);
 /* Supervisor side: receive one message; *ret_fd / *ret_pid filled when present
  * (else -1 / 0). Returns 1 on a message, 0 on EOF, -errno on error. */
 int hy_sync_recv(int sock, struct hy_sync_msg *m, int *ret_fd, pid_t *ret_pid);

@@ -106,6 +106,27 @@ static int read_counters(struct hy_trace *t, struct hy_trace_counters *sum)
 	return r;
 }
 
+int hy_trace_read_counters(struct hy_trace *t, struct hy_trace_counters *ret)
+{
+	/* Own per-CPU buffer: t->percpu belongs to the consumer thread. */
+	_cleanup_free_ struct hy_trace_counters *buf = xcalloc(t->ncpus, sizeof(*buf));
+	int fds[2] = { t->skel->maps.hy_counters.map_fd, t->extra_counters_fd };
+	__u32 zero = 0;
+
+	*ret = (struct hy_trace_counters){ 0 };
+	for (size_t f = 0; f < ARRAY_SIZE(fds); f++) {
+		if (fds[f] < 0)
+			continue;
+		if (bpf_map_lookup_elem(fds[f], &zero, buf) < 0)
+			return -errno;
+		for (int i = 0; i < t->ncpus; i++) {
+			ret->produced += buf[i].produced;
+			ret->dropped += buf[i].dropped;
+		}
+	}
+	return 0;
+}
+
 /* Loss is never silent: every growth of the drop counter becomes one `lost` event. */
 static void report_lost(struct hy_trace *t, const struct hy_trace_counters *c)
 {
@@ -302,8 +323,12 @@ void hy_trace_stop(struct hy_trace *t)
 		poke(t, TRACE_STOP);
 		pthread_join(t->thread, NULL);
 	}
-	if (t->skel)
+	if (t->skel) {
 		trace_bpf__detach(t->skel);
+		/* detach closes the link fds but leaves their numbers, which
+		 * trace_bpf__destroy() would close again (skel_closenz skips 0) */
+		memset(&t->skel->links, 0, sizeof(t->skel->links));
+	}
 	/* Programs are detached and the container's tasks are gone: this is the last data. */
 	if (t->rb)
 		ring_buffer__consume(t->rb);

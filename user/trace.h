@@ -39,6 +39,12 @@ int hy_trace_start(struct hy_trace **ret, uint64_t cgid, struct hy_telemetry *te
  * Returns 0 or -errno with err filled.
  */
 int hy_trace_add_ring(struct hy_trace *t, int ring_fd, int counters_fd, struct hy_err *err);
+/*
+ * Sum of the kernel-side counters (events submitted to, and lost at, every
+ * ring consumed) for `hybox stats`. Callable from any thread while t lives.
+ * Returns 0 or -errno.
+ */
+int hy_trace_read_counters(struct hy_trace *t, struct hy_trace_counters *ret);
 /* Start passing events to the exporter. */
 void hy_trace_deliver(struct hy_trace *t);
 /*

@@ -41,14 +41,12 @@
 #define HY_LSM_CG_MAGIC 0x68796c31u /* "hyl1" */
 
 struct hy_lsm_cg {
-	__u32 magic;  /* HY_LSM_CG_MAGIC */
-	__u32 flags;  /* HY_LSM_CG_* */
-	__u32 level;  /* cgroup v2 level of the container's cgroup (root: 0) */
-	__u32 __pad;
+	__u32 magic; /* HY_LSM_CG_MAGIC */
+	__u32 flags; /* HY_LSM_CG_* */
 	struct hy_proc_policy proc;
 	struct hy_net_policy net;
 };
-_Static_assert(sizeof(struct hy_lsm_cg) == 16 + 16 + 8 + 32 * 120, "hy_lsm_cg layout");
+_Static_assert(sizeof(struct hy_lsm_cg) == 8 + 16 + 8 + 32 * 120, "hy_lsm_cg layout");
 
 /* dev is the kernel's encoding of super_block.s_dev (major << 20 | minor),
  * not the user-space st_dev encoding; user/lsm.c converts. */

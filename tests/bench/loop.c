@@ -8,10 +8,21 @@
  *   loop [--allow-all] read_zero N   N x read(/dev/zero, 1 byte), one timed block
  *   loop [--allow-all] uname N       N x uname(), each call timed on its own
  *
+ * File modes, each iteration timed on its own (the file policy's cost on the
+ * emulated road, see docs/bench.md). DIR (default /tmp) must be writable: the
+ * program creates its own file there (mkstemp, 4 KiB) and removes it at the
+ * end, so the same command works natively and inside a container whose /tmp
+ * is a private tmpfs.
+ *   loop [--allow-all] open_close N [DIR]     open(O_RDONLY) + close
+ *   loop [--allow-all] open_write N [DIR]     open(O_WRONLY) + close
+ *   loop [--allow-all] create_unlink N [DIR]  open(O_CREAT|O_EXCL|O_WRONLY)
+ *                                             + close + unlink of a new name
+ *
  * Output is one line of key=value pairs (for scripts/bench.sh):
  *   getpid/read_zero: mode=... n=N ns_per_call=X mean_ns=Y
  *                     (X: median over batches of 500 calls; Y: total / n)
  *   uname:            mode=uname n=N median_ns=X p99_ns=Y mean_ns=Z
+ *   file modes:       mode=... n=N median_ns=X p99_ns=Y mean_ns=Z (per iteration)
  * Every mode first runs N/10 untimed warm-up calls. Exit 0 on success, 1 if a
  * syscall failed, 2 on a usage error.
  */
@@ -24,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -122,9 +134,110 @@ static int run_uname(long n)
 	return time_uname(n, "loop");
 }
 
+/*
+ * File modes. Each iteration is timed on its own, as uname is, because on the
+ * emulated road one iteration is a supervisor round trip (tens of us) and the
+ * interesting figures are the median and the tail, not a batch mean.
+ */
+struct file_bench {
+	char path[256];  /* the existing file (open_close, open_write) */
+	char fresh[256]; /* the name create_unlink creates and removes */
+};
+
+static int op_open_close(struct file_bench *fb)
+{
+	int fd = open(fb->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	return close(fd);
+}
+
+static int op_open_write(struct file_bench *fb)
+{
+	int fd = open(fb->path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	return close(fd);
+}
+
+static int op_create_unlink(struct file_bench *fb)
+{
+	int fd = open(fb->fresh, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return -1;
+	if (close(fd) < 0)
+		return -1;
+	return unlink(fb->fresh);
+}
+
+static int run_file(const char *mode, int (*op)(struct file_bench *), long n, const char *dir)
+{
+	static char block[4096];
+	struct file_bench fb;
+	uint64_t *lat = malloc((size_t)n * sizeof(*lat)), sum = 0;
+	int fd, rc = 1;
+
+	if (!lat) {
+		fprintf(stderr, "loop: out of memory\n");
+		return 1;
+	}
+	if (snprintf(fb.path, sizeof(fb.path), "%s/hybox-bench.XXXXXX", dir) >= (int)sizeof(fb.path) ||
+	    snprintf(fb.fresh, sizeof(fb.fresh), "%s/hybox-bench-new.%d", dir, (int)getpid()) >=
+		    (int)sizeof(fb.fresh)) {
+		fprintf(stderr, "loop: %s: directory name too long\n", dir);
+		free(lat);
+		return 2;
+	}
+	fd = mkstemp(fb.path);
+	if (fd < 0) {
+		fprintf(stderr, "loop: create a file in %s: %s\n", dir, strerror(errno));
+		free(lat);
+		return 1;
+	}
+	memset(block, 'x', sizeof(block));
+	if (fchmod(fd, 0644) < 0 || write(fd, block, sizeof(block)) != (ssize_t)sizeof(block)) {
+		fprintf(stderr, "loop: write %s: %s\n", fb.path, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	close(fd);
+	unlink(fb.fresh); /* a leftover of an earlier run with the same pid */
+
+	for (long i = 0; i < n / 10; i++)
+		if (op(&fb) < 0)
+			goto fail;
+	for (long i = 0; i < n; i++) {
+		uint64_t t0 = now_ns();
+		int r = op(&fb);
+
+		lat[i] = now_ns() - t0;
+		if (r < 0)
+			goto fail;
+		sum += lat[i];
+	}
+	qsort(lat, (size_t)n, sizeof(*lat), cmp_u64);
+	printf("mode=%s n=%ld median_ns=%llu p99_ns=%llu mean_ns=%.1f\n", mode, n,
+	       (unsigned long long)lat[n / 2], (unsigned long long)lat[(n * 99) / 100],
+	       (double)sum / (double)n);
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "loop: %s on %s: %s\n", mode, op == op_create_unlink ? fb.fresh : fb.path,
+		strerror(errno));
+	unlink(fb.fresh);
+out:
+	unlink(fb.path);
+	free(lat);
+	return rc;
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: loop [--allow-all] getpid|read_zero|uname N\n");
+	fprintf(stderr, "usage: loop [--allow-all] getpid|read_zero|uname N\n"
+			"       loop [--allow-all] open_close|open_write|create_unlink N [DIR]\n");
 	return 2;
 }
 
@@ -133,17 +246,27 @@ int main(int argc, char **argv)
 	int i = 1;
 	long n;
 	char *end;
+	const char *dir;
 
 	if (i < argc && strcmp(argv[i], "--allow-all") == 0) {
 		if (install_allow_all() < 0)
 			return 1;
 		i++;
 	}
-	if (argc - i != 2)
+	if (argc - i != 2 && argc - i != 3)
 		return usage();
 	errno = 0;
 	n = strtol(argv[i + 1], &end, 0);
 	if (errno || *end || end == argv[i + 1] || n < 100)
+		return usage();
+	dir = argc - i == 3 ? argv[i + 2] : "/tmp";
+	if (strcmp(argv[i], "open_close") == 0)
+		return run_file("open_close", op_open_close, n, dir);
+	if (strcmp(argv[i], "open_write") == 0)
+		return run_file("open_write", op_open_write, n, dir);
+	if (strcmp(argv[i], "create_unlink") == 0)
+		return run_file("create_unlink", op_create_unlink, n, dir);
+	if (argc - i != 2)
 		return usage();
 	if (strcmp(argv[i], "getpid") == 0)
 		return run_getpid(n);

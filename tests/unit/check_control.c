@@ -28,6 +28,7 @@ START_TEST(test_control_parse_ops)
 		{ "{\"op\":\"pause\"}", HY_CONTROL_PAUSE },
 		{ "{\"op\":\"resume\"}", HY_CONTROL_RESUME },
 		{ " {\"op\":\"state\"} ", HY_CONTROL_STATE },
+		{ "{\"op\":\"stats\"}", HY_CONTROL_STATS },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		ck_assert_int_eq(parse(cases[i].json, &req, &err), 0);

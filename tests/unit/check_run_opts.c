@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evfilter.h"
 #include "run_opts.h"
 
 #define MAXARGS 32
@@ -212,8 +213,10 @@ END_TEST
 
 START_TEST(test_run_opts_usage_mentions_every_option)
 {
-	static const char *const want[] = { "--id", "--hostname", "--rootfs", "--policy",
-					    "--events", "--net", "--help" };
+	static const char *const want[] = { "--id",	"--hostname",	     "--rootfs",
+					    "--policy", "--events",	     "--events-filter",
+					    "--events-max-size", "--events-keep", "--net",
+					    "--help" };
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -224,6 +227,87 @@ START_TEST(test_run_opts_usage_mentions_every_option)
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		ck_assert_msg(strstr(text, want[i]), "usage lacks %s", want[i]);
 	free(text);
+}
+END_TEST
+
+START_TEST(test_run_opts_events_options)
+{
+	ck_assert_int_eq(PARSE("--events", "/var/log/e.jsonl", "--events-filter", "kind=exec",
+			       "--events-filter", "kind=policy,lost", "--events-max-size", "10M",
+			       "--events-keep", "3", "true"),
+			 HY_RUN_PARSED);
+	ck_assert_uint_eq(o.events_kinds, HY_EVMASK(HY_EVK_EXEC) | HY_EVMASK(HY_EVK_POLICY) |
+						  HY_EVMASK(HY_EVK_LOST));
+	ck_assert_uint_eq(o.events_max_size, 10ULL << 20);
+	ck_assert_uint_eq(o.events_keep, 3);
+	/* Defaults: every kind, no rotation, keep 5. */
+	ck_assert_int_eq(PARSE("--events", "-", "true"), HY_RUN_PARSED);
+	ck_assert_uint_eq(o.events_kinds, 0);
+	ck_assert_uint_eq(o.events_max_size, 0);
+	ck_assert_uint_eq(o.events_keep, 5);
+	ck_assert_int_eq(PARSE("--events=f", "--events-max-size=4K", "--events-keep=0", "true"),
+			 HY_RUN_PARSED);
+	ck_assert_uint_eq(o.events_max_size, 4096);
+	ck_assert_uint_eq(o.events_keep, 0);
+}
+END_TEST
+
+START_TEST(test_run_opts_events_options_refused)
+{
+	assert_einval(PARSE("--events", "f", "--events-filter", "exec", "true"),
+		      "--events-filter: expected kind=KIND[,KIND...]");
+	assert_einval(PARSE("--events", "f", "--events-filter", "kind=exec,nope", "true"),
+		      "unknown event kind 'nope' (valid kinds: start, exit");
+	assert_einval(PARSE("--events", "f", "--events-max-size", "10MB", "true"),
+		      "--events-max-size: expected a size in bytes with an optional K, M or G");
+	assert_einval(PARSE("--events", "f", "--events-max-size", "100", "true"),
+		      "--events-max-size: expected at least 4K");
+	assert_einval(PARSE("--events", "f", "--events-max-size", "99999999999G", "true"),
+		      "--events-max-size: '99999999999G' is too large");
+	assert_einval(PARSE("--events", "f", "--events-max-size", "4K", "--events-keep", "x",
+			    "true"),
+		      "--events-keep: expected a number of files from 0 to 1000, got 'x'");
+	assert_einval(PARSE("--events", "f", "--events-max-size", "4K", "--events-keep", "-1",
+			    "true"),
+		      "--events-keep: expected a number");
+	assert_einval(PARSE("--events", "f", "--events-max-size", "4K", "--events-keep", "1001",
+			    "true"),
+		      "--events-keep: expected a number");
+	assert_einval(PARSE("--events-filter", "kind=exec", "true"),
+		      "--events-filter needs --events SINK");
+	assert_einval(PARSE("--events-max-size", "1M", "true"), "--events-max-size needs --events");
+	assert_einval(PARSE("--events", "-", "--events-max-size", "1M", "true"),
+		      "--events-max-size: rotation needs --events FILE, not stdout");
+	assert_einval(PARSE("--events", "f", "--events-keep", "2", "true"),
+		      "--events-keep needs --events-max-size");
+}
+END_TEST
+
+/* runc's `run ... --bundle DIR ID` goes to the OCI verb; hybox's own never does. */
+START_TEST(test_run_opts_is_oci)
+{
+	static const struct {
+		const char *const words[6];
+		bool want;
+	} cases[] = {
+		{ { "run", "--bundle", "b", "id" }, true },
+		{ { "run", "-b", "b", "id" }, true },
+		{ { "run", "-bb", "id" }, true },
+		{ { "run", "--bundle=b", "id" }, true },
+		{ { "run", "-d", "--pid-file", "p", "-b", "b" }, true },
+		{ { "run", "--pid-file", "-b", "id" }, false }, /* -b is the pid file's name */
+		{ { "run", "--", "prog", "--bundle", "b" }, false },
+		{ { "run", "prog", "-b" }, false },
+		{ { "run", "--id", "x", "prog", "--bundle" }, false },
+		{ { "run", "--net", "none", "--", "sh" }, false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int argc = 0;
+		while (argc < 6 && cases[i].words[argc])
+			argc++;
+		ck_assert_msg(hy_run_is_oci(argc, (char **)cases[i].words) == cases[i].want,
+			      "case %zu", i);
+	}
 }
 END_TEST
 
@@ -247,6 +331,9 @@ static Suite *run_opts_suite(void)
 	tcase_add_test(tc, test_run_opts_hostname_length);
 	tcase_add_test(tc, test_run_opts_reparse_resets_getopt);
 	tcase_add_test(tc, test_run_opts_usage_mentions_every_option);
+	tcase_add_test(tc, test_run_opts_events_options);
+	tcase_add_test(tc, test_run_opts_events_options_refused);
+	tcase_add_test(tc, test_run_opts_is_oci);
 	suite_add_tcase(s, tc);
 	return s;
 }

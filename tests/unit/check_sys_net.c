@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests for kernel-emu/sys_net.c: the family mapping, the bounded
- * address copy, the reading of a copied address (v4-mapped, AF_UNSPEC, unix
+ * Unit tests for kernel-emu/sys_net.c and kernel-emu/net.c: the family
+ * mapping, the bounded address copy, the reading of a copied address (v4-mapped, AF_UNSPEC, unix
  * paths) and the decision on it; then the handlers themselves against a real
  * trapped task.
  *
@@ -39,7 +39,7 @@
 
 #include "kernel.h"
 #include "sys.h"
-#include "sys_net.h"
+#include "net.h"
 #include "util.h"
 
 #define MEM_BASE 0x10000ULL
@@ -342,7 +342,7 @@ static int udp_receiver(uint16_t *port)
 
 /* ---- family mapping --------------------------------------------------------------- */
 
-START_TEST(test_family_mapping)
+START_TEST(test_sys_net_family_mapping)
 {
 	ck_assert_uint_eq(emu_net_family(AF_INET, SOCK_STREAM), HY_NET_INET);
 	ck_assert_uint_eq(emu_net_family(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC),
@@ -372,7 +372,7 @@ END_TEST
 
 /* ---- address copy bounds ----------------------------------------------------------- */
 
-START_TEST(test_addr_copy_bounds)
+START_TEST(test_sys_net_addr_copy_bounds)
 {
 	struct sockaddr_storage ss;
 	struct sockaddr_in a = sin4("127.0.0.1", 8080);
@@ -411,7 +411,7 @@ static int parse(const void *addr, int len, int domain, int type, enum emu_net_u
 	return emu_net_addr_parse(&ss, len, domain, type, use, out);
 }
 
-START_TEST(test_addr_parse_inet)
+START_TEST(test_sys_net_addr_parse_inet)
 {
 	struct emu_net_addr a;
 	struct sockaddr_in in = sin4("10.1.2.3", 443);
@@ -422,7 +422,7 @@ START_TEST(test_addr_parse_inet)
 	ck_assert_uint_eq(a.family, HY_NET_INET);
 	ck_assert_uint_eq(a.port, 443);
 	ck_assert_int_eq(memcmp(a.addr, "\x0a\x01\x02\x03\0\0\0\0\0\0\0\0\0\0\0\0", 16), 0);
-	ck_assert(!a.none);
+	ck_assert(!a.is_none);
 	/* too short for its family, or for any */
 	ck_assert_int_eq(parse(&in, sizeof(in) - 1, AF_INET, SOCK_STREAM, EMU_NET_CONNECT, &a),
 			 -EINVAL);
@@ -445,20 +445,20 @@ START_TEST(test_addr_parse_inet)
 	ck_assert_uint_eq(a.family, HY_NET_INET);
 	/* AF_UNSPEC: connect dissolves, bind/send read it as the socket's family */
 	ck_assert_int_eq(parse(&un, 2, AF_INET, SOCK_DGRAM, EMU_NET_CONNECT, &a), 0);
-	ck_assert(a.none);
+	ck_assert(a.is_none);
 	ck_assert_uint_eq(emu_net_addr_decide(&pol.net, &a, EMU_NET_CONNECT), HY_NET_ALLOW);
 	in.sin_family = AF_UNSPEC;
 	ck_assert_int_eq(parse(&in, sizeof(in), AF_INET, SOCK_DGRAM, EMU_NET_SEND, &a), 0);
-	ck_assert(!a.none);
+	ck_assert(!a.is_none);
 	ck_assert_uint_eq(a.family, HY_NET_INET);
 	ck_assert_uint_eq(a.port, 443);
 	ck_assert_int_eq(parse(&in, sizeof(in), AF_INET, SOCK_DGRAM, EMU_NET_BIND, &a), 0);
-	ck_assert(!a.none);
+	ck_assert(!a.is_none);
 	ck_assert_int_eq(parse(&un, 2, AF_INET6, SOCK_DGRAM, EMU_NET_SEND, &a), 0);
-	ck_assert(a.none); /* udpv6: "no address" */
+	ck_assert(a.is_none); /* udpv6: "no address" */
 	/* no address at all for a send (sendto with addrlen 0) */
 	ck_assert_int_eq(parse(&in, 0, AF_INET, SOCK_DGRAM, EMU_NET_SEND, &a), 0);
-	ck_assert(a.none);
+	ck_assert(a.is_none);
 	ck_assert_int_eq(parse(&in, 0, AF_INET, SOCK_STREAM, EMU_NET_CONNECT, &a), -EINVAL);
 	/* raw sockets are decided at the family level, the address kept for the event */
 	in = sin4("8.8.8.8", 0);
@@ -468,7 +468,7 @@ START_TEST(test_addr_parse_inet)
 }
 END_TEST
 
-START_TEST(test_addr_parse_unix_and_others)
+START_TEST(test_sys_net_addr_parse_unix_and_others)
 {
 	struct emu_net_addr a;
 	struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = "/run/x.sock" };
@@ -479,7 +479,7 @@ START_TEST(test_addr_parse_unix_and_others)
 			 0);
 	ck_assert_uint_eq(a.family, HY_NET_UNIX);
 	ck_assert_str_eq(a.path, "/run/x.sock");
-	ck_assert(a.unix_path);
+	ck_assert(a.is_unix_path);
 	/* without the NUL, the length ends the path */
 	ck_assert_int_eq(parse(&sun, (int)(plen + 4), AF_UNIX, SOCK_DGRAM, EMU_NET_BIND, &a), 0);
 	ck_assert_str_eq(a.path, "/run");
@@ -487,12 +487,12 @@ START_TEST(test_addr_parse_unix_and_others)
 	memcpy(sun.sun_path, "\0abs\0zz", 7);
 	ck_assert_int_eq(parse(&sun, (int)(plen + 7), AF_UNIX, SOCK_DGRAM, EMU_NET_CONNECT, &a), 0);
 	ck_assert_str_eq(a.path, "@abs");
-	ck_assert(!a.unix_path);
+	ck_assert(!a.is_unix_path);
 	/* unnamed (autobind) */
 	ck_assert_int_eq(parse(&sun, (int)plen, AF_UNIX, SOCK_DGRAM, EMU_NET_BIND, &a), 0);
 	ck_assert_str_eq(a.path, "");
-	ck_assert(!a.unix_path);
-	ck_assert(!a.none);
+	ck_assert(!a.is_unix_path);
+	ck_assert(!a.is_none);
 	/* a full 108-byte path without NUL fits the event field */
 	memset(sun.sun_path, 'p', sizeof(sun.sun_path));
 	ck_assert_int_eq(parse(&sun, (int)sizeof(sun), AF_UNIX, SOCK_DGRAM, EMU_NET_BIND, &a), 0);
@@ -502,7 +502,7 @@ START_TEST(test_addr_parse_unix_and_others)
 	ck_assert_uint_eq(a.family, HY_NET_NETLINK);
 	ck_assert_int_eq(parse(&sun, 0, AF_PACKET, SOCK_RAW, EMU_NET_SEND, &a), 0);
 	ck_assert_uint_eq(a.family, HY_NET_PACKET);
-	ck_assert(!a.none);
+	ck_assert(!a.is_none);
 }
 END_TEST
 
@@ -526,7 +526,7 @@ static uint32_t decide6(const char *ip, uint16_t port, enum emu_net_use use,
 	return emu_net_addr_decide(&pol.net, a, use);
 }
 
-START_TEST(test_decide_on_copy)
+START_TEST(test_sys_net_decide_on_copy)
 {
 	struct emu_net_addr a;
 
@@ -556,7 +556,7 @@ START_TEST(test_decide_on_copy)
 }
 END_TEST
 
-START_TEST(test_v4_mapped)
+START_TEST(test_sys_net_v4_mapped)
 {
 	struct emu_net_addr a;
 
@@ -588,7 +588,7 @@ static long sys_socket(int domain, int type, int protocol)
 	return emu_sys_socket(&k, &c);
 }
 
-START_TEST(test_socket)
+START_TEST(test_sys_net_socket)
 {
 	ck_assert_int_eq(sys_socket(AF_INET, SOCK_STREAM, 0), EMU_RET_CONTINUE);
 	ck_assert_int_eq(sys_socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0), EMU_RET_CONTINUE);
@@ -628,7 +628,7 @@ START_TEST(test_socket)
 }
 END_TEST
 
-START_TEST(test_socket_audit)
+START_TEST(test_sys_net_socket_audit)
 {
 	spol.audit = true;
 	ck_assert_int_eq(sys_socket(AF_PACKET, SOCK_RAW, 0), EMU_RET_CONTINUE);
@@ -659,7 +659,7 @@ static struct sockaddr_in peer_of(int fd)
 	return a;
 }
 
-START_TEST(test_connect)
+START_TEST(test_sys_net_connect)
 {
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in ok = sin4("127.0.0.1", 8080), no = sin4("127.0.0.1", 9), got;
@@ -698,7 +698,7 @@ START_TEST(test_connect)
 }
 END_TEST
 
-START_TEST(test_connect_toctou)
+START_TEST(test_sys_net_connect_toctou)
 {
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in ok = sin4("127.0.0.1", 8080), no = sin4("10.0.0.1", 53);
@@ -728,7 +728,7 @@ START_TEST(test_connect_toctou)
 }
 END_TEST
 
-START_TEST(test_connect_v4_mapped)
+START_TEST(test_sys_net_connect_v4_mapped)
 {
 	int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int s6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -750,7 +750,7 @@ START_TEST(test_connect_v4_mapped)
 }
 END_TEST
 
-START_TEST(test_bind)
+START_TEST(test_sys_net_bind)
 {
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int s2 = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -772,7 +772,7 @@ START_TEST(test_bind)
 }
 END_TEST
 
-START_TEST(test_bind_unix_path)
+START_TEST(test_sys_net_bind_unix_path)
 {
 	char dir[] = "/tmp/check_sys_net.XXXXXX";
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -793,7 +793,7 @@ START_TEST(test_bind_unix_path)
 END_TEST
 
 /* A blocking stream connect runs in a worker that answers the task itself. */
-START_TEST(test_connect_blocking_async)
+START_TEST(test_sys_net_connect_blocking_async)
 {
 	struct sockaddr_in a = sin4("127.0.0.1", 0);
 	socklen_t len = sizeof(a);
@@ -829,7 +829,7 @@ static int nthreads(void)
 }
 
 /* A worker blocked for a task that went away gives up (within its 1 s wake-up). */
-START_TEST(test_connect_blocking_gives_up)
+START_TEST(test_sys_net_connect_blocking_gives_up)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	socklen_t len = offsetof(struct sockaddr_un, sun_path) + 1 + 20;
@@ -882,7 +882,7 @@ static ssize_t recv_nb(int fd, char *buf, size_t len)
 	return recv(fd, buf, len, MSG_DONTWAIT);
 }
 
-START_TEST(test_sendto)
+START_TEST(test_sys_net_sendto)
 {
 	uint16_t port;
 	int r = udp_receiver(&port);
@@ -913,7 +913,7 @@ START_TEST(test_sendto)
 }
 END_TEST
 
-START_TEST(test_sendto_blocking_async)
+START_TEST(test_sys_net_sendto_blocking_async)
 {
 	uint16_t port;
 	int r = udp_receiver(&port);
@@ -940,7 +940,7 @@ static long sys_sendmsg(int fd, uint64_t msg, int flags)
 	return emu_sys_sendmsg(&k, &c);
 }
 
-START_TEST(test_sendmsg_iov_and_name)
+START_TEST(test_sys_net_sendmsg_iov_and_name)
 {
 	uint16_t port;
 	int r = udp_receiver(&port);
@@ -984,7 +984,7 @@ START_TEST(test_sendmsg_iov_and_name)
 END_TEST
 
 /* Control data: SCM_RIGHTS numbers are the task's and are translated. */
-START_TEST(test_sendmsg_scm_rights)
+START_TEST(test_sys_net_sendmsg_scm_rights)
 {
 	int sp[2], pp[2], got_fd = -1;
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, b, rcbuf[CMSG_SPACE(sizeof(int))];
@@ -1047,7 +1047,7 @@ START_TEST(test_sendmsg_scm_rights)
 }
 END_TEST
 
-START_TEST(test_sendmmsg)
+START_TEST(test_sys_net_sendmmsg)
 {
 	uint16_t port;
 	int r = udp_receiver(&port);
@@ -1095,7 +1095,7 @@ START_TEST(test_sendmmsg)
 }
 END_TEST
 
-START_TEST(test_audit_performs)
+START_TEST(test_sys_net_audit_performs)
 {
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in no = sin4("127.0.0.1", 9);
@@ -1118,31 +1118,31 @@ static Suite *sys_net_suite(void)
 	TCase *tc = tcase_create("handlers");
 
 	tcase_add_checked_fixture(pure, setup, teardown);
-	tcase_add_test(pure, test_family_mapping);
-	tcase_add_test(pure, test_addr_copy_bounds);
-	tcase_add_test(pure, test_addr_parse_inet);
-	tcase_add_test(pure, test_addr_parse_unix_and_others);
-	tcase_add_test(pure, test_decide_on_copy);
-	tcase_add_test(pure, test_v4_mapped);
+	tcase_add_test(pure, test_sys_net_family_mapping);
+	tcase_add_test(pure, test_sys_net_addr_copy_bounds);
+	tcase_add_test(pure, test_sys_net_addr_parse_inet);
+	tcase_add_test(pure, test_sys_net_addr_parse_unix_and_others);
+	tcase_add_test(pure, test_sys_net_decide_on_copy);
+	tcase_add_test(pure, test_sys_net_v4_mapped);
 	suite_add_tcase(s, pure);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 20);
-	tcase_add_test(tc, test_socket);
-	tcase_add_test(tc, test_socket_audit);
-	tcase_add_test(tc, test_connect);
-	tcase_add_test(tc, test_connect_toctou);
-	tcase_add_test(tc, test_connect_v4_mapped);
-	tcase_add_test(tc, test_bind);
-	tcase_add_test(tc, test_bind_unix_path);
-	tcase_add_test(tc, test_connect_blocking_async);
-	tcase_add_test(tc, test_connect_blocking_gives_up);
-	tcase_add_test(tc, test_sendto);
-	tcase_add_test(tc, test_sendto_blocking_async);
-	tcase_add_test(tc, test_sendmsg_iov_and_name);
-	tcase_add_test(tc, test_sendmsg_scm_rights);
-	tcase_add_test(tc, test_sendmmsg);
-	tcase_add_test(tc, test_audit_performs);
+	tcase_add_test(tc, test_sys_net_socket);
+	tcase_add_test(tc, test_sys_net_socket_audit);
+	tcase_add_test(tc, test_sys_net_connect);
+	tcase_add_test(tc, test_sys_net_connect_toctou);
+	tcase_add_test(tc, test_sys_net_connect_v4_mapped);
+	tcase_add_test(tc, test_sys_net_bind);
+	tcase_add_test(tc, test_sys_net_bind_unix_path);
+	tcase_add_test(tc, test_sys_net_connect_blocking_async);
+	tcase_add_test(tc, test_sys_net_connect_blocking_gives_up);
+	tcase_add_test(tc, test_sys_net_sendto);
+	tcase_add_test(tc, test_sys_net_sendto_blocking_async);
+	tcase_add_test(tc, test_sys_net_sendmsg_iov_and_name);
+	tcase_add_test(tc, test_sys_net_sendmsg_scm_rights);
+	tcase_add_test(tc, test_sys_net_sendmmsg);
+	tcase_add_test(tc, test_sys_net_audit_performs);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,245 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The OCI runtime verbs on a busybox bundle, runc's command line: spec,
+# create (the supervisor detaches, the command waits), state, start, kill,
+# pause/resume, delete [--force], run --bundle (foreground and -d), the
+# process settings of config.json (args, env, cwd, user, umask, rlimits,
+# hostname, mounts, inline policy), two containers at once, a killed
+# supervisor, and malformed bundles: each refused with one line naming the
+# JSON path, with nothing left behind.
+# shellcheck disable=SC2016 # single-quoted $ is for the sandboxed shell
+# shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
+. "$(dirname "$0")/../lib/libtest.sh"
+require root cgroup2 busybox python3
+
+scratch_dir
+ROOT=$SCRATCH/state # the global --root: every container of this test lives there
+B=$SCRATCH/bundle
+mkdir -p "$B"
+run_capture "$REPO_DIR/scripts/mkrootfs.sh" "$B/rootfs"
+assert_rc 0 "mkrootfs.sh builds a busybox rootfs for the bundle"
+
+hyr() { hy --root "$ROOT" "$@"; }
+
+# edit_config FILE PYTHON...: run python statements on c (config.json's object).
+edit_config() {
+	local f=$1
+	shift
+	python3 - "$f" "$*" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+exec(sys.argv[2])
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+PY
+}
+
+# state_field ID KEY: one field of `hybox state ID` ("" when it fails).
+state_field() {
+	"$HYBOX" --root "$ROOT" state "$1" 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2" 2>/dev/null
+}
+
+# --- spec ----------------------------------------------------------------------
+hy spec --bundle "$B"
+assert_rc 0 "spec writes a config.json"
+check "spec: config.json exists" test -s "$B/config.json"
+hy spec --bundle "$B"
+assert_rc 125 "spec refuses to overwrite config.json"
+assert_error_line "config.json: File exists \(remove it first\)" "spec says the file exists"
+assert_eq "$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["process"]["args"], c["root"], c["process"]["terminal"])' "$B/config.json")" \
+	"['sh'] {'path': 'rootfs', 'readonly': True} False" "spec: args [sh], root rootfs read-only, terminal false"
+cp "$B/config.json" "$SCRATCH/default.json"
+
+# --- the lifecycle: create, state, start, pause, kill, delete ------------------
+edit_config "$B/config.json" 'c["process"]["args"] = ["sh", "-c", "echo started; trap \"echo got-term; exit 42\" TERM; while :; do sleep 0.05; done"]; c["annotations"] = {"com.example.test": "yes"}'
+id=$(tid life)
+out=$SCRATCH/out-life
+run_capture sh -c "exec \"\$0\" --root \"$ROOT\" create --bundle \"$B\" --pid-file \"$SCRATCH/pid\" \"$id\" >\"$out\"" "$HYBOX"
+assert_rc 0 "create exits 0"
+assert_eq "$RUN_ERR" "" "create prints nothing"
+assert_eq "$(state_field "$id" status)" created "state: created"
+pid=$(state_field "$id" pid)
+assert_match "$pid" '^[1-9][0-9]*$' "state: pid > 0 ($pid)"
+assert_eq "$(cat "$SCRATCH/pid" 2>&1)" "$pid" "--pid-file holds the state's pid"
+assert_match "$(cat "/proc/$pid/cgroup" 2>&1)" "0::/hybox/$id" "the pid is in the container's cgroup leaf"
+hyr state "$id"
+assert_eq "$(python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["ociVersion"], s["id"], s["bundle"], s["rootfs"], s["annotations"], bool(s["created"]))' <<<"$RUN_OUT")" \
+	"1.0.2 $id $(cd "$B" && pwd -P) $(cd "$B/rootfs" && pwd -P) {'com.example.test': 'yes'} True" \
+	"state: ociVersion, id, bundle, rootfs, annotations, created"
+check "state.json is in --root's state directory" test -f "$ROOT/$id/state.json"
+sleep 0.2
+assert_eq "$(cat "$out")" "" "the created command has not run yet (nothing on create's stdout)"
+hyr start "$id"
+assert_rc 0 "start exits 0"
+check "the command runs after start and writes to create's stdout" wait_for 10 grep -qx started "$out"
+assert_eq "$(state_field "$id" status)" running "state: running"
+hyr start "$id"
+assert_rc 125 "a second start exits 125"
+assert_error_line "container '$id' is running: only a created container can be started" "a second start is refused"
+hyr delete "$id"
+assert_rc 125 "delete of a running container without --force exits 125"
+assert_error_line "is running: stop it first .* or use 'hybox delete --force $id'" "delete without --force is refused"
+assert_eq "$(state_field "$id" status)" running "the refused delete left the container running"
+hyr pause "$id"
+assert_eq "$(state_field "$id" status)" paused "state: paused after pause"
+hyr resume "$id"
+assert_eq "$(state_field "$id" status)" running "state: running after resume"
+hyr kill "$id" TERM
+assert_rc 0 "kill ID TERM (runc's positional signal) exits 0"
+check "state: stopped after kill" wait_for 10 sh -c "[ \"\$(\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -c '\"stopped\"')\" = 1 ]"
+assert_eq "$(state_field "$id" pid)" 0 "state: pid 0 once stopped"
+check "the command's TERM handler ran" grep -qx got-term "$out"
+hyr start "$id"
+assert_rc 125 "start of a stopped container exits 125"
+assert_error_line "is stopped: only a created container can be started" "start of a stopped container is refused"
+hyr delete "$id"
+assert_rc 0 "delete of a stopped container exits 0"
+assert_no_leftovers "$id" "$ROOT"
+hyr state "$id"
+assert_rc 125 "state of a deleted container exits 125"
+assert_error_line "container '$id' does not exist" "state of a deleted container: does not exist"
+
+# --- two containers at once; delete of a created one; delete --force -----------
+edit_config "$B/config.json" 'c["process"]["args"] = ["sleep", "1000"]'
+id1=$(tid two1)
+id2=$(tid two2)
+hyr create --bundle "$B" "$id1"
+assert_rc 0 "create $id1"
+hyr create --bundle "$B" "$id2"
+assert_rc 0 "create $id2 while $id1 exists"
+hyr create --bundle "$B" "$id2"
+assert_rc 125 "create of an existing id exits 125"
+assert_error_line "container '$id2' already exists" "create of an existing id is refused"
+hyr start "$id2"
+assert_eq "$(state_field "$id1" status) $(state_field "$id2" status)" "created running" \
+	"two containers: one created, one running"
+hyr delete "$id1"
+assert_rc 0 "delete of a created container exits 0 (its command is killed, as runc does)"
+assert_no_leftovers "$id1" "$ROOT"
+hyr delete --force "$id2"
+assert_rc 0 "delete --force of a running container exits 0"
+assert_no_leftovers "$id2" "$ROOT"
+hyr delete --force "$id2"
+assert_rc 0 "delete --force of an unknown id exits 0 (runc's behaviour)"
+id=$(tid stale)
+mkdir -p "$ROOT/$id" "$(cg2_mount)/hybox/$id"
+hyr delete "$id"
+assert_rc 125 "delete of a stale directory without --force exits 125"
+hyr delete --force "$id"
+assert_rc 0 "delete --force removes a stale directory (a killed 'hybox run')"
+assert_no_leftovers "$id" "$ROOT"
+
+# A killed supervisor takes the container down; it reads as stopped and delete
+# removes what it left (its cgroup leaf).
+id=$(tid killed)
+hyr create --bundle "$B" "$id"
+sup=$(pgrep -xf "$HYBOX --root $ROOT create --bundle $B $id" | head -n 1)
+check "the detached supervisor runs (pid ${sup:-none})" test -n "$sup"
+[ -n "$sup" ] && kill -KILL "$sup"
+check "after SIGKILL of the supervisor the state is stopped" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
+hyr delete "$id"
+assert_rc 0 "delete after a killed supervisor exits 0"
+assert_no_leftovers "$id" "$ROOT"
+
+# --- runc's run: foreground (exit status, process settings) and -d ------------
+cp "$SCRATCH/default.json" "$B/config.json"
+edit_config "$B/config.json" '
+c["process"]["args"] = ["sh", "-c", "echo \"$FOO|$(id -u):$(id -g):$(id -G)|$(pwd)|$(hostname)|$(umask)|$(ulimit -n)\"; grep -E \"^Cap(Eff|Bnd)\" /proc/self/status | tr \"\\t\\n\" \" \"; echo; test -e /sys/fs/cgroup/cgroup.procs && test -d /dev/mqueue && echo mounts-ok; exit 7"]
+c["process"]["env"].append("FOO=bar baz")
+c["process"]["cwd"] = "/etc"
+c["process"]["user"] = {"uid": 1000, "gid": 1000, "umask": 23, "additionalGids": [5]}
+c["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": 512, "hard": 512}]
+c["hostname"] = "ocibox"'
+id=$(tid run)
+hyr run --bundle "$B" "$id"
+assert_rc 7 "run --bundle exits with the command's status"
+line1=$(sed -n 1p <<<"$RUN_OUT")
+assert_eq "$line1" "bar baz|1000:1000:1000 5|/etc|ocibox|0027|512" \
+	"run: env, uid:gid:groups, cwd, hostname, umask and RLIMIT_NOFILE from config.json"
+assert_match "$(sed -n 2p <<<"$RUN_OUT")" "CapEff:.0000000000000000 CapBnd:.00000000a80425fb" \
+	"run: uid 1000 has no effective capabilities, the bounding set is hybox's"
+assert_eq "$(sed -n 3p <<<"$RUN_OUT")" "mounts-ok" "run: the cgroup2 view on /sys/fs/cgroup and /dev/mqueue are mounted"
+assert_no_leftovers "$id" "$ROOT"
+
+cp "$SCRATCH/default.json" "$B/config.json"
+edit_config "$B/config.json" 'c["process"]["args"] = ["hostname"]; c["annotations"] = {"org.hybox.policy": "{\"syscalls\": {\"deny\": [\"uname\"]}}"}'
+hyr run -b "$B" "$(tid policy)"
+assert_eq "$RUN_OUT" "?" "an inline org.hybox.policy applies (uname denied: hostname prints ?)"
+edit_config "$B/config.json" 'del c["annotations"]'
+hyr run -b "$B" "$(tid nopolicy)"
+assert_eq "$RUN_OUT" "hybox" "without it, hostname prints config.json's hostname"
+
+edit_config "$B/config.json" 'c["process"]["args"] = ["sleep", "1000"]'
+id=$(tid detach)
+hyr run -d --bundle "$B" "$id"
+assert_rc 0 "run -d exits 0 once the container runs"
+assert_eq "$(state_field "$id" status)" running "run -d: state running"
+hyr kill "$id" KILL
+check "run -d: stopped after kill KILL" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
+hyr delete "$id"
+assert_no_leftovers "$id" "$ROOT"
+
+# --- malformed bundles: one error line naming the field, nothing left ---------
+# bad_bundle DESC ERE PYTHON: a fresh config.json edited by PYTHON must be refused.
+bad_bundle() {
+	local desc=$1 ere=$2 id
+	id=$(tid "bad$_t_n")
+	cp "$SCRATCH/default.json" "$B/config.json"
+	edit_config "$B/config.json" "$3"
+	hyr create --bundle "$B" "$id"
+	assert_rc 125 "$desc: create exits 125"
+	assert_error_line "$ere" "$desc: the error names it"
+	assert_no_leftovers "$id" "$ROOT"
+}
+bad_bundle "an nfs mount" 'config.json:[0-9]+:[0-9]+: mounts\[7\]\.type: "nfs" is not supported' \
+	'c["mounts"].append({"destination": "/data", "type": "nfs", "source": "srv:/x"})'
+bad_bundle "a namespace path" 'linux\.namespaces\[0\]\.path: joining an existing namespace is not supported yet' \
+	'c["linux"]["namespaces"][0]["path"] = "/proc/1/ns/pid"'
+bad_bundle "an unknown namespace type" 'linux\.namespaces\[6\]\.type: expected pid, network' \
+	'c["linux"]["namespaces"].append({"type": "foo"})'
+bad_bundle "terminal true" 'process\.terminal: true is not supported yet' \
+	'c["process"]["terminal"] = True'
+bad_bundle "an unknown property" 'process\.argz: unknown property' \
+	'c["process"]["argz"] = ["x"]'
+bad_bundle "a relative mount destination" 'mounts\[0\]\.destination: expected an absolute path' \
+	'c["mounts"][0]["destination"] = "proc"'
+bad_bundle "linux.resources" 'linux\.resources: not supported yet' \
+	'c["linux"]["resources"] = {"memory": {"limit": -1}}'
+bad_bundle "a missing root" 'root\.path: .*/nonexistent: No such file or directory' \
+	'c["root"]["path"] = "nonexistent"'
+bad_bundle "a command not in the rootfs" 'process\.args\[0\]: "nosuchcmd" not found in the root' \
+	'c["process"]["args"] = ["nosuchcmd"]'
+bad_bundle "a missing cwd" 'process\.cwd: "/nonexistent" in the root .*: No such file' \
+	'c["process"]["cwd"] = "/nonexistent"'
+bad_bundle "an rlimit above the hard limit" 'set process\.rlimits RLIMIT_NOFILE .*: Operation not permitted' \
+	'c["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": 1 << 40, "hard": 1 << 40}]'
+bad_bundle "a missing policy file" 'annotations\["org\.hybox\.policy"\]: .*/nope\.json: No such file' \
+	'c["annotations"] = {"org.hybox.policy": "nope.json"}'
+printf '{"ociVersion": "1.0.2",' >"$B/config.json"
+id=$(tid badjson)
+hyr create --bundle "$B" "$id"
+assert_error_line "config.json:1:[0-9]+: .*\(not valid JSON\)" "bad JSON: the error gives the position"
+assert_no_leftovers "$id" "$ROOT"
+rm "$B/config.json"
+hyr create --bundle "$B" "$id"
+assert_error_line "config.json: No such file or directory" "a bundle without config.json is refused"
+assert_no_leftovers "$id" "$ROOT"
+cp "$SCRATCH/default.json" "$B/config.json"
+hyr create --bundle "$B" --console-socket /x "$id"
+assert_error_line "--console-socket: not supported yet" "--console-socket is refused"
+hyr create --bundle "$B" --pid-file /nonexistent/dir/pid "$id"
+assert_error_line "--pid-file /nonexistent/dir/pid" "a pid file in a missing directory is refused"
+hyr create --bundle "$B" "bad/id"
+assert_error_line "container id 'bad/id'" "a malformed id is refused"
+assert_no_leftovers "$id" "$ROOT"
+
+# --- help -------------------------------------------------------------------------
+for verb in spec create start state delete; do
+	hy "$verb" --help
+	assert_match "$RUN_RC $RUN_OUT" "^0 Usage: hybox $verb" "$verb --help"
+done
+hy run --bundle x --help
+assert_match "$RUN_OUT" "^Usage: hybox run \[OPTIONS\] --bundle DIR ID" "run --bundle --help is runc's run"
+hy --systemd-cgroup state x
+assert_error_line "--systemd-cgroup: not supported" "--systemd-cgroup is refused by name"
+done_testing

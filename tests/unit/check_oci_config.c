@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests for user/oci_config.c and oci_linux.c: the default config.json
+ * of `hybox spec` parses into hybox's defaults, empty unsupported fields are
+ * accepted, and each malformed or unsupported field is refused with a
+ * message naming its JSON path (and position). Cases are the default
+ * document with one change, made by path.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+
+#include "caps.h"
+#include "ns.h"
+#include "oci_config.h"
+
+/* ---- documents ------------------------------------------------------------------ */
+
+/* The member or element named by one step of path ("a", "b[2]", "c[+]"). */
+static json_t *step(json_t *cur, const char *name, size_t len, long idx, json_t *v, bool last)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "%.*s", (int)len, name);
+	json_t *next = len ? json_object_get(cur, key) : cur;
+	if (idx == -1) {
+		if (last && v)
+			json_object_set_new(cur, key, v);
+		else if (last)
+			json_object_del(cur, key);
+		return next;
+	}
+	if (last && idx == -2)
+		json_array_append_new(next, v);
+	else if (last && v)
+		json_array_set_new(next, (size_t)idx, v);
+	else if (last)
+		json_array_remove(next, (size_t)idx);
+	return json_array_get(next, (size_t)idx);
+}
+
+/* Set (v), append ("x[+]") or delete (v NULL) the value at path in doc. */
+static void set_path(json_t *doc, const char *path, json_t *v)
+{
+	json_t *cur = doc;
+	while (*path) {
+		size_t len = strcspn(path, ".[");
+		long idx = -1;
+		const char *rest = path + len;
+		if (*rest == '[') {
+			idx = rest[1] == '+' ? -2 : strtol(rest + 1, NULL, 10);
+			rest = strchr(rest, ']') + 1;
+		}
+		bool last = *rest == '\0';
+		cur = step(cur, path, len, idx, v, last);
+		if (last)
+			return;
+		ck_assert_ptr_nonnull(cur);
+		path = *rest == '.' ? rest + 1 : rest;
+	}
+}
+
+static json_t *default_doc(void)
+{
+	char *text = hy_oci_config_default();
+	json_t *doc = json_loads(text, 0, NULL);
+	free(text);
+	ck_assert_ptr_nonnull(doc);
+	return doc;
+}
+
+static int parse_doc(json_t *doc, struct hy_oci_config *cfg, struct hy_err *err)
+{
+	char *text = json_dumps(doc, JSON_INDENT(2));
+	int r = hy_oci_config_parse("config.json", text, strlen(text), cfg, err);
+	free(text);
+	json_decref(doc);
+	return r;
+}
+
+#define J(s) json_loads(s, JSON_DECODE_ANY, NULL)
+
+/* ---- the default ---------------------------------------------------------------- */
+
+START_TEST(test_oci_config_default_parses)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	char *text = hy_oci_config_default();
+	int r = hy_oci_config_parse("config.json", text, strlen(text), &cfg, &err);
+	free(text);
+	ck_assert_msg(r == 0, "%s", err.msg);
+	ck_assert_str_eq(cfg.args[0], "sh");
+	ck_assert_ptr_null(cfg.args[1]);
+	ck_assert_str_eq(cfg.env[0], "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	ck_assert_str_eq(cfg.env[1], "TERM=xterm");
+	ck_assert_ptr_null(cfg.env[2]);
+	ck_assert_ptr_eq(cfg.proc.envp, cfg.env);
+	ck_assert_str_eq(cfg.cwd, "/");
+	ck_assert_str_eq(cfg.root_path, "rootfs");
+	ck_assert_str_eq(cfg.hostname, "hybox");
+	ck_assert_ptr_null(cfg.domainname);
+	ck_assert_int_eq(cfg.proc.uid, 0);
+	ck_assert_int_eq(cfg.proc.gid, 0);
+	ck_assert_uint_eq(cfg.proc.ngroups, 0);
+	ck_assert(!cfg.proc.has_umask);
+	ck_assert_uint_eq(cfg.proc.caps.bounding, hy_caps_default());
+	ck_assert_uint_eq(cfg.proc.caps.effective, hy_caps_default());
+	ck_assert_uint_eq(cfg.proc.caps.permitted, hy_caps_default());
+	ck_assert_uint_eq(cfg.proc.caps.inheritable, hy_caps_default());
+	ck_assert_uint_eq(cfg.proc.nrlimits, 1);
+	ck_assert_int_eq(cfg.proc.rlimits[0].resource, RLIMIT_NOFILE);
+	ck_assert_uint_eq(cfg.proc.rlimits[0].soft, 1024);
+	ck_assert_uint_eq(cfg.proc.rlimits[0].hard, 1024);
+	ck_assert_str_eq(cfg.proc.rlimits[0].name, "RLIMIT_NOFILE");
+	ck_assert(cfg.is_net_none);
+	ck_assert_uint_eq(cfg.mounts, HY_MOUNT_SYSFS | HY_MOUNT_MQUEUE | HY_MOUNT_CGROUP);
+	ck_assert_uint_eq(cfg.shm_flags, MS_NOEXEC);
+	ck_assert_uint_eq(cfg.shm_size, 65536ULL << 10);
+	ck_assert_ptr_null(cfg.policy);
+	ck_assert_ptr_null(cfg.events);
+	hy_oci_config_fini(&cfg);
+}
+END_TEST
+
+START_TEST(test_oci_config_settings)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	json_t *doc = default_doc();
+	set_path(doc, "process.user", J("{\"uid\": 1000, \"gid\": 100, \"umask\": 18, "
+					"\"additionalGids\": [5, 6]}"));
+	set_path(doc, "process.capabilities", J("{\"bounding\": [\"CAP_KILL\", \"CAP_CHOWN\"], "
+						"\"permitted\": [\"CAP_KILL\"], \"effective\": []}"));
+	set_path(doc, "linux.namespaces[1]", NULL); /* network: the host's */
+	set_path(doc, "domainname", json_string("example.org"));
+	set_path(doc, "annotations", J("{\"org.hybox.policy\": \" {\\\"mode\\\": \\\"audit\\\"}\", "
+				       "\"org.hybox.events\": \"ev.jsonl\", \"com.example\": \"x\"}"));
+	set_path(doc, "hooks", J("{}"));
+	set_path(doc, "linux.maskedPaths", J("[]"));
+	set_path(doc, "linux.rootfsPropagation", json_string("rprivate"));
+	int r = parse_doc(doc, &cfg, &err);
+	ck_assert_msg(r == 0, "%s", err.msg);
+	ck_assert_int_eq(cfg.proc.uid, 1000);
+	ck_assert_int_eq(cfg.proc.gid, 100);
+	ck_assert(cfg.proc.has_umask);
+	ck_assert_int_eq(cfg.proc.umask, 022);
+	ck_assert_uint_eq(cfg.proc.ngroups, 2);
+	ck_assert_int_eq(cfg.proc.groups[1], 6);
+	ck_assert_uint_eq(cfg.proc.caps.bounding, (1ULL << 5) | (1ULL << 0));
+	ck_assert_uint_eq(cfg.proc.caps.permitted, 1ULL << 5);
+	ck_assert_uint_eq(cfg.proc.caps.effective, 0);
+	ck_assert_uint_eq(cfg.proc.caps.inheritable, 0); /* absent: empty, as the spec says */
+	ck_assert(!cfg.is_net_none);
+	ck_assert_str_eq(cfg.domainname, "example.org");
+	ck_assert(cfg.is_policy_inline);
+	ck_assert_str_eq(cfg.events, "ev.jsonl");
+	ck_assert_ptr_nonnull(cfg.annotations);
+	hy_oci_config_fini(&cfg);
+}
+END_TEST
+
+START_TEST(test_oci_config_policy_path)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	json_t *doc = default_doc();
+	set_path(doc, "annotations", J("{\"org.hybox.policy\": \"policy.json\"}"));
+	ck_assert_int_eq(parse_doc(doc, &cfg, &err), 0);
+	ck_assert(!cfg.is_policy_inline);
+	ck_assert_str_eq(cfg.policy, "policy.json");
+	hy_oci_config_fini(&cfg);
+}
+END_TEST
+
+/* ---- refusals ------------------------------------------------------------------- */
+
+static const struct bad_case {
+	const char *path;  /* NULL: text is the whole document */
+	const char *value; /* JSON; NULL deletes path */
+	const char *want;  /* a substring of the message */
+} bad[] = {
+	{ NULL, "{\"ociVersion\": \"1.0.2\",,}", "config.json:1:" },
+	{ NULL, "[1, 2]", "config.json:1:1: (document): expected an object, got an array" },
+	{ NULL, "{\"ociVersion\": \"1.0.2\", \"ociVersion\": \"1.0.2\"}",
+	  "ociVersion: expected each key once, got a duplicate key" },
+	{ "ociVersion", "\"2.0.0\"", "ociVersion: expected a runtime-spec 1.x version" },
+	{ "process", NULL, "process: expected an object (the command to run), got nothing "
+			   "(missing field)" },
+	{ "hostnme", "\"x\"", "hostnme: unknown property" },
+	{ "hostname", "\"\"", "hostname: expected 1 to 64 characters, got \"\"" },
+	{ "process.terminal", "true", "process.terminal: true is not supported yet" },
+	{ "process.args", "[]", "process.args: expected the command and its arguments, got an "
+				"empty array" },
+	{ "process.args[0]", "7", "process.args[0]: expected a string, got 7" },
+	{ "process.env[+]", "\"NOEQUALS\"", "process.env[2]: expected \"NAME=VALUE\", got "
+					    "\"NOEQUALS\"" },
+	{ "process.cwd", "\"tmp\"", "process.cwd: expected an absolute path" },
+	{ "process.user.uid", "-1", "process.user.uid: expected an integer from 0 to 4294967294, "
+				    "got -1" },
+	{ "process.user.gid", NULL, "process.user.gid: expected an integer (the group id), got "
+				    "nothing" },
+	{ "process.user.username", "\"root\"", "process.user.username: not supported yet" },
+	{ "process.capabilities.bounding[+]", "\"CAP_SYS_ADMIN\"",
+	  "process.capabilities.bounding[14]: CAP_SYS_ADMIN is outside hybox's capability set" },
+	{ "process.capabilities.effective[+]", "\"CAP_FLY\"",
+	  "process.capabilities.effective[14]: expected a capability name like \"CAP_KILL\", "
+	  "got \"CAP_FLY\"" },
+	{ "process.capabilities.ambient", "[\"CAP_KILL\"]",
+	  "process.capabilities.ambient: not supported yet" },
+	{ "process.capabilities.bounding", "[\"CAP_KILL\"]",
+	  "process.capabilities.effective[0]: CAP_CHOWN is not in the bounding set" },
+	{ "process.rlimits[0].soft", "2048", "process.rlimits[0].soft: 2048 is above the hard "
+					     "limit 1024" },
+	{ "process.rlimits[0].type", "\"RLIMIT_FOO\"", "process.rlimits[0].type: expected a name "
+						       "like \"RLIMIT_NOFILE\"" },
+	{ "process.rlimits[+]", "{\"type\": \"RLIMIT_NOFILE\", \"soft\": 1, \"hard\": 2}",
+	  "process.rlimits[1]: expected each rlimit type once" },
+	{ "process.noNewPrivileges", "false", "process.noNewPrivileges: false is not supported" },
+	{ "process.oomScoreAdj", "100", "process.oomScoreAdj: not supported yet" },
+	{ "root.readonly", "false", "root.readonly: false is not supported yet" },
+	{ "root.path", "\"\"", "root.path: expected a directory (relative to the bundle)" },
+	{ "mounts[+]", "{\"destination\": \"/data\", \"type\": \"nfs\", \"source\": \"srv:/x\"}",
+	  "mounts[7].type: \"nfs\" is not supported" },
+	{ "mounts[+]", "{\"destination\": \"/data\", \"source\": \"/srv\", \"options\": "
+		       "[\"rbind\", \"ro\"]}",
+	  "mounts[7]: bind mounts are not supported yet" },
+	{ "mounts[+]", "{\"destination\": \"/data\", \"type\": \"tmpfs\"}",
+	  "mounts[7].destination: tmpfs on \"/data\" is not supported yet" },
+	{ "mounts[0].destination", "\"proc\"", "mounts[0].destination: expected an absolute path" },
+	{ "mounts[0].type", "\"sysfs\"", "mounts[0].type: expected \"proc\" on /proc, got \"sysfs\"" },
+	{ "mounts[5].options[+]", "\"rw\"", "mounts[5].options[4]: \"rw\" is not supported on /sys" },
+	{ "mounts[3].options[4]", "\"size=1x\"", "mounts[3].options[4]: expected size=BYTES" },
+	{ "mounts[5]", NULL, "mounts[5].destination: needs the sysfs mount on /sys before it" },
+	{ "mounts[+]", "{\"destination\": \"/proc\", \"type\": \"proc\"}",
+	  "mounts[7].destination: \"/proc\" is mounted twice" },
+	{ "mounts[0].uidMappings", "[{\"containerID\": 0, \"hostID\": 1, \"size\": 1}]",
+	  "mounts[0].uidMappings: not supported yet" },
+	{ "linux.namespaces[0].path", "\"/proc/1/ns/pid\"",
+	  "linux.namespaces[0].path: joining an existing namespace is not supported yet" },
+	{ "linux.namespaces[+]", "{\"type\": \"user\"}",
+	  "linux.namespaces[6].type: \"user\" is not supported yet" },
+	{ "linux.namespaces[+]", "{\"type\": \"pid\"}",
+	  "linux.namespaces[6].type: expected each namespace type once" },
+	{ "linux.namespaces[+]", "{\"type\": \"foo\"}", "linux.namespaces[6].type: expected pid, "
+							"network, mount" },
+	{ "linux.namespaces[3]", NULL, "linux.namespaces: hybox always creates a new uts namespace" },
+	{ "linux.namespaces", NULL, "linux.namespaces: expected an array" },
+	{ "linux.resources", "{\"memory\": {\"limit\": -1}}", "linux.resources: not supported yet" },
+	{ "linux.cgroupsPath", "\"/machine/x\"", "linux.cgroupsPath: not supported yet" },
+	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}",
+	  "linux.seccomp: not supported yet" },
+	{ "linux.rootfsPropagation", "\"shared\"", "linux.rootfsPropagation: \"shared\" is not "
+						   "supported yet" },
+	{ "hooks", "{\"prestart\": [{\"path\": \"/bin/true\"}]}", "hooks: not supported yet" },
+	{ "annotations", "{\"org.hybox.colour\": \"red\"}",
+	  "annotations[\"org.hybox.colour\"]: unknown hybox annotation" },
+	{ "annotations", "{\"x\": 1}", "annotations.x: expected a string, got 1" },
+	{ "annotations", "{\"org.hybox.policy\": \"{\\\"mode\\\": \\\"strict\\\"}\"}",
+	  "config.json annotations[\"org.hybox.policy\"]:1:10: mode: expected" },
+};
+
+START_TEST(test_oci_config_refusals)
+{
+	const struct bad_case *c = &bad[_i];
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	int r;
+	if (!c->path) {
+		r = hy_oci_config_parse("config.json", c->value, strlen(c->value), &cfg, &err);
+	} else {
+		json_t *doc = default_doc();
+		json_t *v = NULL;
+		if (c->value) {
+			json_error_t je;
+			v = json_loads(c->value, JSON_DECODE_ANY, &je);
+			ck_assert_msg(v != NULL, "case %d: bad test value: %s", _i, je.text);
+		}
+		set_path(doc, c->path, v);
+		r = parse_doc(doc, &cfg, &err);
+	}
+	ck_assert_msg(r == -EINVAL, "case %d (%s): expected -EINVAL, got %d", _i,
+		      c->path ? c->path : c->value, r);
+	ck_assert_msg(strstr(err.msg, c->want) != NULL, "case %d: expected \"%s\" in \"%s\"", _i,
+		      c->want, err.msg);
+	ck_assert_msg(strncmp(err.msg, "config.json", 11) == 0, "case %d: %s", _i, err.msg);
+	ck_assert_ptr_null(cfg.doc); /* nothing survives a failure */
+}
+END_TEST
+
+/* Messages point at the value: line and column of process.terminal's value. */
+START_TEST(test_oci_config_position)
+{
+	static const char text[] = "{\n  \"ociVersion\": \"1.0.2\",\n  \"process\": {\n"
+				   "    \"terminal\": true\n  }\n}\n";
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	ck_assert_int_eq(hy_oci_config_parse("config.json", text, strlen(text), &cfg, &err),
+			 -EINVAL);
+	ck_assert_msg(strncmp(err.msg, "config.json:4:17: process.terminal: ", 36) == 0, "%s",
+		      err.msg);
+}
+END_TEST
+
+START_TEST(test_oci_config_load_missing)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	ck_assert_int_eq(hy_oci_config_load("/nonexistent/config.json", "config.json", &cfg, &err),
+			 -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent/config.json: No such file"));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("oci_config");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_oci_config_default_parses);
+	tcase_add_test(tc, test_oci_config_settings);
+	tcase_add_test(tc, test_oci_config_policy_path);
+	tcase_add_loop_test(tc, test_oci_config_refusals, 0, sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, test_oci_config_position);
+	tcase_add_test(tc, test_oci_config_load_missing);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

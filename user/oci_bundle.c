@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Bundles (see oci_bundle.h). Paths inside the root are resolved with
+ * openat2(RESOLVE_IN_ROOT), as the container will see them: an absolute
+ * symlink in the rootfs (busybox's applets) points inside it, not at the
+ * host. Paths under the file systems hybox mounts itself (/proc, /dev, /sys,
+ * /tmp, /run) are not in the rootfs directory and are not checked here.
+ */
+#define LOG_PREFIX "bundle: "
+#include "oci_bundle.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static bool under_own_mount(const char *path)
+{
+	static const char *const own[] = { "/proc", "/dev", "/sys", "/tmp", "/run" };
+	for (size_t i = 0; i < ARRAY_SIZE(own); i++) {
+		size_t n = strlen(own[i]);
+		if (strncmp(path, own[i], n) == 0 && (path[n] == '/' || !path[n]))
+			return true;
+	}
+	return false;
+}
+
+/* stat path as the container sees it in the rootfs; -errno. */
+static int stat_in_root(int rootfd, const char *path, struct stat *st)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	if (fd < 0)
+		return -errno;
+	int r = fstat(fd, st) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+static int check_cwd(const struct hy_oci_bundle *b, int rootfd, const char *name,
+		     struct hy_err *err)
+{
+	const char *cwd = b->cfg.cwd;
+	struct stat st;
+	if (under_own_mount(cwd)) {
+		static const char *const roots[] = { "/proc", "/dev", "/sys", "/tmp", "/run" };
+		for (size_t i = 0; i < ARRAY_SIZE(roots); i++)
+			if (strcmp(cwd, roots[i]) == 0)
+				return 0;
+		return hy_err_set(err, -ENOENT, "%s: process.cwd: \"%s\" cannot exist at start: "
+						"hybox mounts fresh, empty file systems there",
+				  name, cwd);
+	}
+	int r = stat_in_root(rootfd, cwd, &st);
+	if (r == 0 && !S_ISDIR(st.st_mode))
+		r = -ENOTDIR;
+	if (r < 0)
+		return hy_err_setr(err, r, "%s: process.cwd: \"%s\" in the root %s", name, cwd,
+				   b->rootfs);
+	return 0;
+}
+
+static bool is_executable(int rootfd, const char *path)
+{
+	struct stat st;
+	return stat_in_root(rootfd, path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+}
+
+/* The command as the container's PATH finds it, as runc checks at create. */
+static int check_command(const struct hy_oci_bundle *b, int rootfd, const char *name,
+			 struct hy_err *err)
+{
+	const char *cmd = b->cfg.args[0], *path = DEFAULT_PATH;
+	char buf[PATH_MAX];
+	if (strchr(cmd, '/')) {
+		if (cmd[0] != '/' || under_own_mount(cmd) || is_executable(rootfd, cmd))
+			return 0; /* relative: to the cwd, checked at exec */
+		return hy_err_set(err, -ENOENT, "%s: process.args[0]: \"%s\" is not an executable "
+						"file in the root %s", name, cmd, b->rootfs);
+	}
+	for (char **e = b->cfg.env; *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	for (const char *p = path;; p++) {
+		const char *end = strchrnul(p, ':');
+		int n = snprintf(buf, sizeof(buf), "%.*s/%s", (int)(end - p), p, cmd);
+		if (end > p && n > 0 && (size_t)n < sizeof(buf) &&
+		    (under_own_mount(buf) || is_executable(rootfd, buf)))
+			return 0;
+		if (!*end)
+			break;
+		p = end;
+	}
+	return hy_err_set(err, -ENOENT, "%s: process.args[0]: \"%s\" not found in the root %s "
+					"(PATH=%s)", name, cmd, b->rootfs, path);
+}
+
+/* path relative to the bundle, or absolute. */
+static int bundle_path(const struct hy_oci_bundle *b, const char *path, char *out, size_t n)
+{
+	int len = path[0] == '/' ? snprintf(out, n, "%s", path)
+				 : snprintf(out, n, "%s/%s", b->dir, path);
+	return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
+}
+
+static int resolve_root(struct hy_oci_bundle *b, const char *name, struct hy_err *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	if (bundle_path(b, b->cfg.root_path, path, sizeof(path)) < 0)
+		return hy_err_set(err, -ENAMETOOLONG, "%s: root.path: too long", name);
+	if (!realpath(path, b->rootfs) || stat(b->rootfs, &st) < 0)
+		return hy_err_setr(err, -errno, "%s: root.path: %s", name, path);
+	if (!S_ISDIR(st.st_mode))
+		return hy_err_set(err, -ENOTDIR, "%s: root.path: %s is not a directory", name, path);
+	return 0;
+}
+
+/* Annotations naming files: relative to the bundle. */
+static int resolve_annotations(struct hy_oci_bundle *b, const char *name, struct hy_err *err)
+{
+	const struct hy_oci_config *cfg = &b->cfg;
+	if (cfg->policy && cfg->is_policy_inline)
+		snprintf(b->policy, sizeof(b->policy), "%s annotations[\"%s\"]", name,
+			 HY_OCI_ANN_POLICY);
+	else if (cfg->policy && bundle_path(b, cfg->policy, b->policy, sizeof(b->policy)) < 0)
+		return hy_err_set(err, -ENAMETOOLONG, "%s: annotations[\"%s\"]: path too long", name,
+				  HY_OCI_ANN_POLICY);
+	if (cfg->policy && !cfg->is_policy_inline && access(b->policy, R_OK) < 0)
+		return hy_err_setr(err, -errno, "%s: annotations[\"%s\"]: %s", name,
+				   HY_OCI_ANN_POLICY, b->policy);
+	if (cfg->events && strcmp(cfg->events, "-") == 0)
+		strscpy(b->events, "-", sizeof(b->events));
+	else if (cfg->events && bundle_path(b, cfg->events, b->events, sizeof(b->events)) < 0)
+		return hy_err_set(err, -ENAMETOOLONG, "%s: annotations[\"%s\"]: path too long", name,
+				  HY_OCI_ANN_EVENTS);
+	return 0;
+}
+
+int hy_oci_bundle_load(const char *dir, struct hy_oci_bundle *b, struct hy_err *err)
+{
+	char name[PATH_MAX + 16], path[PATH_MAX + 16];
+	_cleanup_close_ int rootfd = -1;
+	struct stat st;
+	*b = (struct hy_oci_bundle){ 0 };
+	if (!realpath(dir, b->dir) || stat(b->dir, &st) < 0)
+		return hy_err_setr(err, -errno, "bundle %s", dir);
+	if (!S_ISDIR(st.st_mode))
+		return hy_err_set(err, -ENOTDIR, "bundle %s: not a directory", dir);
+	if (strcmp(dir, ".") == 0)
+		strscpy(name, "config.json", sizeof(name));
+	else
+		snprintf(name, sizeof(name), "%s/config.json", dir);
+	snprintf(path, sizeof(path), "%s/config.json", b->dir);
+	int r = hy_oci_config_load(path, name, &b->cfg, err);
+	if (r < 0)
+		return r;
+	if ((r = resolve_root(b, name, err)) < 0 || (r = resolve_annotations(b, name, err)) < 0)
+		goto err;
+	rootfd = open(b->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0) {
+		r = hy_err_setr(err, -errno, "%s: root.path: %s", name, b->rootfs);
+		goto err;
+	}
+	if ((r = check_cwd(b, rootfd, name, err)) < 0 || (r = check_command(b, rootfd, name, err)) < 0)
+		goto err;
+	b->sandbox = (struct hy_sandbox_spec){
+		.domainname = b->cfg.domainname,
+		.cwd = b->cfg.cwd,
+		.proc = &b->cfg.proc,
+		.mounts = b->cfg.mounts,
+		.shm_flags = b->cfg.shm_flags,
+		.shm_size = b->cfg.shm_size,
+	};
+	return 0;
+err:
+	hy_oci_bundle_fini(b);
+	return r;
+}
+
+void hy_oci_bundle_fini(struct hy_oci_bundle *b)
+{
+	hy_oci_config_fini(&b->cfg);
+}
+
+void hy_oci_bundle_run_opts(struct hy_oci_bundle *b, const char *id, struct hy_run_opts *o)
+{
+	*o = (struct hy_run_opts){
+		.id = id,
+		.hostname = b->cfg.hostname,
+		.rootfs = b->rootfs,
+		.policy = b->cfg.policy ? b->policy : NULL,
+		.policy_text = b->cfg.policy && b->cfg.is_policy_inline ? b->cfg.policy : NULL,
+		.events = b->cfg.events ? b->events : NULL,
+		.net_none = b->cfg.is_net_none,
+		.argv = b->cfg.args,
+		.sandbox = &b->sandbox,
+	};
+}

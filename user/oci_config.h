@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * An OCI bundle's config.json (runtime-spec 1.x) -> struct hy_oci_config.
+ * Parse and validate only: no I/O beyond reading the file in
+ * hy_oci_config_load(), no side effects, runs unprivileged. Every field
+ * hybox does not implement yet is refused with an error naming its JSON
+ * path, never ignored; so is every property it does not know (stricter than
+ * the spec's "ignore unknown properties": a sandbox must not pretend to
+ * apply a setting). Messages read "NAME:LINE:COL: PATH: what is wrong",
+ * e.g. `config.json:40:15: mounts[5].type: "nfs" is not supported`.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "error.h"
+#include "proc_spec.h"
+
+#define HY_OCI_VERSION "1.0.2" /* what `hybox state` and `hybox spec` say */
+#define HY_OCI_CONFIG_MAX (4 << 20) /* bytes of config.json read at most */
+#define HY_OCI_ANN_POLICY "org.hybox.policy"
+#define HY_OCI_ANN_EVENTS "org.hybox.events"
+
+struct hy_oci_config {
+	json_t *doc;		/* the parsed document: owns every string below */
+	const char *root_path;	/* root.path as written (relative to the bundle or absolute) */
+	const char *hostname;	/* NULL: not set (hybox uses the container id) */
+	const char *domainname; /* NULL: not set */
+	char **args;		/* process.args, NULL-terminated (pointers into doc) */
+	char **env;		/* process.env, NULL-terminated, never NULL */
+	const char *cwd;	/* process.cwd, absolute */
+	struct hy_proc_spec proc; /* user, umask, capabilities, rlimits; proc.envp == env */
+	bool is_net_none;	/* a new network namespace (no path) */
+	unsigned int mounts;	/* HY_MOUNT_* beyond hybox's own (ns.h) */
+	unsigned long shm_flags;
+	unsigned long long shm_size;
+	const char *policy;	/* annotation org.hybox.policy: a path, or inline JSON */
+	bool is_policy_inline;
+	const char *events;	/* annotation org.hybox.events: "-" or a file path */
+	json_t *annotations;	/* borrowed from doc; NULL when absent */
+};
+
+/* Parse text (len bytes) named name in messages. On failure cfg is empty. */
+int hy_oci_config_parse(const char *name, const char *text, size_t len, struct hy_oci_config *cfg,
+			struct hy_err *err);
+/* Read path (at most HY_OCI_CONFIG_MAX bytes) and parse it, naming it name. */
+int hy_oci_config_load(const char *path, const char *name, struct hy_oci_config *cfg,
+		       struct hy_err *err);
+void hy_oci_config_fini(struct hy_oci_config *cfg);
+
+/* The config.json `hybox spec` writes (runc's shape, hybox's defaults), as
+ * indented JSON text; free() it. Parses without error. */
+char *hy_oci_config_default(void);

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * OCI create/run on top of hybox run's phases (see oci_launch.h). The order
+ * that makes failures clean: everything that can be checked without side
+ * effects (root, the bundle, the pid file's directory) is checked in the
+ * caller before any fork; what fails later in the supervisor is torn down
+ * by the run phases and reported to the caller through the detach socket.
+ */
+#define LOG_PREFIX "oci: "
+#include "oci_launch.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "detach.h"
+#include "log.h"
+#include "oci_bundle.h"
+#include "oci_state.h"
+#include "run.h"
+#include "util.h"
+
+struct launch {
+	const struct hy_global_opts *g;
+	const struct hy_oci_opts *o;
+	struct hy_oci_bundle *b;
+	bool is_detached;
+	bool is_wait_start;
+	struct hy_detach det;
+	char pid_file[PATH_MAX]; /* absolute; "" for none */
+};
+
+/* Written whole or not at all (runc's pid files are read by podman and containerd). */
+static int write_pid_file(const char *path, pid_t pid, struct hy_err *err)
+{
+	char tmp[PATH_MAX + 16], text[24];
+	int n = snprintf(text, sizeof(text), "%d", (int)pid);
+	snprintf(tmp, sizeof(tmp), "%s.hybox-tmp", path);
+	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return hy_err_setr(err, -errno, "--pid-file %s", path);
+	int r = write_all(fd, text, (size_t)n);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return hy_err_setr(err, r, "--pid-file %s", path);
+	}
+	return 0;
+}
+
+static int on_created(void *ctx, int state_dirfd, pid_t pid, struct hy_err *err)
+{
+	struct launch *l = ctx;
+	struct hy_oci_record rec = {
+		.id = l->o->id,
+		.pid = pid,
+		.status = l->is_wait_start ? "created" : "running",
+		.bundle = l->b->dir,
+		.rootfs = l->b->rootfs,
+		.annotations = l->b->cfg.annotations,
+	};
+	int r = hy_oci_state_create(state_dirfd, &rec, err);
+	if (r == 0 && l->pid_file[0])
+		r = write_pid_file(l->pid_file, pid, err);
+	if (r == 0 && l->is_detached) {
+		bool keep_stdout = l->b->cfg.events && strcmp(l->b->cfg.events, "-") == 0;
+		r = hy_detach_ready(&l->det, pid, l->g->log, keep_stdout, err);
+	}
+	if (r < 0 && l->pid_file[0])
+		unlink(l->pid_file);
+	return r;
+}
+
+static void on_stopped(void *ctx, int state_dirfd, int wstatus)
+{
+	hy_oci_state_stopped(state_dirfd, wstatus);
+}
+
+static int report(const struct hy_err *err, int status)
+{
+	fprintf(stderr, "hybox: %s\n", err->msg);
+	return status ? status : HY_EXIT_RUNTIME;
+}
+
+static int prepare(struct launch *l, struct hy_err *err)
+{
+	if (geteuid() != 0)
+		return hy_err_set(err, -EPERM, "hybox %s needs root (namespaces, cgroups, seccomp "
+					       "supervision); run it with sudo",
+				  l->is_wait_start ? "create" : "run");
+	if (l->o->pid_file) {
+		/* Resolved now: the detached supervisor works from "/". */
+		char dir[PATH_MAX];
+		const char *slash = strrchr(l->o->pid_file, '/');
+		int n = slash ? snprintf(dir, sizeof(dir), "%.*s", (int)(slash - l->o->pid_file),
+					 l->o->pid_file)
+			      : snprintf(dir, sizeof(dir), ".");
+		char real[PATH_MAX];
+		if (n <= 0 || !realpath(dir[0] ? dir : "/", real))
+			return hy_err_setr(err, -errno, "--pid-file %s", l->o->pid_file);
+		if ((size_t)snprintf(l->pid_file, sizeof(l->pid_file), "%s/%s", real,
+				     slash ? slash + 1 : l->o->pid_file) >= sizeof(l->pid_file))
+			return hy_err_set(err, -ENAMETOOLONG, "--pid-file: path too long");
+	}
+	return hy_oci_bundle_load(l->o->bundle, l->b, err);
+}
+
+int hy_oci_launch(const struct hy_global_opts *g, enum hy_oci_verb verb,
+		  const struct hy_oci_opts *o)
+{
+	struct hy_oci_bundle *b = xcalloc(1, sizeof(*b));
+	struct launch l = { .g = g, .o = o, .b = b, .det = { .fd = -1 },
+			    .is_wait_start = verb == HY_OCI_CREATE,
+			    .is_detached = verb == HY_OCI_CREATE || o->is_detach };
+	struct hy_run_hooks hooks = {
+		.ctx = &l,
+		.is_wait_start = l.is_wait_start,
+		.is_kept = l.is_detached || o->is_keep,
+		.created = on_created,
+		.stopped = on_stopped,
+	};
+	struct hy_err err = { 0 };
+	struct hy_run_opts ro;
+	int status = 0;
+	pid_t pid = 0;
+	if (prepare(&l, &err) < 0) {
+		free(b);
+		return report(&err, HY_EXIT_RUNTIME);
+	}
+	hy_oci_bundle_run_opts(b, o->id, &ro);
+	if (l.is_detached) {
+		int r = hy_detach_fork(&l.det, &status, &pid, &err);
+		if (r != 0) { /* the caller: the supervisor reported (or never started) */
+			hy_oci_bundle_fini(b);
+			free(b);
+			return err.code ? report(&err, status) : 0;
+		}
+	}
+	status = hy_run_container(g, &ro, &hooks, &err);
+	if (err.code && l.det.fd >= 0) /* not reported yet: the caller prints it */
+		hy_detach_failed(&l.det, &err);
+	else if (err.code) /* the caller's stderr, or (detached) the --log file */
+		status = report(&err, err.exit_code);
+	hy_oci_bundle_fini(b);
+	free(b);
+	return status;
+}

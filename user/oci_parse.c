@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The config.json parser's messages and typed readers (see oci_parse.h):
+ * every refusal names the JSON path and the line:column of the value, from
+ * json_pos's index of the same text. Pure, unprivileged.
+ */
+#include "oci_parse.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+/* ---- messages and typed readers --------------------------------------------------- */
+
+int oci_fail_at(struct oci_ctx *c, const char *at, const char *field, const char *fmt, ...)
+{
+	struct hy_json_loc v = { 0, 0 };
+	char what[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (c->pos)
+		hy_json_pos_find(c->pos, at, &v, NULL);
+	if (!v.line)
+		v = (struct hy_json_loc){ 1, 1 };
+	return hy_err_set(c->err, -EINVAL, "%s:%d:%d: %s: %s", c->name, v.line, v.col,
+			  field[0] ? field : "(document)", what);
+}
+
+const char *oci_describe(const json_t *v, char *buf, size_t n)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_TRUE:
+		return "true";
+	case JSON_FALSE:
+		return "false";
+	case JSON_NULL:
+		return "null";
+	case JSON_INTEGER:
+		snprintf(buf, n, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return buf;
+	case JSON_REAL:
+		snprintf(buf, n, "%g", json_real_value(v));
+		return buf;
+	case JSON_STRING:
+		break;
+	}
+	/* Quoted, control characters escaped, shortened. */
+	const unsigned char *s = (const unsigned char *)json_string_value(v);
+	size_t len = 0, max = n > 16 ? n - 12 : 0;
+	buf[len++] = '"';
+	for (; *s && len < max; s++) {
+		if (*s == '"' || *s == '\\')
+			len += snprintf(buf + len, n - len, "\\%c", *s);
+		else if (*s < 0x20 || *s == 0x7f)
+			len += snprintf(buf + len, n - len, "\\u%04x", *s);
+		else
+			buf[len++] = (char)*s;
+	}
+	snprintf(buf + len, n - len, "%s\"", *s ? "..." : "");
+	return buf;
+}
+
+bool oci_is_empty(const json_t *v)
+{
+	return json_is_null(v) || (json_is_string(v) && !*json_string_value(v)) ||
+	       (json_is_array(v) && json_array_size(v) == 0) ||
+	       (json_is_object(v) && json_object_size(v) == 0);
+}
+
+int oci_parse_fields(struct oci_ctx *c, const char *path, json_t *obj,
+		     const struct oci_field *fields, size_t n)
+{
+	const char *key;
+	json_t *v;
+	int r;
+
+	if ((r = oci_want_type(c, path, obj, JSON_OBJECT)) < 0)
+		return r;
+	json_object_foreach (obj, key, v) {
+		char sub[HY_JSON_PATH_MAX];
+		size_t i = 0;
+		hy_json_path_key(sub, sizeof(sub), path, key);
+		while (i < n && strcmp(fields[i].name, key) != 0)
+			i++;
+		if (i == n)
+			return oci_fail(c, sub, "unknown property (hybox refuses what it does not "
+						"know rather than ignore it)");
+		if (!fields[i].parse) {
+			if (oci_is_empty(v))
+				continue;
+			return oci_fail(c, sub, "not supported yet%s%s%s", fields[i].why ? " (" : "",
+					fields[i].why ? fields[i].why : "", fields[i].why ? ")" : "");
+		}
+		if ((r = fields[i].parse(c, sub, v)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+int oci_require(struct oci_ctx *c, const char *path, json_t *obj, const char *key,
+		const char *expected)
+{
+	char sub[HY_JSON_PATH_MAX];
+	if (json_object_get(obj, key))
+		return 0;
+	hy_json_path_key(sub, sizeof(sub), path, key);
+	return oci_fail_at(c, path, sub, "expected %s, got nothing (missing field)", expected);
+}
+
+int oci_want_type(struct oci_ctx *c, const char *path, const json_t *v, json_type type)
+{
+	static const char *const names[] = {
+		[JSON_OBJECT] = "an object", [JSON_ARRAY] = "an array", [JSON_STRING] = "a string",
+		[JSON_INTEGER] = "an integer", [JSON_REAL] = "a number", [JSON_TRUE] = "true",
+		[JSON_FALSE] = "false", [JSON_NULL] = "null",
+	};
+	if (json_typeof(v) == type)
+		return 0;
+	return oci_fail(c, path, "expected %s, got %s", names[type], OCI_GOT(v));
+}
+
+int oci_want_string(struct oci_ctx *c, const char *path, const json_t *v, const char **ret)
+{
+	int r = oci_want_type(c, path, v, JSON_STRING);
+	if (r == 0)
+		*ret = json_string_value(v);
+	return r;
+}
+
+int oci_want_bool(struct oci_ctx *c, const char *path, const json_t *v, bool *ret)
+{
+	if (!json_is_boolean(v))
+		return oci_fail(c, path, "expected true or false, got %s", OCI_GOT(v));
+	*ret = json_is_true(v);
+	return 0;
+}
+
+int oci_want_uint(struct oci_ctx *c, const char *path, const json_t *v, uint64_t max,
+		  uint64_t *ret)
+{
+	json_int_t i = json_is_integer(v) ? json_integer_value(v) : -1;
+	if (i < 0 || (uint64_t)i > max)
+		return oci_fail(c, path, "expected an integer from 0 to %llu, got %s",
+				(unsigned long long)max, OCI_GOT(v));
+	*ret = (uint64_t)i;
+	return 0;
+}
+
+int oci_want_abs_path(struct oci_ctx *c, const char *path, const json_t *v, const char **ret)
+{
+	const char *s = NULL;
+	int r = oci_want_string(c, path, v, &s);
+	if (r < 0)
+		return r;
+	bool bad = s[0] != '/' || strstr(s, "//") || strstr(s, "/./") || strstr(s, "/../");
+	size_t n = strlen(s);
+	bad = bad || (n > 1 && s[n - 1] == '/') || (n >= 2 && strcmp(s + n - 2, "/.") == 0) ||
+	      (n >= 3 && strcmp(s + n - 3, "/..") == 0);
+	if (bad)
+		return oci_fail(c, path, "expected an absolute path without \"//\", \".\", \"..\" "
+					 "or a trailing \"/\", got %s", OCI_GOT(v));
+	*ret = s;
+	return 0;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Private to the config.json parser (oci_config.c: the document, process,
+ * root and annotations; oci_linux.c: linux.* and mounts; oci_parse.c: these
+ * helpers): the parse context, field tables and the typed readers that turn a wrong value into a message
+ * naming its JSON path and position. Pure, unprivileged.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "json_pos.h"
+#include "oci_config.h"
+
+struct oci_ctx {
+	const char *name; /* the file, in messages */
+	const struct hy_json_pos *pos;
+	struct hy_err *err;
+	struct hy_oci_config *cfg;
+};
+
+/* "NAME:LINE:COL: FIELD: WHAT", placed at the value at path at (1:1 if unknown). */
+int oci_fail_at(struct oci_ctx *c, const char *at, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define oci_fail(c, path, ...) oci_fail_at(c, path, path, __VA_ARGS__)
+
+/* "an object", "true", "\"text\"", "42" ... for "got ..." (buf of n bytes). */
+const char *oci_describe(const json_t *v, char *buf, size_t n);
+#define OCI_GOT(v) oci_describe(v, (char[80]){ 0 }, 80)
+
+/* null, "", [] or {}: asks for nothing. */
+bool oci_is_empty(const json_t *v);
+
+/* One member of an object: a parser, or NULL for a field hybox knows but does
+ * not implement yet (accepted only when empty: null, "", [] or {}). */
+struct oci_field {
+	const char *name;
+	int (*parse)(struct oci_ctx *c, const char *path, json_t *v);
+	const char *why; /* unsupported: what to say after "not supported yet" */
+};
+
+/* Dispatch each member of obj (which must be an object) to its field. */
+int oci_parse_fields(struct oci_ctx *c, const char *path, json_t *obj,
+		     const struct oci_field *fields, size_t n);
+/* Fail with "missing field" at the parent object unless obj has key. */
+int oci_require(struct oci_ctx *c, const char *path, json_t *obj, const char *key,
+		const char *expected);
+
+int oci_want_string(struct oci_ctx *c, const char *path, const json_t *v, const char **ret);
+int oci_want_bool(struct oci_ctx *c, const char *path, const json_t *v, bool *ret);
+int oci_want_uint(struct oci_ctx *c, const char *path, const json_t *v, uint64_t max,
+		  uint64_t *ret);
+int oci_want_type(struct oci_ctx *c, const char *path, const json_t *v, json_type type);
+/* An absolute, normalized path (no "//", ".", ".." or trailing "/"). */
+int oci_want_abs_path(struct oci_ctx *c, const char *path, const json_t *v, const char **ret);
+
+/* linux and mounts (oci_linux.c). */
+int oci_parse_linux(struct oci_ctx *c, const char *path, json_t *v);
+int oci_parse_mounts(struct oci_ctx *c, const char *path, json_t *v);
