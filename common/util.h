@@ -6,6 +6,7 @@
  */
 #pragma once
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/types.h>
@@ -60,6 +61,14 @@ int read_u64_at(int dirfd, const char *path, unsigned long long *ret);
 int write_file_at(int dirfd, const char *path, const char *s);
 /* write() all of buf, retrying on short writes and EINTR. Returns 0 or -errno. */
 int write_all(int fd, const void *buf, size_t len);
+
+/*
+ * pthread_create() with every signal blocked in the new thread. The
+ * supervisor takes SIGCHLD and forwarded signals through a signalfd, which
+ * only works while no thread leaves them unblocked: a signal delivered to a
+ * helper thread would be lost or kill the supervisor. 0 or -errno.
+ */
+int hy_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 /* read() exactly len bytes; returns bytes read (< len only at EOF) or -errno. */
 ssize_t read_full(int fd, void *buf, size_t len);
 

@@ -5,6 +5,8 @@
  * returns the process exit status (0, 125 runtime error, or the container's).
  */
 #pragma once
+#include <stdbool.h>
+#include <stdio.h>
 
 struct hy_global_opts {
 	const char *root; /* state directory root, default /run/hybox */
@@ -24,6 +26,15 @@ struct hy_cmd {
 #define HY_EXIT_NOTFOUND 127
 
 #define HY_DEFAULT_ROOT "/run/hybox"
+
+/*
+ * `hybox VERB [-h] [--json] ID`: parses -h/--help, --json (only where json is
+ * not NULL) and exactly one ID. Returns the ID; or NULL with *status the exit
+ * status (0 after --help, HY_EXIT_RUNTIME after a usage error), the usage
+ * already printed.
+ */
+const char *hy_cmd_id_arg(int argc, char **argv, const char *verb, void (*usage)(FILE *),
+			  bool *json, int *status);
 
 int hy_cmd_run(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_features(const struct hy_global_opts *g, int argc, char **argv);

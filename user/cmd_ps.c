@@ -5,7 +5,6 @@
  * the control socket. Runs with the caller's privileges (root or the owner of
  * the state directory); reads nothing of the container itself.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,31 +45,14 @@ static void print_table(json_t *procs)
 
 int hy_cmd_ps(const struct hy_global_opts *g, int argc, char **argv)
 {
-	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
-					      { "help", no_argument, NULL, 'h' },
-					      { 0 } };
-	int json = 0, c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (c == 'j') {
-			json = 1;
-		} else if (c == 'h') {
-			usage(stdout);
-			return 0;
-		} else {
-			fprintf(stderr, "hybox ps: bad option '%s'\n", argv[optind - 1]);
-			usage(stderr);
-			return HY_EXIT_RUNTIME;
-		}
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "hybox ps: expected one container ID\n");
-		usage(stderr);
-		return HY_EXIT_RUNTIME;
-	}
+	bool json = false;
+	int status;
+	const char *id = hy_cmd_id_arg(argc, argv, "ps", usage, &json, &status);
+	if (!id)
+		return status;
 	struct hy_err err = { 0 };
 	json_t *reply = NULL, *req = json_pack("{s:s}", "op", "ps");
-	int r = hy_control_call(g->root, argv[optind], req, &reply, &err);
+	int r = hy_control_call(g->root, id, req, &reply, &err);
 	json_decref(req);
 	if (r < 0) {
 		fprintf(stderr, "hybox: %s\n", err.msg);

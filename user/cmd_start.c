@@ -5,7 +5,6 @@
  * already or has stopped is refused with its status. Runs with the caller's
  * privileges (root or the owner of the state directory).
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,24 +24,10 @@ static void usage(FILE *f)
 
 int hy_cmd_start(const struct hy_global_opts *g, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return 0;
-		}
-		fprintf(stderr, "hybox start: bad option '%s'\n", argv[optind - 1]);
-		usage(stderr);
-		return HY_EXIT_RUNTIME;
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "hybox start: expected one container ID\n");
-		usage(stderr);
-		return HY_EXIT_RUNTIME;
-	}
-	const char *id = argv[optind];
+	int rc;
+	const char *id = hy_cmd_id_arg(argc, argv, "start", usage, NULL, &rc);
+	if (!id)
+		return rc;
 	struct hy_err err = { 0 };
 	json_t *state = NULL;
 	/* A stopped container has no supervisor to ask: say so, not "no socket". */

@@ -5,7 +5,6 @@
  * Runs with the caller's privileges; reads the state directory and asks a
  * live supervisor (oci_state.c).
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 
@@ -24,26 +23,13 @@ static void usage(FILE *f)
 
 int hy_cmd_state(const struct hy_global_opts *g, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return 0;
-		}
-		fprintf(stderr, "hybox state: bad option '%s'\n", argv[optind - 1]);
-		usage(stderr);
-		return HY_EXIT_RUNTIME;
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "hybox state: expected one container ID\n");
-		usage(stderr);
-		return HY_EXIT_RUNTIME;
-	}
+	int status;
+	const char *id = hy_cmd_id_arg(argc, argv, "state", usage, NULL, &status);
+	if (!id)
+		return status;
 	struct hy_err err = { 0 };
 	json_t *state = NULL;
-	if (hy_oci_state_get(g->root, argv[optind], &state, &err) < 0) {
+	if (hy_oci_state_get(g->root, id, &state, &err) < 0) {
 		fprintf(stderr, "hybox: %s\n", err.msg);
 		return HY_EXIT_RUNTIME;
 	}

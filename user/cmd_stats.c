@@ -6,7 +6,6 @@
  * kernel-emu's syscall decisions; policy decisions by area and road. Runs
  * with the caller's privileges; prints what the supervisor sends.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -175,32 +174,14 @@ static void print_policy(json_t *s)
 
 int hy_cmd_stats(const struct hy_global_opts *g, int argc, char **argv)
 {
-	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
-					      { "help", no_argument, NULL, 'h' },
-					      { 0 } };
-	int json = 0, c;
-
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (c == 'j') {
-			json = 1;
-		} else if (c == 'h') {
-			usage(stdout);
-			return 0;
-		} else {
-			fprintf(stderr, "hybox stats: bad option '%s'\n", argv[optind - 1]);
-			usage(stderr);
-			return HY_EXIT_RUNTIME;
-		}
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "hybox stats: expected one container ID\n");
-		usage(stderr);
-		return HY_EXIT_RUNTIME;
-	}
+	bool json = false;
+	int status;
+	const char *id = hy_cmd_id_arg(argc, argv, "stats", usage, &json, &status);
+	if (!id)
+		return status;
 	struct hy_err err = { 0 };
 	json_t *reply = NULL, *req = json_pack("{s:s}", "op", "stats");
-	int r = hy_control_call(g->root, argv[optind], req, &reply, &err);
+	int r = hy_control_call(g->root, id, req, &reply, &err);
 	json_decref(req);
 	if (r < 0) {
 		fprintf(stderr, "hybox: %s\n", err.msg);

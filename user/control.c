@@ -560,11 +560,7 @@ int hy_control_start(struct hy_control **ret, const struct hy_control_config *cf
 	}
 	if ((r = listen_sock(ctl, cfg, err)) < 0)
 		goto err;
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = -pthread_create(&ctl->thread, NULL, serve, ctl); /* positive code: E2 */
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	r = hy_thread_start(&ctl->thread, serve, ctl);
 	if (r < 0) {
 		hy_err_setr(err, r, "start the control thread");
 		goto err;

@@ -395,7 +395,6 @@ int hy_evserver_start(struct hy_evserver **ret, const struct hy_evserver_config 
 		      struct hy_err *err)
 {
 	struct hy_evserver *s = xcalloc(1, sizeof(*s));
-	sigset_t all, old;
 	struct stat st;
 	int r;
 
@@ -421,10 +420,7 @@ int hy_evserver_start(struct hy_evserver **ret, const struct hy_evserver_config 
 		goto err;
 	s->lfd = r;
 	hy_telemetry_set_wake(s->tel, s->wakefd);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = -pthread_create(&s->thread, NULL, serve, s); /* positive code: E2 */
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	r = hy_thread_start(&s->thread, serve, s);
 	if (r < 0) {
 		hy_err_setr(err, r, "start the events thread");
 		goto err;

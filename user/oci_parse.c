@@ -31,44 +31,6 @@ int oci_fail_at(struct oci_ctx *c, const char *at, const char *field, const char
 			  field[0] ? field : "(document)", what);
 }
 
-const char *oci_describe(const json_t *v, char *buf, size_t n)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_TRUE:
-		return "true";
-	case JSON_FALSE:
-		return "false";
-	case JSON_NULL:
-		return "null";
-	case JSON_INTEGER:
-		snprintf(buf, n, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return buf;
-	case JSON_REAL:
-		snprintf(buf, n, "%g", json_real_value(v));
-		return buf;
-	case JSON_STRING:
-		break;
-	}
-	/* Quoted, control characters escaped, shortened. */
-	const unsigned char *s = (const unsigned char *)json_string_value(v);
-	size_t len = 0, max = n > 16 ? n - 12 : 0;
-	buf[len++] = '"';
-	for (; *s && len < max; s++) {
-		if (*s == '"' || *s == '\\')
-			len += snprintf(buf + len, n - len, "\\%c", *s);
-		else if (*s < 0x20 || *s == 0x7f)
-			len += snprintf(buf + len, n - len, "\\u%04x", *s);
-		else
-			buf[len++] = (char)*s;
-	}
-	snprintf(buf + len, n - len, "%s\"", *s ? "..." : "");
-	return buf;
-}
-
 bool oci_is_empty(const json_t *v)
 {
 	return json_is_null(v) || (json_is_string(v) && !*json_string_value(v)) ||

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "json_describe.h"
 #include "json_pos.h"
 #include "oci_config.h"
 
@@ -27,8 +28,7 @@ int oci_fail_at(struct oci_ctx *c, const char *at, const char *field, const char
 #define oci_fail(c, path, ...) oci_fail_at(c, path, path, __VA_ARGS__)
 
 /* "an object", "true", "\"text\"", "42" ... for "got ..." (buf of n bytes). */
-const char *oci_describe(const json_t *v, char *buf, size_t n);
-#define OCI_GOT(v) oci_describe(v, (char[80]){ 0 }, 80)
+#define OCI_GOT(v) HY_JSON_GOT(v)
 
 /* null, "", [] or {}: asks for nothing. */
 bool oci_is_empty(const json_t *v);

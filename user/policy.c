@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_describe.h"
 #include "json_pos.h"
 #include "util.h"
 
@@ -78,46 +79,8 @@ fail_at(struct pctx *c, int r, const char *at, bool at_key, const char *field, c
 #define fail(c, path, ...)     fail_at(c, -EINVAL, path, false, path, __VA_ARGS__)
 #define fail_key(c, path, ...) fail_at(c, -EINVAL, path, true, path, __VA_ARGS__)
 
-/* What a JSON value is, for "got ...": strings in quote q (escaped, shortened). */
-static const char *describe(const json_t *v, char *buf, size_t n, char q)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_TRUE:
-		return "true";
-	case JSON_FALSE:
-		return "false";
-	case JSON_NULL:
-		return "null";
-	case JSON_INTEGER:
-		snprintf(buf, n, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return buf;
-	case JSON_REAL:
-		snprintf(buf, n, "%g", json_real_value(v));
-		return buf;
-	case JSON_STRING:
-		break;
-	}
-	const unsigned char *s = (const unsigned char *)json_string_value(v);
-	size_t len = 0, max = n > 16 ? n - 12 : 0;
-	buf[len++] = q;
-	for (; *s && len < max; s++) {
-		if (*s == q || *s == '\\')
-			len += snprintf(buf + len, n - len, "\\%c", *s);
-		else if (*s < 0x20 || *s == 0x7f)
-			len += snprintf(buf + len, n - len, "\\u%04x", *s);
-		else
-			buf[len++] = (char)*s;
-	}
-	snprintf(buf + len, n - len, "%s%c", *s ? "..." : "", q);
-	return buf;
-}
-
-#define GOT(v)	describe(v, (char[80]){ 0 }, 80, '"')
-#define NAME(v) describe(v, (char[80]){ 0 }, 80, '\'')
+#define GOT(v)	HY_JSON_GOT(v)
+#define NAME(v) hy_json_describe(v, (char[80]){ 0 }, 80, '\'')
 
 /* "a", "b" or "c" */
 static const char *alternatives(const char *const *names, size_t n, char *buf, size_t size)

@@ -232,7 +232,6 @@ static int epoll_add(int ep, int fd, uint32_t tag)
 
 static int start_consumer(struct hy_trace *t, struct hy_err *err)
 {
-	sigset_t all, old;
 	int r;
 
 	t->rb = ring_buffer__new(t->skel->maps.hy_events.map_fd, on_event, t, NULL);
@@ -249,15 +248,7 @@ static int start_consumer(struct hy_trace *t, struct hy_err *err)
 		r = epoll_add(t->ep_fd, t->skel->maps.hy_events.map_fd, 1);
 	if (r < 0)
 		return hy_err_setr(err, r, "epoll_ctl");
-	/*
-	 * The supervisor takes SIGCHLD and forwarded signals through a signalfd,
-	 * which only works while no thread leaves them unblocked: a signal
-	 * delivered here would be lost (SIGCHLD ignored) or kill the supervisor.
-	 */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = -pthread_create(&t->thread, NULL, consumer_main, t); /* positive errno (E2) */
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	r = hy_thread_start(&t->thread, consumer_main, t);
 	if (r < 0)
 		return hy_err_setr(err, r, "start the trace consumer thread");
 	t->has_thread = true;
