@@ -48,7 +48,7 @@ static int wait_supervisor(const struct hy_global_opts *g, const char *id, struc
 		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
 	}
 	return hy_err_set(err, -ETIMEDOUT, "container '%s': its supervisor did not exit within "
-					   "%d ms of cgroup.kill", id, SUPERVISOR_EXIT_TIMEOUT_MS);
+					   "%d ms", id, SUPERVISOR_EXIT_TIMEOUT_MS);
 }
 
 static int kill_all(const struct hy_global_opts *g, const char *id, struct hy_err *err)
@@ -105,9 +105,10 @@ static int delete(const struct hy_global_opts *g, const char *id, bool force, st
 		return r;
 	}
 	json_decref(state);
-	if (!is_stopped && (r = kill_all(g, id, err)) < 0)
-		return r;
-	return remove_all(g, id, err);
+	/* Stopped: the command is gone, but its supervisor may still be tearing
+	 * down and holds the state directory until it exits. */
+	r = is_stopped ? wait_supervisor(g, id, err) : kill_all(g, id, err);
+	return r < 0 ? r : remove_all(g, id, err);
 }
 
 int hy_cmd_delete(const struct hy_global_opts *g, int argc, char **argv)

@@ -35,6 +35,17 @@ assert_match "$RUN_OUT" "(^|$(printf '\n')) *321 +bpf +denied +EPERM" "bpf is de
 assert_match "$RUN_OUT" "(^|$(printf '\n')) *63 +uname +emulated" "uname is emulated"
 assert_match "$RUN_OUT" "(^|$(printf '\n')) *39 +getpid +native " "getpid is native"
 assert_match "$RUN_OUT" "(^|$(printf '\n')) *16 +ioctl +native\+args" "ioctl is native with argument checks"
+hy syscalls --object-road emulated
+assert_match "$RUN_OUT" "(^|$(printf '\n')) *257 +openat +emulated\+args +object policy" \
+	"without BPF LSM openat is emulated (read-only opens native by argument check)"
+assert_match "$RUN_OUT" "(^|$(printf '\n')) *41 +socket +emulated " "without BPF LSM socket is emulated"
+assert_match "$RUN_OUT" "(^|$(printf '\n')) *44 +sendto +native " \
+	"the default policy allows every address: sendto stays native"
+hy syscalls --object-road lsm
+assert_match "$RUN_OUT" "(^|$(printf '\n')) *257 +openat +native " "with BPF LSM openat is native"
+hy syscalls --object-road sideways
+assert_rc 125 "an unknown --object-road exits 125"
+assert_error_line "expected lsm or emulated" "the error says what --object-road takes"
 hy syscalls --json
 assert_rc 0 "hybox syscalls --json exits 0"
 n=$(printf '%s' "$RUN_OUT" | python3 -c 'import json,sys; t=json.load(sys.stdin); print(len(t) if all(e["road"] in ("native","emulated","denied") and e["reason"] for e in t) else -1)')

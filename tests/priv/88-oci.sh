@@ -177,6 +177,7 @@ assert_eq "$(state_field "$id" status)" running "run -d: state running"
 hyr kill "$id" KILL
 check "run -d: stopped after kill KILL" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
 hyr delete "$id"
+assert_rc 0 "run -d: delete of the stopped container exits 0"
 assert_no_leftovers "$id" "$ROOT"
 
 # --- malformed bundles: one error line naming the field, nothing left ---------
