@@ -17,7 +17,10 @@
 # (iterations per file-policy run, default 5000), BENCH_FILE_DIR (where the
 # file-policy runs put their file, default /dev/shm: tmpfs both on the host
 # and in the container), BENCH_SECTIONS (which sections run, default
-# "native uname startup file cache").
+# "native uname startup file cache vm-lsm"). Section vm-lsm boots a qemu TCG
+# guest (scripts/vmtest.sh --bench) and takes its own knobs: BENCH_VM_ROUNDS,
+# BENCH_VM_N, BENCH_VM_FILE_N (tests/vm/bench-lsm.sh), VMTEST_KERNEL,
+# VMTEST_BIN_DIR (where lsmctl is, default $(dirname $HYBOX)/vmtest).
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,7 +35,7 @@ FROUNDS=${BENCH_FILE_ROUNDS:-7}
 FN=${BENCH_FILE_N:-5000}
 FDIR=${BENCH_FILE_DIR:-/dev/shm}
 POLICY_NO_R=$ROOT/tests/bench/policy-no-r.json
-SECTIONS=${BENCH_SECTIONS:-native uname startup file cache}
+SECTIONS=${BENCH_SECTIONS:-native uname startup file cache vm-lsm}
 BWRAP=$(command -v bwrap 2>/dev/null || true)
 PIN=${BENCH_PIN:-$(($(nproc) - 1))}
 PINCMD=""
@@ -391,6 +394,32 @@ else
 	echo "r everywhere (their flags choose native or trap); every other native syscall is decided on"
 	echo "nr alone (getpid and read included) - checked on the generated program by"
 	echo "test_seccomp_native_stays_in_action_cache (make check)."
+fi
+
+# --- BPF LSM road, in a qemu TCG guest ------------------------------------------
+# This host may refuse BPF LSM: scripts/vmtest.sh --bench boots Debian's cloud
+# kernel with bpf in the LSM list and runs tests/vm/bench-lsm.sh there. What
+# is missing for it is said in one line, never skipped silently.
+vm_lsm() {
+	kernel=${VMTEST_KERNEL:-$(find /boot -maxdepth 1 -name 'vmlinuz-*-cloud-amd64' 2>/dev/null |
+		sort -V | tail -n 1)}
+	vmbin=${VMTEST_BIN_DIR:-$(dirname "$HYBOX")/vmtest}
+	if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+		echo "vm-lsm: skipped: qemu-system-x86_64 is not installed (package qemu-system-x86)"
+	elif [ -z "$kernel" ]; then
+		echo "vm-lsm: skipped: no /boot/vmlinuz-*-cloud-amd64 (package linux-image-cloud-amd64; or set VMTEST_KERNEL)"
+	elif [ ! -x "$vmbin/lsmctl" ]; then
+		echo "vm-lsm: skipped: $vmbin/lsmctl is not built (make bench builds it, except under SANITIZE=1)"
+	else
+		echo "BPF LSM road, measured in a qemu TCG guest (scripts/vmtest.sh --bench): compare ratios only"
+		HYBOX=$HYBOX PAYLOAD_DIR=${PAYLOAD_DIR:-$(dirname "$HYBOX")/payload} VMTEST_KERNEL=$kernel \
+			VMTEST_BIN_DIR=$vmbin BENCH_BIN_DIR=$BENCH_DIR "$ROOT/scripts/vmtest.sh" --bench ||
+			fail "vm-lsm: the guest bench failed (see above)"
+	fi
+}
+if want vm-lsm; then
+	echo
+	vm_lsm
 fi
 
 if [ -e "$T/failed" ]; then

@@ -1,12 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # vmtest.sh [TEST...]
+# vmtest.sh --bench
 # Boot Debian's linux-image-cloud-amd64 kernel in qemu (TCG) with BPF in the
 # LSM list, run tests/vm/NN-*.sh inside with HYBOX_MUST_WORK=1, and exit with
 # the guest's verdict, read from the "HYBOX-VMTEST-RESULT: N" line that
 # tests/vm/init prints on the serial console. No marker (panic, hang, qemu
 # failure) means failure, shown with the last 50 console lines.
 # TEST names select scripts in tests/vm/ (e.g. 10-lsm); default: all.
+# --bench runs tests/vm/bench-lsm.sh instead of the suite (what the BPF LSM
+# road costs, see docs/bench.md; scripts/bench.sh section vm-lsm): the guest
+# gets build/bench/loop and tests/bench/policy-no-r.json too, the kernel
+# command line says HYBOX_VM_RUN=bench, and the verdict is the script's exit
+# status, reported by the same marker.
 #
 # Why an initramfs: the cloud kernel has no 9p at all (CONFIG_NET_9P unset)
 # and virtio/virtio-blk only as modules, while an uncompressed cpio of ~8 MB
@@ -27,8 +33,14 @@
 #                     lsmctl, the BPF LSM road's driver; default:
 #                     $(dirname $HYBOX)/vmtest); installed as /hybox/bin/NAME
 #   VMTEST_KERNEL     kernel image (default: newest /boot/vmlinuz-*-cloud-amd64)
-#   VMTEST_DIR        work dir for the initramfs and log (default: $(dirname $HYBOX)/vm)
-#   VMTEST_TIMEOUT    hard limit on qemu, seconds (default 240)
+#   VMTEST_DIR        work dir for the initramfs and log (default: $(dirname $HYBOX)/vm,
+#                     --bench: .../vm-bench, so that both may run at once)
+#   VMTEST_TIMEOUT    hard limit on qemu, seconds (default 240; --bench 900)
+#   BENCH_BIN_DIR     --bench: the static bench programs (default:
+#                     $(dirname $HYBOX)/bench; loop is installed as
+#                     /hybox/bench/loop)
+#   BENCH_VM_ROUNDS, BENCH_VM_N, BENCH_VM_FILE_N   --bench: passed on to
+#                     the guest's bench-lsm.sh (see there)
 #   VMTEST_SMP, VMTEST_MEM   guest CPUs (default 1: a second TCG vCPU slows
 #                     boot by up to a second and the tests are sequential)
 #                     and memory (default 1G)
@@ -44,12 +56,18 @@ die() {
 }
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+bench=0
+if [ "${1:-}" = --bench ]; then
+	bench=1
+	shift
+	[ $# -eq 0 ] || die "--bench takes no TEST names"
+fi
 : "${HYBOX:?HYBOX is not set (run make vmtest)}"
 : "${PAYLOAD_DIR:?PAYLOAD_DIR is not set (run make vmtest)}"
-timeout_s=${VMTEST_TIMEOUT:-240}
+timeout_s=${VMTEST_TIMEOUT:-$((bench ? 900 : 240))}
 verbose=${VMTEST_VERBOSE:-0}
 busybox=${BUSYBOX:-/bin/busybox}
-vmdir=${VMTEST_DIR:-$(dirname "$HYBOX")/vm}
+vmdir=${VMTEST_DIR:-$(dirname "$HYBOX")/vm$([ $bench = 0 ] || echo -bench)}
 bindir=${VMTEST_BIN_DIR:-$(dirname "$HYBOX")/vmtest}
 
 is_static() {
@@ -83,9 +101,16 @@ for c in "$repo"/tests/vm/*.c; do
 	is_static "$b" || die "$b is dynamically linked"
 done
 
-# The tests to run: all of tests/vm/NN-*.sh, or those named on the command line.
+benchdir=${BENCH_BIN_DIR:-$(dirname "$HYBOX")/bench}
+if [ $bench = 1 ]; then
+	[ -x "$benchdir/loop" ] || die "$benchdir/loop not found (make bench builds it)"
+	is_static "$benchdir/loop" || die "$benchdir/loop is dynamically linked"
+fi
+
+# The tests to run: all of tests/vm/NN-*.sh, or those named on the command
+# line; none with --bench.
 tests=()
-if [ $# -eq 0 ]; then
+if [ $# -eq 0 ] && [ $bench = 0 ]; then
 	tests=("$repo"/tests/vm/[0-9][0-9]-*.sh)
 	[ -e "${tests[0]}" ] || die "no tests in tests/vm/"
 fi
@@ -134,7 +159,12 @@ for c in "$repo"/tests/vm/*.c; do
 	strip -o "$root/hybox/bin/$(basename "$c" .c)" "$bindir/$(basename "$c" .c)"
 done
 install -m 0755 "$repo/tests/vm/init" "$root/init"
-cp "${tests[@]}" "$root/hybox/tests/vm/"
+[ ${#tests[@]} -eq 0 ] || cp "${tests[@]}" "$root/hybox/tests/vm/"
+if [ $bench = 1 ]; then
+	mkdir -p "$root/hybox/bench" "$root/hybox/tests/bench"
+	strip -o "$root/hybox/bench/loop" "$benchdir/loop"
+	cp "$repo/tests/bench/policy-no-r.json" "$root/hybox/tests/bench/"
+fi
 for f in "$repo"/tests/vm/*; do
 	case $(basename "$f") in
 	[0-9][0-9]-*.sh | init | *.c) ;;
@@ -169,6 +199,13 @@ log=$vmdir/console.log
 append="console=ttyS0 lsm=lockdown,capability,landlock,bpf panic=-1 oops=panic"
 append+=" rdinit=/init mitigations=off nokaslr tsc=reliable no_timer_check"
 [ -n "${VMTEST_APPEND:-}" ] && append+=" $VMTEST_APPEND"
+if [ $bench = 1 ]; then
+	# Unknown name=value parameters reach the guest's /init as environment.
+	append+=" HYBOX_VM_RUN=bench"
+	for v in BENCH_VM_ROUNDS BENCH_VM_N BENCH_VM_FILE_N; do
+		if [ -n "${!v:-}" ]; then append+=" $v=${!v}"; fi
+	done
+fi
 if [ "$verbose" = 1 ]; then
 	append+=" HYBOX_VM_VERBOSE=1"
 else
@@ -178,7 +215,9 @@ qemu=(qemu-system-x86_64 -accel tcg -M pc -cpu "max,la57=off" -smp "${VMTEST_SMP
 	-m "${VMTEST_MEM:-1G}" -nographic -no-reboot -nodefaults -serial stdio
 	-kernel "$kernel" -initrd "$initrd" -append "$append")
 
-echo "vmtest: $(basename "$kernel"), $(du -k "$initrd" | cut -f1) KiB initramfs, ${#tests[@]} test file(s)"
+what="${#tests[@]} test file(s)"
+[ $bench = 1 ] && what="bench (tests/vm/bench-lsm.sh)"
+echo "vmtest: $(basename "$kernel"), $(du -k "$initrd" | cut -f1) KiB initramfs, $what"
 start=$(date +%s)
 set +e
 if [ "$verbose" = 1 ]; then

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Capability dropping for the container task, between fork and exec (raw
- * syscalls, no allocation). Runs as root.
+ * syscalls, no allocation), and for the supervisor itself. Runs as root.
  */
 #include "caps.h"
 
@@ -19,6 +19,15 @@ uint64_t hy_caps_default(void)
 	       BIT(CAP_MKNOD) | BIT(CAP_NET_RAW) | BIT(CAP_SETGID) | BIT(CAP_SETUID) |
 	       BIT(CAP_SETFCAP) | BIT(CAP_SETPCAP) | BIT(CAP_NET_BIND_SERVICE) |
 	       BIT(CAP_SYS_CHROOT) | BIT(CAP_KILL) | BIT(CAP_AUDIT_WRITE);
+}
+
+uint64_t hy_caps_supervisor_unneeded(void)
+{
+	return BIT(CAP_SYS_MODULE) | BIT(CAP_SYS_RAWIO) | BIT(CAP_SYS_BOOT) | BIT(CAP_SYS_TIME) |
+	       BIT(CAP_MAC_ADMIN) | BIT(CAP_MAC_OVERRIDE) | BIT(CAP_SYSLOG) |
+	       BIT(CAP_AUDIT_CONTROL) | BIT(CAP_AUDIT_READ) | BIT(CAP_LINUX_IMMUTABLE) |
+	       BIT(CAP_SYS_PACCT) | BIT(CAP_SYS_TTY_CONFIG) | BIT(CAP_LEASE) |
+	       BIT(CAP_WAKE_ALARM) | BIT(CAP_BLOCK_SUSPEND);
 }
 
 static int last_cap(void)

@@ -10,6 +10,12 @@
 
 /* Docker's default capability set as a bit mask. */
 uint64_t hy_caps_default(void);
+/*
+ * Capabilities no part of hybox's supervisor uses: module loading, raw I/O,
+ * reboot, the clock, MAC policy, the kernel log, audit control, immutable
+ * files, process accounting, tty config, leases, wake alarms, suspend.
+ */
+uint64_t hy_caps_supervisor_unneeded(void);
 /* Restrict the calling task to `keep`. Async-signal-safe. Returns 0 or -errno. */
 int hy_caps_restrict(uint64_t keep);
 

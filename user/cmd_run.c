@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "cgroup.h"
 #include "cmd.h"
 #include "container.h"
@@ -32,6 +33,7 @@
 #include "run_opts.h"
 #include "sandbox.h"
 #include "seccomp.h"
+#include "supervisor_filter.h"
 #include "telemetry.h"
 #include "util.h"
 
@@ -66,6 +68,20 @@ static int phase_check_privileges(struct run_ctx *c, struct hy_err *err)
 		return hy_err_set(err, -EPERM, "hybox run needs root (namespaces, cgroups, seccomp "
 					       "supervision); run it with sudo");
 	return 0;
+}
+
+/*
+ * Before any thread or child exists (capabilities are per thread and
+ * inherited): drop what the supervisor never uses, unless the container's
+ * own capability set (OCI) asks for it, since the container's init starts
+ * with the supervisor's.
+ */
+static int phase_trim_caps(struct run_ctx *c, struct hy_err *err)
+{
+	const struct hy_proc_spec *p = c->o.sandbox ? c->o.sandbox->proc : NULL;
+	uint64_t container = p ? p->caps.bounding | p->caps.permitted : hy_caps_default();
+	int r = hy_caps_restrict(~(hy_caps_supervisor_unneeded() & ~container));
+	return r < 0 ? hy_err_setr(err, r, "drop the supervisor's unneeded capabilities") : 0;
 }
 
 static int phase_resolve_rootfs(struct run_ctx *c, struct hy_err *err)
@@ -339,11 +355,19 @@ static int phase_created(struct run_ctx *c, struct hy_err *err)
 	return r;
 }
 
+/* Last: from here on the supervisor only serves, reports and tears down. */
+static int phase_confine(struct run_ctx *c, struct hy_err *err)
+{
+	(void)c;
+	return hy_supervisor_confine(err);
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct run_ctx *c, struct hy_err *err);
 } phases[] = {
 	{ "check privileges", phase_check_privileges },
+	{ "trim capabilities", phase_trim_caps },
 	{ "resolve rootfs", phase_resolve_rootfs },
 	{ "load policy", phase_policy },
 	{ "find cgroup2", phase_cgroup_mount },
@@ -358,6 +382,7 @@ static const struct {
 	{ "open control socket", phase_control },
 	{ "open events socket", phase_events_socket },
 	{ "report created", phase_created },
+	{ "confine supervisor", phase_confine },
 };
 
 /* Reverse of the phases; each step is a no-op if its phase did not run. */

@@ -49,4 +49,43 @@ kill -TERM "$sup"
 wait "$sup"
 assert_eq "$?" 143 "SIGTERM kills a command without a handler: exit 143"
 assert_no_leftovers "$id"
+
+# Once the container runs, every thread of the supervisor is under its own
+# seccomp filter, and what the filter leaves out fails there with EPERM.
+id=$(tid confined)
+bg_start "$HYBOX" run --id "$id" -- /bin/sleep 1000
+sup=$BG_PID
+# The last phase installs it: wait for the control socket, then a moment.
+wait_for 10 test -S "$HYBOX_STATE_ROOT/$id/control.sock" && sleep 0.3
+modes=$(cat /proc/"$sup"/task/*/status 2>/dev/null | sed -n 's/^Seccomp:[[:space:]]*//p' | sort -u)
+nthreads=$(find /proc/"$sup"/task -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+assert_eq "$modes" 2 "every supervisor thread ($nthreads) runs in seccomp filter mode (Seccomp: 2)"
+check "the supervisor has threads besides the main one (kernel-emu, control)" test "$nthreads" -ge 2
+# CAP_SYS_MODULE (16), CAP_SYS_BOOT (22), CAP_SYS_TIME (25): never the supervisor's.
+caps_of() { # PID FIELD: the hex mask
+	sed -n "s/^$2:[[:space:]]*//p" /proc/"$1"/status
+}
+for field in CapEff CapPrm CapBnd; do
+	mask=$(caps_of "$sup" "$field")
+	check "the supervisor's $field ($mask) has no CAP_SYS_MODULE, CAP_SYS_BOOT, CAP_SYS_TIME" \
+		test $(((0x${mask:-ffffffffffffffff} >> 16 | 0x${mask:-ffffffffffffffff} >> 22 | 0x${mask:-ffffffffffffffff} >> 25) & 1)) = 0
+done
+check "the supervisor keeps CAP_SYS_ADMIN (21) and CAP_SYS_PTRACE (19) to serve" \
+	test $(((0x$(caps_of "$sup" CapEff) >> 21 & 0x$(caps_of "$sup" CapEff) >> 19) & 1)) = 1
+hy ps "$id"
+assert_rc 0 "the confined supervisor still answers ps"
+kill -TERM "$sup"
+wait "$sup"
+assert_eq "$?" 143 "the confined supervisor still forwards SIGTERM and reaps the command"
+assert_no_leftovers "$id"
+
+# A run that exercises its emulated roads under the filter: files, network,
+# UTS, sysinfo, exec, and teardown with events.
+id=$(tid confined-roads)
+hy run --id "$id" --events "$TEST_TMP/confined.jsonl" -- /bin/sh -c \
+	'hostname x && uname -n && echo a >/tmp/f && mv /tmp/f /tmp/g && cat /tmp/g && rm /tmp/g && mkdir /tmp/d && rmdir /tmp/d && ln -s /tmp/x /tmp/l && echo ok'
+assert_rc 0 "a run through the emulated roads exits 0 under the supervisor filter ($RUN_ERR)"
+assert_eq "$RUN_OUT" $'x\na\nok' "and prints what it does natively"
+assert_eq "$RUN_ERR" "" "with no warning from the supervisor"
+assert_no_leftovers "$id"
 done_testing
