@@ -24,3 +24,7 @@
 #ifndef EINVAL
 #define EINVAL 22
 #endif
+
+/* <linux/audit.h> values (EM_X86_64 / EM_386 with the 64-bit and LE bits). */
+#define HY_AUDIT_ARCH_X86_64 0xc000003eU
+#define HY_AUDIT_ARCH_I386 0x40000003U

@@ -2,7 +2,9 @@
 /*
  * Lifecycle telemetry: exec, fork/clone and exit of the tasks of watched
  * containers, from the sched tracepoints (tp_btf; BPF LSM and fentry do not
- * load on every host we support). Loaded by user/trace.c as root.
+ * load on every host we support), and, attached only on request
+ * (--trace-syscalls), one event per syscall from raw_syscalls sys_enter/
+ * sys_exit with per-CPU counts by number. Loaded by user/trace.c as root.
  *
  * Every program runs for every task on the host, so the first thing each does
  * is one hash lookup of the current cgroup id in hy_cgroups; a host task
@@ -27,6 +29,34 @@ struct {
 	__type(key, __u64);
 	__type(value, struct hy_trace_cg);
 } hy_cgroups SEC(".maps");
+
+/*
+ * Per-syscall tracing. A call's entry (time, number, ABI) waits here, keyed
+ * by host tid, until its sys_exit; exit/exit_group never return, hy_exit
+ * removes theirs. A full map (more tasks inside a syscall at once than
+ * entries) costs that call its event, counted as dropped like a full ring.
+ */
+struct hy_sys_start {
+	__u64 ts_ns;
+	__u32 nr;
+	__u32 arch;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct hy_sys_start);
+} hy_sys_start SEC(".maps");
+
+/* Calls by number (index: nr, or HY_SYS_NR_OTHER), per CPU: no atomics on the hot path.
+ * Per container because each container's supervisor loads its own skeleton. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, HY_SYS_NR_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} hy_sys_counts SEC(".maps");
 
 /* The cgroup id of current if it belongs to a watched container, else 0. */
 static __always_inline __u64 watched_cgid(void)
@@ -132,10 +162,14 @@ int BPF_PROG(hy_exit, struct task_struct *p)
 {
 	__u64 cgid = watched_cgid();
 	struct hy_evt_task_exit *e;
+	__u32 tid;
 	int code;
 
 	if (!cgid)
 		return 0;
+	/* exit and exit_group never reach sys_exit: drop their entry time here. */
+	tid = (__u32)bpf_get_current_pid_tgid();
+	bpf_map_delete_elem(&hy_sys_start, &tid);
 	e = hy_evt_reserve(HY_EVT_TASK_EXIT, sizeof(*e), cgid);
 	if (!e)
 		return 0;
@@ -156,5 +190,71 @@ int BPF_PROG(hy_exit, struct task_struct *p)
 		e->flags |= HY_TASK_F_CORE_DUMP;
 	e->__pad = 0;
 	hy_evt_submit(e);
+	return 0;
+}
+
+/* x86: a task inside an int 0x80 / ia32 syscall has TS_COMPAT in thread_info.status. */
+#define HY_TS_COMPAT 0x0002
+
+/*
+ * Entry of every syscall of every task on the host while attached: hence
+ * attached only when a container asked for --trace-syscalls. Counts the call
+ * (so exit_group and a successful execve count too) and remembers its entry.
+ */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(hy_sys_enter, struct pt_regs *regs, long id)
+{
+	__u64 cgid = watched_cgid();
+	struct task_struct *task;
+	struct hy_sys_start s;
+	__u32 tid, slot;
+	__u64 *n;
+
+	if (!cgid)
+		return 0;
+	task = bpf_get_current_task_btf();
+	s.ts_ns = bpf_ktime_get_ns();
+	s.nr = (__u32)id;
+	s.arch = task->thread_info.status & HY_TS_COMPAT ? HY_AUDIT_ARCH_I386 :
+							   HY_AUDIT_ARCH_X86_64;
+	slot = s.arch == HY_AUDIT_ARCH_X86_64 && s.nr < HY_SYS_NR_OTHER ? s.nr : HY_SYS_NR_OTHER;
+	n = bpf_map_lookup_elem(&hy_sys_counts, &slot);
+	if (n)
+		(*n)++;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	if (bpf_map_update_elem(&hy_sys_start, &tid, &s, BPF_ANY) < 0) {
+		struct hy_trace_counters *c = hy_evt_counters();
+
+		if (c)
+			c->dropped++;
+	}
+	return 0;
+}
+
+/* Host tasks have no entry in hy_sys_start: one lookup, as at entry. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(hy_sys_exit, struct pt_regs *regs, long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct hy_sys_start *s = bpf_map_lookup_elem(&hy_sys_start, &tid);
+	struct hy_evt_sys_trace *e;
+	__u64 now;
+
+	if (!s)
+		return 0;
+	now = bpf_ktime_get_ns();
+	e = hy_evt_reserve(HY_EVT_SYS_TRACE, sizeof(*e), bpf_get_current_cgroup_id());
+	if (e) {
+		e->hdr.ts_ns = s->ts_ns;
+		e->task.pid = bpf_get_current_pid_tgid() >> 32;
+		e->task.tid = tid;
+		bpf_get_current_comm(e->task.comm, sizeof(e->task.comm));
+		e->nr = s->nr;
+		e->arch = s->arch;
+		e->ret = ret;
+		e->duration_ns = now - s->ts_ns;
+		hy_evt_submit(e);
+	}
+	bpf_map_delete_elem(&hy_sys_start, &tid);
 	return 0;
 }

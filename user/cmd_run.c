@@ -173,7 +173,8 @@ static int phase_telemetry(struct run_ctx *c, struct hy_err *err)
 static uint32_t bpf_kinds(const struct run_ctx *c)
 {
 	return HY_EVMASK(HY_EVK_EXEC) | HY_EVMASK(HY_EVK_FORK) | HY_EVMASK(HY_EVK_TASK_EXIT) |
-	       (c->lsm ? HY_EVMASK(HY_EVK_POLICY) : 0);
+	       (c->lsm ? HY_EVMASK(HY_EVK_POLICY) : 0) |
+	       (c->o.has_syscall_trace ? HY_EVMASK(HY_EVK_SYSCALL) : 0);
 }
 
 /*
@@ -184,9 +185,12 @@ static uint32_t bpf_kinds(const struct run_ctx *c)
  */
 static int phase_trace(struct run_ctx *c, struct hy_err *err)
 {
-	hy_evtrace_init(&c->trace, c->cg.id, c->tel, c->lsm ? hy_lsm_ring_fd(c->lsm) : -1,
+	struct hy_trace_config cfg = { .cgid = c->cg.id, .ring_bytes = c->o.events_ring_size,
+				       .has_syscalls = c->o.has_syscall_trace };
+	hy_evtrace_init(&c->trace, &cfg, c->tel, c->lsm ? hy_lsm_ring_fd(c->lsm) : -1,
 			c->lsm ? hy_lsm_counters_fd(c->lsm) : -1);
-	if (!(hy_telemetry_sink_kinds(c->tel) & bpf_kinds(c)))
+	/* --trace-syscalls: the counts for `hybox stats` start with the container. */
+	if (!(hy_telemetry_sink_kinds(c->tel) & bpf_kinds(c)) && !c->o.has_syscall_trace)
 		return 0;
 	if (hy_evtrace_start(&c->trace) < 0)
 		fprintf(stderr, "hybox: warning: exec/fork/exit events unavailable: %s\n",
@@ -284,6 +288,29 @@ static int start_command(void *ctx)
 	return hy_sandbox_go(&c->sb);
 }
 
+/* --trace-syscalls: every syscall of the container by number (BPF counts),
+ * most frequent first: [{"name", "nr", "count"}], "other" for numbers past
+ * the table (and i386 calls). */
+static json_t *traced_syscalls(struct run_ctx *c)
+{
+	static uint64_t counts[HY_SYS_NR_SLOTS]; /* control thread only */
+	json_t *a = json_array();
+	if (hy_evtrace_syscalls(&c->trace, counts) < 0)
+		return a;
+	for (;;) {
+		int best = -1;
+		for (int nr = 0; nr < HY_SYS_NR_SLOTS; nr++)
+			if (counts[nr] && (best < 0 || counts[nr] > counts[best]))
+				best = nr;
+		if (best < 0)
+			return a;
+		const char *name = best == HY_SYS_NR_OTHER ? "other" : emu_syscall_name(best);
+		json_array_append_new(a, json_pack("{s:s,s:i,s:I}", "name", name ? name : "?", "nr",
+						   best, "count", (json_int_t)counts[best]));
+		counts[best] = 0;
+	}
+}
+
 /* `hybox stats`: the exporter's counters and the BPF rings' (control thread). */
 static json_t *run_stats(void *ctx)
 {
@@ -299,6 +326,8 @@ static json_t *run_stats(void *ctx)
 	else
 		json_object_set_new(s, "bpf", json_pack("{s:b,s:s}", "loaded", 0, "reason",
 							r == -ENODEV ? "not loaded" : strerror(-r)));
+	if (c->o.has_syscall_trace)
+		json_object_set_new(s, "traced", traced_syscalls(c));
 	return s;
 }
 

@@ -159,6 +159,25 @@ static void print_syscalls(json_t *s)
 	}
 }
 
+/* --trace-syscalls: the BPF counts of every syscall, the top ten. */
+static void print_traced(json_t *s)
+{
+	json_t *t = json_object_get(s, "traced"), *e;
+	size_t i;
+
+	if (!t)
+		return;
+	printf("\nAll syscalls of the container (--trace-syscalls, BPF), top 10 of %zu\n",
+	       json_array_size(t));
+	printf("  %-22s %5s %12s\n", "SYSCALL", "NR", "COUNT");
+	json_array_foreach(t, i, e) {
+		if (i == 10)
+			break;
+		printf("  %-22s %5lld %12lld\n", json_string_value(json_object_get(e, "name")),
+		       num(e, "nr"), num(e, "count"));
+	}
+}
+
 static void print_policy(json_t *s)
 {
 	json_t *p = json_object_get(s, "policy"), *areas = json_object_get(p, "by_area");
@@ -197,6 +216,7 @@ int hy_cmd_stats(const struct hy_global_opts *g, int argc, char **argv)
 		print_sinks(s);
 		print_bpf(s);
 		print_syscalls(s);
+		print_traced(s);
 		print_policy(s);
 	}
 	json_decref(reply);

@@ -179,29 +179,47 @@ static const char *syscall_kind(uint32_t d)
 	}
 }
 
-static void put_syscall(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
-			const struct hy_evt_syscall *e)
+/* ,"syscall":{"name":...,"nr":N,"arch":"..." (the object left open). */
+static void put_syscall_id(struct buf *b, uint32_t nr, uint32_t arch)
 {
-	const char *name = e->arch == AUDIT_ARCH_X86_64 ? emu_syscall_name(e->nr) : NULL;
-	put_header(b, ctx, seq, &e->hdr, syscall_kind(e->decision));
-	put_task(b, &e->task);
+	const char *name = arch == AUDIT_ARCH_X86_64 ? emu_syscall_name(nr) : NULL;
 	puts_(b, ",\"syscall\":{\"name\":");
 	if (name)
 		put_escaped(b, name, strlen(name));
 	else
 		puts_(b, "null");
+	putf(b, ",\"nr\":%u,\"arch\":\"%s\"", nr,
+	     arch == AUDIT_ARCH_X86_64 ? "x86_64" : arch == AUDIT_ARCH_I386 ? "i386" : "other");
+}
+
+static void put_syscall(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
+			const struct hy_evt_syscall *e)
+{
+	put_header(b, ctx, seq, &e->hdr, syscall_kind(e->decision));
+	put_task(b, &e->task);
+	put_syscall_id(b, e->nr, e->arch);
 	/* Signed: int arguments such as AT_FDCWD read as -100, and every value
 	 * stays within what JSON libraries with 64-bit integers accept. */
-	putf(b, ",\"nr\":%u,\"arch\":\"%s\",\"args\":[%lld,%lld]},\"decision\":\"%s\"", e->nr,
-	     e->arch == AUDIT_ARCH_X86_64 ? "x86_64" :
-	     e->arch == AUDIT_ARCH_I386   ? "i386" :
-					    "other",
-	     (long long)e->args[0], (long long)e->args[1],
-	     decision_name(e->decision));
+	putf(b, ",\"args\":[%lld,%lld]},\"decision\":\"%s\"", (long long)e->args[0],
+	     (long long)e->args[1], decision_name(e->decision));
 	if (e->ret < 0)
 		putf(b, ",\"errno\":\"%s\"", errno_name(-e->ret));
 	else
 		putf(b, ",\"ret\":%d", e->ret);
+}
+
+/* A traced syscall: errno only for a failure in the kernel's -4095..-1 range
+ * (a large unsigned result such as an mmap address is not an error). */
+static void put_sys_trace(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
+			  const struct hy_evt_sys_trace *e)
+{
+	put_header(b, ctx, seq, &e->hdr, "syscall");
+	put_task(b, &e->task);
+	put_syscall_id(b, e->nr, e->arch);
+	putf(b, "},\"ret\":%lld", (long long)e->ret);
+	if (e->ret < 0 && e->ret >= -4095)
+		putf(b, ",\"errno\":\"%s\"", errno_name((int)-e->ret));
+	putf(b, ",\"duration_ns\":%llu", (unsigned long long)e->duration_ns);
 }
 
 static void put_lifecycle(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
@@ -422,6 +440,11 @@ int hy_event_to_json(const struct hy_json_ctx *ctx, uint64_t seq, const struct h
 		if (ev->size < sizeof(struct hy_evt_policy))
 			return 0;
 		put_policy(&b, ctx, seq, (const struct hy_evt_policy *)ev);
+		break;
+	case HY_EVT_SYS_TRACE:
+		if (ev->size < sizeof(struct hy_evt_sys_trace))
+			return 0;
+		put_sys_trace(&b, ctx, seq, (const struct hy_evt_sys_trace *)ev);
 		break;
 	default:
 		return 0;

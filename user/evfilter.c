@@ -26,6 +26,7 @@ static const char *const kind_names[HY_EVK__COUNT] = {
 	[HY_EVK_TASK_EXIT] = "task_exit",
 	[HY_EVK_LOST] = "lost",
 	[HY_EVK_POLICY] = "policy",
+	[HY_EVK_SYSCALL] = "syscall",
 };
 
 const char *hy_evkind_name(enum hy_evkind k)
@@ -71,6 +72,8 @@ int hy_evkind_of(const struct hy_evt_hdr *ev)
 		return HY_EVK_LOST;
 	case HY_EVT_POLICY:
 		return HY_EVK_POLICY;
+	case HY_EVT_SYS_TRACE:
+		return HY_EVK_SYSCALL;
 	}
 	return -1;
 }

@@ -26,6 +26,7 @@ enum hy_evkind {
 	HY_EVK_TASK_EXIT,
 	HY_EVK_LOST,
 	HY_EVK_POLICY,
+	HY_EVK_SYSCALL, /* one traced syscall (--trace-syscalls) */
 	HY_EVK__COUNT
 };
 
@@ -34,7 +35,7 @@ enum hy_evkind {
 /* Kinds that only the BPF programs make (the trace consumer must run for them). */
 #define HY_EVMASK_BPF                                                                              \
 	(HY_EVMASK(HY_EVK_EXEC) | HY_EVMASK(HY_EVK_FORK) | HY_EVMASK(HY_EVK_TASK_EXIT) |          \
-	 HY_EVMASK(HY_EVK_POLICY))
+	 HY_EVMASK(HY_EVK_POLICY) | HY_EVMASK(HY_EVK_SYSCALL))
 
 /* "exec", "syscall_denied", ...: the `kind` field of the JSON line. */
 const char *hy_evkind_name(enum hy_evkind k);
@@ -49,7 +50,7 @@ int hy_evkind_of(const struct hy_evt_hdr *ev);
  * says when it has a hole: a `suppressed` event is taken when the mask has a
  * kind it stands for (of "syscall": syscall_denied or unimplemented; of
  * "policy": policy); a kernel `lost` event when the mask has any kind the BPF
- * programs make (exec, fork, task_exit, policy). Unknown types: never.
+ * programs make (exec, fork, task_exit, policy, syscall). Unknown types: never.
  */
 bool hy_evmask_admits(uint32_t mask, const struct hy_evt_hdr *ev);
 

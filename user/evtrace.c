@@ -14,10 +14,10 @@
 #include "log.h"
 #include "util.h"
 
-void hy_evtrace_init(struct hy_evtrace *et, uint64_t cgid, struct hy_telemetry *tel,
-		     int lsm_ring_fd, int lsm_counters_fd)
+void hy_evtrace_init(struct hy_evtrace *et, const struct hy_trace_config *cfg,
+		     struct hy_telemetry *tel, int lsm_ring_fd, int lsm_counters_fd)
 {
-	*et = (struct hy_evtrace){ .tel = tel, .cgid = cgid, .lsm_ring_fd = lsm_ring_fd,
+	*et = (struct hy_evtrace){ .tel = tel, .cfg = *cfg, .lsm_ring_fd = lsm_ring_fd,
 				   .lsm_counters_fd = lsm_counters_fd };
 	pthread_mutex_init(&et->lock, NULL);
 }
@@ -33,7 +33,7 @@ static int start_locked(struct hy_evtrace *et)
 		return -ESRCH;
 	if (et->has_failed)
 		return -EAGAIN;
-	r = hy_trace_start(&et->trace, et->cgid, et->tel, &err);
+	r = hy_trace_start(&et->trace, &et->cfg, et->tel, &err);
 	/* The LSM's policy events reach the exporter only through the trace consumer. */
 	if (r == 0 && et->lsm_ring_fd >= 0)
 		r = hy_trace_add_ring(et->trace, et->lsm_ring_fd, et->lsm_counters_fd, &err);
@@ -46,7 +46,7 @@ static int start_locked(struct hy_evtrace *et)
 	}
 	if (et->is_delivering)
 		hy_trace_deliver(et->trace);
-	pr_debug("trace consumer started (cgroup %llu)", (unsigned long long)et->cgid);
+	pr_debug("trace consumer started (cgroup %llu)", (unsigned long long)et->cfg.cgid);
 	return 0;
 }
 
@@ -81,6 +81,19 @@ int hy_evtrace_counters(struct hy_evtrace *et, struct hy_trace_counters *ret)
 	pthread_mutex_lock(&et->lock);
 	if (et->trace)
 		r = hy_trace_read_counters(et->trace, ret);
+	pthread_mutex_unlock(&et->lock);
+	return r;
+}
+
+int hy_evtrace_syscalls(struct hy_evtrace *et, uint64_t counts[HY_SYS_NR_SLOTS])
+{
+	int r = -ENODEV;
+
+	if (!et->tel)
+		return r;
+	pthread_mutex_lock(&et->lock);
+	if (et->trace)
+		r = hy_trace_read_syscalls(et->trace, counts);
 	pthread_mutex_unlock(&et->lock);
 	return r;
 }

@@ -18,7 +18,7 @@ struct hy_evtrace {
 	pthread_mutex_t lock;
 	struct hy_trace *trace; /* NULL: not running */
 	struct hy_telemetry *tel;
-	uint64_t cgid;
+	struct hy_trace_config cfg;
 	int lsm_ring_fd, lsm_counters_fd; /* -1: no LSM ring to consume */
 	bool is_delivering;               /* the container's `start` is out */
 	bool is_stopped;
@@ -29,8 +29,8 @@ struct hy_evtrace {
 /* A zeroed struct hy_evtrace is valid and inert (every call a no-op) until init.
  * lsm_ring_fd/lsm_counters_fd: the BPF LSM road's ring, or -1 (borrowed; must
  * outlive hy_evtrace_stop()). */
-void hy_evtrace_init(struct hy_evtrace *et, uint64_t cgid, struct hy_telemetry *tel,
-		     int lsm_ring_fd, int lsm_counters_fd);
+void hy_evtrace_init(struct hy_evtrace *et, const struct hy_trace_config *cfg,
+		     struct hy_telemetry *tel, int lsm_ring_fd, int lsm_counters_fd);
 /*
  * Start the consumer unless it runs, has stopped or has failed before.
  * Returns 0, or -errno with the reason in et->failure (also later calls).
@@ -40,6 +40,8 @@ int hy_evtrace_start(struct hy_evtrace *et);
 void hy_evtrace_deliver(struct hy_evtrace *et);
 /* Kernel-side counters; -ENODEV when the consumer is not running. */
 int hy_evtrace_counters(struct hy_evtrace *et, struct hy_trace_counters *ret);
+/* Syscalls by number (hy_trace_read_syscalls); -ENODEV when not running. */
+int hy_evtrace_syscalls(struct hy_evtrace *et, uint64_t counts[HY_SYS_NR_SLOTS]);
 /* Drain and stop for good (see hy_trace_stop); idempotent. */
 void hy_evtrace_stop(struct hy_evtrace *et);
 void hy_evtrace_fini(struct hy_evtrace *et);

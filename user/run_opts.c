@@ -7,10 +7,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "container.h"
 #include "evfile.h"
 #include "evfilter.h"
+#include "trace.h"
 
 void hy_run_usage(FILE *f)
 {
@@ -41,8 +43,9 @@ void hy_run_usage(FILE *f)
 		"                     write only these kinds to SINK (repeatable; kinds:\n"
 		"                     start, exit, syscall_denied, syscall_emulated,\n"
 		"                     unimplemented, suppressed, exec, fork, task_exit,\n"
-		"                     lost, policy); `lost` and `suppressed` events still\n"
-		"                     come when they account for a kind you chose\n"
+		"                     lost, policy, syscall); `lost` and `suppressed`\n"
+		"                     events still come when they account for a kind\n"
+		"                     you chose\n"
 		"  --events-max-size SIZE\n"
 		"                     rotate the events FILE before it would exceed SIZE\n"
 		"                     bytes (suffix K, M or G; at least 4K): FILE becomes\n"
@@ -50,6 +53,16 @@ void hy_run_usage(FILE *f)
 		"                     split across files\n"
 		"  --events-keep N    rotated files to keep, FILE.1 to FILE.N (0 to 1000,\n"
 		"                     default 5); older ones are deleted\n"
+		"  --trace-syscalls   one `syscall` event per system call the container's\n"
+		"                     tasks make (number, name, return value, duration)\n"
+		"                     and per-syscall counts in `hybox stats`; while the\n"
+		"                     container runs, every syscall on the host costs\n"
+		"                     ~80 ns more (BPF sys_enter/sys_exit programs)\n"
+		"  --events-ring-size SIZE\n"
+		"                     the BPF ring buffer of exec/fork/exit, policy and\n"
+		"                     syscall events: a power of two, a multiple of the\n"
+		"                     page size (suffix K, M or G; default 256K); when\n"
+		"                     it is full, `lost` events count what was dropped\n"
 		"  --net host|none    host network (default) or a new network namespace\n"
 		"                     with only the loopback interface\n"
 		"  -h, --help         show this help\n"
@@ -63,7 +76,8 @@ void hy_run_usage(FILE *f)
 		"  hybox run -- /bin/sh -c 'uname -n; id'\n"
 		"  hybox run --hostname box --events - -- hostname\n"
 		"  hybox run --events /var/log/box.jsonl --events-max-size 10M --events-keep 3 \\\n"
-		"            --events-filter kind=exec,policy,syscall_denied -- make\n");
+		"            --events-filter kind=exec,policy,syscall_denied -- make\n"
+		"  hybox run --trace-syscalls --events - --events-filter kind=syscall -- ls\n");
 }
 
 static int parse_net(const char *v, struct hy_run_opts *o, struct hy_err *err)
@@ -104,6 +118,23 @@ static int parse_keep(const char *v, struct hy_run_opts *o, struct hy_err *err)
 		return hy_err_set(err, -EINVAL, "--events-keep: expected a number of files from 0 "
 						"to %d, got '%s'", HY_EVFILE_KEEP_MAX, v);
 	o->events_keep = (unsigned)n;
+	return 0;
+}
+
+/* The kernel wants a power of two and a page multiple; say which rule failed. */
+static int parse_ring_size(const char *v, struct hy_run_opts *o, struct hy_err *err)
+{
+	uint64_t n, page = (uint64_t)sysconf(_SC_PAGESIZE);
+	int r = hy_size_parse(v, &n);
+
+	if (r < 0)
+		return hy_err_set(err, -EINVAL, "--events-ring-size: expected a size in bytes with "
+						"an optional K, M or G suffix (e.g. 1M), got '%s'", v);
+	if (n < page || n > HY_TRACE_RING_MAX || (n & (n - 1)))
+		return hy_err_set(err, -EINVAL, "--events-ring-size: expected a power of two "
+						"from %llu (the page size) to 1G, got '%s'",
+				  (unsigned long long)page, v);
+	o->events_ring_size = (uint32_t)n;
 	return 0;
 }
 
@@ -149,6 +180,8 @@ int hy_run_parse(int argc, char **argv, struct hy_run_opts *o, struct hy_err *er
 		{ "events-filter", required_argument, NULL, 'F' },
 		{ "events-max-size", required_argument, NULL, 'S' },
 		{ "events-keep", required_argument, NULL, 'K' },
+		{ "events-ring-size", required_argument, NULL, 'R' },
+		{ "trace-syscalls", no_argument, NULL, 'T' },
 		{ "net", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -176,6 +209,11 @@ int hy_run_parse(int argc, char **argv, struct hy_run_opts *o, struct hy_err *er
 			if ((r = parse_net(optarg, o, err)) < 0)
 				return r;
 			break;
+		case 'R':
+			if ((r = parse_ring_size(optarg, o, err)) < 0)
+				return r;
+			break;
+		case 'T': o->has_syscall_trace = true; break;
 		case 'h': return HY_RUN_HELP;
 		case ':':
 			return hy_err_set(err, -EINVAL, "option '%s' needs an argument",

@@ -18,6 +18,8 @@ struct hy_run_opts {
 	uint32_t events_kinds;    /* --events-filter (HY_EVMASK_*), 0: every kind */
 	uint64_t events_max_size; /* --events-max-size in bytes, 0: no rotation */
 	unsigned events_keep;     /* --events-keep (default HY_EVFILE_KEEP_DEFAULT) */
+	uint32_t events_ring_size; /* --events-ring-size in bytes, 0: HY_TRACE_RING_BYTES */
+	bool has_syscall_trace;    /* --trace-syscalls */
 	int net_none;
 	char **argv; /* the command (NULL-terminated) */
 	/* Set by the OCI verbs (never by options): an inline JSON policy, named

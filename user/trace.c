@@ -7,8 +7,8 @@
  * ring, and the kernel counts what it could not queue.
  *
  * Cost: one supervisor serves one container, so each `hybox run --events`
- * loads its own skeleton (3 tp_btf programs verified, a 256 KiB ring, two
- * small maps; a few ms, see docs/events.md) and host tasks pay one cgroup-id
+ * loads its own skeleton (5 tp_btf programs verified, a 256 KiB ring, small
+ * maps; a few ms, see docs/events.md) and host tasks pay one cgroup-id
  * hash lookup per exec/fork/exit for as long as it runs. Sharing one loaded
  * skeleton across containers (hy_cgroups already holds several ids) needs a
  * long-lived owner of the programs and is future work.
@@ -49,6 +49,7 @@ struct hy_trace {
 	struct trace_bpf *skel;
 	struct ring_buffer *rb;
 	struct hy_telemetry *tel;
+	struct hy_trace_config cfg;
 	uint64_t cgid;
 	int ctl_fd; /* eventfd: deliver/stop requests */
 	int ep_fd;  /* ring map fd + ctl_fd */
@@ -198,8 +199,49 @@ void hy_trace_deliver(struct hy_trace *t)
 /* ------------------------------------------------------------ lifecycle */
 
 
+int hy_trace_read_syscalls(struct hy_trace *t, uint64_t counts[HY_SYS_NR_SLOTS])
+{
+	_cleanup_free_ uint64_t *buf = xcalloc(t->ncpus, sizeof(*buf));
+	int fd = t->skel->maps.hy_sys_counts.map_fd;
+
+	if (!t->cfg.has_syscalls)
+		return -ENODATA;
+	for (__u32 nr = 0; nr < HY_SYS_NR_SLOTS; nr++) {
+		if (bpf_map_lookup_elem(fd, &nr, buf) < 0)
+			return -errno;
+		counts[nr] = 0;
+		for (int i = 0; i < t->ncpus; i++)
+			counts[nr] += buf[i];
+	}
+	return 0;
+}
+
+/* The per-syscall programs cost every syscall on the host (~80 ns, issue 5):
+ * loaded always (one object), attached only on request. */
+static int attach_progs(struct hy_trace *t, struct hy_err *err)
+{
+	int r = trace_bpf__hy_exec__attach(t->skel);
+
+	if (r >= 0)
+		r = trace_bpf__hy_fork__attach(t->skel);
+	if (r >= 0)
+		r = trace_bpf__hy_exit__attach(t->skel);
+	if (r < 0)
+		return hy_err_setr(err, r, "attach the trace BPF programs");
+	if (!t->cfg.has_syscalls)
+		return 0;
+	r = trace_bpf__hy_sys_enter__attach(t->skel);
+	if (r >= 0)
+		r = trace_bpf__hy_sys_exit__attach(t->skel);
+	if (r < 0)
+		return hy_err_setr(err, r, "attach the syscall tracing programs (tp_btf "
+					   "sys_enter/sys_exit)");
+	return 0;
+}
+
 static int load_skel(struct hy_trace *t, struct hy_err *err)
 {
+	uint32_t ring = t->cfg.ring_bytes ? t->cfg.ring_bytes : HY_TRACE_RING_BYTES;
 	struct hy_trace_cg cg = { 0 };
 	int r;
 
@@ -207,8 +249,8 @@ static int load_skel(struct hy_trace *t, struct hy_err *err)
 	if (!t->skel)
 		return hy_err_setr(err, -errno, "open the trace BPF object");
 	/* Light skeleton: the loader program reads the size from the map descriptor. */
-	t->skel->maps.hy_events.max_entries = HY_TRACE_RING_BYTES;
-	t->skel->rodata->cfg_wakeup_bytes = HY_TRACE_RING_BYTES / 4;
+	t->skel->maps.hy_events.max_entries = ring;
+	t->skel->rodata->cfg_wakeup_bytes = ring / 4;
 	r = trace_bpf__load(t->skel);
 	if (r < 0)
 		return hy_err_setr(err, r, "load the trace BPF programs (tp_btf)");
@@ -217,10 +259,7 @@ static int load_skel(struct hy_trace *t, struct hy_err *err)
 	if (r < 0)
 		return hy_err_setr(err, r, "add cgroup %llu to hy_cgroups",
 				   (unsigned long long)t->cgid);
-	r = trace_bpf__attach(t->skel);
-	if (r < 0)
-		return hy_err_setr(err, r, "attach the trace BPF programs");
-	return 0;
+	return attach_progs(t, err);
 }
 
 static int epoll_add(int ep, int fd, uint32_t tag)
@@ -273,15 +312,16 @@ int hy_trace_add_ring(struct hy_trace *t, int ring_fd, int counters_fd, struct h
 	return 0;
 }
 
-int hy_trace_start(struct hy_trace **ret, uint64_t cgid, struct hy_telemetry *tel,
-		   struct hy_err *err)
+int hy_trace_start(struct hy_trace **ret, const struct hy_trace_config *cfg,
+		   struct hy_telemetry *tel, struct hy_err *err)
 {
 	struct hy_trace *t = xcalloc(1, sizeof(*t));
 	libbpf_print_fn_t old_print = hy_bpf_log_quiet();
 	int r;
 
 	t->tel = tel;
-	t->cgid = cgid;
+	t->cfg = *cfg;
+	t->cgid = cfg->cgid;
 	t->ctl_fd = t->ep_fd = t->extra_counters_fd = -1;
 	atomic_init(&t->state, TRACE_HELD);
 	t->ncpus = libbpf_num_possible_cpus();

@@ -7,29 +7,36 @@
  * without these events ("tracing unavailable"), nothing is left loaded.
  */
 #pragma once
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "error.h"
 #include "telemetry.h"
 
-/* Ring buffer size: issue 5 measured drops below 256 KiB (consumer vCPU paused).
- * A power of two >= the page size; overridable at build time to test losses. */
-#ifndef HY_TRACE_RING_BYTES
+/* Default ring buffer size: issue 5 measured drops below 256 KiB (consumer vCPU
+ * paused). --events-ring-size picks another power of two >= the page size. */
 #define HY_TRACE_RING_BYTES (256u * 1024)
-#endif
+#define HY_TRACE_RING_MAX (1u << 30)
 /* Longest a lone event waits in the ring before the consumer picks it up. */
 #define HY_TRACE_POLL_MS 50
 
 struct hy_trace;
 
+struct hy_trace_config {
+	uint64_t cgid;       /* the container's cgroup v2 id */
+	uint32_t ring_bytes; /* 0: HY_TRACE_RING_BYTES; else a power of two, page multiple */
+	bool has_syscalls;   /* also attach sys_enter/sys_exit (--trace-syscalls) */
+};
+
 /*
- * Load and attach the trace programs for the container whose cgroup v2 id is
- * cgid and start the consumer thread (all signals blocked in it). Events are
+ * Load and attach the trace programs for the container cfg->cgid (the
+ * per-syscall ones only with cfg->has_syscalls: they cost every task on the
+ * host) and start the consumer thread (all signals blocked in it). Events are
  * held in the ring until hy_trace_deliver(), so the exporter's `start` event
  * can come first. Returns 0, or -errno with err filled.
  */
-int hy_trace_start(struct hy_trace **ret, uint64_t cgid, struct hy_telemetry *tel,
-		   struct hy_err *err);
+int hy_trace_start(struct hy_trace **ret, const struct hy_trace_config *cfg,
+		   struct hy_telemetry *tel, struct hy_err *err);
 /*
  * Also consume a second producer's ring: ring_fd, a BPF ring buffer of
  * hy_evt_* records (e.g. hy_lsm_ring_fd()), whose losses are counted in
@@ -45,6 +52,12 @@ int hy_trace_add_ring(struct hy_trace *t, int ring_fd, int counters_fd, struct h
  * Returns 0 or -errno.
  */
 int hy_trace_read_counters(struct hy_trace *t, struct hy_trace_counters *ret);
+/*
+ * Syscalls of the container by number since tracing started, summed over the
+ * CPUs: counts[nr], and counts[HY_SYS_NR_OTHER] for the rest (bpf/abi/events.h).
+ * Any thread. Returns 0, -ENODATA without has_syscalls, or -errno.
+ */
+int hy_trace_read_syscalls(struct hy_trace *t, uint64_t counts[HY_SYS_NR_SLOTS]);
 /* Start passing events to the exporter. */
 void hy_trace_deliver(struct hy_trace *t);
 /*

@@ -21,6 +21,7 @@ enum hy_evt_type {
 	HY_EVT_TASK_EXIT = 7,    /* a task of the container ended (BPF) */
 	HY_EVT_LOST = 8,         /* user-space-made: events the kernel could not queue */
 	HY_EVT_POLICY = 9,       /* an object-policy denial or audit (files, exec, net, process) */
+	HY_EVT_SYS_TRACE = 10,   /* one completed syscall of a traced task (BPF, --trace-syscalls) */
 };
 
 /* hy_evt_syscall.decision */
@@ -144,6 +145,24 @@ struct hy_trace_counters {
 	__u64 dropped;  /* events lost: ring full at reserve */
 };
 _Static_assert(sizeof(struct hy_trace_counters) == 16, "hy_trace_counters layout");
+
+/* ---- per-syscall tracing (trace.bpf.c hy_sys_enter/hy_sys_exit, --trace-syscalls) ---- */
+
+/* Slots of the per-CPU hy_sys_counts array: x86_64 numbers below HY_SYS_NR_SLOTS - 1
+ * count under their number, every other call (i386 ABI, larger numbers) in the last. */
+#define HY_SYS_NR_SLOTS 512
+#define HY_SYS_NR_OTHER (HY_SYS_NR_SLOTS - 1)
+
+/* One syscall, from entry to return. hdr.ts_ns is the entry time. */
+struct hy_evt_sys_trace {
+	struct hy_evt_hdr hdr;
+	struct hy_evt_task task;
+	__u32 nr;          /* syscall number in arch's table */
+	__u32 arch;        /* AUDIT_ARCH_X86_64 or AUDIT_ARCH_I386 (a compat call) */
+	__s64 ret;         /* the return value (-errno on failure) */
+	__u64 duration_ns; /* entry to return */
+};
+_Static_assert(sizeof(struct hy_evt_sys_trace) == 72, "hy_evt_sys_trace layout");
 
 /* ---- object-policy decisions (bpf/lsm.bpf.c and kernel-emu, same shape) ---- */
 

@@ -84,7 +84,7 @@ START_TEST(test_evfilter_parse_ok)
 	m = 0;
 	ck_assert_int_eq(hy_evfilter_parse("x", "kind=start,exit,syscall_denied,syscall_emulated,"
 						"unimplemented,suppressed,exec,fork,task_exit,"
-						"lost,policy", &m, &err), 0);
+						"lost,policy,syscall", &m, &err), 0);
 	ck_assert_uint_eq(m, HY_EVMASK_ALL);
 }
 END_TEST
