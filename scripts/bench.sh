@@ -17,7 +17,8 @@
 # (iterations per file-policy run, default 5000), BENCH_FILE_DIR (where the
 # file-policy runs put their file, default /dev/shm: tmpfs both on the host
 # and in the container), BENCH_SECTIONS (which sections run, default
-# "native uname startup file cache vm-lsm"). Section vm-lsm boots a qemu TCG
+# "native uname startup file cache telemetry vm-lsm"); BENCH_TELEMETRY_ROUNDS
+# and BENCH_TELEMETRY_N size the telemetry section. Section vm-lsm boots a qemu TCG
 # guest (scripts/vmtest.sh --bench) and takes its own knobs: BENCH_VM_ROUNDS,
 # BENCH_VM_N, BENCH_VM_FILE_N (tests/vm/bench-lsm.sh), VMTEST_KERNEL,
 # VMTEST_BIN_DIR (where lsmctl is, default $(dirname $HYBOX)/vmtest).
@@ -35,7 +36,7 @@ FROUNDS=${BENCH_FILE_ROUNDS:-7}
 FN=${BENCH_FILE_N:-5000}
 FDIR=${BENCH_FILE_DIR:-/dev/shm}
 POLICY_NO_R=$ROOT/tests/bench/policy-no-r.json
-SECTIONS=${BENCH_SECTIONS:-native uname startup file cache vm-lsm}
+SECTIONS=${BENCH_SECTIONS:-native uname startup file cache telemetry vm-lsm}
 BWRAP=$(command -v bwrap 2>/dev/null || true)
 PIN=${BENCH_PIN:-$(($(nproc) - 1))}
 PINCMD=""
@@ -394,6 +395,69 @@ else
 	echo "r everywhere (their flags choose native or trap); every other native syscall is decided on"
 	echo "nr alone (getpid and read included) - checked on the generated program by"
 	echo "test_seccomp_native_stays_in_action_cache (make check)."
+fi
+
+# --- telemetry: the cost of events, and how many the exporter sustains ------------
+# One getpid loop (TN calls, TROUNDS rounds, configurations interleaved):
+# native; in hybox without events; with exec/fork/exit telemetry to a file
+# (--events: BPF sched programs, a few events per run); with --trace-syscalls
+# (one event per call through BPF ring -> consumer -> JSON Lines -> file, a
+# 16 MiB ring). mean ns per call (total / calls: every call pays its event).
+# producer+exporter ns/event = traced - plain; sustained events/s = 1e9 /
+# traced ns when the run lost nothing (the exporter kept up with a producer
+# that ran flat out), else the loss is printed.
+TROUNDS=${BENCH_TELEMETRY_ROUNDS:-7}
+TN=${BENCH_TELEMETRY_N:-200000}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+
+telemetry_run() { # CONFIG: prints mean_ns (and records events/lost for traced)
+	local ev=$T/tel.jsonl out
+	rm -f "$ev"
+	case $1 in
+	native) out=$($PINNED "$LOOP" getpid "$TN" 2>"$T/err") ;;
+	plain) out=$($PINNED "$HYBOX" run -- "$LOOP" getpid "$TN" 2>"$T/err") ;;
+	life) out=$($PINNED "$HYBOX" run --events "$ev" -- "$LOOP" getpid "$TN" 2>"$T/err") ;;
+	traced) out=$($PINNED "$HYBOX" run --trace-syscalls --events-ring-size 16M --events "$ev" \
+		-- "$LOOP" getpid "$TN" 2>"$T/err") ;;
+	esac || { fail "telemetry $1 failed: $(tail -n 3 "$T/err")"; return 1; }
+	if [ "$1" = traced ]; then
+		grep -c '"kind":"syscall"' "$ev" >>"$T/tel_events"
+		{ grep '"kind":"lost"' "$ev" | sed -n 's/.*"count":\([0-9]*\).*/\1/p'; echo 0; } |
+			awk '{ s += $1 } END { print s }' >>"$T/tel_lost"
+	fi
+	printf '%s\n' "$out" | grep '^mode=' | get mean_ns
+}
+
+telemetry() {
+	local r c
+	: >"$T/tel_events"
+	: >"$T/tel_lost"
+	for c in native plain life traced; do : >"$T/tel_$c"; done
+	for r in $(seq "$TROUNDS"); do
+		for c in native plain life traced; do
+			telemetry_run "$c" >>"$T/tel_$c" || return
+		done
+	done
+	for c in native plain life traced; do eval "m_$c=\$(median <\"\$T/tel_$c\")"; done
+	lost=$(awk '{ s += $1 } END { print s }' "$T/tel_lost")
+	events=$(median <"$T/tel_events")
+	echo "telemetry: $TROUNDS rounds x $TN getpid calls, mean ns/call (median over rounds)"
+	printf '  native %s, hybox %s, + exec/fork/exit events %s (%.3fx hybox; target <= 1.02x)\n' \
+		"$m_native" "$m_plain" "$m_life" "$(echo "$m_life $m_plain" | awk '{ print $1 / $2 }')"
+	printf '  + --trace-syscalls %s (%.2fx hybox): %.0f ns per event produced, encoded and written\n' \
+		"$m_traced" "$(echo "$m_traced $m_plain" | awk '{ print $1 / $2 }')" \
+		"$(echo "$m_traced $m_plain" | awk '{ print $1 - $2 }')"
+	if [ "$lost" = 0 ]; then
+		printf '  sustained: %.0f events/s end to end (BPF -> ring -> JSON Lines file), 0 lost; %s syscall events per run\n' \
+			"$(echo "$m_traced" | awk '{ print 1e9 / $1 }')" "$events"
+	else
+		echo "  the exporter did not keep up: $lost events lost over $TROUNDS runs (reported in lost events)"
+	fi
+}
+if want telemetry && [ "$have_hybox" = 1 ]; then
+	echo
+	telemetry
 fi
 
 # --- BPF LSM road, in a qemu TCG guest ------------------------------------------
