@@ -9,6 +9,7 @@
  * serves the seccomp user-notification listener of one container.
  */
 #pragma once
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -150,6 +151,8 @@ struct emu_kernel_config {
 	 */
 	bool (*emit_active)(void *ctx);
 	emu_emit_fn count;
+	uint64_t mem_limit;   /* --memory in bytes, UINT64_MAX: none (views and sysinfo) */
+	const cpu_set_t *cpus; /* the container's CPUs (views), NULL: the supervisor's */
 };
 
 struct emu_kernel *emu_kernel_new(const struct emu_kernel_config *cfg);
@@ -177,6 +180,23 @@ struct emu_container_fds {
 int emu_kernel_start(struct emu_kernel *k, const struct emu_container_fds *fds);
 /* Stop serving and join the thread; pending notifications fail with ENOSYS. */
 void emu_kernel_stop(struct emu_kernel *k);
+
+/*
+ * The container's /proc views (viewfs.c): files of a FUSE file system that
+ * the container's init attaches and binds over their targets before the
+ * command runs. emu_viewfs_start() mounts it detached, serves it in a thread
+ * of its own and returns the mount's fd (the caller's, for init's
+ * move_mount), or -errno: no views. emu_kernel_free() stops serving.
+ */
+struct emu_view_file {
+	const char *name;   /* in the FUSE root */
+	const char *target; /* bound over this path in the container, if it exists */
+	const char *step;   /* "bind the view over TARGET", for setup errors */
+};
+extern const struct emu_view_file emu_view_files[];
+extern const size_t emu_view_nfiles;
+int emu_viewfs_start(struct emu_kernel *k);
+void emu_viewfs_stop(struct emu_kernel *k);
 
 /* Record a line in the container's kernel log (syslog(2) view). */
 void emu_kernel_log(struct emu_kernel *k, int level, const char *fmt, ...)

@@ -24,6 +24,11 @@ struct emu_kernel *emu_kernel_new(const struct emu_kernel_config *cfg)
 	k->start_ns = now_mono_ns();
 	k->cgroup_fd = cfg->cgroup_fd >= 0 ? dup(cfg->cgroup_fd) : -1;
 	k->policy = cfg->policy;
+	k->mem_limit = cfg->mem_limit ? cfg->mem_limit : UINT64_MAX;
+	if (cfg->cpus)
+		k->cpus = *cfg->cpus;
+	else if (sched_getaffinity(0, sizeof(k->cpus), &k->cpus) < 0)
+		CPU_ZERO(&k->cpus);
 	if (cfg->obj) {
 		k->obj_copy = *cfg->obj;
 		k->obj = &k->obj_copy;
@@ -52,6 +57,7 @@ void emu_kernel_free(struct emu_kernel *k)
 {
 	if (k->running)
 		emu_kernel_stop(k);
+	emu_viewfs_stop(k);
 	if (k->cgroup_fd >= 0)
 		close(k->cgroup_fd);
 	if (k->proc_fd >= 0)

@@ -9,6 +9,7 @@
  */
 #pragma once
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,6 +28,9 @@ struct emu_kernel {
 	uint64_t cgid;
 	uint64_t start_ns; /* CLOCK_MONOTONIC at container start */
 	int cgroup_fd;     /* owned */
+	uint64_t mem_limit; /* configured (--memory), UINT64_MAX: none */
+	cpu_set_t cpus;     /* the container's CPUs */
+	struct emu_viewfs *views; /* viewfs.c, NULL: not served */
 	struct emu_uts uts;
 	struct utsname host_uts; /* the host's, for sysname/release/version/machine */
 	struct emu_syslog syslog;

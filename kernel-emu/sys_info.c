@@ -20,10 +20,11 @@ long emu_sys_sysinfo(struct emu_kernel *k, struct emu_call *c)
 	struct sysinfo out;
 	int r;
 
-	/* cgroup_fd and start_ns are fixed for the kernel's life: no lock needed. */
+	/* cgroup_fd, start_ns and mem_limit are fixed for the kernel's life: no lock needed. */
 	r = emu_sysinfo_gather(k->cgroup_fd, k->start_ns, &in);
 	if (r < 0)
 		return r;
+	emu_sysinfo_apply_limit(&in, k->cgroup_fd, k->proc_fd, k->mem_limit);
 	emu_sysinfo_compute(&in, &out);
 	if (emu_call_write(c, c->args[0], &out, sizeof(out)) < 0)
 		return -EFAULT;

@@ -11,7 +11,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
@@ -67,8 +70,10 @@ void emu_sysinfo_compute(const struct emu_sysinfo_input *in, struct sysinfo *out
 	memcpy(out->loads, h->loads, sizeof(out->loads));
 	out->totalram = total / unit;
 	out->freeram = fram / unit;
-	out->sharedram = MIN(host_bytes(h, h->sharedram), total) / unit;
-	out->bufferram = MIN(host_bytes(h, h->bufferram), total) / unit;
+	/* Under a limit the charge includes the container's own cache and shared
+	 * memory (as /proc/meminfo's view shows, with no cache apart). */
+	out->sharedram = mem_limited ? 0 : MIN(host_bytes(h, h->sharedram), total) / unit;
+	out->bufferram = mem_limited ? 0 : MIN(host_bytes(h, h->bufferram), total) / unit;
 	out->totalswap = tswap / unit;
 	out->freeswap = fswap / unit;
 	out->procs = in->nprocs > USHRT_MAX ? USHRT_MAX : in->nprocs;
@@ -154,4 +159,42 @@ int emu_sysinfo_gather(int cgroup_fd, uint64_t start_ns, struct emu_sysinfo_inpu
 	if (cgroup_fd >= 0)
 		gather_cgroup(cgroup_fd, in);
 	return 0;
+}
+
+/* Resident bytes of the processes in the cgroup (threads share their process's). */
+static uint64_t resident_bytes(int cgroup_fd, int proc_fd)
+{
+	_cleanup_free_ char *pids = NULL;
+	uint64_t total = 0, page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	if (cgroup_fd < 0 || read_file_at(cgroup_fd, "cgroup.procs", &pids) < 0)
+		return 0;
+	for (char *p = pids, *end; *p; p = end) {
+		long pid = strtol(p, &end, 10);
+		char path[64];
+		_cleanup_free_ char *statm = NULL;
+
+		if (end == p)
+			break;
+		snprintf(path, sizeof(path), "%ld/statm", pid);
+		if (pid > 0 && read_file_at(proc_fd, path, &statm) >= 0) {
+			char *rss = strchr(statm, ' ');
+			total += rss ? strtoull(rss + 1, NULL, 10) * page : 0;
+		}
+	}
+	return total;
+}
+
+void emu_sysinfo_apply_limit(struct emu_sysinfo_input *in, int cgroup_fd, int proc_fd,
+			     uint64_t limit)
+{
+	if (limit == UINT64_MAX)
+		return;
+	if (!in->has_cgroup_mem) {
+		in->has_cgroup_mem = 1;
+		in->mem_max = limit;
+		in->mem_current = resident_bytes(cgroup_fd, proc_fd);
+		return;
+	}
+	in->mem_max = MIN(in->mem_max, limit);
 }

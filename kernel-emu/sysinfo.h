@@ -15,10 +15,19 @@ struct emu_sysinfo_input {
 	uint64_t swap_max;      /* memory.swap.max, UINT64_MAX: none */
 	uint64_t swap_current;  /* memory.swap.current */
 	uint32_t nprocs;        /* tasks in the container's cgroup */
-	int has_cgroup_mem;     /* memory controller files were readable */
+	int has_cgroup_mem;     /* memory numbers known: the memory controller's
+				 * files, or a configured limit (apply_limit) */
 };
 
 /* Pure: compute the container's struct sysinfo from input. */
 void emu_sysinfo_compute(const struct emu_sysinfo_input *in, struct sysinfo *out);
+/*
+ * Bound the view by a configured limit (--memory; UINT64_MAX: none) as well.
+ * Without the memory controller, usage is then the resident set of the
+ * container's processes (PID/statm under proc_fd, the host's /proc, for
+ * each pid of cgroup.procs).
+ */
+void emu_sysinfo_apply_limit(struct emu_sysinfo_input *in, int cgroup_fd, int proc_fd,
+			     uint64_t limit);
 /* Gather input from the host and the cgroup directory (fd may be -1). Returns 0 or -errno. */
 int emu_sysinfo_gather(int cgroup_fd, uint64_t start_ns, struct emu_sysinfo_input *in);

@@ -30,6 +30,11 @@ uint64_t hy_caps_supervisor_unneeded(void)
 	       BIT(CAP_WAKE_ALARM) | BIT(CAP_BLOCK_SUSPEND);
 }
 
+uint64_t hy_caps_supervisor_setup_only(void)
+{
+	return BIT(CAP_SYS_TIME);
+}
+
 static int last_cap(void)
 {
 	/* Probe rather than trust headers: the kernel may know more caps. */

@@ -16,6 +16,9 @@ uint64_t hy_caps_default(void);
  * files, process accounting, tty config, leases, wake alarms, suspend.
  */
 uint64_t hy_caps_supervisor_unneeded(void);
+/* Those of them the container's init still needs during setup (CAP_SYS_TIME:
+ * the offsets of its time namespace); dropped once the container runs. */
+uint64_t hy_caps_supervisor_setup_only(void);
 /* Restrict the calling task to `keep`. Async-signal-safe. Returns 0 or -errno. */
 int hy_caps_restrict(uint64_t keep);
 

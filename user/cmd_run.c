@@ -7,7 +7,9 @@
  * mount or process behind.
  */
 #define LOG_PREFIX "run: "
+#include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 
 #include "caps.h"
 #include "cgroup.h"
+#include "res_limits.h"
 #include "cmd.h"
 #include "container.h"
 #include "control.h"
@@ -55,6 +58,8 @@ struct run_ctx {
 	struct hy_lsm *lsm; /* the BPF LSM road, or NULL: the emulated road */
 	bool lsm_bound;     /* this container's rules are in the LSM maps */
 	struct emu_kernel *kernel;
+	cpu_set_t cpus; /* --cpus: the CPUs the container runs on */
+	int views_fd;   /* the detached mount of the /proc views until spawn, or -1 */
 	struct hy_sandbox sb;
 	struct hy_control *ctl;
 	const struct hy_run_hooks *hooks; /* the OCI verbs' (run.h), or NULL */
@@ -76,12 +81,20 @@ static int phase_check_privileges(struct run_ctx *c, struct hy_err *err)
  * own capability set (OCI) asks for it, since the container's init starts
  * with the supervisor's.
  */
-static int phase_trim_caps(struct run_ctx *c, struct hy_err *err)
+/* What the supervisor drops: what neither it nor the container needs; with
+ * is_setup, less what the container's init still needs to set up. */
+static int trim_caps(struct run_ctx *c, bool is_setup, struct hy_err *err)
 {
 	const struct hy_proc_spec *p = c->o.sandbox ? c->o.sandbox->proc : NULL;
 	uint64_t container = p ? p->caps.bounding | p->caps.permitted : hy_caps_default();
-	int r = hy_caps_restrict(~(hy_caps_supervisor_unneeded() & ~container));
+	uint64_t drop = hy_caps_supervisor_unneeded() & ~container;
+	int r = hy_caps_restrict(~(is_setup ? drop & ~hy_caps_supervisor_setup_only() : drop));
 	return r < 0 ? hy_err_setr(err, r, "drop the supervisor's unneeded capabilities") : 0;
+}
+
+static int phase_trim_caps(struct run_ctx *c, struct hy_err *err)
+{
+	return trim_caps(c, true, err);
 }
 
 static int phase_resolve_rootfs(struct run_ctx *c, struct hy_err *err)
@@ -153,6 +166,18 @@ static int phase_cgroup(struct run_ctx *c, struct hy_err *err)
 	return hy_cgroup_create(&c->cg, c->cg2, c->id, err);
 }
 
+static int phase_limits(struct run_ctx *c, struct hy_err *err)
+{
+	cpu_set_t ours;
+
+	if (c->o.cpus_milli) {
+		if (sched_getaffinity(0, sizeof(ours), &ours) < 0)
+			return hy_err_setr(err, -errno, "read hybox's CPU affinity for --cpus");
+		hy_limits_pick_cpus(c->o.cpus_milli, &ours, &c->cpus);
+	}
+	return hy_limits_apply(c->cg.dirfd, c->o.memory, c->o.cpus_milli, err);
+}
+
 /* Always open: events are counted for `hybox stats` and followed through
  * events.sock even without --events (which only adds the sink). */
 static int phase_telemetry(struct run_ctx *c, struct hy_err *err)
@@ -213,8 +238,27 @@ static int phase_kernel(struct run_ctx *c, struct hy_err *err)
 		.emit_ctx = c->tel,
 		.emit_active = hy_telemetry_active,
 		.count = hy_telemetry_count,
+		.mem_limit = c->o.memory ? c->o.memory : UINT64_MAX,
+		.cpus = c->o.cpus_milli ? &c->cpus : NULL,
 	};
 	c->kernel = emu_kernel_new(&cfg);
+	return 0;
+}
+
+/*
+ * kernel-emu serves the /proc views before init mounts them. Without FUSE
+ * the views are the host's (`hybox features` says so), and a limit the
+ * user set gets a warning, since only the views would have shown it.
+ */
+static int phase_views(struct run_ctx *c, struct hy_err *err)
+{
+	int r = emu_viewfs_start(c->kernel);
+
+	if (r < 0 && (c->o.memory || c->o.cpus_milli))
+		fprintf(stderr, "hybox: warning: /proc views unavailable (FUSE mount: %s): "
+				"/proc/meminfo and /proc/cpuinfo inside show the host's\n",
+			strerror(-r));
+	c->views_fd = r < 0 ? -1 : r;
 	return 0;
 }
 
@@ -230,8 +274,17 @@ static int phase_spawn(struct run_ctx *c, struct hy_err *err)
 		spec.cwd = getcwd(c->cwd, sizeof(c->cwd));
 	spec.filter = &c->filter;
 	spec.cgroup_fd = c->cg.dirfd;
+	spec.cpus = c->o.cpus_milli ? &c->cpus : NULL;
+	/* In this order: then boot - mono inside never drops below 0 (below). */
+	clock_gettime(CLOCK_BOOTTIME, &spec.boot);
+	clock_gettime(CLOCK_MONOTONIC, &spec.mono);
+	spec.has_views = c->views_fd >= 0;
+	spec.views_fd = c->views_fd;
 	hy_sandbox_block_signals();
-	return hy_sandbox_spawn(&spec, &c->sb, err);
+	int r = hy_sandbox_spawn(&spec, &c->sb, err);
+	closep(&c->views_fd); /* init has its copy, attached or gone */
+	c->views_fd = -1;
+	return r;
 }
 
 static void emit_lifecycle(struct run_ctx *c, uint32_t type, int wstatus)
@@ -387,8 +440,8 @@ static int phase_created(struct run_ctx *c, struct hy_err *err)
 /* Last: from here on the supervisor only serves, reports and tears down. */
 static int phase_confine(struct run_ctx *c, struct hy_err *err)
 {
-	(void)c;
-	return hy_supervisor_confine(err);
+	int r = trim_caps(c, false, err);
+	return r < 0 ? r : hy_supervisor_confine(err);
 }
 
 static const struct {
@@ -402,9 +455,11 @@ static const struct {
 	{ "find cgroup2", phase_cgroup_mount },
 	{ "create state directory", phase_state },
 	{ "create cgroup", phase_cgroup },
+	{ "apply limits", phase_limits },
 	{ "open event sink", phase_telemetry },
 	{ "attach tracing", phase_trace },
 	{ "create kernel-emu", phase_kernel },
+	{ "serve /proc views", phase_views },
 	{ "start container", phase_spawn },
 	{ "bind LSM rules", phase_bind_lsm },
 	{ "start supervision", phase_supervise },
@@ -467,7 +522,7 @@ int hy_run_container(const struct hy_global_opts *g, const struct hy_run_opts *o
 		     const struct hy_run_hooks *hooks, struct hy_err *err)
 {
 	struct run_ctx c = { .g = g, .o = *o, .hooks = hooks, .state = { .dirfd = -1, .lockfd = -1 },
-			     .cg = { .dirfd = -1 },
+			     .cg = { .dirfd = -1 }, .views_fd = -1,
 			     .sb = { .sync_fd = -1, .listener = -1, .uts_ns_fd = -1, .mnt_ns_fd = -1,
 				     .root_fd = -1 } };
 	int r;

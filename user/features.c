@@ -67,6 +67,9 @@ static const struct {
 	[HY_FEAT_TIMENS] = { "timens", "time namespace" },
 	[HY_FEAT_PIDFD_GETFD] = { "pidfd_getfd", "pidfd_getfd" },
 	[HY_FEAT_OPENAT2] = { "openat2", "openat2 (RESOLVE_IN_ROOT)" },
+	[HY_FEAT_CGROUP_MEMORY] = { "cgroup_memory", "cgroup v2 memory controller (--memory)" },
+	[HY_FEAT_CGROUP_CPU] = { "cgroup_cpu", "cgroup v2 cpu controller (--cpus)" },
+	[HY_FEAT_FUSE] = { "fuse", "FUSE (the container's /proc views)" },
 };
 _Static_assert(ARRAY_SIZE(feature_names) == HY_FEAT__COUNT, "one name per feature");
 
@@ -196,6 +199,22 @@ static const char *object_policy_status(const struct hy_features *f)
 	       "can defeat (docs/policy.md)";
 }
 
+static const char *views_status(const struct hy_features *f)
+{
+	if (hy_features_has(f, HY_FEAT_FUSE))
+		return "kernel-emu serves /proc/meminfo, cpuinfo, stat, swaps and "
+		       "/sys/devices/system/cpu/online over FUSE (--memory, --cpus)";
+	return "unavailable (no FUSE): these files show the host's; sysinfo(2) still "
+	       "shows --memory";
+}
+
+static const char *uptime_status(const struct hy_features *f)
+{
+	if (hy_features_has(f, HY_FEAT_TIMENS))
+		return "from the container's start (time namespace boot offset)";
+	return "the host's (no time namespace); sysinfo(2) still counts from the start";
+}
+
 struct json_t *hy_features_to_json(const struct hy_features *f)
 {
 	json_t *root = json_object(), *feats = json_object(), *cg = json_object();
@@ -229,6 +248,12 @@ struct json_t *hy_features_to_json(const struct hy_features *f)
 	bad |= json_object_set_new(root, "features", feats);
 	bad |= json_object_set_new(root, "cgroup2", cg);
 	bad |= json_object_set_new(root, "roads", roads);
+	bad |= json_object_set_new(root, "views", json_pack("{s:b,s:s}", "served",
+							   hy_features_has(f, HY_FEAT_FUSE), "why",
+							   views_status(f)));
+	bad |= json_object_set_new(root, "uptime", json_pack("{s:b,s:s}", "container",
+							    hy_features_has(f, HY_FEAT_TIMENS),
+							    "why", uptime_status(f)));
 	bad |= json_object_set_new(root, "object_policy",
 				   json_pack("{s:b,s:s}", "enforced", 1, "why", object_policy_status(f)));
 	if (bad) {
@@ -255,6 +280,8 @@ int hy_features_print_text(FILE *out, const struct hy_features *f)
 		fprintf(out, "road for %s: %s (%s)\n", area_keys[a], road_keys[c.road], c.why);
 	}
 	fprintf(out, "object policy: %s\n", object_policy_status(f));
+	fprintf(out, "container views: %s\n", views_status(f));
+	fprintf(out, "container uptime: %s\n", uptime_status(f));
 	return ferror(out) ? -EIO : 0;
 }
 
@@ -652,6 +679,37 @@ static int cgroup_probe_dir(const char *mount, char *dir, size_t len, bool *ret_
 	return 0;
 }
 
+/* Is word in the space-separated list? */
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+/* Controllers hybox can enable for its containers: those of the cgroup2 root
+ * (on a hybrid host, controllers bound to v1 hierarchies are missing here). */
+static void probe_controllers(struct hy_features *f)
+{
+	static const struct {
+		enum hy_feature id;
+		const char *name;
+	} ctl[] = { { HY_FEAT_CGROUP_MEMORY, "memory" }, { HY_FEAT_CGROUP_CPU, "cpu" } };
+	_cleanup_free_ char *list = NULL;
+	char path[4096 + 32];
+
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", f->cgroup2_path);
+	if (read_file_at(AT_FDCWD, path, &list) < 0)
+		list = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(ctl); i++)
+		hy_features_set(f, ctl[i].id, list && has_word(list, ctl[i].name),
+				"no %s controller in %s (bound to a cgroup v1 hierarchy, or "
+				"disabled): the limit is not enforced, the views still show it",
+				ctl[i].name, path);
+}
+
 static void probe_cgroup(struct hy_features *f)
 {
 	static const struct {
@@ -677,6 +735,8 @@ static void probe_cgroup(struct hy_features *f)
 					"reading /proc/self/mountinfo failed: %s", strerror(-r));
 		for (size_t i = 0; i < ARRAY_SIZE(files); i++)
 			hy_features_set(f, files[i].id, false, "no cgroup2 mount");
+		hy_features_set(f, HY_FEAT_CGROUP_MEMORY, false, "no cgroup2 mount");
+		hy_features_set(f, HY_FEAT_CGROUP_CPU, false, "no cgroup2 mount");
 		return;
 	}
 	hy_features_set(f, HY_FEAT_CGROUP2, true, NULL);
@@ -692,6 +752,7 @@ static void probe_cgroup(struct hy_features *f)
 	}
 	if (created && rmdir(dir) < 0)
 		pr_warn("cannot remove probe cgroup %s: %s", dir, strerror(errno));
+	probe_controllers(f);
 }
 
 static void probe_pidfd_getfd(struct hy_features *f)
@@ -724,6 +785,19 @@ static void probe_openat2(struct hy_features *f)
 			strerror(errno));
 }
 
+static void probe_fuse(struct hy_features *f)
+{
+	_cleanup_free_ char *fs = NULL;
+	_cleanup_close_ int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return hy_features_set(f, HY_FEAT_FUSE, false, "open /dev/fuse failed: %s",
+				       strerror(errno));
+	bool listed = read_file_at(AT_FDCWD, "/proc/filesystems", &fs) >= 0 &&
+		      strstr(fs, "\tfuse\n");
+	hy_features_set(f, HY_FEAT_FUSE, listed, "no fuse file system in /proc/filesystems");
+}
+
 int hy_features_probe(struct hy_features *f)
 {
 	libbpf_print_fn_t old_print = hy_bpf_log_quiet();
@@ -737,6 +811,7 @@ int hy_features_probe(struct hy_features *f)
 	probe_cgroup(f);
 	probe_pidfd_getfd(f);
 	probe_openat2(f);
+	probe_fuse(f);
 	hy_bpf_log_restore(old_print);
 	for (int i = 0; i < HY_FEAT__COUNT; i++)
 		pr_debug("%s: %s%s", feature_names[i].key, f->feat[i].is_available ? "yes" : "no: ",

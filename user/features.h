@@ -23,13 +23,15 @@
  *                           | "namespace",
  *                   "why": "<one sentence>" }
  *     },
- *     "object_policy": { "enforced": true, "why": "<how, and what stays racy>" }
+ *     "object_policy": { "enforced": true, "why": "<how, and what stays racy>" },
+ *     "views": { "served": BOOL, "why": "..." },     the container's /proc views
+ *     "uptime": { "container": BOOL, "why": "..." }  uptime from the container's start
  *   }
  *
  * Feature keys: seccomp_filter, seccomp_notif, seccomp_notif_addfd,
  *   seccomp_notif_sync_wakeup, bpf, btf, ringbuf, bpf_tracing, bpf_lsm,
  *   cgroup2, cgroup_freeze, cgroup_kill, userns, pidns, timens, pidfd_getfd,
- *   openat2.
+ *   openat2, cgroup_memory, cgroup_cpu, fuse.
  * Area keys: files, exec, network, mount, ptrace, signals.
  */
 #pragma once
@@ -56,6 +58,9 @@ enum hy_feature {
 	HY_FEAT_TIMENS,             /* timens: unshare(CLONE_NEWTIME) (child) */
 	HY_FEAT_PIDFD_GETFD,        /* pidfd_getfd: duplicates one of our own fds */
 	HY_FEAT_OPENAT2,            /* openat2: RESOLVE_IN_ROOT open of "/" */
+	HY_FEAT_CGROUP_MEMORY,      /* cgroup_memory: memory in the cgroup2 root's controllers */
+	HY_FEAT_CGROUP_CPU,         /* cgroup_cpu: cpu in the cgroup2 root's controllers */
+	HY_FEAT_FUSE,               /* fuse: /dev/fuse opens, "fuse" in /proc/filesystems */
 	HY_FEAT__COUNT,
 };
 

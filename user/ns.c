@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "emu.h"
 #include "util.h"
 
 #define BASE "/tmp"
@@ -141,6 +142,37 @@ static int setup_extra(const struct hy_root_spec *spec, const char **ret_step)
 	return 0;
 }
 
+#define VIEWS BASE "/views"
+
+/*
+ * kernel-emu's /proc views: attach its FUSE mount (detached, on views_fd)
+ * out of the new root's sight, and bind each file over its target where the
+ * target exists (a rootfs may have no /sys). The mount on VIEWS goes with
+ * the old root at pivot_root; the binds stay.
+ */
+static int mount_views(int views_fd, const char **ret_step)
+{
+	char src[128], dst[256];
+	struct stat st;
+	int r;
+	STEP("create " VIEWS);
+	if (mkdir(VIEWS, 0700) < 0)
+		return -errno;
+	STEP("attach kernel-emu's /proc views (FUSE)");
+	if (syscall(SYS_move_mount, views_fd, "", AT_FDCWD, VIEWS, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return -errno;
+	for (size_t i = 0; i < emu_view_nfiles; i++) {
+		snprintf(dst, sizeof(dst), NEWROOT "%s", emu_view_files[i].target);
+		if (stat(dst, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		snprintf(src, sizeof(src), VIEWS "/%s", emu_view_files[i].name);
+		STEP(emu_view_files[i].step);
+		if ((r = do_mount(src, dst, NULL, MS_BIND, NULL)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* Fresh filesystems on top of the read-only root. */
 static int setup_overlays(const struct hy_root_spec *spec, const char **ret_step)
 {
@@ -149,6 +181,8 @@ static int setup_overlays(const struct hy_root_spec *spec, const char **ret_step
 	if ((r = do_mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0)
 		return r;
 	if ((r = setup_dev(spec, ret_step)) < 0 || (r = setup_extra(spec, ret_step)) < 0)
+		return r;
+	if (spec->views_fd >= 0 && (r = mount_views(spec->views_fd, ret_step)) < 0)
 		return r;
 	STEP("mount tmpfs on /tmp");
 	if ((r = do_mount("tmpfs", NEWROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")) < 0)

@@ -20,6 +20,7 @@ struct hy_root_spec {
 	unsigned int extra;	     /* HY_MOUNT_* */
 	unsigned long shm_flags;     /* MS_* added to /dev/shm's nosuid,nodev (MS_NOEXEC) */
 	unsigned long long shm_size; /* bytes; 0: tmpfs's default */
+	int views_fd;                /* /dev/fuse of kernel-emu's views, -1: none */
 };
 
 /* Build and enter the root. Returns 0 or -errno with *ret_step naming what failed. */

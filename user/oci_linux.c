@@ -106,7 +106,8 @@ static const struct oci_field linux_fields[] = {
 	{ "rootfsPropagation", parse_propagation },
 	{ "uidMappings", NULL, "no user namespaces" },
 	{ "gidMappings", NULL, "no user namespaces" },
-	{ "timeOffsets", NULL, "no time namespaces" },
+	{ "timeOffsets", NULL, "hybox sets the time namespace's offsets itself (boot time: the "
+				"container's start)" },
 	{ "devices", NULL, "hybox's /dev is fixed: null, zero, full, random, urandom, tty, pts, shm" },
 	{ "cgroupsPath", NULL, "hybox puts each container in <cgroup2 mount>/hybox/ID" },
 	{ "resources", NULL, "no cgroup limits yet" },

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,21 @@ void hy_run_usage(FILE *f)
 		"                     it is full, `lost` events count what was dropped\n"
 		"  --net host|none    host network (default) or a new network namespace\n"
 		"                     with only the loopback interface\n"
+		"  --memory SIZE      memory limit (suffix K, M or G; at least 4M): cgroup\n"
+		"                     v2 memory.max where the memory controller is\n"
+		"                     available; /proc/meminfo, free and sysinfo(2) show\n"
+		"                     it in any case\n"
+		"  --cpus N           CPU limit, e.g. 1 or 0.5: cgroup v2 cpu.max where the\n"
+		"                     cpu controller is available; the command runs on\n"
+		"                     the first ceil(N) of hybox's CPUs, which is what\n"
+		"                     nproc, /proc/cpuinfo and /proc/stat show\n"
 		"  -h, --help         show this help\n"
+		"\n"
+		"Inside, /proc/meminfo, /proc/cpuinfo, /proc/stat, /proc/swaps and\n"
+		"/sys/devices/system/cpu/online are the container's (served by hybox over\n"
+		"FUSE), and uptime counts from the container's start (time namespace).\n"
+		"A limit this host cannot enforce is reported on stderr and by\n"
+		"'hybox features'; the views still show it.\n"
 		"\n"
 		"The policy file's \"events\" setting (all, denied-only, none) applies on top\n"
 		"of --events-filter, and to `hybox events` followers too. Without --events,\n"
@@ -77,7 +92,8 @@ void hy_run_usage(FILE *f)
 		"  hybox run --hostname box --events - -- hostname\n"
 		"  hybox run --events /var/log/box.jsonl --events-max-size 10M --events-keep 3 \\\n"
 		"            --events-filter kind=exec,policy,syscall_denied -- make\n"
-		"  hybox run --trace-syscalls --events - --events-filter kind=syscall -- ls\n");
+		"  hybox run --trace-syscalls --events - --events-filter kind=syscall -- ls\n"
+		"  hybox run --memory 256M --cpus 1 -- sh -c 'free -m; nproc'\n");
 }
 
 static int parse_net(const char *v, struct hy_run_opts *o, struct hy_err *err)
@@ -138,6 +154,42 @@ static int parse_ring_size(const char *v, struct hy_run_opts *o, struct hy_err *
 	return 0;
 }
 
+static int parse_memory(const char *v, struct hy_run_opts *o, struct hy_err *err)
+{
+	int r = hy_size_parse(v, &o->memory);
+
+	if (r < 0 || o->memory < 4 << 20)
+		return hy_err_set(err, -EINVAL, "--memory: expected a size of at least 4M with an "
+						"optional K, M or G suffix (e.g. 256M), got '%s'", v);
+	return 0;
+}
+
+int hy_cpus_parse(const char *v, unsigned max_cpus, uint32_t *milli, struct hy_err *err)
+{
+	unsigned long whole = 0, frac = 0, scale = 1000;
+	const char *p = v;
+
+	for (; *p >= '0' && *p <= '9' && whole <= max_cpus; p++)
+		whole = whole * 10 + (unsigned long)(*p - '0');
+	if (*p == '.' && p != v)
+		for (p++; *p >= '0' && *p <= '9' && scale > 1; p++)
+			frac += (unsigned long)(*p - '0') * (scale /= 10);
+	unsigned long m = whole * 1000 + frac;
+	if (p == v || *p || m < 10 || m > max_cpus * 1000UL)
+		return hy_err_set(err, -EINVAL, "--cpus: expected a number of CPUs from 0.01 to %u "
+						"(at most 3 decimals), got '%s'", max_cpus, v);
+	*milli = (uint32_t)m;
+	return 0;
+}
+
+static int parse_cpus(const char *v, struct hy_run_opts *o, struct hy_err *err)
+{
+	cpu_set_t set;
+	unsigned n = sched_getaffinity(0, sizeof(set), &set) == 0 ? (unsigned)CPU_COUNT(&set) : 1;
+
+	return hy_cpus_parse(v, n, &o->cpus_milli, err);
+}
+
 /* --events-filter (F), --events-max-size (S), --events-keep (K). */
 static int parse_events_opt(int c, const char *v, struct hy_run_opts *o, bool *has_keep,
 			    struct hy_err *err)
@@ -183,6 +235,8 @@ int hy_run_parse(int argc, char **argv, struct hy_run_opts *o, struct hy_err *er
 		{ "events-ring-size", required_argument, NULL, 'R' },
 		{ "trace-syscalls", no_argument, NULL, 'T' },
 		{ "net", required_argument, NULL, 'n' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -211,6 +265,14 @@ int hy_run_parse(int argc, char **argv, struct hy_run_opts *o, struct hy_err *er
 			break;
 		case 'R':
 			if ((r = parse_ring_size(optarg, o, err)) < 0)
+				return r;
+			break;
+		case 'm':
+			if ((r = parse_memory(optarg, o, err)) < 0)
+				return r;
+			break;
+		case 'c':
+			if ((r = parse_cpus(optarg, o, err)) < 0)
 				return r;
 			break;
 		case 'T': o->has_syscall_trace = true; break;

@@ -21,6 +21,8 @@ struct hy_run_opts {
 	uint32_t events_ring_size; /* --events-ring-size in bytes, 0: HY_TRACE_RING_BYTES */
 	bool has_syscall_trace;    /* --trace-syscalls */
 	int net_none;
+	uint64_t memory;     /* --memory in bytes, 0: no limit */
+	uint32_t cpus_milli; /* --cpus in thousandths of a CPU, 0: no limit */
 	char **argv; /* the command (NULL-terminated) */
 	/* Set by the OCI verbs (never by options): an inline JSON policy, named
 	 * in messages by .policy; and the command's process and mount settings
@@ -34,6 +36,8 @@ enum { HY_RUN_PARSED = 0, HY_RUN_HELP = 1 };
 /* Returns HY_RUN_PARSED, HY_RUN_HELP (--help: caller prints usage), or -EINVAL with err set. */
 int hy_run_parse(int argc, char **argv, struct hy_run_opts *o, struct hy_err *err);
 void hy_run_usage(FILE *f);
+/* --cpus VALUE ("1", "0.5", "1.25") in thousandths of a CPU, at most max_cpus. */
+int hy_cpus_parse(const char *v, unsigned max_cpus, uint32_t *milli, struct hy_err *err);
 /* Is this runc's `run [OPTIONS] ID` (a -b/--bundle option before the first
  * non-option word or "--")? hybox's own `run` has no such option. */
 bool hy_run_is_oci(int argc, char **argv);

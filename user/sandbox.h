@@ -8,7 +8,10 @@
  * listener fd to the supervisor and execs.
  */
 #pragma once
+#include <sched.h>
+#include <stdbool.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "error.h"
 #include "proc_spec.h"
@@ -29,6 +32,12 @@ struct hy_sandbox_spec {
 	unsigned int mounts;	     /* HY_MOUNT_* (ns.h) */
 	unsigned long shm_flags;     /* added to /dev/shm's */
 	unsigned long long shm_size; /* 0: tmpfs's default */
+	const cpu_set_t *cpus;       /* run the container on these, NULL: hybox's CPUs */
+	struct timespec boot, mono;  /* CLOCK_BOOTTIME, then CLOCK_MONOTONIC, at the
+				      * container's boot: before init exists, so no
+				      * task starts before it; zero: at init's setup */
+	bool has_views;              /* views_fd: /dev/fuse served by kernel-emu, whose */
+	int views_fd;                /* files init binds over /proc (emu_view_files) */
 };
 
 struct hy_sandbox {

@@ -7,6 +7,7 @@
  * Failures are sent as {errno, step} to the supervisor, then _exit (E7).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/close_range.h>
 #include <poll.h>
 #include <sched.h>
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -186,11 +188,77 @@ static int set_names(const struct hy_sandbox_spec *spec, const char **step)
 	return 0;
 }
 
+/* Decimal digits of v into buf (no stdio here); returns the end. */
+static char *put_num(char *buf, long long v)
+{
+	char tmp[24];
+	int n = 0;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	if (v < 0)
+		*buf++ = '-';
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10));
+	while (n)
+		*buf++ = tmp[--n];
+	return buf;
+}
+
+/* "CLOCK -(t)\n", with nanoseconds in [0, 1e9) as the kernel wants them. */
+static char *put_offset(char *p, const char *clock, size_t len, const struct timespec *t)
+{
+	memcpy(p, clock, len);
+	p = put_num(p + len, -(long long)t->tv_sec - (t->tv_nsec > 0));
+	*p++ = ' ';
+	p = put_num(p, t->tv_nsec > 0 ? 1000000000L - t->tv_nsec : 0);
+	*p++ = '\n';
+	return p;
+}
+
+/*
+ * The container boots now: a time namespace whose CLOCK_BOOTTIME and
+ * CLOCK_MONOTONIC start at zero, so /proc/uptime, sysinfo(2), /proc/stat's
+ * btime and the start times ps computes from /proc/PID/stat all count from
+ * the container's start, consistently (the kernel shifts them all; absolute
+ * timers and futex timeouts are translated), and a restored container can
+ * keep its clocks continuous. Boot time was read before monotonic time, so
+ * inside boottime - monotonic (time suspended) stays >= 0. Offsets are
+ * frozen once a task is inside; the command enters at exec (it shares
+ * init's memory until then). A kernel without time namespaces (EINVAL)
+ * keeps the host's clocks: the documented fallback `hybox features` reports.
+ */
+static int enter_timens(const struct hy_sandbox_spec *spec, const char **step)
+{
+	struct timespec boot = spec->boot, mono = spec->mono;
+	char line[128], *p = line;
+	*step = "enter a new time namespace";
+	if (unshare(CLONE_NEWTIME) < 0)
+		return errno == EINVAL ? 0 : -errno;
+	*step = "set the time namespace's offsets";
+	if (!boot.tv_sec && !boot.tv_nsec &&
+	    (clock_gettime(CLOCK_BOOTTIME, &boot) < 0 || clock_gettime(CLOCK_MONOTONIC, &mono) < 0))
+		return -errno;
+	p = put_offset(p, "boottime ", 9, &boot);
+	p = put_offset(p, "monotonic ", 10, &mono);
+	int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = write(fd, line, (size_t)(p - line));
+	int e = errno;
+	close(fd);
+	return n == p - line ? 0 : n < 0 ? -e : -EIO;
+}
+
 static int setup(const struct hy_sandbox_spec *spec, const char **step)
 {
 	int r;
 	*step = "enter a new cgroup namespace";
 	if (unshare(CLONE_NEWCGROUP) < 0)
+		return -errno;
+	if ((r = enter_timens(spec, step)) < 0)
+		return r;
+	*step = "run on the CPUs --cpus chose";
+	if (spec->cpus && sched_setaffinity(0, sizeof(*spec->cpus), spec->cpus) < 0)
 		return -errno;
 	if ((r = set_names(spec, step)) < 0)
 		return r;
@@ -200,7 +268,8 @@ static int setup(const struct hy_sandbox_spec *spec, const char **step)
 			return r;
 	}
 	struct hy_root_spec root = { .rootfs = spec->rootfs, .extra = spec->mounts,
-				     .shm_flags = spec->shm_flags, .shm_size = spec->shm_size };
+				     .shm_flags = spec->shm_flags, .shm_size = spec->shm_size,
+				     .views_fd = spec->has_views ? spec->views_fd : -1 };
 	return hy_ns_setup_root(&root, step);
 }
 
@@ -245,11 +314,18 @@ int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync)
 	struct pollfd pfd = { .fd = sync, .events = POLLIN };
 	if (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLHUP))
 		_exit(125);
-	/* Init keeps only stdio (inherited by the command) and the setup channel. */
-	if (sync > 3)
-		close_range(3, sync - 1, 0);
-	close_range(sync + 1, ~0U, 0);
+	/* Init keeps only stdio (inherited by the command), the setup channel
+	 * and, until its views are mounted, kernel-emu's /dev/fuse. */
+	int keep_lo = spec->has_views ? MIN(sync, spec->views_fd) : sync;
+	int keep_hi = spec->has_views ? MAX(sync, spec->views_fd) : sync;
+	if (keep_lo > 3)
+		close_range(3, keep_lo - 1, 0);
+	if (keep_hi > keep_lo + 1)
+		close_range(keep_lo + 1, keep_hi - 1, 0);
+	close_range(keep_hi + 1, ~0U, 0);
 	int r = setup(spec, &step);
+	if (spec->has_views)
+		close(spec->views_fd);
 	if (r < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -r, step, 125);
 	/* Keep the command (root, fewer caps) out of init's memory and fds. */

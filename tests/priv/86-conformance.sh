@@ -31,7 +31,6 @@ prctl-get-seccomp|0|2|the command runs under a seccomp filter
 clock_settime-monotonic|EINVAL|EPERM|clock_settime is denied (the host clock) before the kernel looks at the clock id
 adjtimex-read|ok|EPERM|adjtimex is denied, read-only calls too (docs/syscalls.md)
 ioctl-tiocsti-on-file|ENOTTY|EPERM|TIOCSTI is denied on its argument, before the kernel looks at the fd
-sysinfo-uptime-is-proc-uptime|ok|wrong *|sysinfo is emulated with the container'"'"'s uptime; /proc/uptime stays the host'"'"'s
 socket-packet|ok|EPERM|default network policy: packet sockets are denied
 socket-raw-icmp|ok|EPERM|default network policy: raw sockets are denied
 clone3|ok|ENOSYS|denied with ENOSYS: its flags are in memory; glibc falls back to clone

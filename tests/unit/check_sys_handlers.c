@@ -79,6 +79,7 @@ static void setup(void)
 	emu_syslog_init(&k.syslog, now_mono_ns());
 	k.start_ns = now_mono_ns();
 	k.cgroup_fd = -1;
+	k.mem_limit = UINT64_MAX;
 	k.uts_ns_fd = -1;
 	k.mnt_ns_fd = -1;
 	k.listener = -1;

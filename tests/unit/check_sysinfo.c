@@ -74,9 +74,9 @@ START_TEST(test_sysinfo_limits_apply)
 	ck_assert_uint_eq(out.freeram, 412 * MiB);
 	ck_assert_uint_eq(out.totalswap, 64 * MiB);
 	ck_assert_uint_eq(out.freeswap, 48 * MiB);
-	/* Host shared/buffer values larger than the limit are clamped to it. */
-	ck_assert_uint_eq(out.sharedram, 512 * MiB);
-	ck_assert_uint_eq(out.bufferram, 512 * MiB);
+	/* Under a limit the charge includes cache and shared memory: none apart. */
+	ck_assert_uint_eq(out.sharedram, 0);
+	ck_assert_uint_eq(out.bufferram, 0);
 }
 END_TEST
 
@@ -218,6 +218,52 @@ START_TEST(test_sysinfo_gather_without_cgroup)
 }
 END_TEST
 
+/* A configured limit without the controller: usage is the tasks' resident set. */
+START_TEST(test_sysinfo_apply_limit_without_controller)
+{
+	static const char *const names[] = { "cgroup.procs", NULL };
+	char path[64], pid[32], statm_path[64];
+	_cleanup_free_ char *statm = NULL;
+	int dfd = make_cgroup_dir(path);
+	_cleanup_close_ int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	put(dfd, "cgroup.procs", pid);
+	ck_assert_int_eq(emu_sysinfo_gather(dfd, now_mono_ns(), &in), 0);
+	ck_assert_int_eq(in.has_cgroup_mem, 0);
+	emu_sysinfo_apply_limit(&in, dfd, proc, 256 * MiB);
+	remove_dir(dfd, path, names);
+	ck_assert_int_eq(in.has_cgroup_mem, 1);
+	ck_assert_uint_eq(in.mem_max, 256 * MiB);
+	snprintf(statm_path, sizeof(statm_path), "%d/statm", (int)getpid());
+	ck_assert_int_ge(read_file_at(proc, statm_path, &statm), 0);
+	uint64_t rss = strtoull(strchr(statm, ' ') + 1, NULL, 10) * (uint64_t)getpagesize();
+	/* This process's RSS, read a moment apart: within 1 MiB. */
+	ck_assert_uint_gt(in.mem_current, 0);
+	ck_assert_uint_lt(in.mem_current > rss ? in.mem_current - rss : rss - in.mem_current,
+			  MiB);
+	emu_sysinfo_compute(&in, &out);
+	ck_assert_uint_eq(out.totalram, 256 * MiB);
+	ck_assert_uint_eq(out.freeram, 256 * MiB - in.mem_current);
+}
+END_TEST
+
+/* With the controller, the smaller of memory.max and the configured limit. */
+START_TEST(test_sysinfo_apply_limit_takes_smaller)
+{
+	in.has_cgroup_mem = 1;
+	in.mem_max = 128 * MiB;
+	in.mem_current = 1 * MiB;
+	emu_sysinfo_apply_limit(&in, -1, -1, 256 * MiB);
+	ck_assert_uint_eq(in.mem_max, 128 * MiB);
+	emu_sysinfo_apply_limit(&in, -1, -1, 64 * MiB);
+	ck_assert_uint_eq(in.mem_max, 64 * MiB);
+	ck_assert_uint_eq(in.mem_current, 1 * MiB);
+	emu_sysinfo_apply_limit(&in, -1, -1, UINT64_MAX);
+	ck_assert_uint_eq(in.mem_max, 64 * MiB);
+}
+END_TEST
+
 static Suite *sysinfo_suite(void)
 {
 	Suite *s = suite_create("sysinfo");
@@ -233,6 +279,8 @@ static Suite *sysinfo_suite(void)
 	tcase_add_test(tc, test_sysinfo_gather_prefers_pids_current);
 	tcase_add_test(tc, test_sysinfo_gather_empty_cgroup_counts_caller);
 	tcase_add_test(tc, test_sysinfo_gather_without_cgroup);
+	tcase_add_test(tc, test_sysinfo_apply_limit_without_controller);
+	tcase_add_test(tc, test_sysinfo_apply_limit_takes_smaller);
 	suite_add_tcase(s, tc);
 	return s;
 }

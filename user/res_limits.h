@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Resource limits of a container (hybox run --memory, --cpus): cgroup v2
+ * memory.max and cpu.max in its leaf where those controllers are enabled,
+ * and the CPUs it runs on. What the host cannot enforce is said, never
+ * skipped in silence; kernel-emu's views show the limits either way.
+ */
+#pragma once
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define HY_CPU_PERIOD_US 100000 /* cpu.max period: the kernel's default */
+
+/* The first ceil(milli / 1000) CPUs of ours (pure). */
+void hy_limits_pick_cpus(uint32_t milli, const cpu_set_t *ours, cpu_set_t *out);
+/* "50000 100000" for 0.5 CPU (pure). */
+void hy_limits_cpu_max(uint32_t milli, char *buf, size_t len);
+
+/*
+ * Write the limits (0: none) into the cgroup leaf. A controller that is not
+ * enabled there (its file is missing) gets a warning on stderr naming the
+ * option; any other failure is an error. Returns 0 or -errno.
+ */
+int hy_limits_apply(int cgroup_dirfd, uint64_t memory, uint32_t cpus_milli, struct hy_err *err);
