@@ -101,6 +101,12 @@ for c in "$repo"/tests/vm/*.c; do
 	is_static "$b" || die "$b is dynamically linked"
 done
 
+# FUSE for kernel-emu's /proc views: a module in the cloud kernel.
+kver=$(basename "$kernel")
+kver=${kver#vmlinuz-}
+fuse_ko=$(find "/lib/modules/$kver/kernel/fs/fuse" -name 'fuse.ko*' 2>/dev/null | head -n 1)
+[ -n "$fuse_ko" ] || die "no fuse.ko in /lib/modules/$kver (install the kernel's modules)"
+
 benchdir=${BENCH_BIN_DIR:-$(dirname "$HYBOX")/bench}
 if [ $bench = 1 ]; then
 	[ -x "$benchdir/loop" ] || die "$benchdir/loop not found (make bench builds it)"
@@ -133,6 +139,12 @@ mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,root,proc,dev,sys,tmp,run,var/tm
 chmod 1777 "$root/tmp" "$root/var/tmp"
 chmod 0700 "$root/root"
 cp "$busybox" "$root/bin/busybox"
+mkdir -p "$root/lib/modules"
+case $fuse_ko in
+*.xz) xz -dc "$fuse_ko" >"$root/lib/modules/fuse.ko" ;;
+*.zst) zstd -qdc "$fuse_ko" >"$root/lib/modules/fuse.ko" ;;
+*) cp "$fuse_ko" "$root/lib/modules/fuse.ko" ;;
+esac
 # The host's bash and the GNU tools whose busybox versions differ where
 # libtest.sh relies on them: busybox timeout leaves a watcher process that
 # still names the command for up to a second (assert_no_leftovers sees it)

@@ -290,6 +290,10 @@ static pid_t spawn_cmd(const struct hy_sandbox_spec *spec, int sync)
 	static char stack[256 * 1024] __attribute__((aligned(16)));
 	struct cmd_args a = { .spec = spec, .sync = sync };
 	pid_t pid = clone(cmd_entry, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+	/* Before Linux 6.x (seen on 6.1), a task sharing its memory could not
+	 * go to another time namespace (EINVAL): copy the memory instead. */
+	if (pid < 0 && errno == EINVAL)
+		pid = clone(cmd_entry, stack + sizeof(stack), SIGCHLD, &a);
 	return pid < 0 ? -errno : pid;
 }
 
