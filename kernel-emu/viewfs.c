@@ -192,7 +192,8 @@ static void op_init(struct emu_viewfs *fs, const struct fuse_in_header *h, const
 static void op_lookup(struct emu_viewfs *fs, const struct fuse_in_header *h, const char *name,
 		      size_t n)
 {
-	struct fuse_entry_out out = { .entry_valid = 1, .attr_valid = 1 };
+	/* The names and attributes never change: let the kernel keep them. */
+	struct fuse_entry_out out = { .entry_valid = 3600, .attr_valid = 3600 };
 
 	if (h->nodeid != ROOT_ID || n == 0 || name[n - 1] != '\0')
 		return reply(fs, h->unique, -ENOENT, NULL, 0);
@@ -214,7 +215,7 @@ static bool is_file_node(uint64_t node)
 
 static void op_getattr(struct emu_viewfs *fs, const struct fuse_in_header *h)
 {
-	struct fuse_attr_out out = { .attr_valid = 1 };
+	struct fuse_attr_out out = { .attr_valid = 3600 };
 
 	if (h->nodeid != ROOT_ID && !is_file_node(h->nodeid))
 		return reply(fs, h->unique, -ENOENT, NULL, 0);
@@ -275,7 +276,6 @@ static bool dispatch(struct emu_viewfs *fs, const struct fuse_in_header *h, cons
 	case FUSE_OPEN: op_open(fs, h, arg, n); break;
 	case FUSE_READ: op_read(fs, h, arg, n); break;
 	case FUSE_RELEASE: op_release(fs, h, arg, n); break;
-	case FUSE_FLUSH: reply(fs, h->unique, 0, NULL, 0); break;
 	case FUSE_STATFS: reply(fs, h->unique, 0, &st, sizeof(st)); break;
 	case FUSE_FORGET:
 	case FUSE_BATCH_FORGET:
@@ -284,7 +284,7 @@ static bool dispatch(struct emu_viewfs *fs, const struct fuse_in_header *h, cons
 	case FUSE_DESTROY:
 		reply(fs, h->unique, 0, NULL, 0);
 		return false;
-	default:
+	default: /* FLUSH too: the kernel stops sending it, a round trip less per close */
 		reply(fs, h->unique, -ENOSYS, NULL, 0);
 	}
 	return true;

@@ -17,8 +17,9 @@
 # (iterations per file-policy run, default 5000), BENCH_FILE_DIR (where the
 # file-policy runs put their file, default /dev/shm: tmpfs both on the host
 # and in the container), BENCH_SECTIONS (which sections run, default
-# "native uname startup file cache telemetry vm-lsm"); BENCH_TELEMETRY_ROUNDS
-# and BENCH_TELEMETRY_N size the telemetry section. Section vm-lsm boots a qemu TCG
+# "native uname startup file views cache telemetry vm-lsm"); BENCH_TELEMETRY_ROUNDS
+# and BENCH_TELEMETRY_N size the telemetry section, BENCH_VIEWS_ROUNDS
+# (default 5) and BENCH_VIEWS_N (default 3000) the views section. Section vm-lsm boots a qemu TCG
 # guest (scripts/vmtest.sh --bench) and takes its own knobs: BENCH_VM_ROUNDS,
 # BENCH_VM_N, BENCH_VM_FILE_N (tests/vm/bench-lsm.sh), VMTEST_KERNEL,
 # VMTEST_BIN_DIR (where lsmctl is, default $(dirname $HYBOX)/vmtest).
@@ -35,8 +36,10 @@ SN=${BENCH_STARTUP_N:-30}
 FROUNDS=${BENCH_FILE_ROUNDS:-7}
 FN=${BENCH_FILE_N:-5000}
 FDIR=${BENCH_FILE_DIR:-/dev/shm}
+VROUNDS=${BENCH_VIEWS_ROUNDS:-5}
+VN=${BENCH_VIEWS_N:-3000}
 POLICY_NO_R=$ROOT/tests/bench/policy-no-r.json
-SECTIONS=${BENCH_SECTIONS:-native uname startup file cache telemetry vm-lsm}
+SECTIONS=${BENCH_SECTIONS:-native uname startup file views cache telemetry vm-lsm}
 BWRAP=$(command -v bwrap 2>/dev/null || true)
 PIN=${BENCH_PIN:-$(($(nproc) - 1))}
 PINCMD=""
@@ -354,6 +357,50 @@ echo "each run's median iteration (open+close; create+close+unlink); ratios = me
 echo "1cpu/floor = pinned no-r time / traps per iteration / notify_min median of the same round;"
 echo "min..max = spread of the per-run medians over rounds."
 echo
+fi
+
+# --- the container's views: /proc/meminfo over FUSE, emulated sysinfo(2) ------
+# Per round: native then hybox (order alternating), each mode; lines of
+# $T/views_MODE: native median, hybox median, native p99, hybox p99 (ns).
+if want views && [ "$have_hybox" = 1 ]; then
+	VMODES="read_meminfo sysinfo"
+	for mode in $VMODES; do : >"$T/views_$mode"; done
+	r=0
+	while [ $r -lt "$VROUNDS" ]; do
+		for mode in $VMODES; do
+			if [ $((r % 2)) = 0 ]; then
+				nat=$(run_loop native "$mode" "$VN" "$FDIR") hy=$(run_loop hybox "$mode" "$VN" "$FDIR")
+			else
+				hy=$(run_loop hybox "$mode" "$VN" "$FDIR") nat=$(run_loop native "$mode" "$VN" "$FDIR")
+			fi
+			line=""
+			for key in median_ns p99_ns; do
+				for res in "$nat" "$hy"; do
+					v=$(echo "$res" | get $key)
+					line="$line ${v:-nan}"
+				done
+			done
+			echo "$line" >>"$T/views_$mode"
+		done
+		r=$((r + 1))
+	done
+	echo "container views: $VROUNDS rounds x $VN calls; native = the host's file/syscall, hybox = the view"
+	awk -v vf="$T/views_" "$AWKLIB"'
+function vrow(m, a, b, c, d, e, f) { printf "%-34s %10s %10s %8s %10s %10s %8s\n", m, a, b, c, d, e, f }
+function ratio(file, a, b,    v, n, x) { n = pair(file, a, b, "r", v); x = q(v, n, 0.5); return isnum(x) ? fmt(x, 2) "x" : "n/a" }
+function vmode(name, label,    file) {
+	file = vf name
+	vrow(label, fmt(med(file, 1), 0), fmt(med(file, 2), 0), ratio(file, 1, 2),
+	     fmt(med(file, 3), 0), fmt(med(file, 4), 0), ratio(file, 3, 4))
+}
+BEGIN {
+	vrow("measure", "native ns", "hybox ns", "ratio", "nat p99", "hybox p99", "ratio")
+	vmode("read_meminfo", "/proc/meminfo open+read+close")
+	vmode("sysinfo", "sysinfo(2)")
+}' | sed 's/ *$//'
+	echo "/proc/meminfo inside is kernel-emu's FUSE view (a snapshot per open); sysinfo(2) is emulated"
+	echo "(one seccomp round trip). Ratios: medians of per-round ratios."
+	echo
 fi
 
 # --- seccomp action cache ------------------------------------------------------

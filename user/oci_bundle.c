@@ -202,6 +202,8 @@ void hy_oci_bundle_run_opts(struct hy_oci_bundle *b, const char *id, struct hy_r
 		.policy_text = b->cfg.policy && b->cfg.is_policy_inline ? b->cfg.policy : NULL,
 		.events = b->cfg.events ? b->events : NULL,
 		.net_none = b->cfg.is_net_none,
+		.memory = b->cfg.memory,
+		.cpus_milli = b->cfg.cpus_milli,
 		.argv = b->cfg.args,
 		.sandbox = &b->sandbox,
 	};

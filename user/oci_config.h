@@ -36,6 +36,10 @@ struct hy_oci_config {
 	unsigned int mounts;	/* HY_MOUNT_* beyond hybox's own (ns.h) */
 	unsigned long shm_flags;
 	unsigned long long shm_size;
+	uint64_t memory;	/* linux.resources.memory.limit in bytes, 0: none */
+	int64_t cpu_quota;	/* linux.resources.cpu.quota (us), <= 0: none */
+	uint64_t cpu_period;	/* linux.resources.cpu.period (us), 0: 100000 */
+	uint32_t cpus_milli;	/* quota / period in thousandths of a CPU, 0: none */
 	const char *policy;	/* annotation org.hybox.policy: a path, or inline JSON */
 	bool is_policy_inline;
 	const char *events;	/* annotation org.hybox.events: "-" or a file path */

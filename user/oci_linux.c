@@ -25,7 +25,7 @@ static const struct {
 } ns_types[] = {
 	{ "pid", true },    { "network", false }, { "mount", true },  { "ipc", true },
 	{ "uts", true },    { "cgroup", true },   { "user", false, "user namespaces" },
-	{ "time", false, "time namespaces" },
+	{ "time", false }, /* hybox always makes one: boot time at the container's start */
 };
 
 static int parse_namespace(struct oci_ctx *c, const char *path, json_t *v, unsigned int *seen)
@@ -101,6 +101,91 @@ static int parse_propagation(struct oci_ctx *c, const char *path, json_t *v)
 	return r;
 }
 
+/* ---- linux.resources ------------------------------------------------------------------ */
+
+/* A signed limit where -1 (and, for runc, 0) means none. */
+static int want_limit(struct oci_ctx *c, const char *path, const json_t *v, int64_t *ret)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < -1)
+		return oci_fail(c, path, "expected an integer (-1: no limit), got %s", OCI_GOT(v));
+	*ret = json_integer_value(v);
+	return 0;
+}
+
+static int parse_memory_limit(struct oci_ctx *c, const char *path, json_t *v)
+{
+	int64_t limit;
+	int r = want_limit(c, path, v, &limit);
+	if (r == 0 && limit > 0 && limit < (4 << 20))
+		return oci_fail(c, path, "expected at least 4194304 bytes (4 MiB), got %s", OCI_GOT(v));
+	if (r == 0)
+		c->cfg->memory = limit > 0 ? (uint64_t)limit : 0;
+	return r;
+}
+
+static const struct oci_field memory_fields[] = {
+	{ "limit", parse_memory_limit },
+	{ "reservation", NULL }, { "swap", NULL }, { "kernel", NULL }, { "kernelTCP", NULL },
+	{ "swappiness", NULL }, { "disableOOMKiller", NULL }, { "useHierarchy", NULL },
+	{ "checkBeforeUpdate", NULL },
+};
+
+static int parse_memory(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return oci_parse_fields(c, path, v, memory_fields, ARRAY_SIZE(memory_fields));
+}
+
+static int parse_cpu_quota(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return want_limit(c, path, v, &c->cfg->cpu_quota);
+}
+
+static int parse_cpu_period(struct oci_ctx *c, const char *path, json_t *v)
+{
+	uint64_t period;
+	int r = oci_want_uint(c, path, v, 1000000, &period);
+	if (r == 0 && period < 1000)
+		return oci_fail(c, path, "expected 1000 to 1000000 microseconds, got %s", OCI_GOT(v));
+	if (r == 0)
+		c->cfg->cpu_period = period;
+	return r;
+}
+
+static const struct oci_field cpu_fields[] = {
+	{ "quota", parse_cpu_quota },
+	{ "period", parse_cpu_period },
+	{ "shares", NULL }, { "burst", NULL }, { "realtimeRuntime", NULL },
+	{ "realtimePeriod", NULL }, { "cpus", NULL, "use quota and period" }, { "mems", NULL },
+	{ "idle", NULL },
+};
+
+static int parse_cpu(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return oci_parse_fields(c, path, v, cpu_fields, ARRAY_SIZE(cpu_fields));
+}
+
+static const struct oci_field resource_fields[] = {
+	{ "memory", parse_memory },
+	{ "cpu", parse_cpu },
+	{ "devices", NULL, "hybox's /dev is fixed: null, zero, full, random, urandom, tty, pts, shm" },
+	{ "pids", NULL }, { "blockIO", NULL }, { "hugepageLimits", NULL }, { "network", NULL },
+	{ "rdma", NULL }, { "unified", NULL },
+};
+
+/* memory.limit and cpu.quota/period, as `hybox run --memory --cpus` applies them. */
+static int parse_resources(struct oci_ctx *c, const char *path, json_t *v)
+{
+	int r = oci_parse_fields(c, path, v, resource_fields, ARRAY_SIZE(resource_fields));
+	int64_t quota = c->cfg->cpu_quota;
+	uint64_t period = c->cfg->cpu_period ? c->cfg->cpu_period : 100000;
+	if (r < 0 || quota <= 0)
+		return r;
+	/* Thousandths of a CPU, rounded up: a quota is never loosened. */
+	uint64_t milli = ((uint64_t)quota * 1000 + period - 1) / period;
+	c->cfg->cpus_milli = (uint32_t)MAX(MIN(milli, (uint64_t)UINT32_MAX), 10);
+	return 0;
+}
+
 static const struct oci_field linux_fields[] = {
 	{ "namespaces", parse_namespaces },
 	{ "rootfsPropagation", parse_propagation },
@@ -110,7 +195,7 @@ static const struct oci_field linux_fields[] = {
 				"container's start)" },
 	{ "devices", NULL, "hybox's /dev is fixed: null, zero, full, random, urandom, tty, pts, shm" },
 	{ "cgroupsPath", NULL, "hybox puts each container in <cgroup2 mount>/hybox/ID" },
-	{ "resources", NULL, "no cgroup limits yet" },
+	{ "resources", parse_resources },
 	{ "sysctl", NULL },
 	{ "seccomp", NULL, "hybox's own filter applies; merging a supplied profile is not "
 			   "implemented" },

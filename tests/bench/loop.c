@@ -37,6 +37,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -173,6 +174,31 @@ static int op_create_unlink(struct file_bench *fb)
 	return unlink(fb->fresh);
 }
 
+/* The container's views: /proc/meminfo read whole (FUSE inside hybox) and
+ * sysinfo(2) (emulated inside hybox), against the host's on a native run. */
+static int op_read_meminfo(struct file_bench *fb)
+{
+	static char buf[16384];
+	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	(void)fb;
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+static int op_sysinfo(struct file_bench *fb)
+{
+	struct sysinfo si;
+
+	(void)fb;
+	return sysinfo(&si);
+}
+
 static int run_file(const char *mode, int (*op)(struct file_bench *), long n, const char *dir)
 {
 	static char block[4096];
@@ -237,7 +263,8 @@ out:
 static int usage(void)
 {
 	fprintf(stderr, "usage: loop [--allow-all] getpid|read_zero|uname N\n"
-			"       loop [--allow-all] open_close|open_write|create_unlink N [DIR]\n");
+			"       loop [--allow-all] open_close|open_write|create_unlink N [DIR]\n"
+			"       loop [--allow-all] read_meminfo|sysinfo N [DIR]\n");
 	return 2;
 }
 
@@ -266,6 +293,10 @@ int main(int argc, char **argv)
 		return run_file("open_write", op_open_write, n, dir);
 	if (strcmp(argv[i], "create_unlink") == 0)
 		return run_file("create_unlink", op_create_unlink, n, dir);
+	if (strcmp(argv[i], "read_meminfo") == 0)
+		return run_file("read_meminfo", op_read_meminfo, n, dir);
+	if (strcmp(argv[i], "sysinfo") == 0)
+		return run_file("sysinfo", op_sysinfo, n, dir);
 	if (argc - i != 2)
 		return usage();
 	if (strcmp(argv[i], "getpid") == 0)

@@ -169,6 +169,14 @@ edit_config "$B/config.json" 'del c["annotations"]'
 hyr run -b "$B" "$(tid nopolicy)"
 assert_eq "$RUN_OUT" "hybox" "without it, hostname prints config.json's hostname"
 
+cp "$SCRATCH/default.json" "$B/config.json"
+edit_config "$B/config.json" 'c["process"]["args"] = ["sh", "-c", "grep ^MemTotal: /proc/meminfo; nproc"]
+c["linux"]["resources"] = {"memory": {"limit": 268435456}, "cpu": {"quota": 50000, "period": 100000}}'
+hyr run -b "$B" "$(tid res)"
+assert_rc 0 "run with linux.resources exits 0"
+assert_match "$(sed -n 1p <<<"$RUN_OUT")" '^MemTotal: +262144 kB$' "linux.resources.memory.limit: /proc/meminfo shows it"
+assert_eq "$(sed -n 2p <<<"$RUN_OUT")" 1 "linux.resources.cpu quota/period 0.5: one CPU"
+
 edit_config "$B/config.json" 'c["process"]["args"] = ["sleep", "1000"]'
 id=$(tid detach)
 hyr run -d --bundle "$B" "$id"
@@ -204,8 +212,10 @@ bad_bundle "an unknown property" 'process\.argz: unknown property' \
 	'c["process"]["argz"] = ["x"]'
 bad_bundle "a relative mount destination" 'mounts\[0\]\.destination: expected an absolute path' \
 	'c["mounts"][0]["destination"] = "proc"'
-bad_bundle "linux.resources" 'linux\.resources: not supported yet' \
-	'c["linux"]["resources"] = {"memory": {"limit": -1}}'
+bad_bundle "linux.resources.devices" 'linux\.resources\.devices: not supported yet' \
+	'c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}]}'
+bad_bundle "a tiny memory limit" 'linux\.resources\.memory\.limit: expected at least 4194304 bytes' \
+	'c["linux"]["resources"] = {"memory": {"limit": 4096}}'
 bad_bundle "a missing root" 'root\.path: .*/nonexistent: No such file or directory' \
 	'c["root"]["path"] = "nonexistent"'
 bad_bundle "a command not in the rootfs" 'process\.args\[0\]: "nosuchcmd" not found in the root' \

@@ -141,6 +141,9 @@ START_TEST(test_oci_config_settings)
 	set_path(doc, "hooks", J("{}"));
 	set_path(doc, "linux.maskedPaths", J("[]"));
 	set_path(doc, "linux.rootfsPropagation", json_string("rprivate"));
+	set_path(doc, "linux.resources", J("{\"memory\": {\"limit\": 268435456}, \"cpu\": "
+					   "{\"quota\": 150000, \"period\": 100000}, \"pids\": {}}"));
+	set_path(doc, "linux.namespaces[+]", J("{\"type\": \"time\"}"));
 	int r = parse_doc(doc, &cfg, &err);
 	ck_assert_msg(r == 0, "%s", err.msg);
 	ck_assert_int_eq(cfg.proc.uid, 1000);
@@ -158,6 +161,8 @@ START_TEST(test_oci_config_settings)
 	ck_assert(cfg.is_policy_inline);
 	ck_assert_str_eq(cfg.events, "ev.jsonl");
 	ck_assert_ptr_nonnull(cfg.annotations);
+	ck_assert_uint_eq(cfg.memory, 268435456);
+	ck_assert_uint_eq(cfg.cpus_milli, 1500);
 	hy_oci_config_fini(&cfg);
 }
 END_TEST
@@ -248,7 +253,18 @@ static const struct bad_case {
 							"network, mount" },
 	{ "linux.namespaces[3]", NULL, "linux.namespaces: hybox always creates a new uts namespace" },
 	{ "linux.namespaces", NULL, "linux.namespaces: expected an array" },
-	{ "linux.resources", "{\"memory\": {\"limit\": -1}}", "linux.resources: not supported yet" },
+	{ "linux.resources", "{\"memory\": {\"limit\": 4096}}",
+	  "linux.resources.memory.limit: expected at least 4194304 bytes (4 MiB), got 4096" },
+	{ "linux.resources", "{\"memory\": {\"limit\": \"1G\"}}",
+	  "linux.resources.memory.limit: expected an integer (-1: no limit), got \"1G\"" },
+	{ "linux.resources", "{\"memory\": {\"swap\": 1000}}",
+	  "linux.resources.memory.swap: not supported yet" },
+	{ "linux.resources", "{\"cpu\": {\"quota\": 50000, \"period\": 10}}",
+	  "linux.resources.cpu.period: expected 1000 to 1000000 microseconds, got 10" },
+	{ "linux.resources", "{\"cpu\": {\"cpus\": \"0-1\"}}",
+	  "linux.resources.cpu.cpus: not supported yet (use quota and period)" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]}",
+	  "linux.resources.devices: not supported yet" },
 	{ "linux.cgroupsPath", "\"/machine/x\"", "linux.cgroupsPath: not supported yet" },
 	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}",
 	  "linux.seccomp: not supported yet" },
