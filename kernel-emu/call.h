@@ -36,6 +36,8 @@ struct emu_mem_ops {
 #define EMU_RET_ASYNC    (-4097L)
 #define EMU_RET_ADDFD    (-4098L)
 
+struct emu_cred_state;
+
 struct emu_call {
 	uint64_t id;   /* seccomp notification id */
 	int nr;
@@ -44,6 +46,7 @@ struct emu_call {
 	uint64_t args[6];
 	const struct emu_mem_ops *mem;
 	void *mem_ctx; /* ops private (real: the /proc/PID/mem fd; tests: a buffer) */
+	struct emu_cred_state *cred; /* the serving thread's credentials (cred.h) */
 };
 
 static inline int emu_call_read(struct emu_call *c, uint64_t addr, void *buf, size_t len)

@@ -6,6 +6,9 @@
  * Lock order: k->lock protects uts, syslog and ratelimit state. Handlers
  * take it only around state access and never while touching task memory,
  * so a task faulting on its own memory cannot stall other handlers.
+ * Several notify threads serve the listener at once (notify.c); what one of
+ * them owns (credentials, task memory fds) lives in its struct emu_notifier
+ * and reaches handlers through struct emu_call.
  */
 #pragma once
 #include <pthread.h>
@@ -49,11 +52,9 @@ struct emu_kernel {
 	int mnt_ns_fd;   /* the container's mount ns: the notify thread works inside it */
 	int proc_fd;     /* the host's /proc, opened before joining the container */
 	int root_fd;     /* the container's root (O_PATH), opened after joining it */
-	struct emu_cred_state cred; /* the notify thread's (cred.h) */
-	struct emu_procmem_cache memcache; /* notify thread only */
-	sem_t started;     /* posted by the notify thread once it joined the container */
-	int start_err;     /* its result */
-	pthread_t thread;
+	struct emu_notifier *notifiers; /* notify.c: the threads serving the listener */
+	int nnotifiers;                 /* started */
+	sem_t started;     /* posted by each notify thread once it joined the container */
 	bool running;
 	volatile int stopping;
 };

@@ -9,6 +9,13 @@
  * SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP the kernel then wakes this thread on the
  * trapping task's CPU, which on these VMs cuts the round trip ~9x. Stopping
  * interrupts the ioctl with a signal.
+ *
+ * One thread per CPU of the container (at most EMU_NOTIFIERS_MAX) blocks in
+ * NOTIF_RECV on the same listener; the kernel hands each notification to
+ * one of them, so tasks trapping at once are served in parallel rather than
+ * queueing behind one loop (handlers that may block long run in workers of
+ * their own anyway: sys_net.c, sys_file.c). Each thread has its own
+ * credentials and task-memory cache (struct emu_notifier).
  */
 #define LOG_PREFIX "notify: "
 #include <errno.h>
@@ -35,6 +42,15 @@
 #define X32_SYSCALL_BIT 0x40000000u
 
 #define STOP_SIGNAL SIGURG /* ignored by default; used only to break the ioctl */
+#define EMU_NOTIFIERS_MAX 4
+
+struct emu_notifier {
+	struct emu_kernel *k;
+	pthread_t thread;
+	int start_err;
+	struct emu_cred_state cred;        /* this thread's (cred.h) */
+	struct emu_procmem_cache memcache; /* this thread's task memory fds */
+};
 
 static void emit_syscall(struct emu_kernel *k, const struct seccomp_notif *req, uint32_t decision,
 			 long ret)
@@ -112,16 +128,17 @@ static void deny(struct emu_kernel *k, const struct seccomp_notif *req,
 }
 
 /* Returns false when the handler already answered the notification. */
-static bool emulate(struct emu_kernel *k, const struct seccomp_notif *req,
+static bool emulate(struct emu_notifier *n, const struct seccomp_notif *req,
 		    struct seccomp_notif_resp *resp, const struct emu_syscall_desc *desc)
 {
+	struct emu_kernel *k = n->k;
 	struct emu_procmem pm;
 	struct emu_call c = { .id = req->id, .nr = req->data.nr, .arch = req->data.arch,
-			      .pid = req->pid };
+			      .pid = req->pid, .cred = &n->cred };
 	memcpy(c.args, req->data.args, sizeof(c.args));
-	emu_procmem_attach(&c, &pm, &k->memcache);
+	emu_procmem_attach(&c, &pm, &n->memcache);
 	/* Every call starts with ours; object handlers adopt the task's (cred.h). */
-	emu_cred_restore(&k->cred);
+	emu_cred_restore(&n->cred);
 	long ret = desc->handler(k, &c);
 	emu_procmem_detach(&pm);
 	if (ret == EMU_RET_ASYNC || ret == EMU_RET_ADDFD)
@@ -140,9 +157,10 @@ static bool emulate(struct emu_kernel *k, const struct seccomp_notif *req,
 }
 
 /* Returns false when the notification has already been answered. */
-static bool dispatch(struct emu_kernel *k, const struct seccomp_notif *req,
+static bool dispatch(struct emu_notifier *n, const struct seccomp_notif *req,
 		     struct seccomp_notif_resp *resp)
 {
+	struct emu_kernel *k = n->k;
 	struct emu_road_decision d;
 	/* Other ABIs: i386 via int 0x80 (own arch), x32 (x86_64 arch, bit 30 in nr). */
 	if (req->data.arch != AUDIT_ARCH_X86_64 || (req->data.nr & X32_SYSCALL_BIT))
@@ -152,7 +170,7 @@ static bool dispatch(struct emu_kernel *k, const struct seccomp_notif *req,
 	else if (d.road == EMU_ROAD_EMULATED) {
 		const struct emu_syscall_desc *desc = emu_syscall(req->data.nr);
 		if (desc && desc->handler)
-			return emulate(k, req, resp, desc);
+			return emulate(n, req, resp, desc);
 		deny(k, req, resp, ENOSYS, HY_DECISION_UNIMPLEMENTED);
 	} else if (d.road == EMU_ROAD_NATIVE && d.ncond) {
 		/* Trapped although native: an argument condition failed. */
@@ -173,7 +191,7 @@ static bool dispatch(struct emu_kernel *k, const struct seccomp_notif *req,
  * container's root, and unix socket paths name the container's sockets.
  * Host /proc stays reachable through k->proc_fd, opened before.
  */
-static int join_container(struct emu_kernel *k)
+static int join_container(struct emu_kernel *k, bool is_first)
 {
 	if (k->uts_ns_fd >= 0 && setns(k->uts_ns_fd, CLONE_NEWUTS) < 0)
 		pr_warn("cannot join the container's UTS namespace: %s", strerror(errno));
@@ -186,20 +204,23 @@ static int join_container(struct emu_kernel *k)
 		pr_err("cannot join the container's mount namespace: %s", strerror(errno));
 		return r;
 	}
-	emu_canon_policy(k); /* before the first call: no one reads the rules yet */
+	/* The first thread, before any other starts: no one reads the rules yet. */
+	if (is_first)
+		emu_canon_policy(k);
 	return 0;
 }
 
 static void *notify_thread(void *arg)
 {
-	struct emu_kernel *k = arg;
+	struct emu_notifier *n = arg;
+	struct emu_kernel *k = n->k;
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
 
-	emu_procmem_cache_init(&k->memcache, k->listener, k->proc_fd);
-	k->start_err = join_container(k);
+	emu_procmem_cache_init(&n->memcache, k->listener, k->proc_fd);
+	n->start_err = join_container(k, n == &k->notifiers[0]);
 	sem_post(&k->started);
-	while (!k->stopping && !k->start_err) {
+	while (!k->stopping && !n->start_err) {
 		memset(&req, 0, sizeof(req));
 		if (ioctl(k->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
 			if (errno == EINTR || errno == ENOENT)
@@ -210,13 +231,34 @@ static void *notify_thread(void *arg)
 		memset(&resp, 0, sizeof(resp));
 		resp.id = req.id;
 		/* ENOENT: the task died or the call was interrupted meanwhile; nothing to do. */
-		if (dispatch(k, &req, &resp) &&
+		if (dispatch(n, &req, &resp) &&
 		    ioctl(k->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
 			pr_debug("NOTIF_SEND: %s", strerror(errno));
 	}
-	emu_procmem_cache_fini(&k->memcache);
-	emu_cred_restore(&k->cred);
+	emu_procmem_cache_fini(&n->memcache);
+	emu_cred_restore(&n->cred);
 	return NULL;
+}
+
+/* One serving thread per CPU the container runs on, within 1..EMU_NOTIFIERS_MAX. */
+static int notifier_count(const struct emu_kernel *k)
+{
+	int cpus = CPU_COUNT(&k->cpus);
+	return cpus < 1 ? 1 : cpus > EMU_NOTIFIERS_MAX ? EMU_NOTIFIERS_MAX : cpus;
+}
+
+/* Start notifier i and wait until it has joined the container: its result. */
+static int start_notifier(struct emu_kernel *k, int i)
+{
+	struct emu_notifier *n = &k->notifiers[i];
+	n->k = k;
+	int r = -pthread_create(&n->thread, NULL, notify_thread, n);
+	if (r < 0)
+		return r;
+	k->nnotifiers = i + 1;
+	while (sem_wait(&k->started) < 0)
+		;
+	return n->start_err;
 }
 
 static void on_stop_signal(int sig)
@@ -233,41 +275,32 @@ int emu_kernel_start(struct emu_kernel *k, const struct emu_container_fds *fds)
 	k->uts_ns_fd = fds->uts_ns;
 	k->mnt_ns_fd = fds->mnt_ns;
 	k->root_fd = fds->root;
-	k->start_err = 0;
 	sem_init(&k->started, 0, 0);
 	__u64 flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 	if (ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags) < 0)
 		pr_debug("SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP unavailable: %s", strerror(errno));
-	/* The thread must receive STOP_SIGNAL even if the caller blocks it. */
+	k->notifiers = xcalloc(EMU_NOTIFIERS_MAX, sizeof(*k->notifiers));
+	/* The threads must receive STOP_SIGNAL even if the caller blocks it. */
 	sigset_t set, old;
 	sigemptyset(&set);
 	sigaddset(&set, STOP_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, &old);
-	int r = -pthread_create(&k->thread, NULL, notify_thread, k);
+	int r = 0, want = notifier_count(k);
+	for (int i = 0; i < want && r == 0; i++)
+		r = start_notifier(k, i);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r < 0) {
-		close(listener_fd);
-		k->listener = -1;
-		return r;
-	}
 	k->running = true;
-	while (sem_wait(&k->started) < 0)
-		;
-	if (k->start_err) {
-		r = k->start_err;
+	if (r < 0)
 		emu_kernel_stop(k);
-	}
 	return r;
 }
 
-void emu_kernel_stop(struct emu_kernel *k)
+/* Interrupt thread t's NOTIF_RECV until it has ended. */
+static void stop_thread(pthread_t t)
 {
-	if (!k->running)
-		return;
-	k->stopping = 1;
 	/* Repeat: the signal may land just before the thread enters the ioctl. */
 	for (;;) {
-		pthread_kill(k->thread, STOP_SIGNAL);
+		pthread_kill(t, STOP_SIGNAL);
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 10 * 1000 * 1000;
@@ -275,9 +308,21 @@ void emu_kernel_stop(struct emu_kernel *k)
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
-		if (pthread_timedjoin_np(k->thread, NULL, &ts) == 0)
-			break;
+		if (pthread_timedjoin_np(t, NULL, &ts) == 0)
+			return;
 	}
+}
+
+void emu_kernel_stop(struct emu_kernel *k)
+{
+	if (!k->running)
+		return;
+	k->stopping = 1;
+	for (int i = 0; i < k->nnotifiers; i++)
+		stop_thread(k->notifiers[i].thread);
+	free(k->notifiers);
+	k->notifiers = NULL;
+	k->nnotifiers = 0;
 	k->running = false;
 	close(k->listener);
 	k->listener = -1;

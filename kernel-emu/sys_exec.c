@@ -52,9 +52,9 @@ static long exec_call(struct emu_kernel *k, struct emu_call *c, int dirfd, uint6
 	if (r == 0 && !path[0] && !(flags & AT_EMPTY_PATH))
 		r = -ENOENT;
 	if (r == 0)
-		r = emu_cred_adopt(&k->cred, k, c);
+		r = emu_cred_adopt(c->cred, k, c);
 	if (r == 0) /* "/proc/self/exe": the task's, not kernel-emu's */
-		r = emu_fs_rewrite_self(path, k->cred.cur.nstgid, k->cred.cur.nspid);
+		r = emu_fs_rewrite_self(path, c->cred->cur.nstgid, c->cred->cur.nspid);
 	if (r < 0)
 		return r;
 	_cleanup_close_ int base = emu_fs_base(k, c, dirfd, path[0] ? path : ".", false);

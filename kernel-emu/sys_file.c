@@ -190,8 +190,8 @@ static long open_stream(struct emu_kernel *k, struct emu_call *c, int stream, ui
  * sticky world-writable directory only links owned by the caller or by the
  * directory's owner are followed. 0 with next set, or -errno.
  */
-static int dangling_target(struct emu_kernel *k, int pfd, const char *last, const char *entry,
-			   char next[PATH_MAX])
+static int dangling_target(struct emu_kernel *k, uid_t fsuid, int pfd, const char *last,
+			   const char *entry, char next[PATH_MAX])
 {
 	struct stat dir, lnk;
 	char target[PATH_MAX];
@@ -200,7 +200,7 @@ static int dangling_target(struct emu_kernel *k, int pfd, const char *last, cons
 	if (fstat(pfd, &dir) < 0)
 		return -errno;
 	if ((dir.st_mode & (S_ISVTX | S_IWOTH)) == (S_ISVTX | S_IWOTH) &&
-	    lnk.st_uid != k->cred.cur.fsuid && lnk.st_uid != dir.st_uid)
+	    lnk.st_uid != fsuid && lnk.st_uid != dir.st_uid)
 		return -EACCES;
 	ssize_t n = readlinkat(pfd, last, target, sizeof(target));
 	if (n < 0)
@@ -239,7 +239,7 @@ static long open_create(struct emu_kernel *k, struct emu_call *c, const struct o
 		return fd;
 	if (errno != EEXIST || (o->flags & (O_EXCL | O_NOFOLLOW)) || o->resolve)
 		return -errno;
-	r = dangling_target(k, pfd, last, entry, next);
+	r = dangling_target(k, c->cred->cur.fsuid, pfd, last, entry, next);
 	return r < 0 ? r : -EEXIST;
 }
 
@@ -304,12 +304,12 @@ static long open_common(struct emu_kernel *k, struct emu_call *c, struct open_re
 		return r;
 	if (!o->path[0])
 		return -ENOENT;
-	r = emu_cred_adopt(&k->cred, k, c);
+	r = emu_cred_adopt(c->cred, k, c);
 	if (r < 0)
 		return r;
 	/* After the stream check in do_open: /proc/self/fd/N stays a stream. */
 	if (emu_fs_task_stream(o->path) < 0 &&
-	    (r = emu_fs_rewrite_self(o->path, k->cred.cur.nstgid, k->cred.cur.nspid)) < 0)
+	    (r = emu_fs_rewrite_self(o->path, c->cred->cur.nstgid, c->cred->cur.nspid)) < 0)
 		return r;
 	long fd = do_open(k, c, o);
 	if (fd < 0 || fd == EMU_RET_ASYNC)

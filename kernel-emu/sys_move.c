@@ -75,7 +75,7 @@ static long rename_call(struct emu_kernel *k, struct emu_call *c, int olddir, ui
 	if (r == 0)
 		r = copy_side(c, newp, &n, false);
 	if (r == 0)
-		r = emu_cred_adopt(&k->cred, k, c);
+		r = emu_cred_adopt(c->cred, k, c);
 	if (r == 0)
 		r = resolve_side(k, c, olddir, &o);
 	if (r == 0)
@@ -147,7 +147,7 @@ static long link_call(struct emu_kernel *k, struct emu_call *c, int olddir, uint
 	if (r == 0)
 		r = copy_side(c, newp, &n, false);
 	if (r == 0)
-		r = emu_cred_adopt(&k->cred, k, c);
+		r = emu_cred_adopt(c->cred, k, c);
 	if (r < 0)
 		return r;
 	_cleanup_close_ int src = link_source(k, c, olddir, flags, o.path);
@@ -188,7 +188,7 @@ long emu_sys_truncate(struct emu_kernel *k, struct emu_call *c)
 	if (r == 0 && !path[0])
 		r = -ENOENT;
 	if (r == 0)
-		r = emu_cred_adopt(&k->cred, k, c);
+		r = emu_cred_adopt(c->cred, k, c);
 	if (r < 0)
 		return r;
 	_cleanup_close_ int base = emu_fs_base(k, c, AT_FDCWD, path, false);

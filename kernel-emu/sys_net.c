@@ -259,8 +259,8 @@ static long op_socket(struct emu_kernel *k, struct emu_call *c, int fd, struct n
 
 	/* pidfd_getfd() is a ptrace-grade access: a non-root task's socket needs
 	 * CAP_SYS_PTRACE, which an earlier handler's adopted credentials dropped. */
-	if (r == -EPERM && k->cred.adopted) {
-		emu_cred_restore(&k->cred);
+	if (r == -EPERM && c->cred->adopted) {
+		emu_cred_restore(c->cred);
 		r = emu_task_getfd(k, c, fd);
 	}
 	if (r < 0)
@@ -772,7 +772,7 @@ out:
 
 /*
  * Can this call run on the notify thread? Yes when the thread already holds
- * the task's credentials, or can take them with k->cred (cred.h): that
+ * the task's credentials, or can take them with c->cred (cred.h): that
  * changes fsuid, fsgid, groups and capabilities but not the uid and gid that
  * SO_PEERCRED and SCM credentials carry, so only for a task whose ids are 0
  * anyway (container root, the common case). Others run in a worker.
@@ -783,7 +783,7 @@ static bool op_inline(struct emu_kernel *k, struct emu_call *c, const struct net
 		return true;
 	if (op->cred.fsuid != 0 || op->cred.fsgid != 0 || geteuid() != 0 || getegid() != 0)
 		return false;
-	return emu_cred_adopt(&k->cred, k, c) == 0 && cred_matches(&op->cred);
+	return emu_cred_adopt(c->cred, k, c) == 0 && cred_matches(&op->cred);
 }
 
 static long op_run(struct emu_kernel *k, struct emu_call *c, struct net_op **opp)

@@ -60,7 +60,7 @@ static long entry_call(struct emu_kernel *k, struct emu_call *c, int dirfd, uint
 		return r;
 	if (!path[0])
 		return -ENOENT;
-	if ((r = emu_cred_adopt(&k->cred, k, c)) < 0)
+	if ((r = emu_cred_adopt(c->cred, k, c)) < 0)
 		return r;
 	_cleanup_close_ int pfd = emu_fs_parent(k, c, dirfd, path, 0, entry, &last);
 	if (pfd < 0)

@@ -38,10 +38,10 @@ int emu_task_open(struct emu_kernel *k, struct emu_call *c, const char *rel, int
 	int dir = emu_task_dir(k, c);
 	if (dir < 0)
 		return dir;
-	bool was = emu_cred_suspend(&k->cred);
+	bool was = emu_cred_suspend(c->cred);
 	int fd = openat(dir, rel, flags | O_CLOEXEC);
 	int e = errno;
-	int r = emu_cred_resume(&k->cred, was);
+	int r = emu_cred_resume(c->cred, was);
 	if (fd >= 0 && r < 0) {
 		close(fd);
 		return r;

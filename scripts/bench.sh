@@ -158,6 +158,21 @@ while [ $r -lt "$UROUNDS" ]; do
 	r=$((r + 1))
 done
 
+# Throughput with 1, 2 and 8 threads trapping uname at once (hybox only: the
+# notify threads serve them in parallel). Lines of $T/uname_mt: calls/s t1 t2 t8.
+: >"$T/uname_mt"
+r=0
+{ want uname && [ $have_hybox = 1 ]; } || r=$UROUNDS
+while [ $r -lt "$UROUNDS" ]; do
+	line=""
+	for t in 1 2 8; do
+		v=$(run_loop hybox "uname_t$t" "$UN" | get calls_per_s)
+		line="$line ${v:-nan}"
+	done
+	echo "$line" >>"$T/uname_mt"
+	r=$((r + 1))
+done
+
 # --- 3. start-up: /bin/true, bwrap, hybox interleaved ------------------------
 : >"$T/startup"
 if want startup; then
@@ -312,6 +327,18 @@ echo "native = no filter; reference = allow-all filter (1 insn) / notify_min res
 echo "ns/call = median over rounds of each run's median 500-call batch; ratios = median of per-round ratios;"
 echo "extra row = median per-round difference vs native in ns, ± its 2 standard errors; 'unresolved' when the"
 echo "allow-all floor is not above its own 2 SE. uname p99 = median over rounds of each run's p99."
+echo
+fi
+
+if want uname && [ $have_hybox = 1 ]; then
+awk -v f="$T/uname_mt" "$AWKLIB"'
+function ratio(a, b,    v, n, x) { n = pair(f, a, b, "r", v); x = q(v, n, 0.5); return isnum(x) ? fmt(x, 2) "x" : "n/a" }
+BEGIN {
+	printf "emulated uname throughput (calls/s, all threads): 1 thread %s, 2 threads %s (%s), 8 threads %s (%s)\n",
+	       fmt(med(f, 1), 0), fmt(med(f, 2), 0), ratio(1, 2), fmt(med(f, 3), 0), ratio(1, 3)
+}'
+echo "(medians over rounds; ratios against 1 thread, per round. kernel-emu serves the listener with one"
+echo "thread per container CPU, up to 4.)"
 echo
 fi
 

@@ -30,6 +30,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,6 +134,62 @@ fail:
 static int run_uname(long n)
 {
 	return time_uname(n, "loop");
+}
+
+/*
+ * Throughput of a trapped syscall with T threads calling at once (issue:
+ * several tasks trapping must not serialise behind one another more than
+ * the single notify loop makes them). Each thread makes n / T uname calls
+ * after a common start; calls_per_s counts all of them over the wall time.
+ */
+struct mt_arg {
+	pthread_barrier_t *start;
+	long n;
+	int failed;
+};
+
+static void *uname_worker(void *p)
+{
+	struct mt_arg *a = p;
+	struct utsname u;
+
+	pthread_barrier_wait(a->start);
+	for (long i = 0; i < a->n; i++)
+		if (syscall(SYS_uname, &u) < 0)
+			a->failed = 1;
+	return NULL;
+}
+
+static int run_uname_threads(long n, int t)
+{
+	pthread_barrier_t start;
+	pthread_t th[64];
+	struct mt_arg a[64];
+	uint64_t t0;
+	int failed = 0;
+
+	pthread_barrier_init(&start, NULL, (unsigned)t + 1);
+	for (int i = 0; i < t; i++) {
+		a[i] = (struct mt_arg){ .start = &start, .n = n / t };
+		if (pthread_create(&th[i], NULL, uname_worker, &a[i]) != 0) {
+			fprintf(stderr, "loop: pthread_create failed\n");
+			return 1;
+		}
+	}
+	pthread_barrier_wait(&start);
+	t0 = now_ns();
+	for (int i = 0; i < t; i++) {
+		pthread_join(th[i], NULL);
+		failed |= a[i].failed;
+	}
+	uint64_t ns = now_ns() - t0;
+	if (failed) {
+		fprintf(stderr, "loop: uname failed\n");
+		return 1;
+	}
+	printf("mode=uname_t%d n=%ld calls_per_s=%.0f ns_per_call=%.1f\n", t, n / t * t,
+	       (double)(n / t * t) * 1e9 / (double)ns, (double)ns / (double)(n / t * t));
+	return 0;
 }
 
 /*
@@ -262,7 +319,7 @@ out:
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: loop [--allow-all] getpid|read_zero|uname N\n"
+	fprintf(stderr, "usage: loop [--allow-all] getpid|read_zero|uname|uname_tT N\n"
 			"       loop [--allow-all] open_close|open_write|create_unlink N [DIR]\n"
 			"       loop [--allow-all] read_meminfo|sysinfo N [DIR]\n");
 	return 2;
@@ -305,5 +362,8 @@ int main(int argc, char **argv)
 		return run_read_zero(n);
 	if (strcmp(argv[i], "uname") == 0)
 		return run_uname(n);
+	int threads;
+	if (sscanf(argv[i], "uname_t%d", &threads) == 1 && threads >= 1 && threads <= 64)
+		return run_uname_threads(n, threads);
 	return usage();
 }

@@ -78,7 +78,8 @@ static const struct emu_mem_ops fake_ops = { .read = fake_read };
 
 START_TEST(test_copy_path)
 {
-	struct emu_call c = { .mem = &fake_ops };
+	struct emu_cred_state cred = { 0 };
+	struct emu_call c = { .mem = &fake_ops, .cred = &cred };
 	char out[PATH_MAX];
 	memset(space, 'a', sizeof(space));
 	/* ends 3 bytes before the unmapped page: must not read past it */

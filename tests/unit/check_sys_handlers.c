@@ -44,6 +44,7 @@ enum {
 
 static struct emu_kernel k;
 static struct emu_call c;
+static struct emu_cred_state cred; /* the serving thread's */
 static unsigned char mem[MEM_SIZE];
 
 static bool in_range(uint64_t addr, size_t len)
@@ -85,6 +86,8 @@ static void setup(void)
 	k.listener = -1;
 	k.proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	memset(&c, 0, sizeof(c));
+	memset(&cred, 0, sizeof(cred));
+	c.cred = &cred;
 	c.mem = &fake_ops;
 	c.pid = getpid();
 	memset(mem, 0, sizeof(mem));

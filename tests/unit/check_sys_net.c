@@ -47,6 +47,7 @@
 
 static struct emu_kernel k;
 static struct emu_call c;
+static struct emu_cred_state cred; /* the serving thread's */
 static unsigned char mem[MEM_SIZE];
 static struct emu_syscall_policy spol;
 static struct hy_obj_policy pol;
@@ -285,6 +286,8 @@ static void setup(void)
 	k.emit = capture;
 	nev = 0;
 	memset(&c, 0, sizeof(c));
+	memset(&cred, 0, sizeof(cred));
+	c.cred = &cred;
 	c.mem = &fake_ops;
 	c.pid = getpid();
 	memset(mem, 0, sizeof(mem));
