@@ -17,9 +17,10 @@
 # (iterations per file-policy run, default 5000), BENCH_FILE_DIR (where the
 # file-policy runs put their file, default /dev/shm: tmpfs both on the host
 # and in the container), BENCH_SECTIONS (which sections run, default
-# "native uname startup file views cache telemetry vm-lsm"); BENCH_TELEMETRY_ROUNDS
+# "native uname startup file views workload cache telemetry vm-lsm"); BENCH_TELEMETRY_ROUNDS
 # and BENCH_TELEMETRY_N size the telemetry section, BENCH_VIEWS_ROUNDS
-# (default 5) and BENCH_VIEWS_N (default 3000) the views section. Section vm-lsm boots a qemu TCG
+# (default 5) and BENCH_VIEWS_N (default 3000) the views section,
+# BENCH_WORKLOAD_ROUNDS (default 5) the workload section (gcc, python3). Section vm-lsm boots a qemu TCG
 # guest (scripts/vmtest.sh --bench) and takes its own knobs: BENCH_VM_ROUNDS,
 # BENCH_VM_N, BENCH_VM_FILE_N (tests/vm/bench-lsm.sh), VMTEST_KERNEL,
 # VMTEST_BIN_DIR (where lsmctl is, default $(dirname $HYBOX)/vmtest).
@@ -39,7 +40,7 @@ FDIR=${BENCH_FILE_DIR:-/dev/shm}
 VROUNDS=${BENCH_VIEWS_ROUNDS:-5}
 VN=${BENCH_VIEWS_N:-3000}
 POLICY_NO_R=$ROOT/tests/bench/policy-no-r.json
-SECTIONS=${BENCH_SECTIONS:-native uname startup file views cache telemetry vm-lsm}
+SECTIONS=${BENCH_SECTIONS:-native uname startup file views workload cache telemetry vm-lsm}
 BWRAP=$(command -v bwrap 2>/dev/null || true)
 PIN=${BENCH_PIN:-$(($(nproc) - 1))}
 PINCMD=""
@@ -427,6 +428,61 @@ BEGIN {
 }' | sed 's/ *$//'
 	echo "/proc/meminfo inside is kernel-emu's FUSE view (a snapshot per open); sysinfo(2) is emulated"
 	echo "(one seccomp round trip). Ratios: medians of per-round ratios."
+	echo
+fi
+
+# --- real workloads on the native road: gcc and a python3 syscall loop ---------
+# Each timed inside its own environment (hybox's start-up excluded: a shell
+# prints the elapsed ns around the work): gcc -O2 compiling a generated
+# 2000-line C file (read from stdin, objects to /dev/null, TMPDIR=/dev/shm),
+# and python3 making 10^6 getppid calls. Native and hybox interleaved, the
+# order alternating per round; ratio = median of per-round hybox / native.
+WROUNDS=${BENCH_WORKLOAD_ROUNDS:-5}
+gen_c_source() { # 2000 lines: 100 functions of 20 lines
+	awk 'BEGIN { for (f = 0; f < 100; f++) {
+		printf "int f%d(int *a, int n)\n{\n\tint s = %d;\n", f, f
+		for (i = 0; i < 14; i++) printf "\tfor (int i = 0; i < n; i++) s += a[i] * %d ^ (s >> %d);\n", i + f, i % 7
+		printf "\treturn s;\n}\n\n" } }'
+}
+GCC_SNIPPET='t0=$(date +%s%N); TMPDIR=/dev/shm gcc -O2 -x c -c -o /dev/null - <"$0" || exit 1; t1=$(date +%s%N); echo $((t1 - t0))'
+PY_SNIPPET='import os, time
+t = time.perf_counter_ns()
+for _ in range(1000000): os.getppid()
+print(time.perf_counter_ns() - t)'
+workload_run() { # CONFIG gcc|python: prints elapsed ns
+	case $1:$2 in
+	native:gcc) sh -c "$GCC_SNIPPET" "$T/work.c" ;;
+	hybox:gcc) "$HYBOX" run -- sh -c "$GCC_SNIPPET" /dev/stdin <"$T/work.c" 2>"$T/err" |
+		tail -n 1 ;;
+	native:python) python3 -c "$PY_SNIPPET" ;;
+	hybox:python) "$HYBOX" run -- python3 -c "$PY_SNIPPET" 2>"$T/err" ;;
+	esac
+}
+if want workload && [ "$have_hybox" = 1 ] && command -v gcc >/dev/null && command -v python3 >/dev/null; then
+	gen_c_source >"$T/work.c"
+	for w in gcc python; do : >"$T/work_$w"; done
+	for r in $(seq "$WROUNDS"); do
+		for w in gcc python; do
+			if [ $((r % 2)) = 0 ]; then
+				a=$(workload_run native $w) b=$(workload_run hybox $w)
+			else
+				b=$(workload_run hybox $w) a=$(workload_run native $w)
+			fi
+			echo "${a:-nan} ${b:-nan}" >>"$T/work_$w"
+		done
+	done
+	echo "real workloads on the native road: $WROUNDS rounds, ms (median over rounds)"
+	awk -v wf="$T/work_" "$AWKLIB"'
+function ratio(file, a, b,    v, n, x) { n = pair(file, a, b, "r", v); x = q(v, n, 0.5); return x }
+function wrow(name, label,    f, x) {
+	f = wf name; x = ratio(f, 1, 2)
+	printf "  %-42s native %8s  hybox %8s  %6sx  target <= 1.03: %s\n", label, fmt(med(f, 1) / 1e6, 1),
+	       fmt(med(f, 2) / 1e6, 1), fmt(x, 3), !isnum(x) ? "n/a" : x <= 1.03 ? "met" : "missed"
+}
+BEGIN {
+	wrow("gcc", "gcc -O2 -c, 2000-line C file")
+	wrow("python", "python3, 10^6 getppid calls")
+}'
 	echo
 fi
 
