@@ -31,10 +31,14 @@ struct {
 } hy_cgroups SEC(".maps");
 
 /*
- * Per-syscall tracing. A call's entry (time, number, ABI) waits here, keyed
- * by host tid, until its sys_exit; exit/exit_group never return, hy_exit
- * removes theirs. A full map (more tasks inside a syscall at once than
- * entries) costs that call its event, counted as dropped like a full ring.
+ * Per-syscall tracing. A call's entry (time, number, ABI) waits in its
+ * task's local storage until its sys_exit, which clears ts_ns. Task storage
+ * rather than a hash keyed by tid: no element to allocate and free per call
+ * (a hash update + lookup + delete per syscall cost about half of each
+ * event), and host tasks, which have none, cost sys_exit one pointer check.
+ * The storage goes with the task (exit/exit_group never reach sys_exit).
+ * When it cannot be had (no memory, or the storage is busy in a nested
+ * program on this CPU), the call loses its event, counted as dropped.
  */
 struct hy_sys_start {
 	__u64 ts_ns;
@@ -43,9 +47,9 @@ struct hy_sys_start {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct hy_sys_start);
 } hy_sys_start SEC(".maps");
 
@@ -162,14 +166,10 @@ int BPF_PROG(hy_exit, struct task_struct *p)
 {
 	__u64 cgid = watched_cgid();
 	struct hy_evt_task_exit *e;
-	__u32 tid;
 	int code;
 
 	if (!cgid)
 		return 0;
-	/* exit and exit_group never reach sys_exit: drop their entry time here. */
-	tid = (__u32)bpf_get_current_pid_tgid();
-	bpf_map_delete_elem(&hy_sys_start, &tid);
 	e = hy_evt_reserve(HY_EVT_TASK_EXIT, sizeof(*e), cgid);
 	if (!e)
 		return 0;
@@ -206,48 +206,50 @@ int BPF_PROG(hy_sys_enter, struct pt_regs *regs, long id)
 {
 	__u64 cgid = watched_cgid();
 	struct task_struct *task;
-	struct hy_sys_start s;
-	__u32 tid, slot;
+	struct hy_sys_start *s;
+	__u32 slot;
 	__u64 *n;
 
 	if (!cgid)
 		return 0;
 	task = bpf_get_current_task_btf();
-	s.ts_ns = bpf_ktime_get_ns();
-	s.nr = (__u32)id;
-	s.arch = task->thread_info.status & HY_TS_COMPAT ? HY_AUDIT_ARCH_I386 :
-							   HY_AUDIT_ARCH_X86_64;
-	slot = s.arch == HY_AUDIT_ARCH_X86_64 && s.nr < HY_SYS_NR_OTHER ? s.nr : HY_SYS_NR_OTHER;
-	n = bpf_map_lookup_elem(&hy_sys_counts, &slot);
-	if (n)
-		(*n)++;
-	tid = (__u32)bpf_get_current_pid_tgid();
-	if (bpf_map_update_elem(&hy_sys_start, &tid, &s, BPF_ANY) < 0) {
+	s = bpf_task_storage_get(&hy_sys_start, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!s) {
 		struct hy_trace_counters *c = hy_evt_counters();
 
 		if (c)
 			c->dropped++;
+		return 0;
 	}
+	s->nr = (__u32)id;
+	s->arch = task->thread_info.status & HY_TS_COMPAT ? HY_AUDIT_ARCH_I386 :
+							    HY_AUDIT_ARCH_X86_64;
+	slot = s->arch == HY_AUDIT_ARCH_X86_64 && s->nr < HY_SYS_NR_OTHER ? s->nr : HY_SYS_NR_OTHER;
+	n = bpf_map_lookup_elem(&hy_sys_counts, &slot);
+	if (n)
+		(*n)++;
+	s->ts_ns = bpf_ktime_get_ns();
 	return 0;
 }
 
-/* Host tasks have no entry in hy_sys_start: one lookup, as at entry. */
+/* Host tasks have no storage: one pointer check, as at entry a lookup. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(hy_sys_exit, struct pt_regs *regs, long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct hy_sys_start *s = bpf_map_lookup_elem(&hy_sys_start, &tid);
+	struct hy_sys_start *s =
+		bpf_task_storage_get(&hy_sys_start, bpf_get_current_task_btf(), 0, 0);
 	struct hy_evt_sys_trace *e;
-	__u64 now;
+	__u64 pid_tgid, now;
 
-	if (!s)
+	if (!s || !s->ts_ns)
 		return 0;
 	now = bpf_ktime_get_ns();
+	pid_tgid = bpf_get_current_pid_tgid();
 	e = hy_evt_reserve(HY_EVT_SYS_TRACE, sizeof(*e), bpf_get_current_cgroup_id());
 	if (e) {
 		e->hdr.ts_ns = s->ts_ns;
-		e->task.pid = bpf_get_current_pid_tgid() >> 32;
-		e->task.tid = tid;
+		e->task.pid = pid_tgid >> 32;
+		e->task.tid = (__u32)pid_tgid;
 		bpf_get_current_comm(e->task.comm, sizeof(e->task.comm));
 		e->nr = s->nr;
 		e->arch = s->arch;
@@ -255,6 +257,6 @@ int BPF_PROG(hy_sys_exit, struct pt_regs *regs, long ret)
 		e->duration_ns = now - s->ts_ns;
 		hy_evt_submit(e);
 	}
-	bpf_map_delete_elem(&hy_sys_start, &tid);
+	s->ts_ns = 0;
 	return 0;
 }
