@@ -30,6 +30,8 @@ static const struct hy_cmd commands[] = {
 	{ "start", "start a created container's command", hy_cmd_start },
 	{ "state", "print a container's OCI state as JSON", hy_cmd_state },
 	{ "delete", "delete a stopped container (--force: any) and all it holds", hy_cmd_delete },
+	{ "list", "list the containers under the state root (runc's table or --format json)",
+	  hy_cmd_list },
 };
 
 static void usage(FILE *f)

@@ -67,6 +67,18 @@ assert_eq "$(python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["ociVe
 	"1.0.2 $id $(cd "$B" && pwd -P) $(cd "$B/rootfs" && pwd -P) {'com.example.test': 'yes'} True" \
 	"state: ociVersion, id, bundle, rootfs, annotations, created"
 check "state.json is in --root's state directory" test -f "$ROOT/$id/state.json"
+hyr list
+assert_match "$(sed -n 1p <<<"$RUN_OUT")" '^ID +PID +STATUS +BUNDLE +CREATED +OWNER$' "list: runc's header"
+assert_match "$(sed -n 2p <<<"$RUN_OUT")" "^$id +$pid +created +$(cd "$B" && pwd -P) +[0-9T:.-]+Z +root\$" "list: the created container's row"
+hyr list -q
+assert_eq "$RUN_OUT" "$id" "list -q: the id alone"
+hyr list --format json
+assert_eq "$(python3 -c 'import json,sys; a=json.load(sys.stdin); print(len(a), a[0]["id"], a[0]["status"], a[0]["owner"])' <<<"$RUN_OUT")" \
+	"1 $id created root" "list --format json: the container's state and owner"
+hyr list --format yaml
+assert_rc 125 "list --format yaml exits 125"
+hy --root "$SCRATCH/no-such-root" list -q
+assert_eq "$RUN_RC:$RUN_OUT" "0:" "list under a root that does not exist: empty, exit 0"
 sleep 0.2
 assert_eq "$(cat "$out")" "" "the created command has not run yet (nothing on create's stdout)"
 hyr start "$id"
