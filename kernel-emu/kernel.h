@@ -3,7 +3,7 @@
  * struct emu_kernel: the per-container emulation kernel (gVisor's Kernel
  * plays this role in the Sentry). Internal to kernel-emu/.
  *
- * Lock order: k->lock protects uts, syslog and ratelimit state. Handlers
+ * Lock order: k->lock protects uts, syslog, ratelimit and load state. Handlers
  * take it only around state access and never while touching task memory,
  * so a task faulting on its own memory cannot stall other handlers.
  * Several notify threads serve the listener at once (notify.c); what one of
@@ -21,6 +21,7 @@
 #include "cred.h"
 #include "emu.h"
 #include "procmem.h"
+#include "procview.h"
 #include "ratelimit.h"
 #include "syslog.h"
 #include "uts.h"
@@ -34,6 +35,7 @@ struct emu_kernel {
 	uint64_t mem_limit; /* configured (--memory), UINT64_MAX: none */
 	cpu_set_t cpus;     /* the container's CPUs */
 	struct emu_viewfs *views; /* viewfs.c, NULL: not served */
+	struct emu_loadavg load;  /* under lock; sampled by viewfs while views is set */
 	struct emu_uts uts;
 	struct utsname host_uts; /* the host's, for sysname/release/version/machine */
 	struct emu_syslog syslog;

@@ -313,3 +313,38 @@ int emu_view_cpulist(FILE *out, const cpu_set_t *cpus)
 	fputc('\n', out);
 	return ferror(out) ? -EIO : 0;
 }
+
+/* ------------------------------------------------------------- loadavg */
+
+#define FSHIFT 11
+#define FIXED_1 (1ULL << FSHIFT)
+
+/* The kernel's calc_load(): exp is e^(-5s/period) in fixed point. */
+static uint64_t calc_load(uint64_t load, uint64_t exp, uint64_t active)
+{
+	uint64_t next = load * exp + active * (FIXED_1 - exp);
+
+	if (active >= load)
+		next += FIXED_1 - 1;
+	return next / FIXED_1;
+}
+
+void emu_loadavg_sample(struct emu_loadavg *l, unsigned active)
+{
+	static const uint64_t exp[3] = { 1884, 2014, 2037 }; /* 1, 5, 15 minutes */
+
+	for (int i = 0; i < 3; i++)
+		l->avenrun[i] = calc_load(l->avenrun[i], exp[i], (uint64_t)active * FIXED_1);
+}
+
+int emu_view_loadavg(FILE *out, const struct emu_loadavg *l, unsigned running, unsigned total,
+		     int last_pid)
+{
+	for (int i = 0; i < 3; i++) {
+		uint64_t v = l->avenrun[i] + FIXED_1 / 200; /* rounds to 2 decimals, as Linux */
+		fprintf(out, "%llu.%02llu ", (unsigned long long)(v >> FSHIFT),
+			(unsigned long long)(((v & (FIXED_1 - 1)) * 100) >> FSHIFT));
+	}
+	fprintf(out, "%u/%u %d\n", running, total, last_pid);
+	return ferror(out) ? -EIO : 0;
+}

@@ -33,5 +33,22 @@ int emu_view_swaps(FILE *out, const char *host, const struct emu_mem_view *m);
 int emu_view_cpuinfo(FILE *out, const char *host, const cpu_set_t *cpus);
 /* /proc/stat: cpuN lines of cpus only, the "cpu" line their sum. */
 int emu_view_stat(FILE *out, const char *host, const cpu_set_t *cpus);
+/*
+ * Load averages of the container, as the kernel keeps the host's: every
+ * EMU_LOADAVG_PERIOD_NS, avenrun = avenrun * e + active * (1 - e) in 11-bit
+ * fixed point, for the 1, 5 and 15 minute decays (kernel/sched/loadavg.c).
+ */
+#define EMU_LOADAVG_PERIOD_NS (5ULL * 1000000000ULL)
+
+struct emu_loadavg {
+	uint64_t avenrun[3];
+};
+
+/* One sample: active = the container's runnable plus uninterruptible tasks. */
+void emu_loadavg_sample(struct emu_loadavg *l, unsigned active);
+/* /proc/loadavg: "0.50 0.20 0.10 running/total last_pid\n". */
+int emu_view_loadavg(FILE *out, const struct emu_loadavg *l, unsigned running, unsigned total,
+		     int last_pid);
+
 /* A CPU list as in /sys/devices/system/cpu/online: "0-3,6\n". */
 int emu_view_cpulist(FILE *out, const cpu_set_t *cpus);

@@ -26,6 +26,13 @@ long emu_sys_sysinfo(struct emu_kernel *k, struct emu_call *c)
 		return r;
 	emu_sysinfo_apply_limit(&in, k->cgroup_fd, k->proc_fd, k->mem_limit);
 	emu_sysinfo_compute(&in, &out);
+	/* The container's load averages where viewfs samples them (the host's
+	 * otherwise). sysinfo's are 16-bit fixed point, the kernel's 11-bit. */
+	pthread_mutex_lock(&k->lock);
+	if (k->views)
+		for (int i = 0; i < 3; i++)
+			out.loads[i] = (unsigned long)(k->load.avenrun[i] << (SI_LOAD_SHIFT - 11));
+	pthread_mutex_unlock(&k->lock);
 	if (emu_call_write(c, c->args[0], &out, sizeof(out)) < 0)
 		return -EFAULT;
 	return 0;

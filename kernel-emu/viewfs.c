@@ -38,7 +38,7 @@
 #include "sysinfo.h"
 #include "util.h"
 
-enum view { V_MEMINFO, V_CPUINFO, V_STAT, V_SWAPS, V_CPU_ONLINE, V__COUNT };
+enum view { V_MEMINFO, V_CPUINFO, V_STAT, V_SWAPS, V_LOADAVG, V_CPU_ONLINE, V__COUNT };
 
 /*
  * /sys/devices/system/cpu/possible stays the host's: CPU numbers in the view
@@ -50,6 +50,7 @@ const struct emu_view_file emu_view_files[] = {
 	[V_CPUINFO] = { "cpuinfo", "/proc/cpuinfo", "bind the view over /proc/cpuinfo" },
 	[V_STAT] = { "stat", "/proc/stat", "bind the view over /proc/stat" },
 	[V_SWAPS] = { "swaps", "/proc/swaps", "bind the view over /proc/swaps" },
+	[V_LOADAVG] = { "loadavg", "/proc/loadavg", "bind the view over /proc/loadavg" },
 	[V_CPU_ONLINE] = { "cpu-online", "/sys/devices/system/cpu/online",
 			   "bind the view over /sys/devices/system/cpu/online" },
 };
@@ -71,6 +72,13 @@ struct emu_viewfs {
 	int fuse_fd, stop_fd;
 	pthread_t thread;
 	struct snapshot open[MAX_OPEN]; /* fh = index + 1; text NULL: free slot */
+	uint64_t next_sample_ns; /* CLOCK_MONOTONIC, of k->load's next sample */
+};
+
+/* What the container's tasks are doing now (its cgroup's threads). */
+struct task_counts {
+	unsigned running, active, total; /* R; R and D; all */
+	int last_pid;                    /* the highest pid in the container's namespace */
 };
 
 /* ------------------------------------------------------------- contents */
@@ -96,8 +104,74 @@ static void mem_view(struct emu_kernel *k, struct emu_mem_view *m)
 	m->swap_used = has ? in.swap_current : 0;
 }
 
-static int render(struct emu_kernel *k, enum view v, FILE *out)
+/* The state letter of /proc/TID/stat ("pid (comm) S ..."), 0 if unreadable. */
+static char task_state(int proc_fd, const char *tid)
 {
+	_cleanup_free_ char *stat = NULL;
+	char path[64];
+	snprintf(path, sizeof(path), "%s/stat", tid);
+	if (read_file_at(proc_fd, path, &stat) < 0)
+		return 0;
+	char *paren = strrchr(stat, ')');
+	return paren && paren[1] == ' ' ? paren[2] : 0;
+}
+
+/* The last NSpid of /proc/TID/status: the tid in the container's namespace. */
+static int ns_pid(int proc_fd, const char *tid)
+{
+	_cleanup_free_ char *status = NULL;
+	char path[64];
+	snprintf(path, sizeof(path), "%s/status", tid);
+	if (read_file_at(proc_fd, path, &status) < 0)
+		return 0;
+	char *line = strstr(status, "\nNSpid:"), *end;
+	if (!line)
+		return 0;
+	end = strchrnul(line + 1, '\n');
+	while (end > line && (end[-1] < '0' || end[-1] > '9'))
+		end--;
+	while (end > line && end[-1] >= '0' && end[-1] <= '9')
+		end--;
+	return atoi(end);
+}
+
+static void count_tasks(struct emu_kernel *k, struct task_counts *n, bool with_pids)
+{
+	_cleanup_free_ char *tids = NULL;
+	memset(n, 0, sizeof(*n));
+	if (k->cgroup_fd < 0 || read_file_at(k->cgroup_fd, "cgroup.threads", &tids) < 0)
+		return;
+	for (char *tid = strtok(tids, "\n"); tid; tid = strtok(NULL, "\n")) {
+		char st = task_state(k->proc_fd, tid);
+		if (!st)
+			continue; /* gone meanwhile */
+		n->total++;
+		n->running += st == 'R';
+		n->active += st == 'R' || st == 'D';
+		if (with_pids)
+			n->last_pid = MAX(n->last_pid, ns_pid(k->proc_fd, tid));
+	}
+}
+
+/* Sample the load when its period is due; returns ms until the next one. */
+static int sample_load(struct emu_viewfs *fs)
+{
+	uint64_t now = now_mono_ns();
+	struct task_counts n;
+	if (now >= fs->next_sample_ns) {
+		count_tasks(fs->k, &n, false);
+		pthread_mutex_lock(&fs->k->lock);
+		emu_loadavg_sample(&fs->k->load, n.active);
+		pthread_mutex_unlock(&fs->k->lock);
+		fs->next_sample_ns = now + EMU_LOADAVG_PERIOD_NS;
+	}
+	return (int)((fs->next_sample_ns - now) / 1000000) + 1;
+}
+
+static int render(struct emu_viewfs *fs, enum view v, FILE *out)
+{
+	struct emu_kernel *k = fs->k;
+	struct task_counts n;
 	_cleanup_free_ char *host = NULL;
 	struct emu_mem_view m;
 
@@ -114,6 +188,12 @@ static int render(struct emu_kernel *k, enum view v, FILE *out)
 	case V_STAT:
 		host_text("/proc/stat", &host);
 		return emu_view_stat(out, host, &k->cpus);
+	case V_LOADAVG:
+		count_tasks(k, &n, true);
+		pthread_mutex_lock(&k->lock);
+		struct emu_loadavg load = k->load;
+		pthread_mutex_unlock(&k->lock);
+		return emu_view_loadavg(out, &load, n.running, n.total, n.last_pid);
 	default:
 		return emu_view_cpulist(out, &k->cpus);
 	}
@@ -130,7 +210,7 @@ static int snapshot_take(struct emu_viewfs *fs, enum view v, uint64_t *fh)
 	FILE *out = open_memstream(&s->text, &s->len);
 	if (!out)
 		return -ENOMEM;
-	int r = render(fs->k, v, out);
+	int r = render(fs, v, out);
 	if (fclose(out) != 0 && r == 0)
 		r = -ENOMEM;
 	if (r < 0) {
@@ -298,10 +378,12 @@ static void *serve(void *arg)
 			       { .fd = fs->stop_fd, .events = POLLIN } };
 
 	for (;;) {
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		if (poll(p, 2, sample_load(fs)) < 0 && errno != EINTR)
 			break;
 		if (p[1].revents)
 			break;
+		if (!(p[0].revents & POLLIN))
+			continue; /* the load's timer */
 		ssize_t n = read(fs->fuse_fd, buf, REQ_BUF);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == ENOENT))
 			continue;

@@ -202,7 +202,7 @@ static const char *object_policy_status(const struct hy_features *f)
 static const char *views_status(const struct hy_features *f)
 {
 	if (hy_features_has(f, HY_FEAT_FUSE))
-		return "kernel-emu serves /proc/meminfo, cpuinfo, stat, swaps and "
+		return "kernel-emu serves /proc/meminfo, cpuinfo, stat, swaps, loadavg and "
 		       "/sys/devices/system/cpu/online over FUSE (--memory, --cpus)";
 	return "unavailable (no FUSE): these files show the host's; sysinfo(2) still "
 	       "shows --memory";

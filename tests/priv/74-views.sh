@@ -25,7 +25,7 @@ fi
 etimes=$(sed -n 2p <<<"$RUN_OUT" | tr -d ' ')
 check "ps agrees: init started ${etimes:-?} s ago (0..10)" test "${etimes:-99}" -ge 0 -a "${etimes:-99}" -lt 10
 assert_eq "$(sed -n 3p <<<"$RUN_OUT")" "$host_cpus" "without --cpus, cpuinfo lists the host's $host_cpus CPUs"
-assert_eq "$(sed -n 4p <<<"$RUN_OUT")" 5 "five views are fuse.hybox mounts in the container"
+assert_eq "$(sed -n 4p <<<"$RUN_OUT")" 6 "six views are fuse.hybox mounts in the container"
 assert_eq "$(sed -n 5p <<<"$RUN_OUT")" mem-ok "meminfo reads through the view"
 
 # --- --memory -----------------------------------------------------------------
@@ -78,6 +78,24 @@ fi
 "$HYBOX" kill "$id" KILL >/dev/null 2>&1
 wait "$BG_PID" 2>/dev/null
 assert_no_leftovers "$id"
+
+# --- load averages: the container's tasks only ------------------------------------
+hy run -- /bin/sh -c 'cat /proc/loadavg; (while :; do :; done) & (while :; do :; done) & sleep 11
+	cat /proc/loadavg; busybox uptime 2>/dev/null || uptime; kill $(jobs -p) 2>/dev/null; exit 0'
+read -r l0 _ <<<"$(sed -n 1p <<<"$RUN_OUT")"
+assert_match "$(sed -n 1p <<<"$RUN_OUT")" '^[0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2} [0-9]+/[0-9]+ [0-9]+$' \
+	"/proc/loadavg has the kernel's shape"
+check "the container's load starts near zero (${l0:-?}): the host's is not the container's" \
+	awk -v l="${l0:-9}" 'BEGIN { exit !(l < 0.2) }'
+read -r l1 _ _ tasks last <<<"$(sed -n 2p <<<"$RUN_OUT")"
+check "two busy loops raise the 1-minute load over two samples (${l1:-?})" \
+	awk -v l="${l1:-0}" 'BEGIN { exit !(l >= 0.2 && l <= 2.5) }'
+check "running/total counts the container's tasks ($tasks)" \
+	awk -v t="${tasks:-0/999}" 'BEGIN { split(t, a, "/"); exit !(a[2] >= 3 && a[2] < 20) }'
+check "the last pid is the container's ($last)" test "${last:-999999}" -lt 100
+up_load=$(sed -n 3p <<<"$RUN_OUT" | sed -n 's/.*load average: \([0-9.]*\),.*/\1/p')
+check "uptime's load (sysinfo) is the container's too (${up_load:-?})" \
+	awk -v l="${up_load:-0}" 'BEGIN { exit !(l >= 0.2 && l <= 2.5) }'
 
 # --- the views are read-only snapshots ----------------------------------------
 hy run -- /bin/sh -c 'echo x > /proc/meminfo && echo wrote; cat /proc/meminfo | md5sum; dd if=/proc/meminfo bs=7 2>/dev/null | md5sum

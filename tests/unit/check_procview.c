@@ -50,6 +50,8 @@ static FILE *out;
 
 static void setup(void)
 {
+	free(out_buf); /* a test calling setup() again after result() */
+	out_buf = NULL;
 	out = open_memstream(&out_buf, &out_len);
 	ck_assert_ptr_nonnull(out);
 }
@@ -236,6 +238,27 @@ START_TEST(test_cpus_parse)
 }
 END_TEST
 
+/* The kernel's calc_load(), checked against its arithmetic done by hand. */
+START_TEST(test_loadavg)
+{
+	struct emu_loadavg l = { { 0 } };
+	emu_loadavg_sample(&l, 2);
+	ck_assert_uint_eq(l.avenrun[0], 328);
+	ck_assert_uint_eq(l.avenrun[1], 68);
+	ck_assert_uint_eq(l.avenrun[2], 22);
+	ck_assert_int_eq(emu_view_loadavg(out, &l, 2, 5, 7), 0);
+	ck_assert_str_eq(result(), "0.16 0.03 0.01 2/5 7\n");
+	for (int i = 0; i < 12; i++) /* a minute more of two busy tasks */
+		emu_loadavg_sample(&l, 2);
+	setup();
+	ck_assert_int_eq(emu_view_loadavg(out, &l, 2, 5, 7), 0);
+	ck_assert_str_eq(result(), "1.33 0.39 0.14 2/5 7\n");
+	for (int i = 0; i < 2000; i++) /* idle for ages: back to zero */
+		emu_loadavg_sample(&l, 0);
+	ck_assert_uint_eq(l.avenrun[0] + l.avenrun[1] + l.avenrun[2], 0);
+}
+END_TEST
+
 static Suite *procview_suite(void)
 {
 	Suite *s = suite_create("procview");
@@ -252,6 +275,7 @@ static Suite *procview_suite(void)
 	tcase_add_test(tc, test_cpulist);
 	tcase_add_test(tc, test_pick_cpus_and_cpu_max);
 	tcase_add_test(tc, test_cpus_parse);
+	tcase_add_test(tc, test_loadavg);
 	suite_add_tcase(s, tc);
 	return s;
 }
