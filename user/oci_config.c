@@ -70,29 +70,28 @@ static int parse_cwd(struct oci_ctx *c, const char *path, json_t *v)
 	return oci_want_abs_path(c, path, v, &c->cfg->cwd);
 }
 
+/* true: a pseudo-terminal, whose master goes to --console-socket (console.h). */
 static int parse_terminal(struct oci_ctx *c, const char *path, json_t *v)
 {
-	bool on = false;
-	int r = oci_want_bool(c, path, v, &on);
-	if (r == 0 && on)
-		return oci_fail(c, path, "true is not supported yet (no pseudo-terminal and no "
-					 "--console-socket yet: set it to false, and the command "
-					 "gets the caller's stdin, stdout and stderr)");
-	return r;
+	return oci_want_bool(c, path, v, &c->cfg->proc.terminal);
 }
 
-/* Ignored as the spec says when terminal is false (the only value accepted). */
+/* The terminal's rows and columns (ignored without one, as the spec says). */
 static int parse_console_size(struct oci_ctx *c, const char *path, json_t *v)
 {
 	static const char *const keys[] = { "height", "width" };
-	uint64_t n = 0;
+	unsigned short *dst[] = { &c->cfg->proc.console_rows, &c->cfg->proc.console_cols };
 	int r;
+	if ((r = oci_want_type(c, path, v, JSON_OBJECT)) < 0)
+		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char sub[HY_JSON_PATH_MAX];
 		json_t *el = json_object_get(v, keys[i]);
+		uint64_t n = 0;
 		hy_json_path_key(sub, sizeof(sub), path, keys[i]);
-		if (el && (r = oci_want_uint(c, sub, el, UINT32_MAX, &n)) < 0)
+		if (el && (r = oci_want_uint(c, sub, el, UINT16_MAX, &n)) < 0)
 			return r;
+		*dst[i] = (unsigned short)n;
 	}
 	return 0;
 }

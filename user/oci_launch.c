@@ -31,7 +31,40 @@ struct launch {
 	bool is_wait_start;
 	struct hy_detach det;
 	char pid_file[PATH_MAX]; /* absolute; "" for none */
+	char console[PATH_MAX];  /* --console-socket, absolute; "" for none */
 };
+
+/* "DIR/NAME" with DIR resolved (the detached supervisor works from "/"). */
+static int absolute(const char *opt, const char *path, char *out, size_t len,
+		    struct hy_err *err)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int n = slash ? snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path)
+		      : snprintf(dir, sizeof(dir), ".");
+	if (n < 0 || !realpath(dir[0] ? dir : "/", real))
+		return hy_err_setr(err, -errno, "%s %s", opt, path);
+	if ((size_t)snprintf(out, len, "%s/%s", real, slash ? slash + 1 : path) >= len)
+		return hy_err_set(err, -ENAMETOOLONG, "%s: path too long", opt);
+	return 0;
+}
+
+/* process.terminal and --console-socket come together, as in runc. */
+static int check_console(struct launch *l, struct hy_err *err)
+{
+	bool terminal = l->b->cfg.proc.terminal;
+	if (terminal && !l->o->console_socket)
+		return hy_err_set(err, -EINVAL, "config.json: process.terminal is true: "
+						"--console-socket SOCKET is needed to receive the "
+						"terminal (hybox does not relay one itself)");
+	if (!terminal && l->o->console_socket)
+		return hy_err_set(err, -EINVAL, "--console-socket %s: process.terminal is false in "
+						"config.json, so there is no terminal to send",
+				  l->o->console_socket);
+	if (terminal)
+		l->b->sandbox.console_socket = l->console;
+	return 0;
+}
 
 /* Written whole or not at all (runc's pid files are read by podman and containerd). */
 static int write_pid_file(const char *path, pid_t pid, struct hy_err *err)
@@ -92,21 +125,18 @@ static int prepare(struct launch *l, struct hy_err *err)
 		return hy_err_set(err, -EPERM, "hybox %s needs root (namespaces, cgroups, seccomp "
 					       "supervision); run it with sudo",
 				  l->is_wait_start ? "create" : "run");
-	if (l->o->pid_file) {
-		/* Resolved now: the detached supervisor works from "/". */
-		char dir[PATH_MAX];
-		const char *slash = strrchr(l->o->pid_file, '/');
-		int n = slash ? snprintf(dir, sizeof(dir), "%.*s", (int)(slash - l->o->pid_file),
-					 l->o->pid_file)
-			      : snprintf(dir, sizeof(dir), ".");
-		char real[PATH_MAX];
-		if (n <= 0 || !realpath(dir[0] ? dir : "/", real))
-			return hy_err_setr(err, -errno, "--pid-file %s", l->o->pid_file);
-		if ((size_t)snprintf(l->pid_file, sizeof(l->pid_file), "%s/%s", real,
-				     slash ? slash + 1 : l->o->pid_file) >= sizeof(l->pid_file))
-			return hy_err_set(err, -ENAMETOOLONG, "--pid-file: path too long");
-	}
-	return hy_oci_bundle_load(l->o->bundle, l->b, err);
+	int r = 0;
+	/* Resolved now: the detached supervisor works from "/". */
+	if (l->o->pid_file)
+		r = absolute("--pid-file", l->o->pid_file, l->pid_file, sizeof(l->pid_file), err);
+	if (r == 0 && l->o->console_socket)
+		r = absolute("--console-socket", l->o->console_socket, l->console,
+			     sizeof(l->console), err);
+	if (r == 0)
+		r = hy_oci_bundle_load(l->o->bundle, l->b, err);
+	if (r == 0 && (r = check_console(l, err)) < 0)
+		hy_oci_bundle_fini(l->b);
+	return r;
 }
 
 int hy_oci_launch(const struct hy_global_opts *g, enum hy_oci_verb verb,

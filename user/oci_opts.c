@@ -49,7 +49,8 @@ void hy_oci_usage(enum hy_oci_verb verb, FILE *f)
 		"      --no-pivot          accepted: hybox always uses pivot_root\n"
 		"      --no-new-keyring    accepted: keyring syscalls are denied in hybox\n"
 		"      --preserve-fds N    only 0 (passing more fds is not supported yet)\n"
-		"      --console-socket S  not supported yet (process.terminal must be false)\n"
+		"      --console-socket S  with process.terminal true: send the pseudo-terminal's\n"
+		"                          master to the unix socket S (SCM_RIGHTS), as runc does\n"
 		"  -h, --help              show this help\n"
 		"\n"
 		"The global --root DIR places the state directory ROOT/ID (default /run/hybox),\n"
@@ -103,9 +104,7 @@ int hy_oci_parse(enum hy_oci_verb verb, int argc, char **argv, struct hy_oci_opt
 			if ((r = parse_preserve(optarg, err)) < 0)
 				return r;
 			break;
-		case 'c':
-			return hy_err_set(err, -EINVAL, "--console-socket: not supported yet (no "
-							"pseudo-terminals: process.terminal must be false)");
+		case 'c': o->console_socket = optarg; break;
 		case 'd':
 		case 'k':
 			if (verb != HY_OCI_RUN)

@@ -17,6 +17,7 @@ struct hy_oci_opts {
 	const char *id;
 	const char *bundle;   /* default "." */
 	const char *pid_file; /* NULL: none */
+	const char *console_socket; /* NULL: none; needs process.terminal true */
 	bool is_detach;	      /* run -d: like create + start */
 	bool is_keep;	      /* run --keep: keep the container after it stopped */
 };

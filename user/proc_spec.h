@@ -37,4 +37,7 @@ struct hy_proc_spec {
 	struct hy_proc_caps caps;
 	struct hy_rlimit rlimits[HY_PROC_RLIMITS_MAX];
 	size_t nrlimits;
+	bool terminal;		   /* process.terminal: a pty, its master to --console-socket */
+	unsigned short console_rows; /* process.consoleSize, 0: the kernel's default */
+	unsigned short console_cols;
 };

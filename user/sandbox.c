@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 
 #include "cmd.h"
+#include "console.h"
 #include "log.h"
 #include "sandbox_init.h"
 #include "sync.h"
@@ -64,25 +65,46 @@ static int exec_error(struct hy_err *err, const struct hy_sync_msg *m)
 	return hy_err_set(err, -m->err, "%s: cannot execute: %s", m->what, strerror(m->err));
 }
 
-/* The command's listener, by its fd number there. The command is waiting for
+/* An fd of the command, by its number there. The command waits for
  * HY_SYNC_GO, so the pid (from the kernel, SO_PASSCRED) is still its own. */
-static int fetch_listener(struct hy_sandbox *sb, int num, struct hy_err *err)
+static int fetch_fd(pid_t pid, int num)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, sb->cmd_pid, 0);
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), fd = -1;
 	if (pidfd >= 0) {
-		sb->listener = (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
+		fd = (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
 		close(pidfd);
 	}
-	if (pidfd < 0 || sb->listener < 0) {
+	return fd < 0 ? -errno : fd;
+}
+
+static int fetch_listener(struct hy_sandbox *sb, int num, struct hy_err *err)
+{
+	sb->listener = fetch_fd(sb->cmd_pid, num);
+	if (sb->listener < 0) {
+		int r = sb->listener;
 		sb->listener = -1;
 		err->exit_code = HY_EXIT_RUNTIME;
-		return hy_err_setr(err, -errno, "take the seccomp listener from the command");
+		return hy_err_setr(err, r, "take the seccomp listener from the command");
 	}
 	return 0;
 }
 
+/* process.terminal: hand the command's pty master to the console socket. */
+static int pass_console(const struct hy_sandbox_spec *spec, pid_t pid, int num,
+			struct hy_err *err)
+{
+	err->exit_code = HY_EXIT_RUNTIME;
+	if (!spec->console_socket)
+		return hy_err_set(err, -EINVAL, "a pseudo-terminal came without --console-socket");
+	_cleanup_close_ int master = fetch_fd(pid, num);
+	if (master < 0)
+		return hy_err_setr(err, master, "take the pseudo-terminal from the command");
+	return hy_console_send(spec->console_socket, master, err);
+}
+
 /* Wait for the listener (success) or a setup failure / early EOF. */
-static int await_listener(struct hy_sandbox *sb, struct hy_err *err)
+static int await_listener(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb,
+			  struct hy_err *err)
 {
 	for (;;) {
 		struct hy_sync_msg m;
@@ -97,6 +119,9 @@ static int await_listener(struct hy_sandbox *sb, struct hy_err *err)
 			sb->cmd_pid = pid;
 			return fetch_listener(sb, m.status, err);
 		}
+		if (m.type == HY_SYNC_CONSOLE && fd < 0 && pid > 0 &&
+		    (r = pass_console(spec, pid, m.status, err)) < 0)
+			return r;
 		if (fd >= 0)
 			close(fd);
 		if (m.type == HY_SYNC_SETUP_FAILED)
@@ -141,7 +166,7 @@ int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, 
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/ns/uts", pid);
 	sb->uts_ns_fd = open(path, O_RDONLY | O_CLOEXEC);
-	int r = await_listener(sb, err);
+	int r = await_listener(spec, sb, err);
 	if (r == 0)
 		r = open_mount_view(sb, err);
 	if (r < 0)

@@ -29,6 +29,7 @@ struct hy_sandbox_spec {
 	/* OCI bundles (NULL/0 for `hybox run`): environment, ids, capability sets and
 	 * rlimits of the command, whose cwd must then exist; mounts beyond hybox's own. */
 	const struct hy_proc_spec *proc;
+	const char *console_socket;  /* proc->terminal: where the pty master goes */
 	unsigned int mounts;	     /* HY_MOUNT_* (ns.h) */
 	unsigned long shm_flags;     /* added to /dev/shm's */
 	unsigned long long shm_size; /* 0: tmpfs's default */

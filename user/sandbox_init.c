@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "console.h"
 #include "ns.h"
 #include "sandbox_init.h"
 #include "sync.h"
@@ -144,6 +145,15 @@ static __attribute__((noreturn)) void cmd_main(const struct hy_sandbox_spec *spe
 	 * signal hybox and whatever else shares its group. */
 	if (setsid() < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, errno, "start a new session", 125);
+	if (spec->proc && spec->proc->terminal) {
+		const char *step;
+		int master = hy_console_setup(spec->proc, &step);
+		struct hy_sync_msg cm = { .type = HY_SYNC_CONSOLE, .status = master };
+		if (master < 0)
+			fail(sync, HY_SYNC_SETUP_FAILED, -master, step, 125);
+		if (hy_sync_send(sync, &cm) < 0) /* the master stays open until exec */
+			_exit(125);
+	}
 	int r = spec->proc ? 0 : hy_caps_restrict(hy_caps_default());
 	if (r < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -r, "drop capabilities", 125);

@@ -15,6 +15,8 @@ enum hy_sync_type {
 	HY_SYNC_EXEC_FAILED = 3,  /* err + what: execvp of the command failed */
 	HY_SYNC_CMD_STATUS = 4,   /* status: the command's wait status (from init) */
 	HY_SYNC_GO = 5,           /* supervisor -> command: policy in place, exec now */
+	HY_SYNC_CONSOLE = 6,      /* status: the pty master's fd number in the sender (before
+				   * HY_SYNC_LISTENER; pidfd_getfd fetches it) */
 };
 
 struct hy_sync_msg {

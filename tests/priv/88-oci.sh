@@ -189,6 +189,75 @@ assert_rc 0 "run with linux.resources exits 0"
 assert_match "$(sed -n 1p <<<"$RUN_OUT")" '^MemTotal: +262144 kB$' "linux.resources.memory.limit: /proc/meminfo shows it"
 assert_eq "$(sed -n 2p <<<"$RUN_OUT")" 1 "linux.resources.cpu quota/period 0.5: one CPU"
 
+# --- process.terminal: a pty whose master goes to --console-socket --------------
+# A console socket server as containerd's shim or conmon: it takes the master
+# (SCM_RIGHTS), types a line and reads what the command printed.
+console_server() { # SOCKET: prints name:NAME and what it read
+	python3 - "$1" <<'PY'
+import array, os, select, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1); s.settimeout(20)
+c, _ = s.accept()
+fds = array.array("i")
+msg, anc, _, _ = c.recvmsg(256, socket.CMSG_LEN(fds.itemsize))
+for level, kind, data in anc:
+    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+        fds.frombytes(data[:fds.itemsize])
+print("name:" + msg.decode())
+if not fds:
+    sys.exit("no fd received")
+m, out, end = fds[0], b"", time.time() + 15
+os.write(m, b"hello\n")
+while time.time() < end and b"got:hello" not in out:
+    r, _, _ = select.select([m], [], [], 0.5)
+    if r:
+        try:
+            d = os.read(m, 4096)
+        except OSError:
+            break
+        if not d:
+            break
+        out += d
+print(out.decode(errors="replace").replace("\r", ""))
+PY
+}
+cp "$SCRATCH/default.json" "$B/config.json"
+edit_config "$B/config.json" 'c["process"]["terminal"] = True
+c["process"]["consoleSize"] = {"height": 33, "width": 101}
+c["process"]["args"] = ["sh", "-c", "tty; stty size; test -t 0 && test -t 1 && echo on-a-tty; read x; echo got:$x"]'
+sock=$SCRATCH/console.sock
+console_server "$sock" >"$SCRATCH/console.out" 2>&1 &
+srv=$!
+wait_for 10 test -S "$sock" || true
+id=$(tid tty)
+hyr run -d --console-socket "$sock" --bundle "$B" "$id"
+assert_rc 0 "run -d --console-socket with process.terminal exits 0"
+wait "$srv"
+con=$(cat "$SCRATCH/console.out")
+assert_match "$(sed -n 1p <<<"$con")" '^name:/dev/pts/[0-9]+$' "the console socket gets the master, named after its pts"
+assert_contains "$con" "33 101" "process.consoleSize sets the terminal's rows and columns"
+assert_contains "$con" "on-a-tty" "stdin and stdout are the terminal"
+assert_contains "$con" "got:hello" "what the socket's holder types reaches the command"
+check "the tty container stops" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
+hyr delete "$id"
+assert_no_leftovers "$id" "$ROOT"
+bad_bundle_console() { # DESC ERE OPTION...
+	local desc=$1 ere=$2 id
+	shift 2
+	id=$(tid "bad$_t_n")
+	hyr create "$@" --bundle "$B" "$id"
+	assert_rc 125 "$desc: create exits 125"
+	assert_error_line "$ere" "$desc: the error names it"
+	assert_no_leftovers "$id" "$ROOT"
+}
+bad_bundle_console "terminal without --console-socket" 'process\.terminal is true: --console-socket SOCKET is needed'
+bad_bundle_console "a console socket nobody listens on" "--console-socket $SCRATCH/nobody\\.sock: connect: " \
+	--console-socket "$SCRATCH/nobody.sock"
+edit_config "$B/config.json" 'c["process"]["terminal"] = False'
+bad_bundle_console "--console-socket without a terminal" 'process\.terminal is false in config\.json' \
+	--console-socket "$sock"
+
+cp "$SCRATCH/default.json" "$B/config.json"
 edit_config "$B/config.json" 'c["process"]["args"] = ["sleep", "1000"]'
 id=$(tid detach)
 hyr run -d --bundle "$B" "$id"
@@ -218,8 +287,6 @@ bad_bundle "a namespace path" 'linux\.namespaces\[0\]\.path: joining an existing
 	'c["linux"]["namespaces"][0]["path"] = "/proc/1/ns/pid"'
 bad_bundle "an unknown namespace type" 'linux\.namespaces\[6\]\.type: expected pid, network' \
 	'c["linux"]["namespaces"].append({"type": "foo"})'
-bad_bundle "terminal true" 'process\.terminal: true is not supported yet' \
-	'c["process"]["terminal"] = True'
 bad_bundle "an unknown property" 'process\.argz: unknown property' \
 	'c["process"]["argz"] = ["x"]'
 bad_bundle "a relative mount destination" 'mounts\[0\]\.destination: expected an absolute path' \
@@ -248,8 +315,9 @@ hyr create --bundle "$B" "$id"
 assert_error_line "config.json: No such file or directory" "a bundle without config.json is refused"
 assert_no_leftovers "$id" "$ROOT"
 cp "$SCRATCH/default.json" "$B/config.json"
-hyr create --bundle "$B" --console-socket /x "$id"
-assert_error_line "--console-socket: not supported yet" "--console-socket is refused"
+hyr create --bundle "$B" --console-socket /nonexistent-dir/x "$id"
+assert_error_line "--console-socket /nonexistent-dir/x: No such file or directory" \
+	"--console-socket in a missing directory is refused"
 hyr create --bundle "$B" --pid-file /nonexistent/dir/pid "$id"
 assert_error_line "--pid-file /nonexistent/dir/pid" "a pid file in a missing directory is refused"
 hyr create --bundle "$B" "bad/id"

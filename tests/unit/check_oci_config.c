@@ -196,7 +196,9 @@ static const struct bad_case {
 			   "(missing field)" },
 	{ "hostnme", "\"x\"", "hostnme: unknown property" },
 	{ "hostname", "\"\"", "hostname: expected 1 to 64 characters, got \"\"" },
-	{ "process.terminal", "true", "process.terminal: true is not supported yet" },
+	{ "process.terminal", "1", "process.terminal: expected true or false, got 1" },
+	{ "process.consoleSize", "{\"height\": 70000}", "process.consoleSize.height: expected an "
+							 "integer from 0 to 65535" },
 	{ "process.args", "[]", "process.args: expected the command and its arguments, got an "
 				"empty array" },
 	{ "process.args[0]", "7", "process.args[0]: expected a string, got 7" },
@@ -310,7 +312,7 @@ END_TEST
 START_TEST(test_oci_config_position)
 {
 	static const char text[] = "{\n  \"ociVersion\": \"1.0.2\",\n  \"process\": {\n"
-				   "    \"terminal\": true\n  }\n}\n";
+				   "    \"terminal\": 7\n  }\n}\n";
 	struct hy_oci_config cfg;
 	struct hy_err err = { 0 };
 	ck_assert_int_eq(hy_oci_config_parse("config.json", text, strlen(text), &cfg, &err),

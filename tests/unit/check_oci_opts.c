@@ -68,7 +68,6 @@ START_TEST(test_oci_opts_refused)
 		{ HY_OCI_CREATE, { "a", "b" }, "expected one container ID, got 2" },
 		{ HY_OCI_CREATE, { "-d", "box" }, "unknown option '-d'" },
 		{ HY_OCI_CREATE, { "--keep", "box" }, "unknown option '--keep'" },
-		{ HY_OCI_CREATE, { "--console-socket", "/s", "box" }, "--console-socket: not supported" },
 		{ HY_OCI_CREATE, { "--preserve-fds", "2", "box" }, "--preserve-fds 2: not supported" },
 		{ HY_OCI_CREATE, { "--preserve-fds", "x", "box" }, "--preserve-fds: expected a number" },
 		{ HY_OCI_CREATE, { "--bundle" }, "option '--bundle' needs an argument" },
