@@ -130,6 +130,19 @@ static void exec_env(char *const *argv, char *const *envp)
 	errno = saved;
 }
 
+/* process.terminal: the pty becomes stdio; its master's number goes to the
+ * supervisor, which takes it with pidfd_getfd (it stays open until exec). */
+static void open_console(const struct hy_proc_spec *p, int sync)
+{
+	const char *step;
+	int master = hy_console_setup(p, &step);
+	struct hy_sync_msg m = { .type = HY_SYNC_CONSOLE, .status = master };
+	if (master < 0)
+		fail(sync, HY_SYNC_SETUP_FAILED, -master, step, 125);
+	if (hy_sync_send(sync, &m) < 0)
+		_exit(125);
+}
+
 /* The user's command: drop privileges, install the filter, hand over the listener, exec. */
 static __attribute__((noreturn)) void cmd_main(const struct hy_sandbox_spec *spec, int sync)
 {
@@ -145,15 +158,8 @@ static __attribute__((noreturn)) void cmd_main(const struct hy_sandbox_spec *spe
 	 * signal hybox and whatever else shares its group. */
 	if (setsid() < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, errno, "start a new session", 125);
-	if (spec->proc && spec->proc->terminal) {
-		const char *step;
-		int master = hy_console_setup(spec->proc, &step);
-		struct hy_sync_msg cm = { .type = HY_SYNC_CONSOLE, .status = master };
-		if (master < 0)
-			fail(sync, HY_SYNC_SETUP_FAILED, -master, step, 125);
-		if (hy_sync_send(sync, &cm) < 0) /* the master stays open until exec */
-			_exit(125);
-	}
+	if (spec->proc && spec->proc->terminal)
+		open_console(spec->proc, sync);
 	int r = spec->proc ? 0 : hy_caps_restrict(hy_caps_default());
 	if (r < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -r, "drop capabilities", 125);
