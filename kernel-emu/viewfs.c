@@ -378,10 +378,13 @@ static void *serve(void *arg)
 			       { .fd = fs->stop_fd, .events = POLLIN } };
 
 	for (;;) {
-		if (poll(p, 2, sample_load(fs)) < 0 && errno != EINTR)
+		int ready = poll(p, 2, sample_load(fs));
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0 || p[1].revents)
 			break;
-		if (p[1].revents)
-			break;
+		if (p[0].revents & (POLLERR | POLLHUP | POLLNVAL))
+			break; /* the connection is gone: every mount of it went with the container */
 		if (!(p[0].revents & POLLIN))
 			continue; /* the load's timer */
 		ssize_t n = read(fs->fuse_fd, buf, REQ_BUF);
