@@ -5,6 +5,11 @@
  * same directory, so it stays on one file system and each rename is atomic:
  * a reader sees every line exactly once, in FILE or in one FILE.i.
  *
+ * Lines are buffered (HY_EVFILE_BUF) and written by hy_evfile_flush(), which
+ * the exporter calls after each event it delivers alone and after each
+ * batch from the BPF ring: one write(2) per line cost the consumer about as
+ * much as encoding it. A line never straddles two writes' worth of files.
+ *
  * Every later operation is relative to the directory opened at start: lines
  * are often written from kernel-emu's notify thread, which has joined the
  * container's mount namespace and root, where FILE's path means something
@@ -31,6 +36,9 @@ struct hy_evfile {
 	uint64_t max_size;
 	unsigned keep;
 	struct hy_evfile_stats st;
+	char buf[HY_EVFILE_BUF]; /* whole lines not written yet */
+	size_t pending;
+	int write_err; /* of a flush no caller saw yet */
 	char path[PATH_MAX]; /* as given, for messages */
 	char name[NAME_MAX + 1]; /* FILE's last component, in dirfd */
 };
@@ -150,22 +158,43 @@ static int rotate(struct hy_evfile *f)
 	return 0;
 }
 
+int hy_evfile_flush(struct hy_evfile *f)
+{
+	int r = f->pending ? write_all(f->fd, f->buf, f->pending) : 0;
+
+	f->pending = 0;
+	if (r < 0 && !f->write_err)
+		f->write_err = r;
+	r = f->write_err;
+	f->write_err = 0;
+	return r;
+}
+
 int hy_evfile_write(struct hy_evfile *f, const char *line, size_t len)
 {
-	int rot = 0, r;
+	int rot = 0, r = 0;
 
 	if (f->max_size && f->st.size > 0 && f->st.size + len > f->max_size) {
+		r = hy_evfile_flush(f); /* the pending lines belong to this FILE */
 		rot = rotate(f);
 		/* Do not retry on every line: report once (at close) and keep appending. */
 		if (rot < 0)
 			f->max_size = 0;
 	}
-	r = write_all(f->fd, line, len);
-	if (r == 0) {
-		f->st.lines++;
-		f->st.bytes += len;
-		f->st.size += len;
+	if (f->pending + len > sizeof(f->buf)) {
+		int w = hy_evfile_flush(f);
+		r = r ? r : w;
 	}
+	if (len > sizeof(f->buf)) { /* longer than the buffer: straight out */
+		int w = write_all(f->fd, line, len);
+		r = r ? r : w;
+	} else {
+		memcpy(f->buf + f->pending, line, len);
+		f->pending += len;
+	}
+	f->st.lines++;
+	f->st.bytes += len;
+	f->st.size += len;
 	return rot < 0 ? rot : r;
 }
 
@@ -180,6 +209,7 @@ int hy_evfile_close(struct hy_evfile *f)
 
 	if (!f)
 		return 0;
+	r = hy_evfile_flush(f);
 	if (!f->is_stdout && close(f->fd) < 0)
 		r = -errno;
 	closep(&f->dirfd);

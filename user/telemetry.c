@@ -73,6 +73,7 @@ struct hy_telemetry {
 	int wake_fd;
 	bool wake_pending;
 	uint64_t seq;
+	unsigned batch; /* > 0: inside hy_telemetry_batch(): the file is written at the end */
 	int write_err;
 	struct hy_json_ctx json;
 	uint64_t cgid;
@@ -253,6 +254,18 @@ static void deliver(struct hy_telemetry *t, const struct hy_evt_hdr *ev)
 	}
 }
 
+/* Write the file sink's queued lines (t->lock held). */
+static void flush_file(struct hy_telemetry *t)
+{
+	int r = t->file ? hy_evfile_flush(t->file) : 0;
+
+	if (r < 0) {
+		t->c.file_errors++;
+		if (!t->write_err)
+			t->write_err = r;
+	}
+}
+
 void hy_telemetry_emit(void *ctx, const struct hy_evt_hdr *ev)
 {
 	struct hy_telemetry *t = ctx;
@@ -263,6 +276,18 @@ void hy_telemetry_emit(void *ctx, const struct hy_evt_hdr *ev)
 		deliver(t, ev);
 	else
 		t->c.policy_filtered++;
+	if (!t->batch)
+		flush_file(t);
+	pthread_mutex_unlock(&t->lock);
+}
+
+void hy_telemetry_batch(struct hy_telemetry *t, bool begin)
+{
+	pthread_mutex_lock(&t->lock);
+	if (begin)
+		t->batch++;
+	else if (t->batch && --t->batch == 0)
+		flush_file(t);
 	pthread_mutex_unlock(&t->lock);
 }
 

@@ -44,6 +44,12 @@ int hy_telemetry_open(struct hy_telemetry **ret, const struct hy_telemetry_confi
 /* emu_emit_fn-compatible: ctx is the struct hy_telemetry. */
 void hy_telemetry_emit(void *ctx, const struct hy_evt_hdr *ev);
 /*
+ * Around a batch of emits (the BPF ring's consumer, per wake-up): the file
+ * sink is written once, at the end, instead of once per event. Nests; every
+ * begin needs its end. Followers are fed per event as always.
+ */
+void hy_telemetry_batch(struct hy_telemetry *t, bool begin);
+/*
  * For the hot path (kernel-emu's emulated calls): an event nobody takes in
  * full, handed in only to be counted. hy_telemetry_active() says which of
  * the two to use; it is one atomic load.

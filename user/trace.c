@@ -174,9 +174,11 @@ static void *consumer_main(void *arg)
 			return NULL;
 		}
 		drain_ctl(t->ctl_fd);
+		hy_telemetry_batch(t->tel, true);
 		ring_buffer__consume(t->rb);
 		if (read_counters(t, &c) == 0)
 			report_lost(t, &c);
+		hy_telemetry_batch(t->tel, false);
 	}
 	return NULL;
 }
@@ -361,8 +363,10 @@ void hy_trace_stop(struct hy_trace *t)
 		memset(&t->skel->links, 0, sizeof(t->skel->links));
 	}
 	/* Programs are detached and the container's tasks are gone: this is the last data. */
+	hy_telemetry_batch(t->tel, true);
 	if (t->rb)
 		ring_buffer__consume(t->rb);
+	hy_telemetry_batch(t->tel, false);
 	if (t->skel && read_counters(t, &c) == 0) {
 		report_lost(t, &c);
 		pr_debug("cgroup %llu: %llu events produced, %llu dropped, %llu malformed",

@@ -162,6 +162,30 @@ START_TEST(test_evfile_long_line)
 }
 END_TEST
 
+/* Lines wait in the buffer until a flush, and a full buffer goes out whole lines only. */
+START_TEST(test_evfile_buffered)
+{
+	struct hy_evfile *f;
+	int nums[1024];
+
+	ck_assert_int_eq(hy_evfile_open(&f, path, 0, 0, &err), 0);
+	write_lines(f, 0, 3, 10);
+	ck_assert_int_eq(size_of(path), 0);
+	ck_assert_int_eq(hy_evfile_flush(f), 0);
+	ck_assert_int_eq(read_lines(path, nums, 1024), 3);
+	write_lines(f, 3, 700, 100); /* ~77 KiB: more than the buffer */
+	off_t mid = size_of(path);
+	/* Lines of 22 and 112 bytes: the file holds whole ones only, not all yet. */
+	ck_assert_int_gt(mid, 3 * 22);
+	ck_assert_int_eq((mid - 3 * 22) % 112, 0);
+	ck_assert_int_eq(read_lines(path, nums, 1024), (int)((mid - 3 * 22) / 112) + 3);
+	ck_assert_int_lt(mid, 3 * 22 + 697 * 112);
+	ck_assert_int_eq(hy_evfile_close(f), 0);
+	ck_assert_int_eq(read_lines(path, nums, 1024), 700);
+	ck_assert_int_eq(nums[699], 699);
+}
+END_TEST
+
 /* Content already in FILE counts towards the bound (the sink appends). */
 START_TEST(test_evfile_existing_content)
 {
@@ -209,6 +233,7 @@ static Suite *evfile_suite(void)
 	tcase_add_test(tc, test_evfile_rotation_keeps_n_files);
 	tcase_add_test(tc, test_evfile_keep_zero);
 	tcase_add_test(tc, test_evfile_long_line);
+	tcase_add_test(tc, test_evfile_buffered);
 	tcase_add_test(tc, test_evfile_existing_content);
 	tcase_add_test(tc, test_evfile_stdout_and_errors);
 	suite_add_tcase(s, tc);
