@@ -30,6 +30,7 @@ static const char *const allowed[] = {
 	"rseq", "exit", "exit_group", "rt_sigprocmask", "rt_sigaction", "rt_sigreturn",
 	"sigaltstack", "tgkill", "gettid", "getpid", "getppid", "sched_yield", "nanosleep",
 	"clock_nanosleep", "clock_gettime", "gettimeofday", "getrandom", "prctl",
+	"restart_syscall", /* the kernel's resumption of a poll or sleep a stop interrupted */
 	"timer_create", "timer_settime", "timer_gettime", "timer_delete",
 	"sched_getaffinity",
 	/* fds and I/O */

@@ -74,6 +74,14 @@ check "the supervisor keeps CAP_SYS_ADMIN (21) and CAP_SYS_PTRACE (19) to serve"
 	test $(((0x$(caps_of "$sup" CapEff) >> 21 & 0x$(caps_of "$sup" CapEff) >> 19) & 1)) = 1
 hy ps "$id"
 assert_rc 0 "the confined supervisor still answers ps"
+# A stop interrupts its threads' polls; the kernel resumes them with
+# restart_syscall, which the filter must allow (else they fail with EPERM).
+kill -STOP "$sup"
+sleep 0.3
+kill -CONT "$sup"
+sleep 0.3
+hy ps "$id"
+assert_rc 0 "after SIGSTOP and SIGCONT the supervisor still answers ps"
 kill -TERM "$sup"
 wait "$sup"
 assert_eq "$?" 143 "the confined supervisor still forwards SIGTERM and reaps the command"
