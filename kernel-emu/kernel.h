@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/utsname.h>
@@ -32,6 +33,7 @@ struct emu_kernel {
 	uint64_t cgid;
 	uint64_t start_ns; /* CLOCK_MONOTONIC at container start */
 	int cgroup_fd;     /* owned */
+	atomic_uint cg_absent; /* cgroup files found missing (sysinfo.h) */
 	uint64_t mem_limit; /* configured (--memory), UINT64_MAX: none */
 	cpu_set_t cpus;     /* the container's CPUs */
 	struct emu_viewfs *views; /* viewfs.c, NULL: not served */

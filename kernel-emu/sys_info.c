@@ -21,7 +21,7 @@ long emu_sys_sysinfo(struct emu_kernel *k, struct emu_call *c)
 	int r;
 
 	/* cgroup_fd, start_ns and mem_limit are fixed for the kernel's life: no lock needed. */
-	r = emu_sysinfo_gather(k->cgroup_fd, k->start_ns, &in);
+	r = emu_sysinfo_gather_cached(k->cgroup_fd, &k->cg_absent, k->start_ns, &in);
 	if (r < 0)
 		return r;
 	emu_sysinfo_apply_limit(&in, k->cgroup_fd, k->proc_fd, k->mem_limit);

@@ -82,15 +82,29 @@ void emu_sysinfo_compute(const struct emu_sysinfo_input *in, struct sysinfo *out
 	out->mem_unit = unit;
 }
 
-/* Read one cgroup number; a missing file (controller off) gives def. */
-static int read_cg_u64(int cgroup_fd, const char *name, uint64_t def, uint64_t *ret)
+/*
+ * Read one cgroup number; a missing file (controller off) gives def. A file
+ * found missing once is not looked for again (absent, bit `file`): the
+ * controllers a leaf has are fixed when it is created, and each failed
+ * openat on cgroupfs cost the emulated sysinfo(2) ~2 us.
+ */
+static int read_cg_u64(int cgroup_fd, enum emu_cg_file file, uint64_t def, uint64_t *ret,
+		       atomic_uint *absent)
 {
+	static const char *const names[] = {
+		[EMU_CG_MEMORY_MAX] = "memory.max", [EMU_CG_MEMORY_CURRENT] = "memory.current",
+		[EMU_CG_SWAP_MAX] = "memory.swap.max", [EMU_CG_SWAP_CURRENT] = "memory.swap.current",
+		[EMU_CG_PIDS_CURRENT] = "pids.current",
+	};
 	unsigned long long v;
-	int r = read_u64_at(cgroup_fd, name, &v);
+	int r = absent && (atomic_load(absent) & (1u << file)) ? -ENOENT :
+		read_u64_at(cgroup_fd, names[file], &v);
 
 	if (r < 0) {
-		if (r != -ENOENT)
-			pr_debug("%s: %s", name, strerror(-r));
+		if (r == -ENOENT && absent)
+			atomic_fetch_or(absent, 1u << file);
+		else if (r != -ENOENT)
+			pr_debug("%s: %s", names[file], strerror(-r));
 		*ret = def;
 		return r;
 	}
@@ -113,23 +127,24 @@ static uint32_t count_lines(const char *s)
  * cgroup.threads (own cgroup only) is the fallback when the pids controller
  * is off. Never 0: the caller itself is a task of the container.
  */
-static uint32_t count_tasks(int cgroup_fd)
+static uint32_t count_tasks(int cgroup_fd, atomic_uint *absent)
 {
 	_cleanup_free_ char *buf = NULL;
 	uint64_t v;
 	uint32_t n = 0;
 
-	if (read_cg_u64(cgroup_fd, "pids.current", 0, &v) == 0)
+	if (read_cg_u64(cgroup_fd, EMU_CG_PIDS_CURRENT, 0, &v, absent) == 0)
 		n = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 	else if (read_file_at(cgroup_fd, "cgroup.threads", &buf) >= 0)
 		n = count_lines(buf);
 	return MAX(n, 1u);
 }
 
-static void gather_cgroup(int cgroup_fd, struct emu_sysinfo_input *in)
+static void gather_cgroup(int cgroup_fd, struct emu_sysinfo_input *in, atomic_uint *absent)
 {
-	int r1 = read_cg_u64(cgroup_fd, "memory.max", UINT64_MAX, &in->mem_max);
-	int r2 = read_cg_u64(cgroup_fd, "memory.current", 0, &in->mem_current);
+	int r1 = read_cg_u64(cgroup_fd, EMU_CG_MEMORY_MAX, UINT64_MAX, &in->mem_max, absent);
+	int r2 = r1 < 0 ? r1 : read_cg_u64(cgroup_fd, EMU_CG_MEMORY_CURRENT, 0, &in->mem_current,
+					     absent);
 
 	in->has_cgroup_mem = r1 == 0 && r2 == 0;
 	if (!in->has_cgroup_mem) {
@@ -137,15 +152,21 @@ static void gather_cgroup(int cgroup_fd, struct emu_sysinfo_input *in)
 		in->mem_current = 0;
 	}
 	/* Swap files are absent when swap accounting is off: no swap limit then. */
-	if (read_cg_u64(cgroup_fd, "memory.swap.max", UINT64_MAX, &in->swap_max) < 0 ||
-	    read_cg_u64(cgroup_fd, "memory.swap.current", 0, &in->swap_current) < 0) {
+	if (read_cg_u64(cgroup_fd, EMU_CG_SWAP_MAX, UINT64_MAX, &in->swap_max, absent) < 0 ||
+	    read_cg_u64(cgroup_fd, EMU_CG_SWAP_CURRENT, 0, &in->swap_current, absent) < 0) {
 		in->swap_max = UINT64_MAX;
 		in->swap_current = 0;
 	}
-	in->nprocs = count_tasks(cgroup_fd);
+	in->nprocs = count_tasks(cgroup_fd, absent);
 }
 
 int emu_sysinfo_gather(int cgroup_fd, uint64_t start_ns, struct emu_sysinfo_input *in)
+{
+	return emu_sysinfo_gather_cached(cgroup_fd, NULL, start_ns, in);
+}
+
+int emu_sysinfo_gather_cached(int cgroup_fd, atomic_uint *absent, uint64_t start_ns,
+			      struct emu_sysinfo_input *in)
 {
 	uint64_t now = now_mono_ns();
 
@@ -157,7 +178,7 @@ int emu_sysinfo_gather(int cgroup_fd, uint64_t start_ns, struct emu_sysinfo_inpu
 	in->swap_max = UINT64_MAX;
 	in->nprocs = 1;
 	if (cgroup_fd >= 0)
-		gather_cgroup(cgroup_fd, in);
+		gather_cgroup(cgroup_fd, in, absent);
 	return 0;
 }
 

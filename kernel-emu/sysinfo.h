@@ -4,6 +4,7 @@
  * count of the container's cgroup, memory bounded by the cgroup limit.
  */
 #pragma once
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/sysinfo.h>
 
@@ -31,3 +32,13 @@ void emu_sysinfo_apply_limit(struct emu_sysinfo_input *in, int cgroup_fd, int pr
 			     uint64_t limit);
 /* Gather input from the host and the cgroup directory (fd may be -1). Returns 0 or -errno. */
 int emu_sysinfo_gather(int cgroup_fd, uint64_t start_ns, struct emu_sysinfo_input *in);
+
+/* The cgroup files gather() reads, as bits of the `absent` cache below. */
+enum emu_cg_file {
+	EMU_CG_MEMORY_MAX, EMU_CG_MEMORY_CURRENT, EMU_CG_SWAP_MAX, EMU_CG_SWAP_CURRENT,
+	EMU_CG_PIDS_CURRENT,
+};
+/* Same, remembering in *absent (shared by threads; zero at first) which
+ * files the leaf does not have, so later calls skip them. */
+int emu_sysinfo_gather_cached(int cgroup_fd, atomic_uint *absent, uint64_t start_ns,
+			      struct emu_sysinfo_input *in);

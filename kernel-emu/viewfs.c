@@ -93,7 +93,7 @@ static void host_text(const char *path, char **ret)
 static void mem_view(struct emu_kernel *k, struct emu_mem_view *m)
 {
 	struct emu_sysinfo_input in;
-	bool has = emu_sysinfo_gather(k->cgroup_fd, k->start_ns, &in) == 0;
+	bool has = emu_sysinfo_gather_cached(k->cgroup_fd, &k->cg_absent, k->start_ns, &in) == 0;
 
 	if (has)
 		emu_sysinfo_apply_limit(&in, k->cgroup_fd, k->proc_fd, k->mem_limit);

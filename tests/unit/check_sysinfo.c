@@ -218,6 +218,30 @@ START_TEST(test_sysinfo_gather_without_cgroup)
 }
 END_TEST
 
+/* Files found missing are remembered: later calls do not look for them. */
+START_TEST(test_sysinfo_gather_caches_absent_files)
+{
+	static const char *const names[] = { "cgroup.threads", "memory.max", "memory.current",
+					      NULL };
+	char path[64];
+	int dfd = make_cgroup_dir(path);
+	atomic_uint absent = 0;
+
+	put(dfd, "cgroup.threads", "10\n");
+	ck_assert_int_eq(emu_sysinfo_gather_cached(dfd, &absent, now_mono_ns(), &in), 0);
+	ck_assert_uint_eq(absent, (1u << EMU_CG_MEMORY_MAX) | (1u << EMU_CG_SWAP_MAX) |
+					  (1u << EMU_CG_PIDS_CURRENT));
+	put(dfd, "memory.max", "1048576\n");
+	put(dfd, "memory.current", "4096\n");
+	ck_assert_int_eq(emu_sysinfo_gather_cached(dfd, &absent, now_mono_ns(), &in), 0);
+	ck_assert_int_eq(in.has_cgroup_mem, 0); /* remembered as absent */
+	ck_assert_int_eq(emu_sysinfo_gather(dfd, now_mono_ns(), &in), 0);
+	remove_dir(dfd, path, names);
+	ck_assert_int_eq(in.has_cgroup_mem, 1); /* without the cache: read */
+	ck_assert_uint_eq(in.mem_max, 1048576);
+}
+END_TEST
+
 /* A configured limit without the controller: usage is the tasks' resident set. */
 START_TEST(test_sysinfo_apply_limit_without_controller)
 {
@@ -279,6 +303,7 @@ static Suite *sysinfo_suite(void)
 	tcase_add_test(tc, test_sysinfo_gather_prefers_pids_current);
 	tcase_add_test(tc, test_sysinfo_gather_empty_cgroup_counts_caller);
 	tcase_add_test(tc, test_sysinfo_gather_without_cgroup);
+	tcase_add_test(tc, test_sysinfo_gather_caches_absent_files);
 	tcase_add_test(tc, test_sysinfo_apply_limit_without_controller);
 	tcase_add_test(tc, test_sysinfo_apply_limit_takes_smaller);
 	suite_add_tcase(s, tc);
