@@ -17,8 +17,11 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: hybox ps [--json] ID\n\n"
 		   "List the processes of a running container: PID (on the host), CPID (in\n"
 		   "the container), PPID (on the host), STAT and CMD.\n\n"
-		   "  --json      the supervisor's list as a JSON array of\n"
-		   "              {pid, cpid, ppid, state, comm, cmdline}\n"
+		   "  --json      the supervisor's list as a JSON array of {pid, cpid,\n"
+		   "              ppid, cppid, threads, state, comm, cmdline, started}:\n"
+		   "              host and container pids of the process and its parent\n"
+		   "              (cppid 0: outside), its thread count, and its start in\n"
+		   "              seconds after the container's init\n"
 		   "  -h, --help  show this help\n");
 }
 

@@ -227,11 +227,26 @@ static bool in_leaf(struct hy_control *ctl, pid_t pid)
 	return len >= n && strcmp(l + len - n, want) == 0;
 }
 
+/* Field 22 of /proc/PID/stat: start time in clock ticks after the host's boot. */
+static long long start_ticks(pid_t pid)
+{
+	char p[64], stat[1024];
+	snprintf(p, sizeof(p), "/proc/%d/stat", pid);
+	ssize_t n = read_bounded(p, stat, sizeof(stat) - 1);
+	if (n <= 0)
+		return -1;
+	stat[n] = '\0';
+	char *f = strrchr(stat, ')'); /* comm may hold spaces and parentheses */
+	for (int i = 2; f && i < 22; i++)
+		f = strchr(f + 1, ' ');
+	return f ? strtoll(f + 1, NULL, 10) : -1;
+}
+
 static json_t *task_info(pid_t pid)
 {
 	char p[64], status[8192], cmd[HY_CONTROL_CMDLINE_MAX + 1];
 	char comm[64] = "", state[64] = "?";
-	long ppid = 0, cpid = 0;
+	long ppid = 0, cpid = 0, threads = 0;
 	snprintf(p, sizeof(p), "/proc/%d/status", pid);
 	if (read_bounded(p, status, sizeof(status)) < 0)
 		return NULL;
@@ -247,6 +262,8 @@ static json_t *task_info(pid_t pid)
 			ppid = strtol(l + 6, NULL, 10);
 		else if (strncmp(l, "NSpid:\t", 7) == 0) /* last field: the innermost pid ns */
 			cpid = strtol(strrchr(l, '\t') + 1, NULL, 10);
+		else if (strncmp(l, "Threads:\t", 9) == 0)
+			threads = strtol(l + 9, NULL, 10);
 	}
 	snprintf(p, sizeof(p), "/proc/%d/cmdline", pid);
 	ssize_t n = read_bounded(p, cmd, sizeof(cmd));
@@ -256,8 +273,37 @@ static json_t *task_info(pid_t pid)
 	sanitize(cmd, n);
 	sanitize(comm, strlen(comm));
 	sanitize(state, strlen(state));
-	return json_pack("{s:i,s:i,s:i,s:s,s:s,s:s}", "pid", pid, "cpid", (int)cpid, "ppid",
-			 (int)ppid, "state", state, "comm", comm, "cmdline", cmd);
+	return json_pack("{s:i,s:i,s:i,s:i,s:s,s:s,s:s,s:I}", "pid", pid, "cpid", (int)cpid, "ppid",
+			 (int)ppid, "threads", (int)threads, "state", state, "comm", comm, "cmdline",
+			 cmd, "start_ticks", (json_int_t)start_ticks(pid));
+}
+
+/*
+ * The container's view of each process beside the host's: its parent's
+ * container pid ("cppid", 0 for init, whose parent is outside) and its start
+ * in seconds after init's ("started"), from the host's clock ticks.
+ */
+static void add_container_view(json_t *arr)
+{
+	long long base = -1, hz = sysconf(_SC_CLK_TCK);
+	size_t i, j;
+	json_t *t, *u;
+	json_array_foreach (arr, i, t) {
+		long long st = json_integer_value(json_object_get(t, "start_ticks"));
+		if (st >= 0 && (base < 0 || st < base))
+			base = st;
+	}
+	json_array_foreach (arr, i, t) {
+		json_int_t ppid = json_integer_value(json_object_get(t, "ppid")), cppid = 0;
+		long long st = json_integer_value(json_object_get(t, "start_ticks"));
+		json_array_foreach (arr, j, u)
+			if (json_integer_value(json_object_get(u, "pid")) == ppid)
+				cppid = json_integer_value(json_object_get(u, "cpid"));
+		json_object_set_new(t, "cppid", json_integer(cppid));
+		json_object_set_new(t, "started", json_real(st >= 0 && base >= 0 && hz > 0 ?
+							    (double)(st - base) / (double)hz : 0));
+		json_object_del(t, "start_ticks");
+	}
 }
 
 static json_t *op_ps(struct hy_control *ctl)
@@ -280,6 +326,7 @@ static json_t *op_ps(struct hy_control *ctl)
 		if (t)
 			json_array_append_new(arr, t);
 	}
+	add_container_view(arr);
 	return json_pack("{s:b,s:o,s:b}", "ok", 1, "processes", arr, "truncated", truncated);
 }
 

@@ -42,6 +42,10 @@ assert_match "$(cat "/proc/$hostpid/cgroup" 2>&1)" "0::/hybox/$id" "ps's PID col
 hy ps --json "$id"
 assert_eq "$(python3 -c 'import json,sys; p=json.load(sys.stdin); print(sorted(t["cpid"] for t in p))' <<<"$RUN_OUT")" \
 	"[1, 2, 3, 4]" "ps --json: container pids 1..4"
+assert_eq "$(python3 -c 'import json,sys; p={t["cpid"]: t for t in json.load(sys.stdin)}
+print([p[c]["cppid"] for c in (1, 2, 3, 4)], all(t["threads"] == 1 for t in p.values()),
+      p[1]["started"] == 0 and all(0 <= t["started"] < 30 for t in p.values()))' <<<"$RUN_OUT")" \
+	"[0, 1, 2, 2] True True" "ps --json: parents' container pids, thread counts, start times after init's"
 assert_match "$(raw_request "$id" '{"op":"state"}')" \
 	"\"ok\": ?true.*\"id\": ?\"$id\".*\"pid\": ?$hostpid.*\"status\": ?\"running\"" \
 	"op state: id, pid of the command, running"
