@@ -78,6 +78,22 @@ $(BUILD)/hybox: $(BUILD)/user/main.o $(BUILD)/libhybox.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $(HYBOX_LDFLAGS) -o $@ $^ $(HYBOX_LDLIBS)
 
+# The supervisor's seccomp program, compiled from its rules at build time
+# (user/supervisor_rules.c; installed by user/supervisor_filter.c).
+GEN_FILTER_OBJS := $(BUILD)/user/supervisor_rules.o $(BUILD)/common/error.o \
+	$(BUILD)/common/util.o $(BUILD)/common/log.o
+$(BUILD)/tools/gen_supervisor_filter: tools/gen_supervisor_filter.c $(GEN_FILTER_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/gen/supervisor_filter_bpf.h: $(BUILD)/tools/gen_supervisor_filter
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$< >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/user/supervisor_filter.o: $(BUILD)/gen/supervisor_filter_bpf.h
+
 $(BUILD)/libhybox.a: $(CORE_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
