@@ -5,6 +5,7 @@
  * the control socket. Runs with the caller's privileges (root or the owner of
  * the state directory); reads nothing of the container itself.
  */
+#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: hybox ps [--json] ID\n\n"
+	fprintf(f, "Usage: hybox ps [--json | --format table|json] ID\n\n"
 		   "List the processes of a running container: PID (on the host), CPID (in\n"
 		   "the container), PPID (on the host), STAT and CMD.\n\n"
 		   "  --json      the supervisor's list as a JSON array of {pid, cpid,\n"
@@ -22,6 +23,9 @@ static void usage(FILE *f)
 		   "              host and container pids of the process and its parent\n"
 		   "              (cppid 0: outside), its thread count, and its start in\n"
 		   "              seconds after the container's init\n"
+		   "  -f, --format table|json\n"
+		   "              runc's: the table above, or a JSON array of the host\n"
+		   "              pids alone (what containerd's shim reads)\n"
 		   "  -h, --help  show this help\n");
 }
 
@@ -46,11 +50,60 @@ static void print_table(json_t *procs)
 	}
 }
 
+enum ps_format { PS_TABLE, PS_JSON, PS_PIDS };
+
+/* --json, runc's --format table|json, -h; one ID. NULL: exit with *status. */
+static const char *parse(int argc, char **argv, enum ps_format *fmt, int *status)
+{
+	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
+					       { "format", required_argument, NULL, 'f' },
+					       { "help", no_argument, NULL, 'h' },
+					       { 0 } };
+	int c;
+	optind = 0;
+	opterr = 0;
+	*status = HY_EXIT_RUNTIME;
+	while ((c = getopt_long(argc, argv, "+:f:h", opts, NULL)) != -1) {
+		if (c == 'j') {
+			*fmt = PS_JSON;
+		} else if (c == 'f' && (!strcmp(optarg, "table") || !strcmp(optarg, "json"))) {
+			*fmt = strcmp(optarg, "json") == 0 ? PS_PIDS : PS_TABLE;
+		} else if (c == 'h') {
+			usage(stdout);
+			*status = 0;
+			return NULL;
+		} else {
+			fprintf(stderr, c == 'f' ? "hybox ps: --format: expected table or json, got "
+						   "'%s'\n" : "hybox ps: bad option '%s'\n",
+				c == 'f' ? optarg : argv[optind - 1]);
+			usage(stderr);
+			return NULL;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "hybox ps: expected one container ID\n");
+		usage(stderr);
+		return NULL;
+	}
+	return argv[optind];
+}
+
+static void print_pids(json_t *procs)
+{
+	json_t *pids = json_array(), *p;
+	size_t i;
+	json_array_foreach (procs, i, p)
+		json_array_append(pids, json_object_get(p, "pid"));
+	json_dumpf(pids, stdout, JSON_COMPACT);
+	putchar('\n');
+	json_decref(pids);
+}
+
 int hy_cmd_ps(const struct hy_global_opts *g, int argc, char **argv)
 {
-	bool json = false;
+	enum ps_format fmt = PS_TABLE;
 	int status;
-	const char *id = hy_cmd_id_arg(argc, argv, "ps", usage, &json, &status);
+	const char *id = parse(argc, argv, &fmt, &status);
 	if (!id)
 		return status;
 	struct hy_err err = { 0 };
@@ -62,9 +115,11 @@ int hy_cmd_ps(const struct hy_global_opts *g, int argc, char **argv)
 		return HY_EXIT_RUNTIME;
 	}
 	json_t *procs = json_object_get(reply, "processes");
-	if (json) {
+	if (fmt == PS_JSON) {
 		json_dumpf(procs, stdout, JSON_INDENT(2));
 		putchar('\n');
+	} else if (fmt == PS_PIDS) {
+		print_pids(procs);
 	} else {
 		print_table(procs);
 	}

@@ -46,6 +46,12 @@ assert_eq "$(python3 -c 'import json,sys; p={t["cpid"]: t for t in json.load(sys
 print([p[c]["cppid"] for c in (1, 2, 3, 4)], all(t["threads"] == 1 for t in p.values()),
       p[1]["started"] == 0 and all(0 <= t["started"] < 30 for t in p.values()))' <<<"$RUN_OUT")" \
 	"[0, 1, 2, 2] True True" "ps --json: parents' container pids, thread counts, start times after init's"
+pids_json=$(python3 -c 'import json,sys; print(sorted(t["pid"] for t in json.load(sys.stdin)))' <<<"$RUN_OUT")
+hy ps --format json "$id"
+assert_eq "$(python3 -c 'import json,sys; print(sorted(json.load(sys.stdin)))' <<<"$RUN_OUT")" "$pids_json" \
+	"ps --format json (runc's): a JSON array of the host pids"
+hy ps --format yaml "$id"
+assert_rc 125 "ps --format yaml exits 125"
 assert_match "$(raw_request "$id" '{"op":"state"}')" \
 	"\"ok\": ?true.*\"id\": ?\"$id\".*\"pid\": ?$hostpid.*\"status\": ?\"running\"" \
 	"op state: id, pid of the command, running"
