@@ -23,6 +23,7 @@
 #include "emu.h"
 #include "procmem.h"
 #include "procview.h"
+#include "sysinfo.h"
 #include "ratelimit.h"
 #include "syslog.h"
 #include "uts.h"
@@ -63,6 +64,9 @@ struct emu_kernel {
 	volatile int stopping;
 };
 
+/* The container's memory, task and uptime numbers (cgroup, --memory): what
+ * sysinfo(2) and the /proc/meminfo view both show. 0 or -errno. */
+int emu_kernel_sysinfo_input(struct emu_kernel *k, struct emu_sysinfo_input *in);
 /* Emit an event (assigns nothing: the telemetry layer sequences). */
 void emu_emit(struct emu_kernel *k, const struct hy_evt_hdr *ev);
 /* comm and tgid of a thread, for events only (never trusted). */

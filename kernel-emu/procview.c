@@ -120,14 +120,30 @@ static int meminfo_line(const char *line, size_t len, void *ctx)
 	return 0;
 }
 
+struct kb_lookup {
+	const char *key;
+	uint64_t kb;
+};
+
+static int find_kb(const char *line, size_t len, void *ctx)
+{
+	struct kb_lookup *l = ctx;
+	size_t klen;
+	uint64_t kb;
+
+	if (!parse_kb_line(line, len, &klen, &kb) || !key_is(line, klen, l->key))
+		return 0;
+	l->kb = kb;
+	return 1;
+}
+
 /* A host meminfo field in kB, 0 if missing. */
 static uint64_t host_kb(const char *host, const char *key)
 {
-	size_t n = strlen(key);
-	for (const char *p = host; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (strncmp(p, key, n) == 0 && p[n] == ':')
-			return strtoull(p + n + 1, NULL, 10);
-	return 0;
+	struct kb_lookup l = { .key = key };
+
+	each_line(host, find_kb, &l);
+	return l.kb;
 }
 
 int emu_view_meminfo(FILE *out, const char *host, const struct emu_mem_view *m)
@@ -248,28 +264,23 @@ static int stat_cpu_line(const char *line, size_t len, uint64_t v[STAT_FIELDS], 
 
 struct stat_ctx {
 	FILE *out;
-	const char *host;
 	const cpu_set_t *cpus;
+	uint64_t sum[STAT_FIELDS]; /* of the kept cpuN lines (first pass) */
+	int nsum;                  /* fields they have */
 };
 
-/* The aggregate line: the sum of the kept cpuN lines, with as many fields as they have. */
-static void stat_sum(struct stat_ctx *c)
+static int stat_add(const char *line, size_t len, void *ctx)
 {
-	uint64_t sum[STAT_FIELDS] = { 0 }, v[STAT_FIELDS];
-	int most = 0;
+	struct stat_ctx *c = ctx;
+	uint64_t v[STAT_FIELDS];
+	int nf, cpu = stat_cpu_line(line, len, v, &nf);
 
-	for (const char *p = c->host; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		int nf, cpu = stat_cpu_line(p, strchrnul(p, '\n') - p, v, &nf);
-		if (cpu < 0 || !CPU_ISSET(cpu, c->cpus))
-			continue;
+	if (cpu >= 0 && CPU_ISSET(cpu, c->cpus)) {
 		for (int i = 0; i < nf; i++)
-			sum[i] += v[i];
-		most = MAX(most, nf);
+			c->sum[i] += v[i];
+		c->nsum = MAX(c->nsum, nf);
 	}
-	fputs("cpu ", c->out);
-	for (int i = 0; i < most; i++)
-		fprintf(c->out, " %" PRIu64, sum[i]);
-	fputc('\n', c->out);
+	return 0;
 }
 
 static int stat_line(const char *line, size_t len, void *ctx)
@@ -278,17 +289,22 @@ static int stat_line(const char *line, size_t len, void *ctx)
 	uint64_t v[STAT_FIELDS];
 	int nf, cpu = stat_cpu_line(line, len, v, &nf);
 
-	if (cpu == -1)
-		stat_sum(c);
-	else if (cpu == -2 || CPU_ISSET(cpu, c->cpus))
+	if (cpu == -1) { /* the aggregate: the kept lines' sum */
+		fputs("cpu ", c->out);
+		for (int i = 0; i < c->nsum; i++)
+			fprintf(c->out, " %" PRIu64, c->sum[i]);
+		fputc('\n', c->out);
+	} else if (cpu == -2 || CPU_ISSET(cpu, c->cpus)) {
 		fprintf(c->out, "%.*s\n", (int)len, line);
+	}
 	return 0;
 }
 
 int emu_view_stat(FILE *out, const char *host, const cpu_set_t *cpus)
 {
-	struct stat_ctx c = { .out = out, .host = host, .cpus = cpus };
+	struct stat_ctx c = { .out = out, .cpus = cpus };
 
+	each_line(host, stat_add, &c);
 	each_line(host, stat_line, &c);
 	return ferror(out) ? -EIO : 0;
 }

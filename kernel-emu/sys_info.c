@@ -14,17 +14,24 @@
 #include "sysinfo.h"
 #include "util.h"
 
+int emu_kernel_sysinfo_input(struct emu_kernel *k, struct emu_sysinfo_input *in)
+{
+	/* cgroup_fd, start_ns and mem_limit are fixed for the kernel's life: no lock needed. */
+	int r = emu_sysinfo_gather_cached(k->cgroup_fd, &k->cg_absent, k->start_ns, in);
+
+	if (r == 0)
+		emu_sysinfo_apply_limit(in, k->cgroup_fd, k->proc_fd, k->mem_limit);
+	return r;
+}
+
 long emu_sys_sysinfo(struct emu_kernel *k, struct emu_call *c)
 {
 	struct emu_sysinfo_input in;
 	struct sysinfo out;
-	int r;
+	int r = emu_kernel_sysinfo_input(k, &in);
 
-	/* cgroup_fd, start_ns and mem_limit are fixed for the kernel's life: no lock needed. */
-	r = emu_sysinfo_gather_cached(k->cgroup_fd, &k->cg_absent, k->start_ns, &in);
 	if (r < 0)
 		return r;
-	emu_sysinfo_apply_limit(&in, k->cgroup_fd, k->proc_fd, k->mem_limit);
 	emu_sysinfo_compute(&in, &out);
 	/* The container's load averages where viewfs samples them (the host's
 	 * otherwise). sysinfo's are 16-bit fixed point, the kernel's 11-bit. */

@@ -55,8 +55,7 @@ int emu_task_open(struct emu_kernel *k, struct emu_call *c, const char *rel, int
 	return fd;
 }
 
-/* "Key:\tv1\tv2..." → up to n numbers in base; returns how many were parsed. */
-static int status_field(const char *buf, const char *key, int base, unsigned long long *v, int n)
+int emu_status_field(const char *buf, const char *key, int base, unsigned long long *v, int n)
 {
 	const char *p = strstr(buf, key);
 	int i = 0;
@@ -100,27 +99,27 @@ int emu_task_cred(struct emu_kernel *k, struct emu_call *c, struct emu_task_cred
 		return r;
 	memset(out, 0, sizeof(*out));
 	/* Uid/Gid lines: real, effective, saved, filesystem. */
-	if (status_field(buf, "\nUid:", 10, v, 4) != 4)
+	if (emu_status_field(buf, "\nUid:", 10, v, 4) != 4)
 		return -EIO;
 	out->fsuid = (uid_t)v[3];
-	if (status_field(buf, "\nGid:", 10, v, 4) != 4)
+	if (emu_status_field(buf, "\nGid:", 10, v, 4) != 4)
 		return -EIO;
 	out->fsgid = (gid_t)v[3];
-	int ng = status_field(buf, "\nGroups:", 10, v, EMU_TASK_GROUPS + 1);
+	int ng = emu_status_field(buf, "\nGroups:", 10, v, EMU_TASK_GROUPS + 1);
 	out->ngroups = ng > EMU_TASK_GROUPS ? -1 : ng;
 	for (int i = 0; i < ng && i < EMU_TASK_GROUPS; i++)
 		out->groups[i] = (gid_t)v[i];
-	if (status_field(buf, "\nCapEff:", 16, v, 1) != 1 || status_field(buf, "\nUmask:", 8, v + 1, 1) != 1)
+	if (emu_status_field(buf, "\nCapEff:", 16, v, 1) != 1 || emu_status_field(buf, "\nUmask:", 8, v + 1, 1) != 1)
 		return -EIO;
 	out->cap_eff = v[0];
 	out->umask = (mode_t)v[1];
-	if (status_field(buf, "\nTgid:", 10, v, 1) != 1)
+	if (emu_status_field(buf, "\nTgid:", 10, v, 1) != 1)
 		return -EIO;
 	out->tgid = (pid_t)v[0];
 	/* NSpid lists the tid from the outermost to the innermost pid namespace. */
-	int nn = status_field(buf, "\nNSpid:", 10, v, 8);
+	int nn = emu_status_field(buf, "\nNSpid:", 10, v, 8);
 	out->nspid = nn > 0 ? (pid_t)v[nn - 1] : c->pid;
-	nn = status_field(buf, "\nNStgid:", 10, v, 8);
+	nn = emu_status_field(buf, "\nNStgid:", 10, v, 8);
 	out->nstgid = nn > 0 ? (pid_t)v[nn - 1] : out->tgid;
 	return 0;
 }

@@ -19,6 +19,9 @@
 /* /proc/TID of the trapping thread as an O_PATH directory fd (borrowed: valid
  * for the rest of the call), or -errno. */
 int emu_task_dir(struct emu_kernel *k, struct emu_call *c);
+/* In /proc/TID/status text, "Key:\tv1\tv2..." (key with its leading "\n") →
+ * up to n numbers in base; returns how many were parsed. */
+int emu_status_field(const char *buf, const char *key, int base, unsigned long long *v, int n);
 /* Parse /proc/TID/status. 0 or -errno. */
 int emu_task_cred(struct emu_kernel *k, struct emu_call *c, struct emu_task_cred *out);
 /* openat(/proc/TID, rel, flags): "cwd", "root", "fd/N". New fd or -errno. */

@@ -22,9 +22,9 @@
 #include <linux/mount.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -36,6 +36,7 @@
 #include "log.h"
 #include "procview.h"
 #include "sysinfo.h"
+#include "task.h"
 #include "util.h"
 
 enum view { V_MEMINFO, V_CPUINFO, V_STAT, V_SWAPS, V_LOADAVG, V_CPU_ONLINE, V__COUNT };
@@ -86,53 +87,44 @@ struct task_counts {
 static void host_text(const char *path, char **ret)
 {
 	if (read_file_at(AT_FDCWD, path, ret) < 0)
-		*ret = strdup("");
+		*ret = xstrdup("");
 }
 
 /* The same memory numbers sysinfo(2) reports in the container. */
 static void mem_view(struct emu_kernel *k, struct emu_mem_view *m)
 {
 	struct emu_sysinfo_input in;
-	bool has = emu_sysinfo_gather_cached(k->cgroup_fd, &k->cg_absent, k->start_ns, &in) == 0;
+	bool has = emu_kernel_sysinfo_input(k, &in) == 0 && in.has_cgroup_mem;
 
-	if (has)
-		emu_sysinfo_apply_limit(&in, k->cgroup_fd, k->proc_fd, k->mem_limit);
-	has = has && in.has_cgroup_mem;
 	m->limit = has && in.mem_max != UINT64_MAX ? in.mem_max : EMU_VIEW_UNLIMITED;
 	m->used = has ? in.mem_current : 0;
 	m->swap_limit = has && in.swap_max != UINT64_MAX ? in.swap_max : EMU_VIEW_UNLIMITED;
 	m->swap_used = has ? in.swap_current : 0;
 }
 
+/* /proc/TID/NAME of a task of the container (host tid as text), or NULL. */
+static char *task_file(int proc_fd, const char *tid, const char *name)
+{
+	char path[64], *text;
+	snprintf(path, sizeof(path), "%s/%s", tid, name);
+	return read_file_at(proc_fd, path, &text) < 0 ? NULL : text;
+}
+
 /* The state letter of /proc/TID/stat ("pid (comm) S ..."), 0 if unreadable. */
 static char task_state(int proc_fd, const char *tid)
 {
-	_cleanup_free_ char *stat = NULL;
-	char path[64];
-	snprintf(path, sizeof(path), "%s/stat", tid);
-	if (read_file_at(proc_fd, path, &stat) < 0)
-		return 0;
-	char *paren = strrchr(stat, ')');
+	_cleanup_free_ char *stat = task_file(proc_fd, tid, "stat");
+	char *paren = stat ? strrchr(stat, ')') : NULL;
 	return paren && paren[1] == ' ' ? paren[2] : 0;
 }
 
 /* The last NSpid of /proc/TID/status: the tid in the container's namespace. */
 static int ns_pid(int proc_fd, const char *tid)
 {
-	_cleanup_free_ char *status = NULL;
-	char path[64];
-	snprintf(path, sizeof(path), "%s/status", tid);
-	if (read_file_at(proc_fd, path, &status) < 0)
-		return 0;
-	char *line = strstr(status, "\nNSpid:"), *end;
-	if (!line)
-		return 0;
-	end = strchrnul(line + 1, '\n');
-	while (end > line && (end[-1] < '0' || end[-1] > '9'))
-		end--;
-	while (end > line && end[-1] >= '0' && end[-1] <= '9')
-		end--;
-	return atoi(end);
+	_cleanup_free_ char *status = task_file(proc_fd, tid, "status");
+	unsigned long long v[8];
+	int n = status ? emu_status_field(status, "\nNSpid:", 10, v, 8) : 0;
+	return n > 0 ? (int)v[n - 1] : 0;
 }
 
 static void count_tasks(struct emu_kernel *k, struct task_counts *n, bool with_pids)

@@ -48,62 +48,35 @@ static void owner_name(uid_t uid, char *buf, size_t len)
 	}
 }
 
-static int by_name(const void *a, const void *b)
+static int is_container_id(const struct dirent *de)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The valid container ids under root, sorted; NULL-terminated, into *ret. */
-static int list_ids(const char *root, char ***ret, size_t *n, struct hy_err *err)
-{
-	DIR *d = opendir(root);
-	struct dirent *de;
-	size_t cap = 16;
-	*n = 0;
-	*ret = NULL;
-	if (!d)
-		/* Nothing ever ran here: an empty list. */
-		return errno == ENOENT ? 0 : hy_err_setr(err, -errno, "open the state root %s", root);
-	char **ids = xmalloc(cap * sizeof(*ids));
-	while ((de = readdir(d))) {
-		struct hy_err ignored = { 0 };
-		if (hy_id_validate(de->d_name, &ignored) < 0)
-			continue;
-		if (*n == cap)
-			ids = realloc(ids, (cap *= 2) * sizeof(*ids));
-		if (!ids)
-			abort();
-		ids[(*n)++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	qsort(ids, *n, sizeof(*ids), by_name);
-	*ret = ids;
-	return 0;
+	struct hy_err ignored = { 0 };
+	return hy_id_validate(de->d_name, &ignored) == 0;
 }
 
 /* The states of every container under root, by id, into a new array. */
 static int collect(const char *root, json_t **ret, struct hy_err *err)
 {
-	char **ids;
-	size_t n;
-	int r = list_ids(root, &ids, &n, err);
-	if (r < 0)
-		return r;
+	struct dirent **ids;
+	int n = scandir(root, &ids, is_container_id, alphasort);
+	if (n < 0 && errno != ENOENT)
+		return hy_err_setr(err, -errno, "read the state root %s", root);
 	json_t *all = json_array();
-	for (size_t i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++) { /* none when nothing ever ran here (ENOENT) */
 		struct hy_err ignored = { 0 };
 		char path[PATH_MAX], owner[64];
 		json_t *state;
 		struct stat st;
-		if (hy_oci_state_get(root, ids[i], &state, &ignored) == 0) {
-			snprintf(path, sizeof(path), "%s/%s", root, ids[i]);
+		if (hy_oci_state_get(root, ids[i]->d_name, &state, &ignored) == 0) {
+			snprintf(path, sizeof(path), "%s/%s", root, ids[i]->d_name);
 			owner_name(stat(path, &st) == 0 ? st.st_uid : 0, owner, sizeof(owner));
 			json_object_set_new(state, "owner", json_string(owner));
 			json_array_append_new(all, state);
 		}
 		free(ids[i]);
 	}
-	free(ids);
+	if (n >= 0)
+		free(ids);
 	*ret = all;
 	return 0;
 }
