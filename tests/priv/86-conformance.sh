@@ -83,8 +83,10 @@ files_road() {
 NATIVE=$TEST_TMP/native.txt
 INSIDE=$TEST_TMP/hybox.txt
 
+# setsid: the program inside hybox leads its own session, and a runner started
+# from pid 1 without one would give the native run session id 0.
 # shellcheck disable=SC2016 # $0 is for the inner shell
-run_capture unshare --mount --uts --ipc --propagation private \
+run_capture setsid --wait unshare --mount --uts --ipc --propagation private \
 	sh -c 'mount -t tmpfs -o nosuid,nodev tmpfs /tmp && exec "$0"' "$CONF"
 printf '%s\n' "$RUN_OUT" >"$NATIVE"
 if [ "$RUN_RC" = 0 ] && [ -z "$RUN_ERR" ]; then
