@@ -124,7 +124,9 @@ $(BUILD)/skel/%.lskel.h: $(BUILD)/bpf/%.bpf.o
 
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 
-payloads: $(PAYLOAD_BINS) $(CONFORMANCE_BINS)
+CKPT_BINS := $(patsubst tests/ckpt/%.c,$(BUILD)/ckpt/%,$(wildcard tests/ckpt/*.c))
+
+payloads: $(PAYLOAD_BINS) $(CONFORMANCE_BINS) $(CKPT_BINS)
 
 $(BUILD)/bench/%: tests/bench/%.c tests/bench/timing.h
 	$(call msg,CC,$<)
@@ -142,6 +144,13 @@ $(BUILD)/conformance/%: tests/conformance/%.c
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -static -pthread -o $@ $<
+
+# Checkpoint/restore test programs (tests/priv/97-checkpoint.sh): dynamic on
+# purpose, so that restore has shared libraries to map back.
+$(BUILD)/ckpt/%: tests/ckpt/%.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -o $@ $<
 
 # VM-only test drivers (tests/vm/*.c): static, linked with the library, copied
 # into the guest by scripts/vmtest.sh (lsmctl drives the BPF LSM road alone).

@@ -45,6 +45,8 @@ int hy_cmd_stats(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_kill(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_pause(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_resume(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_checkpoint(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_restore(const struct hy_global_opts *g, int argc, char **argv);
 /* The OCI runtime verbs (runc's command line; docs/oci.md). */
 int hy_cmd_spec(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_create(const struct hy_global_opts *g, int argc, char **argv);

@@ -19,6 +19,7 @@
 
 #include "caps.h"
 #include "cgroup.h"
+#include "ckpt_restore.h"
 #include "res_limits.h"
 #include "cmd.h"
 #include "container.h"
@@ -262,6 +263,16 @@ static int phase_views(struct run_ctx *c, struct hy_err *err)
 	return 0;
 }
 
+/* t - ns, normalized (the result may be negative). */
+static struct timespec ts_sub_ns(struct timespec t, int64_t ns)
+{
+	int64_t v = (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec - ns;
+	int64_t sec = v / 1000000000LL, rem = v % 1000000000LL;
+	if (rem < 0)
+		sec--, rem += 1000000000LL;
+	return (struct timespec){ .tv_sec = sec, .tv_nsec = rem };
+}
+
 static int phase_spawn(struct run_ctx *c, struct hy_err *err)
 {
 	/* The OCI verbs' settings (process, mounts, cwd, domain name) come first. */
@@ -278,6 +289,11 @@ static int phase_spawn(struct run_ctx *c, struct hy_err *err)
 	/* In this order: then boot - mono inside never drops below 0 (below). */
 	clock_gettime(CLOCK_BOOTTIME, &spec.boot);
 	clock_gettime(CLOCK_MONOTONIC, &spec.mono);
+	if (c->o.restore) { /* the clocks go on from where the image stopped them */
+		spec.is_restore = true;
+		spec.boot = ts_sub_ns(spec.boot, c->o.restore->boot_ns);
+		spec.mono = ts_sub_ns(spec.mono, c->o.restore->mono_ns);
+	}
 	spec.has_views = c->views_fd >= 0;
 	spec.views_fd = c->views_fd;
 	hy_sandbox_block_signals();
@@ -332,6 +348,16 @@ static int phase_supervise(struct run_ctx *c, struct hy_err *err)
 	if (r < 0)
 		return hy_err_setr(err, r, "release the container's command");
 	return 0;
+}
+
+/* hybox restore: the command became the image's processes. Before the
+ * supervisor confines itself (which forbids ptrace). */
+static int phase_restore(struct run_ctx *c, struct hy_err *err)
+{
+	if (!c->o.restore)
+		return 0;
+	return ck_restore_tasks(c->o.restore, c->o.restore_dirfd, c->sb.init_pid, c->sb.cmd_pid,
+				err);
 }
 
 /* `hybox start` (control thread; the main thread waits in hy_sandbox_wait). */
@@ -463,6 +489,7 @@ static const struct {
 	{ "start container", phase_spawn },
 	{ "bind LSM rules", phase_bind_lsm },
 	{ "start supervision", phase_supervise },
+	{ "restore tasks", phase_restore },
 	{ "open control socket", phase_control },
 	{ "open events socket", phase_events_socket },
 	{ "report created", phase_created },

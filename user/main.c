@@ -19,6 +19,8 @@ static const struct hy_cmd commands[] = {
 	{ "kill", "send a signal to a container's command (or --all its processes)", hy_cmd_kill },
 	{ "pause", "freeze every process of a container", hy_cmd_pause },
 	{ "resume", "thaw a paused container", hy_cmd_resume },
+	{ "checkpoint", "save a running container into an image directory", hy_cmd_checkpoint },
+	{ "restore", "run a container again from a checkpoint image", hy_cmd_restore },
 	{ "features", "probe what this host supports and which road enforces each policy area",
 	  hy_cmd_features },
 	{ "syscalls", "list the road (native, emulated, denied) of every syscall, and why",

@@ -8,6 +8,7 @@
 #include "error.h"
 
 struct hy_sandbox_spec;
+struct ck_image;
 
 struct hy_run_opts {
 	const char *id;       /* NULL: generated */
@@ -29,6 +30,10 @@ struct hy_run_opts {
 	 * (proc, mounts, shm_*, cwd) from config.json. */
 	const char *policy_text;
 	const struct hy_sandbox_spec *sandbox;
+	/* Set by `hybox restore`: the checked image whose processes replace the
+	 * command (argv then names the image's root executable). */
+	const struct ck_image *restore;
+	int restore_dirfd;
 };
 
 enum { HY_RUN_PARSED = 0, HY_RUN_HELP = 1 };

@@ -37,6 +37,10 @@ struct hy_sandbox_spec {
 	struct timespec boot, mono;  /* CLOCK_BOOTTIME, then CLOCK_MONOTONIC, at the
 				      * container's boot: before init exists, so no
 				      * task starts before it; zero: at init's setup */
+	/* hybox restore: the command does not exec but waits, under the filter
+	 * and with CAP_CHECKPOINT_RESTORE, to become the image's root process
+	 * (ckpt_restore.c drops that capability again). */
+	bool is_restore;
 	bool has_views;              /* views_fd: /dev/fuse served by kernel-emu, whose */
 	int views_fd;                /* files init binds over /proc (emu_view_files) */
 };

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/close_range.h>
 #include <poll.h>
 #include <sched.h>
@@ -160,7 +161,8 @@ static __attribute__((noreturn)) void cmd_main(const struct hy_sandbox_spec *spe
 		fail(sync, HY_SYNC_SETUP_FAILED, errno, "start a new session", 125);
 	if (spec->proc && spec->proc->terminal)
 		open_console(spec->proc, sync);
-	int r = spec->proc ? 0 : hy_caps_restrict(hy_caps_default());
+	uint64_t caps = hy_caps_default() | (spec->is_restore ? 1ULL << CAP_CHECKPOINT_RESTORE : 0);
+	int r = spec->proc ? 0 : hy_caps_restrict(caps);
 	if (r < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -r, "drop capabilities", 125);
 	if (spec->proc)
@@ -181,6 +183,9 @@ static __attribute__((noreturn)) void cmd_main(const struct hy_sandbox_spec *spe
 	if (read(sync, &go, sizeof(go)) != (ssize_t)sizeof(go) || go.type != HY_SYNC_GO)
 		_exit(125);
 	close(listener);
+	if (spec->is_restore)
+		for (;;)
+			pause(); /* the restorer takes over from here (ckpt_restore.c) */
 	/* From here on every syscall is filtered; sync is CLOEXEC and goes away at exec. */
 	if (!spec->cwd || chdir(spec->cwd) < 0)
 		(void)!chdir("/");
@@ -305,7 +310,9 @@ static pid_t spawn_cmd(const struct hy_sandbox_spec *spec, int sync)
 {
 	static char stack[256 * 1024] __attribute__((aligned(16)));
 	struct cmd_args a = { .spec = spec, .sync = sync };
-	pid_t pid = clone(cmd_entry, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+	/* A restore's command never execs: it gets a copy of init's memory. */
+	int flags = spec->is_restore ? SIGCHLD : CLONE_VM | CLONE_VFORK | SIGCHLD;
+	pid_t pid = clone(cmd_entry, stack + sizeof(stack), flags, &a);
 	/* Before Linux 6.x (seen on 6.1), a task sharing its memory could not
 	 * go to another time namespace (EINVAL): copy the memory instead. */
 	if (pid < 0 && errno == EINVAL)

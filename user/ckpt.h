@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A checkpoint image in memory: what `hybox checkpoint` gathers from a frozen
+ * container (ckpt_dump.c) and `hybox restore` rebuilds (ckpt_restore.c). The
+ * on-disk form is in ckpt_image.c and docs/checkpoint-format.md. Pids are the
+ * container's (its pid namespace); host pids live only in the host_* fields,
+ * which are never saved.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include "error.h"
+
+#define CK_FORMAT_VERSION 1
+#define CK_IMAGE_FILE "image.json"
+#define CK_SUM_FILE "image.sum"
+#define CK_PAGES_MAGIC "HYBXPAGE"
+#define CK_PAGES_HEADER 16 /* magic, u32 version, u32 reserved */
+#define CK_XSTATE_MAX 16384
+#define CK_NSIG 64
+#define CK_PAGE 4096UL
+
+struct ck_thread {
+	pid_t tid;
+	pid_t host_tid;
+	struct user_regs_struct regs; /* with an interrupted syscall set to restart */
+	uint8_t xstate[CK_XSTATE_MAX];
+	size_t xstate_len;
+	uint64_t sigmask;
+	uint64_t sigpending; /* thread-directed pending signals, re-sent after restore */
+	uint64_t rseq_addr, rseq_sig;
+	uint32_t rseq_len;
+	uint64_t robust_addr, robust_len;
+	uint64_t tid_address; /* clear_child_tid (pthread_join waits on it) */
+	uint64_t ss_sp, ss_size;
+	int ss_flags;
+	char comm[16];
+};
+
+enum ck_vma_kind { CK_VMA_ANON, CK_VMA_FILE, CK_VMA_SPECIAL };
+
+/* Pages saved for one run of populated pages, at offset in the pages file. */
+struct ck_run {
+	uint64_t addr, npages, offset;
+};
+
+struct ck_vma {
+	uint64_t start, end, pgoff; /* pgoff in bytes */
+	int prot;
+	bool shared;
+	bool growsdown;
+	enum ck_vma_kind kind;
+	char *path; /* CK_VMA_FILE: the file; CK_VMA_SPECIAL: "[vdso]", "[vvar]"... */
+	struct ck_run *runs;
+	size_t nruns;
+};
+
+enum ck_fd_kind { CK_FD_FILE, CK_FD_STDIO };
+
+struct ck_fd {
+	int fd;
+	enum ck_fd_kind kind;
+	int stdio;   /* CK_FD_STDIO: the restore's fd 0, 1 or 2 takes its place */
+	char *path;  /* CK_FD_FILE */
+	int flags;   /* open flags (O_ACCMODE, O_APPEND, O_NONBLOCK...) */
+	bool cloexec;
+	uint64_t pos;
+};
+
+struct ck_sigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+
+/* The fields of PR_SET_MM_MAP (prctl(2)). */
+struct ck_mm {
+	uint64_t start_code, end_code, start_data, end_data, start_brk, brk, start_stack;
+	uint64_t arg_start, arg_end, env_start, env_end;
+	uint8_t auxv[512];
+	size_t auxv_len;
+};
+
+struct ck_proc {
+	pid_t pid, ppid, pgid;
+	pid_t host_pid;
+	char *exe, *cwd;
+	unsigned umask;
+	int dumpable;
+	uint32_t uid[3], gid[3]; /* real, effective, saved */
+	uint32_t groups[64];
+	size_t ngroups;
+	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd;
+	uint64_t sigpending; /* process-directed */
+	struct ck_mm mm;
+	struct ck_sigaction sig[CK_NSIG]; /* index: signal - 1 */
+	struct ck_thread *threads;	  /* threads[0]: the thread-group leader */
+	size_t nthreads;
+	struct ck_vma *vmas;
+	size_t nvmas;
+	struct ck_fd *fds;
+	size_t nfds;
+	char pages_file[64];
+	uint64_t pages_size; /* bytes after the header */
+	uint32_t pages_crc;  /* crc32 of those bytes */
+};
+
+struct ck_image {
+	unsigned version;
+	char *id;	     /* the container it came from */
+	char *hostname, *domainname;
+	int64_t mono_ns, boot_ns; /* the container's clocks when it was frozen */
+	uint64_t xcr0;	     /* CPU state components the saved xstate may use */
+	uint32_t cpuid[4];	     /* leaf 1 ecx/edx, leaf 7.0 ebx/ecx: what programs may have probed */
+	struct ck_proc *procs;    /* procs[0]: the container's command; parents first */
+	size_t nprocs;
+};
+
+void ck_image_free(struct ck_image *img);
+struct ck_proc *ck_image_proc(const struct ck_image *img, pid_t pid);
+
+/* image.json and image.sum into dirfd (the page files are written by the
+ * dumper as it goes, with ck_pages_header()). */
+int ck_image_write(int dirfd, const struct ck_image *img, struct hy_err *err);
+/* Read and check an image: format version, image.sum, every field, each
+ * page file's header, size and checksum. Errors name the file and field. */
+int ck_image_read(int dirfd, struct ck_image *img, struct hy_err *err);
+/* Check the saved CPU features against this CPU's. */
+int ck_image_check_cpu(const struct ck_image *img, struct hy_err *err);
+void ck_pages_header(uint8_t out[CK_PAGES_HEADER]);
+/* This CPU's XCR0 and feature words, as the image records them. */
+void ck_cpu_features(uint64_t *xcr0, uint32_t cpuid[4]);

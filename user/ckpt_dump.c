@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `hybox checkpoint`: freeze the container's cgroup, seize every thread
+ * but init's (PTRACE_SEIZE + PTRACE_INTERRUPT while frozen, so none can run
+ * or fork in between), thaw into the ptrace stops, then read each process
+ * (ckpt_proc_dump.c, ckpt_fd_dump.c, ckpt_mem_dump.c) from inside the
+ * container's mount namespace, so that every path is the container's. The
+ * image is written only when nothing blocks it; then the container is
+ * killed (cgroup.kill) or, with --leave-running, let go exactly as it was.
+ * Init is hybox's own code and is not saved: restore starts a fresh one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "ckpt_dump.h"
+#include "container.h"
+#include "util.h"
+
+#define FREEZE_TIMEOUT_NS (5ULL * 1000000000)
+
+struct dumper {
+	const struct ck_dump_opts *o;
+	struct hy_cgroup cg;
+	pid_t init_host;
+	int init_procfd;
+	struct ck_pidmap map;
+	pid_t tids[4096];    /* every thread but init's, host tids */
+	pid_t tgids[4096];   /* their thread groups */
+	size_t ntids;
+	size_t nseized;
+	struct ck_task *tasks; /* parallel to tids once opened */
+	int *procfds;	       /* one per img.procs[] */
+	struct ck_image img;
+	struct ck_blockers blockers;
+	unsigned long long frozen_at;
+};
+
+static unsigned long long status_num(const char *s, const char *key, int last)
+{
+	const char *p = strstr(s, key);
+	if (!p)
+		return 0;
+	p += strlen(key);
+	unsigned long long v = 0;
+	char *end;
+	for (;;) {
+		unsigned long long x = strtoull(p, &end, 10);
+		if (end == p)
+			return v;
+		v = x;
+		if (!last)
+			return v;
+		p = end;
+	}
+}
+
+/* The container's threads from its cgroup, with their container ids. */
+static int list_threads(struct dumper *d, struct hy_err *err)
+{
+	_cleanup_free_ char *list = NULL;
+	if (read_file_at(d->cg.dirfd, "cgroup.threads", &list) < 0)
+		return hy_err_setr(err, -errno, "read %s/cgroup.threads", d->cg.path);
+	d->ntids = d->map.n = 0;
+	for (char *p = list, *end; *p; p = end) {
+		pid_t tid = (pid_t)strtol(p, &end, 10);
+		if (end == p)
+			break;
+		char path[64];
+		_cleanup_free_ char *st = NULL;
+		snprintf(path, sizeof(path), "/proc/%d/status", tid);
+		if (read_file_at(AT_FDCWD, path, &st) < 0)
+			continue; /* gone since: it was ending */
+		pid_t ns = (pid_t)status_num(st, "\nNSpid:", 1);
+		pid_t tgid = (pid_t)status_num(st, "\nTgid:", 0);
+		if (d->map.n == ARRAY_SIZE(d->map.host))
+			return hy_err_set(err, -E2BIG, "more than %zu threads",
+					  ARRAY_SIZE(d->map.host));
+		d->map.host[d->map.n] = tid, d->map.ns[d->map.n++] = ns;
+		if (ns == 1) {
+			d->init_host = tid;
+			continue;
+		}
+		const char *state = strstr(st, "\nState:");
+		if (state && (strchr("ZX", state[8]) || strchr("ZX", state[9])))
+			ck_block(&d->blockers, "pid %d is a zombie", ns);
+		d->tids[d->ntids] = tid, d->tgids[d->ntids++] = tgid;
+	}
+	if (!d->init_host)
+		return hy_err_set(err, -ESRCH, "container %s has no init task", d->o->id);
+	return 0;
+}
+
+static int set_frozen(struct dumper *d, int want, struct hy_err *err)
+{
+	char line[16];
+	int r = write_file_at(d->cg.dirfd, "cgroup.freeze", want ? "1" : "0");
+	if (r < 0)
+		return hy_err_setr(err, r, "%s %s", want ? "freeze" : "thaw", d->cg.path);
+	snprintf(line, sizeof(line), "frozen %d\n", want);
+	for (unsigned long long end = now_mono_ns() + FREEZE_TIMEOUT_NS; now_mono_ns() < end;) {
+		_cleanup_free_ char *ev = NULL;
+		if (read_file_at(d->cg.dirfd, "cgroup.events", &ev) >= 0 && strstr(ev, line))
+			return 0;
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	}
+	return hy_err_set(err, -ETIMEDOUT, "container %s did not %s within 5 s", d->o->id,
+			  want ? "freeze" : "thaw");
+}
+
+/* The container's clocks now: the host's plus its time namespace's offsets. */
+static void sample_clocks(struct dumper *d)
+{
+	struct timespec mono, boot;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	int64_t off_mono = 0, off_boot = 0;
+	_cleanup_free_ char *offs = NULL;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/timens_offsets", d->init_host);
+	if (read_file_at(AT_FDCWD, path, &offs) >= 0) {
+		long long s, ns;
+		char *m = strstr(offs, "monotonic"), *b = strstr(offs, "boottime");
+		if (m && sscanf(m, "monotonic %lld %lld", &s, &ns) == 2)
+			off_mono = s * 1000000000LL + ns;
+		if (b && sscanf(b, "boottime %lld %lld", &s, &ns) == 2)
+			off_boot = s * 1000000000LL + ns;
+	}
+	d->img.mono_ns = mono.tv_sec * 1000000000LL + mono.tv_nsec + off_mono;
+	d->img.boot_ns = boot.tv_sec * 1000000000LL + boot.tv_nsec + off_boot;
+}
+
+/* Seize everything while frozen, then thaw into the ptrace stops. */
+static int seize_all(struct dumper *d, struct hy_err *err)
+{
+	int r = set_frozen(d, 1, err);
+	if (r < 0)
+		return r;
+	d->frozen_at = now_mono_ns();
+	sample_clocks(d);
+	for (; d->nseized < d->ntids && r == 0; d->nseized++)
+		r = ck_task_seize(d->tids[d->nseized], 0, err);
+	int r2 = set_frozen(d, 0, r < 0 ? NULL : err);
+	for (size_t i = 0; i < d->nseized && r == 0; i++)
+		r = ck_task_wait_stop(d->tids[i], err);
+	return r < 0 ? r : r2;
+}
+
+static int add_proc(struct dumper *d, pid_t tgid, struct hy_err *err)
+{
+	char path[64];
+	_cleanup_free_ char *st = NULL;
+	snprintf(path, sizeof(path), "/proc/%d/status", tgid);
+	if (read_file_at(AT_FDCWD, path, &st) < 0)
+		return hy_err_setr(err, -errno, "read %s", path);
+	struct ck_proc *p = &d->img.procs[d->img.nprocs++];
+	p->host_pid = tgid;
+	p->pid = ck_pidmap_ns(&d->map, tgid);
+	p->ppid = ck_pidmap_ns(&d->map, (pid_t)status_num(st, "\nPPid:", 0));
+	if (!p->ppid)
+		return hy_err_set(err, -ESRCH, "the parent of pid %d is outside the container", p->pid);
+	size_t n = 0;
+	for (size_t i = 0; i < d->ntids; i++)
+		n += d->tgids[i] == tgid;
+	p->threads = calloc(n, sizeof(*p->threads));
+	if (!p->threads)
+		return hy_err_set(err, -ENOMEM, "list threads");
+	/* the leader first */
+	p->threads[p->nthreads++].host_tid = tgid;
+	for (size_t i = 0; i < d->ntids; i++)
+		if (d->tgids[i] == tgid && d->tids[i] != tgid)
+			p->threads[p->nthreads++].host_tid = d->tids[i];
+	for (size_t i = 0; i < p->nthreads; i++)
+		p->threads[i].tid = ck_pidmap_ns(&d->map, p->threads[i].host_tid);
+	return 0;
+}
+
+/* Processes, parents before children, from the command (container pid 2). */
+static int build_tree(struct dumper *d, struct hy_err *err)
+{
+	d->img.procs = calloc(d->ntids + 1, sizeof(*d->img.procs));
+	if (!d->img.procs)
+		return hy_err_set(err, -ENOMEM, "list processes");
+	int r = 0;
+	for (size_t i = 0; i < d->ntids && r == 0; i++)
+		if (d->tids[i] == d->tgids[i] && ck_pidmap_ns(&d->map, d->tids[i]) == 2)
+			r = add_proc(d, d->tids[i], err);
+	if (r == 0 && d->img.nprocs == 0)
+		return hy_err_set(err, -ESRCH, "container %s has no command (pid 2)", d->o->id);
+	for (size_t done = 0; r == 0 && done < d->img.nprocs; done++) {
+		pid_t parent = d->img.procs[done].host_pid;
+		for (size_t i = 0; i < d->ntids && r == 0; i++) {
+			char path[64];
+			_cleanup_free_ char *st = NULL;
+			if (d->tids[i] != d->tgids[i])
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/status", d->tids[i]);
+			if (read_file_at(AT_FDCWD, path, &st) >= 0 &&
+			    (pid_t)status_num(st, "\nPPid:", 0) == parent)
+				r = add_proc(d, d->tids[i], err);
+		}
+	}
+	size_t nproc = 0;
+	for (size_t i = 0; i < d->ntids; i++)
+		nproc += d->tids[i] == d->tgids[i];
+	if (r == 0 && nproc != d->img.nprocs)
+		ck_block(&d->blockers,
+			 "%zu process(es) whose parent is init (orphans): only the command's "
+			 "tree can be restored",
+			 nproc - d->img.nprocs);
+	return r;
+}
+
+/* ptrace handles and /proc dirs for every task, before leaving the host's mounts. */
+static int open_tasks(struct dumper *d, struct hy_err *err)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->img.nprocs; i++)
+		n += d->img.procs[i].nthreads;
+	d->tasks = calloc(n + 1, sizeof(*d->tasks));
+	d->procfds = calloc(d->img.nprocs + 1, sizeof(int));
+	if (!d->tasks || !d->procfds)
+		return hy_err_set(err, -ENOMEM, "open tasks");
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d", d->init_host);
+	d->init_procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (d->init_procfd < 0)
+		return hy_err_setr(err, -errno, "open %s", path);
+	for (size_t i = 0, k = 0; i < d->img.nprocs; i++) {
+		struct ck_proc *p = &d->img.procs[i];
+		snprintf(path, sizeof(path), "/proc/%d", p->host_pid);
+		d->procfds[i] = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (d->procfds[i] < 0)
+			return hy_err_setr(err, -errno, "open %s", path);
+		for (size_t t = 0; t < p->nthreads; t++, k++) {
+			int r = ck_task_open(&d->tasks[k], p->threads[t].host_tid, err);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* Join the container's UTS (for its names) and mount namespaces (for its paths). */
+static int enter_container(struct dumper *d, struct hy_err *err)
+{
+	static const struct {
+		const char *name;
+		int type;
+	} ns[] = { { "ns/uts", CLONE_NEWUTS }, { "ns/mnt", CLONE_NEWNS } };
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		_cleanup_close_ int fd = openat(d->init_procfd, ns[i].name, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, ns[i].type) < 0)
+			return hy_err_setr(err, -errno, "enter the container's %s", ns[i].name + 3);
+		if (ns[i].type == CLONE_NEWUTS) {
+			struct utsname u;
+			uname(&u);
+			d->img.hostname = strdup(u.nodename);
+			d->img.domainname = strdup(u.domainname);
+		}
+	}
+	return 0;
+}
+
+static int dump_procs(struct dumper *d, struct hy_err *err)
+{
+	int r = 0;
+	for (size_t i = 0, k = 0; i < d->img.nprocs && r == 0; i++) {
+		struct ck_dump_proc dp = { .p = &d->img.procs[i], .tasks = &d->tasks[k],
+					   .procfd = d->procfds[i], .init_procfd = d->init_procfd,
+					   .map = &d->map, .blockers = &d->blockers };
+		k += d->img.procs[i].nthreads;
+		r = ck_dump_proc_state(&dp, err);
+		if (r == 0)
+			r = ck_dump_fds(&dp, err);
+		if (r == 0)
+			r = ck_dump_memory(&dp, d->o->is_check ? -1 : d->o->image_dirfd, err);
+	}
+	return r;
+}
+
+static void report_blockers(const struct dumper *d)
+{
+	for (size_t i = 0; i < d->blockers.n; i++)
+		fprintf(stderr, "hybox checkpoint: %s: %s\n", d->o->id, d->blockers.line[i]);
+	if (d->blockers.total > d->blockers.n)
+		fprintf(stderr, "hybox checkpoint: %s: and %zu more\n", d->o->id,
+			d->blockers.total - d->blockers.n);
+}
+
+/* Let every task go as it was, or end the container first. */
+static void finish(struct dumper *d, bool kill)
+{
+	if (kill)
+		write_file_at(d->cg.dirfd, "cgroup.kill", "1");
+	size_t n = 0;
+	for (size_t i = 0; i < d->img.nprocs; i++)
+		n += d->img.procs[i].nthreads;
+	for (size_t i = 0; d->tasks && i < n; i++)
+		if (d->tasks[i].tid)
+			ck_task_release(&d->tasks[i]);
+}
+
+static int dump(struct dumper *d, struct hy_err *err)
+{
+	int r = list_threads(d, err);
+	if (r < 0 || (r = build_tree(d, err)) < 0 || (r = seize_all(d, err)) < 0 ||
+	    (r = open_tasks(d, err)) < 0 || (r = enter_container(d, err)) < 0 ||
+	    (r = dump_procs(d, err)) < 0)
+		return r;
+	report_blockers(d);
+	if (d->blockers.total)
+		return hy_err_set(err, -ENOTSUP, "container %s cannot be checkpointed (%zu reason%s above)",
+				  d->o->id, d->blockers.total, d->blockers.total > 1 ? "s" : "");
+	if (d->o->is_check)
+		return 0;
+	d->img.version = CK_FORMAT_VERSION;
+	d->img.id = strdup(d->o->id);
+	ck_cpu_features(&d->img.xcr0, d->img.cpuid);
+	return ck_image_write(d->o->image_dirfd, &d->img, err);
+}
+
+static void count(const struct dumper *d, struct ck_dump_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->procs = d->img.nprocs;
+	for (size_t i = 0; i < d->img.nprocs; i++) {
+		s->threads += d->img.procs[i].nthreads;
+		s->bytes += d->img.procs[i].pages_size;
+	}
+	s->frozen_ns = d->frozen_at ? now_mono_ns() - d->frozen_at : 0;
+}
+
+int ck_dump(const struct ck_dump_opts *o, struct ck_dump_stats *stats, struct hy_err *err)
+{
+	struct dumper *d = calloc(1, sizeof(*d));
+	char mount[4096];
+	if (!d)
+		return hy_err_set(err, -ENOMEM, "checkpoint");
+	d->o = o;
+	d->init_procfd = d->cg.dirfd = -1;
+	int r = hy_state_is_live(o->root, o->id);
+	if (r <= 0)
+		r = hy_err_set(err, -ENOENT, "no running container %s under %s", o->id, o->root);
+	else if ((r = hy_cgroup2_find_mount(mount, sizeof(mount))) < 0 ||
+		 (r = hy_cgroup_open(&d->cg, mount, o->id)) < 0)
+		hy_err_setr(err, r, "open the cgroup of container %s", o->id);
+	else
+		r = dump(d, err);
+	finish(d, r == 0 && !o->is_check && !o->is_leave_running);
+	count(d, stats);
+	for (size_t i = 0; d->procfds && i < d->img.nprocs; i++)
+		if (d->procfds[i] > 0)
+			close(d->procfds[i]);
+	if (d->init_procfd >= 0)
+		close(d->init_procfd);
+	if (d->cg.dirfd >= 0)
+		close(d->cg.dirfd);
+	free(d->procfds);
+	free(d->tasks);
+	ck_image_free(&d->img);
+	free(d);
+	return r;
+}

@@ -1,0 +1,731 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The image on disk (docs/checkpoint-format.md): image.json (jansson) with
+ * magic and version, image.sum (its crc32), and one pages-PID.img per
+ * process: a 16-byte header (magic, version) and the saved pages, whose size
+ * and crc32 image.json records. 64-bit values the JSON number type cannot
+ * hold (registers, addresses) are hex strings. Reading checks everything
+ * before the caller creates anything, and every error names the file and
+ * the field.
+ */
+#include <cpuid.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "ckpt.h"
+#include "util.h"
+
+#define REGS_N (sizeof(struct user_regs_struct) / sizeof(uint64_t))
+
+void ck_image_free(struct ck_image *img)
+{
+	for (size_t i = 0; i < img->nprocs; i++) {
+		struct ck_proc *p = &img->procs[i];
+		for (size_t v = 0; v < p->nvmas; v++) {
+			free(p->vmas[v].path);
+			free(p->vmas[v].runs);
+		}
+		for (size_t f = 0; f < p->nfds; f++)
+			free(p->fds[f].path);
+		free(p->vmas);
+		free(p->fds);
+		free(p->threads);
+		free(p->exe);
+		free(p->cwd);
+	}
+	free(img->procs);
+	free(img->id);
+	free(img->hostname);
+	free(img->domainname);
+	memset(img, 0, sizeof(*img));
+}
+
+struct ck_proc *ck_image_proc(const struct ck_image *img, pid_t pid)
+{
+	for (size_t i = 0; i < img->nprocs; i++)
+		if (img->procs[i].pid == pid)
+			return &img->procs[i];
+	return NULL;
+}
+
+void ck_pages_header(uint8_t out[CK_PAGES_HEADER])
+{
+	uint32_t v = CK_FORMAT_VERSION, z = 0;
+	memcpy(out, CK_PAGES_MAGIC, 8);
+	memcpy(out + 8, &v, 4);
+	memcpy(out + 12, &z, 4);
+}
+
+void ck_cpu_features(uint64_t *xcr0, uint32_t cpuid[4])
+{
+	unsigned a, b, c, d;
+	memset(cpuid, 0, 4 * sizeof(uint32_t));
+	*xcr0 = 0;
+	if (__get_cpuid(1, &a, &b, &c, &d)) {
+		cpuid[0] = c;
+		cpuid[1] = d;
+		if (c & bit_OSXSAVE) {
+			uint32_t lo, hi;
+			__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+			*xcr0 = (uint64_t)hi << 32 | lo;
+		}
+	}
+	if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
+		cpuid[2] = b;
+		cpuid[3] = c;
+	}
+	/* Bits that say what the OS or this moment enables, not what the CPU can
+	 * do: OSXSAVE follows the kernel, leaf 1 ecx bit 27; keep it anyway. */
+}
+
+int ck_image_check_cpu(const struct ck_image *img, struct hy_err *err)
+{
+	static const char *const words[] = { "cpuid.1.ecx", "cpuid.1.edx", "cpuid.7.ebx",
+					     "cpuid.7.ecx" };
+	uint64_t xcr0;
+	uint32_t id[4];
+	ck_cpu_features(&xcr0, id);
+	if (img->xcr0 & ~xcr0)
+		return hy_err_set(err, -ENOTSUP,
+				  "%s: xcr0: the image uses CPU state components 0x%" PRIx64
+				  " this CPU lacks (it has 0x%" PRIx64 ")",
+				  CK_IMAGE_FILE, img->xcr0 & ~xcr0, xcr0);
+	for (int i = 0; i < 4; i++)
+		if (img->cpuid[i] & ~id[i])
+			return hy_err_set(err, -ENOTSUP,
+					  "%s: %s: the image was made on a CPU with features 0x%08x "
+					  "this CPU lacks",
+					  CK_IMAGE_FILE, words[i], img->cpuid[i] & ~id[i]);
+	return 0;
+}
+
+/* ---- writing --------------------------------------------------------------- */
+
+static json_t *hex(uint64_t v)
+{
+	char b[24];
+	snprintf(b, sizeof(b), "0x%" PRIx64, v);
+	return json_string(b);
+}
+
+static json_t *hex_bytes(const uint8_t *p, size_t n)
+{
+	char *s = malloc(2 * n + 1);
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		sprintf(s + 2 * i, "%02x", p[i]);
+	s[2 * n] = 0;
+	json_t *j = json_stringn(s, 2 * n);
+	free(s);
+	return j;
+}
+
+static json_t *thread_json(const struct ck_thread *t)
+{
+	json_t *regs = json_array();
+	const uint64_t *r = (const uint64_t *)&t->regs;
+	for (size_t i = 0; i < REGS_N; i++)
+		json_array_append_new(regs, hex(r[i]));
+	return json_pack("{s:i,s:o,s:o,s:o,s:o,s:o,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:i,s:s}", "tid",
+			 t->tid, "regs", regs, "xstate", hex_bytes(t->xstate, t->xstate_len),
+			 "sigmask", hex(t->sigmask), "sigpending", hex(t->sigpending),
+			 "rseq_addr", hex(t->rseq_addr), "rseq_len", (json_int_t)t->rseq_len,
+			 "rseq_sig", hex(t->rseq_sig), "robust_addr", hex(t->robust_addr),
+			 "robust_len", hex(t->robust_len), "tid_address", hex(t->tid_address),
+			 "ss_sp", hex(t->ss_sp), "ss_size", hex(t->ss_size), "ss_flags",
+			 t->ss_flags, "comm", t->comm);
+}
+
+static json_t *vma_json(const struct ck_vma *v)
+{
+	static const char *const kinds[] = { "anon", "file", "special" };
+	json_t *runs = json_array();
+	for (size_t i = 0; i < v->nruns; i++)
+		json_array_append_new(runs, json_pack("[o,I,o]", hex(v->runs[i].addr),
+						      (json_int_t)v->runs[i].npages,
+						      hex(v->runs[i].offset)));
+	json_t *j = json_pack("{s:o,s:o,s:o,s:i,s:b,s:b,s:s,s:o}", "start", hex(v->start), "end",
+			      hex(v->end), "pgoff", hex(v->pgoff), "prot", v->prot, "shared",
+			      v->shared, "growsdown", v->growsdown, "kind", kinds[v->kind], "runs",
+			      runs);
+	if (v->path)
+		json_object_set_new(j, "path", json_string(v->path));
+	return j;
+}
+
+static json_t *fd_json(const struct ck_fd *f)
+{
+	json_t *j = json_pack("{s:i,s:s,s:i,s:b,s:o}", "fd", f->fd, "kind",
+			      f->kind == CK_FD_STDIO ? "stdio" : "file", "flags", f->flags,
+			      "cloexec", f->cloexec, "pos", hex(f->pos));
+	if (f->kind == CK_FD_STDIO)
+		json_object_set_new(j, "stdio", json_integer(f->stdio));
+	else
+		json_object_set_new(j, "path", json_string(f->path));
+	return j;
+}
+
+static json_t *mm_json(const struct ck_mm *m)
+{
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "start_code",
+			 hex(m->start_code), "end_code", hex(m->end_code), "start_data",
+			 hex(m->start_data), "end_data", hex(m->end_data), "start_brk",
+			 hex(m->start_brk), "brk", hex(m->brk), "start_stack", hex(m->start_stack),
+			 "arg_start", hex(m->arg_start), "arg_end", hex(m->arg_end), "env_start",
+			 hex(m->env_start), "env_end", hex(m->env_end), "auxv",
+			 hex_bytes(m->auxv, m->auxv_len));
+}
+
+static json_t *u32_array(const uint32_t *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(v[i]));
+	return a;
+}
+
+static json_t *proc_json(const struct ck_proc *p)
+{
+	json_t *threads = json_array(), *vmas = json_array(), *fds = json_array();
+	json_t *sigs = json_array();
+	for (size_t i = 0; i < p->nthreads; i++)
+		json_array_append_new(threads, thread_json(&p->threads[i]));
+	for (size_t i = 0; i < p->nvmas; i++)
+		json_array_append_new(vmas, vma_json(&p->vmas[i]));
+	for (size_t i = 0; i < p->nfds; i++)
+		json_array_append_new(fds, fd_json(&p->fds[i]));
+	for (int s = 0; s < CK_NSIG; s++) {
+		const struct ck_sigaction *a = &p->sig[s];
+		json_array_append_new(sigs, json_pack("[o,o,o,o]", hex(a->handler), hex(a->flags),
+						      hex(a->restorer), hex(a->mask)));
+	}
+	return json_pack("{s:i,s:i,s:i,s:s,s:s,s:i,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
+			 "s:o,s:o,s:o,s:s,s:I,s:o}",
+			 "pid", p->pid, "ppid", p->ppid, "pgid", p->pgid, "exe", p->exe, "cwd",
+			 p->cwd, "umask", (int)p->umask, "dumpable", p->dumpable, "uid",
+			 u32_array(p->uid, 3), "gid", u32_array(p->gid, 3), "groups",
+			 u32_array(p->groups, p->ngroups), "cap_inh", hex(p->cap_inh), "cap_prm",
+			 hex(p->cap_prm), "cap_eff", hex(p->cap_eff), "cap_bnd", hex(p->cap_bnd),
+			 "sigpending", hex(p->sigpending), "mm", mm_json(&p->mm), "sigactions",
+			 sigs, "threads", threads, "vmas", vmas, "fds", fds, "pages_file", p->pages_file,
+			 "pages_size", (json_int_t)p->pages_size, "pages_crc",
+			 hex(p->pages_crc));
+}
+
+static int write_file(int dirfd, const char *name, const char *data, size_t len,
+		      struct hy_err *err)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return hy_err_setr(err, -errno, "create %s", name);
+	if (write(fd, data, len) != (ssize_t)len)
+		return hy_err_setr(err, -(errno ? errno : EIO), "write %s", name);
+	return 0;
+}
+
+int ck_image_write(int dirfd, const struct ck_image *img, struct hy_err *err)
+{
+	json_t *procs = json_array();
+	for (size_t i = 0; i < img->nprocs; i++)
+		json_array_append_new(procs, proc_json(&img->procs[i]));
+	json_t *j = json_pack("{s:s,s:i,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o}", "magic", "hybox-image",
+			      "version", CK_FORMAT_VERSION, "id", img->id, "hostname",
+			      img->hostname, "domainname", img->domainname ? img->domainname : "",
+			      "mono_ns", (json_int_t)img->mono_ns, "boot_ns",
+			      (json_int_t)img->boot_ns, "xcr0", hex(img->xcr0), "cpuid",
+			      u32_array(img->cpuid, 4), "procs", procs);
+	if (!j)
+		return hy_err_set(err, -ENOMEM, "encode %s", CK_IMAGE_FILE);
+	char *s = json_dumps(j, JSON_INDENT(1));
+	json_decref(j);
+	if (!s)
+		return hy_err_set(err, -ENOMEM, "encode %s", CK_IMAGE_FILE);
+	size_t len = strlen(s);
+	char sum[64];
+	int n = snprintf(sum, sizeof(sum), "hybox-image-sum %d %08lx\n", CK_FORMAT_VERSION,
+			 crc32(0, (const Bytef *)s, (uInt)len));
+	int r = write_file(dirfd, CK_IMAGE_FILE, s, len, err);
+	free(s);
+	return r < 0 ? r : write_file(dirfd, CK_SUM_FILE, sum, (size_t)n, err);
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+/* The first error wins; later getters return zeros once one failed. */
+struct rd {
+	struct hy_err *err;
+	int failed;
+};
+
+static int bad(struct rd *rd, const char *path, const char *key, const char *want)
+{
+	if (!rd->failed)
+		hy_err_set(rd->err, -EINVAL, "%s: %s%s%s: expected %s", CK_IMAGE_FILE, path,
+			   *path ? "." : "", key, want);
+	rd->failed = 1;
+	return -EINVAL;
+}
+
+static json_t *get(struct rd *rd, json_t *o, const char *path, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v)
+		bad(rd, path, key, "a value (the field is missing)");
+	return v;
+}
+
+/* v (named path.key in errors) as a "0x..." string's value. */
+static uint64_t hex_value(struct rd *rd, json_t *v, const char *path, const char *key)
+{
+	const char *s = v ? json_string_value(v) : NULL;
+	char *end = NULL;
+	errno = 0;
+	unsigned long long x = s && strncmp(s, "0x", 2) == 0 ? strtoull(s + 2, &end, 16) : 0;
+	if (!s || strncmp(s, "0x", 2) || !s[2] || *end || errno) {
+		bad(rd, path, key, "a hex string \"0x...\"");
+		return 0;
+	}
+	return x;
+}
+
+static uint64_t get_hex(struct rd *rd, json_t *o, const char *path, const char *key)
+{
+	json_t *v = get(rd, o, path, key);
+	return v ? hex_value(rd, v, path, key) : 0;
+}
+
+static int64_t get_int(struct rd *rd, json_t *o, const char *path, const char *key, int64_t min,
+		       int64_t max)
+{
+	json_t *v = get(rd, o, path, key);
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+		char want[96];
+		snprintf(want, sizeof(want), "an integer in [%" PRId64 ", %" PRId64 "]", min, max);
+		bad(rd, path, key, want);
+		return 0;
+	}
+	return json_integer_value(v);
+}
+
+static char *get_str(struct rd *rd, json_t *o, const char *path, const char *key)
+{
+	json_t *v = get(rd, o, path, key);
+	if (v && !json_is_string(v)) {
+		bad(rd, path, key, "a string");
+		return NULL;
+	}
+	return v ? strdup(json_string_value(v)) : NULL;
+}
+
+static size_t get_bytes(struct rd *rd, json_t *o, const char *path, const char *key, uint8_t *out,
+			size_t max)
+{
+	json_t *v = get(rd, o, path, key);
+	const char *s = v ? json_string_value(v) : NULL;
+	size_t n = s ? strlen(s) : 0;
+	if (!v)
+		return 0;
+	if (!s || n % 2 || n / 2 > max) {
+		bad(rd, path, key, "a string of hex digit pairs within the size limit");
+		return 0;
+	}
+	for (size_t i = 0; i < n / 2; i++) {
+		unsigned x;
+		if (sscanf(s + 2 * i, "%2x", &x) != 1) {
+			bad(rd, path, key, "hex digits");
+			return 0;
+		}
+		out[i] = (uint8_t)x;
+	}
+	return n / 2;
+}
+
+static json_t *get_array(struct rd *rd, json_t *o, const char *path, const char *key, size_t min,
+			 size_t max)
+{
+	json_t *v = get(rd, o, path, key);
+	if (v && (!json_is_array(v) || json_array_size(v) < min || json_array_size(v) > max)) {
+		char want[96];
+		snprintf(want, sizeof(want), "an array of %zu to %zu elements", min, max);
+		bad(rd, path, key, want);
+		return NULL;
+	}
+	return v;
+}
+
+static void read_thread(struct rd *rd, json_t *o, const char *path, struct ck_thread *t)
+{
+	json_t *regs = get_array(rd, o, path, "regs", REGS_N, REGS_N);
+	uint64_t *r = (uint64_t *)&t->regs;
+	t->tid = (pid_t)get_int(rd, o, path, "tid", 1, 4194304);
+	for (size_t i = 0; regs && i < REGS_N; i++)
+		r[i] = hex_value(rd, json_array_get(regs, i), path, "regs[]");
+	t->xstate_len = get_bytes(rd, o, path, "xstate", t->xstate, sizeof(t->xstate));
+	t->sigmask = get_hex(rd, o, path, "sigmask");
+	t->sigpending = get_hex(rd, o, path, "sigpending");
+	t->rseq_addr = get_hex(rd, o, path, "rseq_addr");
+	t->rseq_len = (uint32_t)get_int(rd, o, path, "rseq_len", 0, 1 << 16);
+	t->rseq_sig = get_hex(rd, o, path, "rseq_sig");
+	t->robust_addr = get_hex(rd, o, path, "robust_addr");
+	t->robust_len = get_hex(rd, o, path, "robust_len");
+	t->tid_address = get_hex(rd, o, path, "tid_address");
+	t->ss_sp = get_hex(rd, o, path, "ss_sp");
+	t->ss_size = get_hex(rd, o, path, "ss_size");
+	t->ss_flags = (int)get_int(rd, o, path, "ss_flags", 0, 1 << 30);
+	_cleanup_free_ char *comm = get_str(rd, o, path, "comm");
+	snprintf(t->comm, sizeof(t->comm), "%s", comm ? comm : "");
+}
+
+static void read_vma(struct rd *rd, json_t *o, const char *path, struct ck_vma *v)
+{
+	v->start = get_hex(rd, o, path, "start");
+	v->end = get_hex(rd, o, path, "end");
+	v->pgoff = get_hex(rd, o, path, "pgoff");
+	v->prot = (int)get_int(rd, o, path, "prot", 0, 7);
+	json_t *b = get(rd, o, path, "shared");
+	v->shared = b && json_is_true(b);
+	b = get(rd, o, path, "growsdown");
+	v->growsdown = b && json_is_true(b);
+	_cleanup_free_ char *kind = get_str(rd, o, path, "kind");
+	if (kind && strcmp(kind, "anon") == 0)
+		v->kind = CK_VMA_ANON;
+	else if (kind && strcmp(kind, "file") == 0)
+		v->kind = CK_VMA_FILE;
+	else if (kind && strcmp(kind, "special") == 0)
+		v->kind = CK_VMA_SPECIAL;
+	else
+		bad(rd, path, "kind", "\"anon\", \"file\" or \"special\"");
+	if (v->kind != CK_VMA_ANON)
+		v->path = get_str(rd, o, path, "path");
+	if (v->start % CK_PAGE || v->end % CK_PAGE || v->end <= v->start)
+		bad(rd, path, "start", "page-aligned start < end");
+	json_t *runs = get_array(rd, o, path, "runs", 0, (v->end - v->start) / CK_PAGE + 1);
+	size_t n = runs ? json_array_size(runs) : 0;
+	v->runs = calloc(n ? n : 1, sizeof(*v->runs));
+	v->nruns = n;
+	for (size_t i = 0; i < n && !rd->failed; i++) {
+		json_t *e = json_array_get(runs, i), *np = json_array_get(e, 1);
+		struct ck_run *run = &v->runs[i];
+		run->addr = hex_value(rd, json_array_get(e, 0), path, "runs[][0]");
+		run->offset = hex_value(rd, json_array_get(e, 2), path, "runs[][2]");
+		if (!json_is_integer(np) || json_integer_value(np) < 1)
+			bad(rd, path, "runs[][1]", "a page count");
+		else
+			run->npages = (uint64_t)json_integer_value(np);
+		if (run->addr < v->start || run->addr % CK_PAGE ||
+		    run->npages > (v->end - run->addr) / CK_PAGE)
+			bad(rd, path, "runs", "runs of pages inside the mapping");
+	}
+}
+
+static void read_fd(struct rd *rd, json_t *o, const char *path, struct ck_fd *f)
+{
+	f->fd = (int)get_int(rd, o, path, "fd", 0, 1 << 20);
+	f->flags = (int)get_int(rd, o, path, "flags", 0, INT32_MAX);
+	json_t *b = get(rd, o, path, "cloexec");
+	f->cloexec = b && json_is_true(b);
+	f->pos = get_hex(rd, o, path, "pos");
+	_cleanup_free_ char *kind = get_str(rd, o, path, "kind");
+	if (kind && strcmp(kind, "stdio") == 0) {
+		f->kind = CK_FD_STDIO;
+		f->stdio = (int)get_int(rd, o, path, "stdio", 0, 2);
+	} else if (kind && strcmp(kind, "file") == 0) {
+		f->kind = CK_FD_FILE;
+		f->path = get_str(rd, o, path, "path");
+	} else
+		bad(rd, path, "kind", "\"stdio\" or \"file\"");
+}
+
+static void read_mm(struct rd *rd, json_t *o, const char *path, struct ck_mm *m)
+{
+	m->start_code = get_hex(rd, o, path, "start_code");
+	m->end_code = get_hex(rd, o, path, "end_code");
+	m->start_data = get_hex(rd, o, path, "start_data");
+	m->end_data = get_hex(rd, o, path, "end_data");
+	m->start_brk = get_hex(rd, o, path, "start_brk");
+	m->brk = get_hex(rd, o, path, "brk");
+	m->start_stack = get_hex(rd, o, path, "start_stack");
+	m->arg_start = get_hex(rd, o, path, "arg_start");
+	m->arg_end = get_hex(rd, o, path, "arg_end");
+	m->env_start = get_hex(rd, o, path, "env_start");
+	m->env_end = get_hex(rd, o, path, "env_end");
+	m->auxv_len = get_bytes(rd, o, path, "auxv", m->auxv, sizeof(m->auxv));
+}
+
+static void read_u32s(struct rd *rd, json_t *o, const char *path, const char *key, uint32_t *out,
+		      size_t min, size_t max, size_t *n)
+{
+	json_t *a = get_array(rd, o, path, key, min, max);
+	size_t i;
+	json_t *e;
+	json_array_foreach(a, i, e)
+	{
+		if (!json_is_integer(e) || json_integer_value(e) < 0 ||
+		    json_integer_value(e) > UINT32_MAX)
+			bad(rd, path, key, "unsigned 32-bit integers");
+		else
+			out[i] = (uint32_t)json_integer_value(e);
+	}
+	if (n)
+		*n = a ? json_array_size(a) : 0;
+}
+
+#define EACH(arr, i, e, n, path, fmt)                                                              \
+	for (i = 0; i < (n) && !rd->failed && (e = json_array_get(arr, i)) &&                      \
+		    (snprintf(path, sizeof(path), fmt, i), 1);                                     \
+	     i++)
+
+static void read_proc(struct rd *rd, json_t *o, const char *path, struct ck_proc *p)
+{
+	char sub[160];
+	size_t i;
+	json_t *e;
+	p->pid = (pid_t)get_int(rd, o, path, "pid", 1, 4194304);
+	p->ppid = (pid_t)get_int(rd, o, path, "ppid", 0, 4194304);
+	p->pgid = (pid_t)get_int(rd, o, path, "pgid", 0, 4194304);
+	p->exe = get_str(rd, o, path, "exe");
+	p->cwd = get_str(rd, o, path, "cwd");
+	p->umask = (unsigned)get_int(rd, o, path, "umask", 0, 0777);
+	p->dumpable = (int)get_int(rd, o, path, "dumpable", 0, 2);
+	read_u32s(rd, o, path, "uid", p->uid, 3, 3, NULL);
+	read_u32s(rd, o, path, "gid", p->gid, 3, 3, NULL);
+	read_u32s(rd, o, path, "groups", p->groups, 0, ARRAY_SIZE(p->groups), &p->ngroups);
+	p->cap_inh = get_hex(rd, o, path, "cap_inh");
+	p->cap_prm = get_hex(rd, o, path, "cap_prm");
+	p->cap_eff = get_hex(rd, o, path, "cap_eff");
+	p->cap_bnd = get_hex(rd, o, path, "cap_bnd");
+	p->sigpending = get_hex(rd, o, path, "sigpending");
+	json_t *mm = get(rd, o, path, "mm");
+	snprintf(sub, sizeof(sub), "%s.mm", path);
+	if (mm)
+		read_mm(rd, mm, sub, &p->mm);
+	json_t *sigs = get_array(rd, o, path, "sigactions", CK_NSIG, CK_NSIG);
+	EACH(sigs, i, e, CK_NSIG, sub, "sigactions[%zu]")
+	{
+		char full[256];
+		snprintf(full, sizeof(full), "%s.%s", path, sub);
+		p->sig[i].handler = hex_value(rd, json_array_get(e, 0), full, "[0]");
+		p->sig[i].flags = hex_value(rd, json_array_get(e, 1), full, "[1]");
+		p->sig[i].restorer = hex_value(rd, json_array_get(e, 2), full, "[2]");
+		p->sig[i].mask = hex_value(rd, json_array_get(e, 3), full, "[3]");
+	}
+	json_t *a = get_array(rd, o, path, "threads", 1, 65536);
+	p->nthreads = a ? json_array_size(a) : 0;
+	p->threads = calloc(p->nthreads ? p->nthreads : 1, sizeof(*p->threads));
+	EACH(a, i, e, p->nthreads, sub, "threads[%zu]")
+	{
+		char full[256];
+		snprintf(full, sizeof(full), "%s.%s", path, sub);
+		read_thread(rd, e, full, &p->threads[i]);
+	}
+	a = get_array(rd, o, path, "vmas", 1, 1 << 20);
+	p->nvmas = a ? json_array_size(a) : 0;
+	p->vmas = calloc(p->nvmas ? p->nvmas : 1, sizeof(*p->vmas));
+	EACH(a, i, e, p->nvmas, sub, "vmas[%zu]")
+	{
+		char full[256];
+		snprintf(full, sizeof(full), "%s.%s", path, sub);
+		read_vma(rd, e, full, &p->vmas[i]);
+	}
+	a = get_array(rd, o, path, "fds", 0, 1 << 20);
+	p->nfds = a ? json_array_size(a) : 0;
+	p->fds = calloc(p->nfds ? p->nfds : 1, sizeof(*p->fds));
+	EACH(a, i, e, p->nfds, sub, "fds[%zu]")
+	{
+		char full[256];
+		snprintf(full, sizeof(full), "%s.%s", path, sub);
+		read_fd(rd, e, full, &p->fds[i]);
+	}
+	_cleanup_free_ char *pf = get_str(rd, o, path, "pages_file");
+	if (pf && (strlen(pf) >= sizeof(p->pages_file) || strchr(pf, '/') || pf[0] == '.'))
+		bad(rd, path, "pages_file", "a file name in the image directory");
+	else if (pf)
+		strcpy(p->pages_file, pf);
+	p->pages_size = (uint64_t)get_int(rd, o, path, "pages_size", 0, INT64_MAX);
+	p->pages_crc = (uint32_t)get_hex(rd, o, path, "pages_crc");
+}
+
+/* The whole of a small file; NUL-terminated. */
+static int slurp(int dirfd, const char *name, char **ret, size_t *len, size_t max,
+		 struct hy_err *err)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return hy_err_setr(err, -errno, "%s: cannot open (is this a hybox image directory?)",
+				   name);
+	if (fstat(fd, &st) < 0 || st.st_size > (off_t)max)
+		return hy_err_set(err, -EFBIG, "%s: larger than %zu bytes", name, max);
+	char *buf = malloc((size_t)st.st_size + 1);
+	ssize_t n = buf ? pread(fd, buf, (size_t)st.st_size, 0) : -1;
+	if (n != st.st_size) {
+		free(buf);
+		return hy_err_setr(err, n < 0 ? -errno : -EIO, "read %s", name);
+	}
+	buf[n] = 0;
+	*ret = buf;
+	*len = (size_t)n;
+	return 0;
+}
+
+static int check_sum(int dirfd, const char *text, size_t len, struct hy_err *err)
+{
+	_cleanup_free_ char *sum = NULL;
+	size_t n;
+	unsigned version;
+	unsigned long want;
+	int r = slurp(dirfd, CK_SUM_FILE, &sum, &n, 256, err);
+	if (r < 0)
+		return r;
+	if (sscanf(sum, "hybox-image-sum %u %lx", &version, &want) != 2 ||
+	    version != CK_FORMAT_VERSION)
+		return hy_err_set(err, -EINVAL, "%s: expected \"hybox-image-sum %d <crc32>\"",
+				  CK_SUM_FILE, CK_FORMAT_VERSION);
+	unsigned long got = crc32(0, (const Bytef *)text, (uInt)len);
+	if (got != want)
+		return hy_err_set(err, -EBADMSG,
+				  "%s: checksum %08lx, but %s says %08lx: the image is corrupted",
+				  CK_IMAGE_FILE, got, CK_SUM_FILE, want);
+	return 0;
+}
+
+/* A page file: header, size and crc32 as image.json says. */
+static int check_pages(int dirfd, const struct ck_proc *p, struct hy_err *err)
+{
+	_cleanup_close_ int fd = openat(dirfd, p->pages_file, O_RDONLY | O_CLOEXEC);
+	uint8_t head[CK_PAGES_HEADER], want[CK_PAGES_HEADER];
+	struct stat st;
+	if (fd < 0)
+		return hy_err_setr(err, -errno, "%s: cannot open", p->pages_file);
+	ck_pages_header(want);
+	if (pread(fd, head, sizeof(head), 0) != (ssize_t)sizeof(head) ||
+	    memcmp(head, want, sizeof(head)) != 0)
+		return hy_err_set(err, -EBADMSG, "%s: not a version %d page file (bad header)",
+				  p->pages_file, CK_FORMAT_VERSION);
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size != CK_PAGES_HEADER + p->pages_size)
+		return hy_err_set(err, -EBADMSG, "%s: %lld bytes, %s says %llu: truncated or grown",
+				  p->pages_file, (long long)st.st_size, CK_IMAGE_FILE,
+				  (unsigned long long)(CK_PAGES_HEADER + p->pages_size));
+	static uint8_t buf[1 << 20];
+	uLong crc = crc32(0, NULL, 0);
+	for (uint64_t off = 0; off < p->pages_size;) {
+		ssize_t n = pread(fd, buf, MIN(sizeof(buf), p->pages_size - off),
+				  (off_t)(CK_PAGES_HEADER + off));
+		if (n <= 0)
+			return hy_err_setr(err, n < 0 ? -errno : -EIO, "read %s", p->pages_file);
+		crc = crc32(crc, buf, (uInt)n);
+		off += (uint64_t)n;
+	}
+	if ((uint32_t)crc != p->pages_crc)
+		return hy_err_set(err, -EBADMSG,
+				  "%s: checksum %08x, but %s says %08x: the image is corrupted",
+				  p->pages_file, (uint32_t)crc, CK_IMAGE_FILE, p->pages_crc);
+	return 0;
+}
+
+/* Parents before children, unique pids, every run inside its page file. */
+static int check_tree(const struct ck_image *img, struct hy_err *err)
+{
+	for (size_t i = 0; i < img->nprocs; i++) {
+		const struct ck_proc *p = &img->procs[i];
+		bool parent = i == 0 ? p->ppid == 1 : false;
+		for (size_t j = 0; j < i; j++) {
+			if (img->procs[j].pid == p->pid)
+				return hy_err_set(err, -EINVAL, "%s: procs[%zu].pid: %d twice",
+						  CK_IMAGE_FILE, i, p->pid);
+			parent |= img->procs[j].pid == p->ppid;
+		}
+		if (!parent)
+			return hy_err_set(err, -EINVAL,
+					  "%s: procs[%zu].ppid: %d is not an earlier process%s",
+					  CK_IMAGE_FILE, i, p->ppid, i ? "" : " (the root's is 1)");
+		if (p->threads[0].tid != p->pid)
+			return hy_err_set(err, -EINVAL,
+					  "%s: procs[%zu].threads[0].tid: expected the pid %d",
+					  CK_IMAGE_FILE, i, p->pid);
+		for (size_t v = 0; v < p->nvmas; v++)
+			for (size_t r = 0; r < p->vmas[v].nruns; r++) {
+				const struct ck_run *run = &p->vmas[v].runs[r];
+				if (run->offset > p->pages_size ||
+				    run->npages * CK_PAGE > p->pages_size - run->offset)
+					return hy_err_set(err, -EINVAL,
+							  "%s: procs[%zu].vmas[%zu].runs[%zu]: "
+							  "beyond the end of %s",
+							  CK_IMAGE_FILE, i, v, r, p->pages_file);
+			}
+	}
+	return 0;
+}
+
+static int read_json(json_t *j, struct ck_image *img, struct hy_err *err)
+{
+	struct rd rdc = { .err = err }, *rd = &rdc;
+	char sub[64];
+	size_t i;
+	json_t *e;
+	_cleanup_free_ char *magic = get_str(rd, j, "", "magic");
+	if (!rd->failed && strcmp(magic, "hybox-image") != 0)
+		return hy_err_set(err, -EINVAL, "%s: magic: expected \"hybox-image\"",
+				  CK_IMAGE_FILE);
+	img->version = (unsigned)get_int(rd, j, "", "version", 1, INT32_MAX);
+	if (!rd->failed && img->version > CK_FORMAT_VERSION)
+		return hy_err_set(err, -ENOTSUP,
+				  "%s: version %u is newer than this hybox reads (%d): restore it "
+				  "with a newer hybox",
+				  CK_IMAGE_FILE, img->version, CK_FORMAT_VERSION);
+	img->id = get_str(rd, j, "", "id");
+	img->hostname = get_str(rd, j, "", "hostname");
+	img->domainname = get_str(rd, j, "", "domainname");
+	img->mono_ns = get_int(rd, j, "", "mono_ns", 0, INT64_MAX);
+	img->boot_ns = get_int(rd, j, "", "boot_ns", 0, INT64_MAX);
+	img->xcr0 = get_hex(rd, j, "", "xcr0");
+	read_u32s(rd, j, "", "cpuid", img->cpuid, 4, 4, NULL);
+	json_t *procs = get_array(rd, j, "", "procs", 1, 4096);
+	img->nprocs = procs ? json_array_size(procs) : 0;
+	img->procs = calloc(img->nprocs ? img->nprocs : 1, sizeof(*img->procs));
+	if (!img->procs)
+		return hy_err_set(err, -ENOMEM, "read %s", CK_IMAGE_FILE);
+	EACH(procs, i, e, img->nprocs, sub, "procs[%zu]")
+	read_proc(rd, e, sub, &img->procs[i]);
+	return rd->failed ? err->code : 0;
+}
+
+int ck_image_read(int dirfd, struct ck_image *img, struct hy_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	json_error_t je;
+	memset(img, 0, sizeof(*img));
+	int r = slurp(dirfd, CK_IMAGE_FILE, &text, &len, 256 << 20, err);
+	if (r < 0)
+		return r;
+	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!j || !json_is_object(j)) {
+		json_decref(j);
+		return hy_err_set(err, -EINVAL, "%s:%d:%d: %s", CK_IMAGE_FILE, je.line, je.column,
+				  j ? "expected an object" : je.text);
+	}
+	r = read_json(j, img, err);
+	json_decref(j);
+	/* The version first (a newer image says so), then the checksum. */
+	if (r == 0)
+		r = check_sum(dirfd, text, len, err);
+	if (r == 0)
+		r = check_tree(img, err);
+	for (size_t i = 0; r == 0 && i < img->nprocs; i++)
+		r = check_pages(dirfd, &img->procs[i], err);
+	if (r < 0)
+		ck_image_free(img);
+	return r;
+}

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A process's memory: its mappings from /proc/PID/maps, and the pages that
+ * hold something of its own. /proc/PID/pagemap says which pages are
+ * populated (present or swapped) and which of a private file mapping's are
+ * still the file's (bit 61) rather than copies the process wrote: only the
+ * process's own pages are saved; the rest comes back from the file. Pages
+ * are read through /proc/PID/mem and appended to pages-PID.img in runs
+ * that image.json lists, with a running crc32.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "ckpt_dump.h"
+#include "util.h"
+
+#define PM_PRESENT (1ULL << 63)
+#define PM_SWAPPED (1ULL << 62)
+#define PM_FILE (1ULL << 61)
+#define COPY_CHUNK (4UL << 20)
+
+struct pages_out {
+	int fd;
+	uint64_t size;
+	uLong crc;
+	uint8_t *buf;
+};
+
+static bool is_special(const char *name)
+{
+	return strcmp(name, "[vdso]") == 0 || strncmp(name, "[vvar", 5) == 0;
+}
+
+/* One line of /proc/PID/maps; 0, 1 to skip it ([vsyscall]), -EINVAL. */
+static int parse_map(char *line, struct ck_vma *v, struct ck_dump_proc *d)
+{
+	char perms[8];
+	unsigned long start, end, off;
+	int name_at = 0;
+	if (sscanf(line, "%lx-%lx %7s %lx %*x:%*x %*u %n", &start, &end, perms, &off, &name_at) < 4)
+		return -EINVAL;
+	char *name = line + name_at;
+	name[strcspn(name, "\n")] = 0;
+	memset(v, 0, sizeof(*v));
+	v->start = start, v->end = end, v->pgoff = off;
+	v->prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
+		  (perms[2] == 'x' ? PROT_EXEC : 0);
+	v->shared = perms[3] == 's';
+	if (strcmp(name, "[vsyscall]") == 0 || strcmp(name, "[uprobes]") == 0)
+		return 1;
+	if (is_special(name)) {
+		v->kind = CK_VMA_SPECIAL;
+		v->path = strdup(name);
+	} else if (name[0] == '/') {
+		v->kind = CK_VMA_FILE;
+		v->path = strdup(name);
+		if (strstr(name, " (deleted)"))
+			ck_block(d->blockers, "pid %d: a mapping of deleted file %s", d->p->pid, name);
+	} else {
+		v->kind = CK_VMA_ANON;
+		v->growsdown = strcmp(name, "[stack]") == 0;
+		if (v->shared)
+			ck_block(d->blockers, "pid %d: shared anonymous memory at 0x%lx%s%s", d->p->pid,
+				 start, *name ? " " : "", name);
+	}
+	if (name[0] && name[0] != '/' && name[0] != '[')
+		ck_block(d->blockers, "pid %d: a mapping of %s", d->p->pid, name);
+	return 0;
+}
+
+static int read_maps(struct ck_dump_proc *d, struct hy_err *err)
+{
+	_cleanup_close_ int fd = openat(d->procfd, "maps", O_RDONLY | O_CLOEXEC);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "re");
+	if (!f)
+		return hy_err_setr(err, -errno, "read /proc/%d/maps", d->p->host_pid);
+	fd = -1;
+	char *line = NULL;
+	size_t cap = 0, n = 0, alloc = 0;
+	struct ck_proc *p = d->p;
+	int r = 0;
+	while (r == 0 && getline(&line, &cap, f) > 0) {
+		if (n == alloc) {
+			alloc = alloc ? 2 * alloc : 64;
+			p->vmas = realloc(p->vmas, alloc * sizeof(*p->vmas));
+			if (!p->vmas)
+				r = -ENOMEM;
+		}
+		int k = r ? r : parse_map(line, &p->vmas[n], d);
+		if (k < 0)
+			r = hy_err_set(err, -EINVAL, "/proc/%d/maps: cannot parse \"%s\"",
+				       p->host_pid, line);
+		else if (k == 0)
+			p->nvmas = ++n;
+	}
+	free(line);
+	fclose(f);
+	return r;
+}
+
+/* Does the page with this pagemap entry hold the process's own data? */
+static bool own_page(const struct ck_vma *v, uint64_t pm)
+{
+	if (pm & PM_SWAPPED)
+		return true;
+	if (!(pm & PM_PRESENT))
+		return false;
+	return v->kind == CK_VMA_ANON || !(pm & PM_FILE);
+}
+
+static int add_run(struct ck_vma *v, uint64_t addr, uint64_t npages, uint64_t offset)
+{
+	if (v->nruns && v->runs[v->nruns - 1].addr + v->runs[v->nruns - 1].npages * CK_PAGE == addr) {
+		v->runs[v->nruns - 1].npages += npages;
+		return 0;
+	}
+	if ((v->nruns & (v->nruns - 1)) == 0) {
+		struct ck_run *n = realloc(v->runs, (v->nruns ? 2 * v->nruns : 1) * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		v->runs = n;
+	}
+	v->runs[v->nruns++] = (struct ck_run){ addr, npages, offset };
+	return 0;
+}
+
+/* Copy [addr, addr + len) of the process into the page file. */
+static int copy_out(struct ck_dump_proc *d, struct pages_out *o, uint64_t addr, uint64_t len,
+		    struct hy_err *err)
+{
+	while (len) {
+		size_t n = MIN(len, COPY_CHUNK);
+		int r = ck_task_read(&d->tasks[0], addr, o->buf, n, err);
+		if (r < 0)
+			return r;
+		if ((r = write_all(o->fd, o->buf, n)) < 0)
+			return hy_err_setr(err, r, "write %s", d->p->pages_file);
+		o->crc = crc32(o->crc, o->buf, (uInt)n);
+		o->size += n, addr += n, len -= n;
+	}
+	return 0;
+}
+
+static int dump_vma(struct ck_dump_proc *d, int pagemap, struct ck_vma *v, struct pages_out *o,
+		    struct hy_err *err)
+{
+	static uint64_t pm[8192];
+	if (v->kind == CK_VMA_SPECIAL || (v->kind == CK_VMA_FILE && v->shared) || !v->prot)
+		return 0;
+	for (uint64_t a = v->start; a < v->end;) {
+		size_t n = MIN((v->end - a) / CK_PAGE, ARRAY_SIZE(pm));
+		ssize_t got = pread(pagemap, pm, n * 8, (off_t)(a / CK_PAGE * 8));
+		if (got != (ssize_t)(n * 8))
+			return hy_err_setr(err, got < 0 ? -errno : -EIO, "read /proc/%d/pagemap",
+					   d->p->host_pid);
+		for (size_t i = 0; i < n;) {
+			size_t j = i;
+			while (j < n && own_page(v, pm[j]))
+				j++;
+			if (j > i) {
+				uint64_t at = a + i * CK_PAGE, len = (j - i) * CK_PAGE;
+				if (add_run(v, at, j - i, o->size) < 0)
+					return hy_err_set(err, -ENOMEM, "list saved pages");
+				int r = copy_out(d, o, at, len, err);
+				if (r < 0)
+					return r;
+			}
+			i = j + 1;
+		}
+		a += n * CK_PAGE;
+	}
+	return 0;
+}
+
+int ck_dump_memory(struct ck_dump_proc *d, int image_dirfd, struct hy_err *err)
+{
+	struct ck_proc *p = d->p;
+	int r = read_maps(d, err);
+	if (r < 0 || image_dirfd < 0)
+		return r;
+	snprintf(p->pages_file, sizeof(p->pages_file), "pages-%d.img", p->pid);
+	_cleanup_close_ int pagemap = openat(d->procfd, "pagemap", O_RDONLY | O_CLOEXEC);
+	if (pagemap < 0)
+		return hy_err_setr(err, -errno, "open /proc/%d/pagemap", p->host_pid);
+	struct pages_out o = { .crc = crc32(0, NULL, 0) };
+	o.fd = openat(image_dirfd, p->pages_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (o.fd < 0)
+		return hy_err_setr(err, -errno, "create %s", p->pages_file);
+	uint8_t head[CK_PAGES_HEADER];
+	ck_pages_header(head);
+	o.buf = malloc(COPY_CHUNK);
+	if (!o.buf)
+		r = hy_err_set(err, -ENOMEM, "allocate a copy buffer");
+	else if ((r = write_all(o.fd, head, sizeof(head))) < 0)
+		hy_err_setr(err, r, "write %s", p->pages_file);
+	for (size_t i = 0; r == 0 && i < p->nvmas; i++)
+		r = dump_vma(d, pagemap, &p->vmas[i], &o, err);
+	free(o.buf);
+	close(o.fd);
+	p->pages_size = o.size;
+	p->pages_crc = (uint32_t)o.crc;
+	return r;
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `hybox checkpoint [--image DIR] [--leave-running] [--check] ID`: save a
+ * running container into an image directory (ckpt_dump.c). The directory
+ * is created if missing and must be empty; a failed checkpoint removes what
+ * it wrote (and the directory, if it made it), and leaves the container
+ * running. Needs root (ptrace, namespaces, cgroup files).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ckpt_dump.h"
+#include "cmd.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: hybox checkpoint --image DIR [--leave-running] ID\n"
+		"       hybox checkpoint --check ID\n\n"
+		"Freeze container ID, save its processes (memory, registers, open files, signal\n"
+		"handlers, credentials) and the container's state into DIR, then end the\n"
+		"container; `hybox restore --image DIR` brings it back, here or on another\n"
+		"machine with the same CPU features and the same files. What cannot be saved\n"
+		"yet (pipes, sockets, shared anonymous memory, POSIX timers, processes whose\n"
+		"parent is gone) makes the checkpoint fail with a line naming each, and the\n"
+		"container keeps running. The image format: docs/checkpoint-format.md.\n\n"
+		"  -i, --image DIR, --image-path DIR\n"
+		"                       where the image goes (created; must be empty)\n"
+		"      --leave-running  let the container continue after the checkpoint\n"
+		"      --check          only say what would block a checkpoint; change nothing\n"
+		"  -h, --help           show this help\n\n"
+		"Exit status: 0 when saved (with --check: when nothing blocks), 125 otherwise.\n");
+}
+
+/* Open DIR for the image: created (0700) or existing and empty. */
+static int open_image_dir(const char *dir, bool *created, struct hy_err *err)
+{
+	*created = mkdir(dir, 0700) == 0;
+	if (!*created && errno != EEXIST)
+		return hy_err_setr(err, -errno, "create image directory %s", dir);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return hy_err_setr(err, -errno, "open image directory %s", dir);
+	DIR *d = fdopendir(openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	struct dirent *e;
+	bool empty = true;
+	while (d && (e = readdir(d)))
+		empty &= e->d_name[0] == '.' &&
+			 (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]));
+	if (d)
+		closedir(d);
+	if (!empty) {
+		close(fd);
+		return hy_err_set(err, -EEXIST, "image directory %s is not empty", dir);
+	}
+	return fd;
+}
+
+/* Remove what a failed checkpoint wrote into dirfd (it was empty). */
+static void remove_image(int dirfd, const char *dir, bool created)
+{
+	DIR *d = fdopendir(openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			unlinkat(dirfd, e->d_name, 0);
+	if (d)
+		closedir(d);
+	if (created)
+		rmdir(dir);
+}
+
+static void summary(const char *id, const char *dir, const struct ck_dump_stats *s)
+{
+	double ms = (double)s->frozen_ns / 1e6;
+	fprintf(stderr,
+		"hybox checkpoint: %s: %zu process%s, %zu thread%s, %.1f MiB of pages into %s; "
+		"frozen %.1f ms (%.0f MB/s)\n",
+		id, s->procs, s->procs == 1 ? "" : "es", s->threads, s->threads == 1 ? "" : "s",
+		(double)s->bytes / (1 << 20), dir, ms,
+		ms > 0 ? (double)s->bytes / 1e3 / ms : 0.0);
+}
+
+/*
+ * The dump joins the container's mount namespace (so paths are the
+ * container's): do it in a child, so this process can still clean the
+ * image directory up by its host path. The child sends back its result.
+ */
+static int dump_in_child(const struct ck_dump_opts *o, struct ck_dump_stats *stats,
+			 struct hy_err *err)
+{
+	struct {
+		int r;
+		struct ck_dump_stats stats;
+		struct hy_err err;
+	} res = { .r = -EIO };
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return hy_err_setr(err, -errno, "create a pipe");
+	pid_t pid = fork();
+	if (pid < 0)
+		return hy_err_setr(err, -errno, "fork");
+	if (pid == 0) {
+		close(p[0]);
+		res.r = ck_dump(o, &res.stats, &res.err);
+		_exit(write(p[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
+	}
+	close(p[1]);
+	ssize_t n = read_full(p[0], &res, sizeof(res));
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+	if (n != (ssize_t)sizeof(res))
+		return hy_err_set(err, -EIO, "the checkpoint process died");
+	*stats = res.stats;
+	*err = res.err;
+	return res.r;
+}
+
+int hy_cmd_checkpoint(const struct hy_global_opts *g, int argc, char **argv)
+{
+	static const struct option opts[] = { { "image", required_argument, NULL, 'i' },
+					      { "image-path", required_argument, NULL, 'i' },
+					      { "leave-running", no_argument, NULL, 'l' },
+					      { "check", no_argument, NULL, 'c' },
+					      { "help", no_argument, NULL, 'h' },
+					      { 0 } };
+	struct ck_dump_opts o = { .root = g->root, .image_dirfd = -1 };
+	const char *dir = NULL;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:i:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			dir = optarg;
+			break;
+		case 'l':
+			o.is_leave_running = true;
+			break;
+		case 'c':
+			o.is_check = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "hybox checkpoint: %s '%s'\n",
+				c == ':' ? "missing value for" : "bad option", argv[optind - 1]);
+			usage(stderr);
+			return HY_EXIT_RUNTIME;
+		}
+	}
+	if (argc - optind != 1 || (!dir && !o.is_check) || (dir && o.is_check)) {
+		fprintf(stderr, "hybox checkpoint: expected --image DIR ID, or --check ID\n");
+		usage(stderr);
+		return HY_EXIT_RUNTIME;
+	}
+	o.id = argv[optind];
+	struct hy_err err = { 0 };
+	struct ck_dump_stats stats = { 0 };
+	bool created = false;
+	if (dir && (o.image_dirfd = open_image_dir(dir, &created, &err)) < 0) {
+		fprintf(stderr, "hybox checkpoint: %s\n", err.msg);
+		return HY_EXIT_RUNTIME;
+	}
+	int r = dump_in_child(&o, &stats, &err);
+	if (r < 0 && dir)
+		remove_image(o.image_dirfd, dir, created);
+	if (o.image_dirfd >= 0)
+		close(o.image_dirfd);
+	if (r < 0) {
+		fprintf(stderr, "hybox checkpoint: %s\n", err.msg);
+		return HY_EXIT_RUNTIME;
+	}
+	if (o.is_check)
+		printf("%s: nothing blocks a checkpoint\n", o.id);
+	else
+		summary(o.id, dir, &stats);
+	return 0;
+}
