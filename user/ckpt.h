@@ -59,16 +59,27 @@ struct ck_vma {
 	size_t nruns;
 };
 
-enum ck_fd_kind { CK_FD_FILE, CK_FD_STDIO };
+enum ck_fd_kind { CK_FD_FILE, CK_FD_STDIO, CK_FD_PIPE };
 
 struct ck_fd {
 	int fd;
 	enum ck_fd_kind kind;
 	int stdio;   /* CK_FD_STDIO: the restore's fd 0, 1 or 2 takes its place */
+	uint64_t pipe; /* CK_FD_PIPE: the pipe's id (ck_pipe); the end is in flags */
 	char *path;  /* CK_FD_FILE */
 	int flags;   /* open flags (O_ACCMODE, O_APPEND, O_NONBLOCK...) */
 	bool cloexec;
 	uint64_t pos;
+};
+
+#define CK_PIPE_MAX (1 << 20) /* the largest pipe Linux makes (pipe-max-size default) */
+
+/* An anonymous pipe some fds refer to, with the bytes it held. */
+struct ck_pipe {
+	uint64_t id; /* its inode number at the dump */
+	uint32_t size; /* capacity (F_GETPIPE_SZ) */
+	uint8_t *data;
+	size_t len;
 };
 
 struct ck_sigaction {
@@ -116,10 +127,13 @@ struct ck_image {
 	uint32_t cpuid[4];	     /* leaf 1 ecx/edx, leaf 7.0 ebx/ecx: what programs may have probed */
 	struct ck_proc *procs;    /* procs[0]: the container's command; parents first */
 	size_t nprocs;
+	struct ck_pipe *pipes;
+	size_t npipes;
 };
 
 void ck_image_free(struct ck_image *img);
 struct ck_proc *ck_image_proc(const struct ck_image *img, pid_t pid);
+struct ck_pipe *ck_image_pipe(const struct ck_image *img, uint64_t id);
 
 /* image.json and image.sum into dirfd (the page files are written by the
  * dumper as it goes, with ck_pages_header()). */

@@ -274,7 +274,7 @@ static int dump_procs(struct dumper *d, struct hy_err *err)
 {
 	int r = 0;
 	for (size_t i = 0, k = 0; i < d->img.nprocs && r == 0; i++) {
-		struct ck_dump_proc dp = { .p = &d->img.procs[i], .tasks = &d->tasks[k],
+		struct ck_dump_proc dp = { .img = &d->img, .p = &d->img.procs[i], .tasks = &d->tasks[k],
 					   .procfd = d->procfds[i], .init_procfd = d->init_procfd,
 					   .map = &d->map, .blockers = &d->blockers };
 		k += d->img.procs[i].nthreads;

@@ -51,6 +51,7 @@ pid_t ck_pidmap_ns(const struct ck_pidmap *m, pid_t host);
 
 /* One process being dumped: its threads stopped, /proc/PID open. */
 struct ck_dump_proc {
+	struct ck_image *img; /* its pipes[] grow as fds name new pipes */
 	struct ck_proc *p;
 	struct ck_task *tasks; /* one per p->threads[] */
 	int procfd;	       /* /proc/HOSTPID (O_PATH directory) */

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * A process's fd table. Saved: regular files, directories and device nodes
- * (path, open flags, offset), and the container's stdio (the objects init
+ * (path, open flags, offset); the container's stdio (the objects init
  * holds as 0, 1, 2: whatever `hybox run` was given, which the restore's own
- * stdio replaces). Anything else (pipes, sockets, eventfd, epoll...) is a
- * blocker naming the fd and the object, and so is a deleted file.
+ * stdio replaces); anonymous pipes, once each, with the bytes they hold,
+ * copied with tee(2) so the pipe keeps them. Anything else (sockets,
+ * eventfd, epoll, FIFOs...) is a blocker naming the fd and the object, and
+ * so is a deleted file.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +19,41 @@
 
 #include "ckpt_dump.h"
 #include "util.h"
+
+/* Record the pipe fd refers to, with a copy of its contents. */
+static int save_pipe(struct ck_dump_proc *d, int fd, uint64_t id, struct hy_err *err)
+{
+	char name[32];
+	int tmp[2] = { -1, -1 };
+	snprintf(name, sizeof(name), "fd/%d", fd);
+	_cleanup_close_ int p = openat(d->procfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int size = p < 0 ? -1 : fcntl(p, F_GETPIPE_SZ);
+	if (size < 0 || pipe2(tmp, O_CLOEXEC | O_NONBLOCK) < 0)
+		return hy_err_setr(err, -errno, "open the pipe of pid %d's fd %d", d->p->pid, fd);
+	struct ck_pipe *n = realloc(d->img->pipes, (d->img->npipes + 1) * sizeof(*n));
+	uint8_t *data = malloc((size_t)size);
+	ssize_t len = -1;
+	if (n && data && fcntl(tmp[1], F_SETPIPE_SZ, size) >= 0) {
+		len = tee(p, tmp[1], (size_t)size, SPLICE_F_NONBLOCK);
+		if (len < 0 && errno == EAGAIN)
+			len = 0;
+		if (len > 0 && read_full(tmp[0], data, (size_t)len) != len)
+			len = -1;
+	}
+	int e = errno;
+	close(tmp[0]);
+	close(tmp[1]);
+	if (n)
+		d->img->pipes = n;
+	if (len < 0) {
+		free(data);
+		return hy_err_setr(err, -(e ? e : EIO), "copy the pipe of pid %d's fd %d", d->p->pid,
+				   fd);
+	}
+	d->img->pipes[d->img->npipes++] =
+		(struct ck_pipe){ .id = id, .size = (uint32_t)size, .data = data, .len = (size_t)len };
+	return 0;
+}
 
 /* Which of init's fds 0..2 is the same object as st, or -1. */
 static int stdio_of(int init_procfd, const struct stat *st)
@@ -68,6 +105,12 @@ static int dump_one(struct ck_dump_proc *d, int fd, struct ck_fd *out, struct hy
 		out->kind = CK_FD_STDIO;
 		out->stdio = k;
 		return 0;
+	}
+	if (S_ISFIFO(st.st_mode) && strncmp(target, "pipe:[", 6) == 0) {
+		out->kind = CK_FD_PIPE;
+		out->pipe = st.st_ino;
+		out->pos = 0;
+		return ck_image_pipe(d->img, st.st_ino) ? 0 : save_pipe(d, fd, st.st_ino, err);
 	}
 	out->kind = CK_FD_FILE;
 	out->path = strdup(target);

@@ -41,6 +41,9 @@ void ck_image_free(struct ck_image *img)
 		free(p->exe);
 		free(p->cwd);
 	}
+	for (size_t i = 0; i < img->npipes; i++)
+		free(img->pipes[i].data);
+	free(img->pipes);
 	free(img->procs);
 	free(img->id);
 	free(img->hostname);
@@ -53,6 +56,14 @@ struct ck_proc *ck_image_proc(const struct ck_image *img, pid_t pid)
 	for (size_t i = 0; i < img->nprocs; i++)
 		if (img->procs[i].pid == pid)
 			return &img->procs[i];
+	return NULL;
+}
+
+struct ck_pipe *ck_image_pipe(const struct ck_image *img, uint64_t id)
+{
+	for (size_t i = 0; i < img->npipes; i++)
+		if (img->pipes[i].id == id)
+			return &img->pipes[i];
 	return NULL;
 }
 
@@ -164,11 +175,13 @@ static json_t *vma_json(const struct ck_vma *v)
 
 static json_t *fd_json(const struct ck_fd *f)
 {
-	json_t *j = json_pack("{s:i,s:s,s:i,s:b,s:o}", "fd", f->fd, "kind",
-			      f->kind == CK_FD_STDIO ? "stdio" : "file", "flags", f->flags,
-			      "cloexec", f->cloexec, "pos", hex(f->pos));
+	static const char *const kinds[] = { "file", "stdio", "pipe" };
+	json_t *j = json_pack("{s:i,s:s,s:i,s:b,s:o}", "fd", f->fd, "kind", kinds[f->kind],
+			      "flags", f->flags, "cloexec", f->cloexec, "pos", hex(f->pos));
 	if (f->kind == CK_FD_STDIO)
 		json_object_set_new(j, "stdio", json_integer(f->stdio));
+	else if (f->kind == CK_FD_PIPE)
+		json_object_set_new(j, "pipe", hex(f->pipe));
 	else
 		json_object_set_new(j, "path", json_string(f->path));
 	return j;
@@ -234,15 +247,25 @@ static int write_file(int dirfd, const char *name, const char *data, size_t len,
 
 int ck_image_write(int dirfd, const struct ck_image *img, struct hy_err *err)
 {
-	json_t *procs = json_array();
+	json_t *procs = json_array(), *pipes = json_array();
 	for (size_t i = 0; i < img->nprocs; i++)
 		json_array_append_new(procs, proc_json(&img->procs[i]));
+	for (size_t i = 0; i < img->npipes; i++) {
+		const struct ck_pipe *p = &img->pipes[i];
+		json_array_append_new(pipes, json_pack("{s:o,s:i,s:o}", "id", hex(p->id), "size",
+						       (int)p->size, "data",
+						       hex_bytes(p->data, p->len)));
+	}
 	json_t *j = json_pack("{s:s,s:i,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o}", "magic", "hybox-image",
 			      "version", CK_FORMAT_VERSION, "id", img->id, "hostname",
 			      img->hostname, "domainname", img->domainname ? img->domainname : "",
 			      "mono_ns", (json_int_t)img->mono_ns, "boot_ns",
 			      (json_int_t)img->boot_ns, "xcr0", hex(img->xcr0), "cpuid",
 			      u32_array(img->cpuid, 4), "procs", procs);
+	if (j)
+		json_object_set_new(j, "pipes", pipes);
+	else
+		json_decref(pipes);
 	if (!j)
 		return hy_err_set(err, -ENOMEM, "encode %s", CK_IMAGE_FILE);
 	char *s = json_dumps(j, JSON_INDENT(1));
@@ -443,8 +466,11 @@ static void read_fd(struct rd *rd, json_t *o, const char *path, struct ck_fd *f)
 	} else if (kind && strcmp(kind, "file") == 0) {
 		f->kind = CK_FD_FILE;
 		f->path = get_str(rd, o, path, "path");
+	} else if (kind && strcmp(kind, "pipe") == 0) {
+		f->kind = CK_FD_PIPE;
+		f->pipe = get_hex(rd, o, path, "pipe");
 	} else
-		bad(rd, path, "kind", "\"stdio\" or \"file\"");
+		bad(rd, path, "kind", "\"stdio\", \"file\" or \"pipe\"");
 }
 
 static void read_mm(struct rd *rd, json_t *o, const char *path, struct ck_mm *m)
@@ -646,10 +672,19 @@ static int check_tree(const struct ck_image *img, struct hy_err *err)
 						  CK_IMAGE_FILE, i, p->pid);
 			parent |= img->procs[j].pid == p->ppid;
 		}
+		if (i == 0 && p->pid != 2)
+			return hy_err_set(err, -EINVAL,
+					  "%s: procs[0].pid: expected 2 (the container's command), not %d",
+					  CK_IMAGE_FILE, p->pid);
 		if (!parent)
 			return hy_err_set(err, -EINVAL,
 					  "%s: procs[%zu].ppid: %d is not an earlier process%s",
 					  CK_IMAGE_FILE, i, p->ppid, i ? "" : " (the root's is 1)");
+		for (size_t f = 0; f < p->nfds; f++)
+			if (p->fds[f].kind == CK_FD_PIPE && !ck_image_pipe(img, p->fds[f].pipe))
+				return hy_err_set(err, -EINVAL,
+						  "%s: procs[%zu].fds[%zu].pipe: no such pipe in pipes[]",
+						  CK_IMAGE_FILE, i, f);
 		if (p->threads[0].tid != p->pid)
 			return hy_err_set(err, -EINVAL,
 					  "%s: procs[%zu].threads[0].tid: expected the pid %d",
@@ -698,6 +733,19 @@ static int read_json(json_t *j, struct ck_image *img, struct hy_err *err)
 		return hy_err_set(err, -ENOMEM, "read %s", CK_IMAGE_FILE);
 	EACH(procs, i, e, img->nprocs, sub, "procs[%zu]")
 	read_proc(rd, e, sub, &img->procs[i]);
+	json_t *pipes = get_array(rd, j, "", "pipes", 0, 4096);
+	img->npipes = pipes ? json_array_size(pipes) : 0;
+	img->pipes = calloc(img->npipes + 1, sizeof(*img->pipes));
+	if (!img->pipes)
+		return hy_err_set(err, -ENOMEM, "read %s", CK_IMAGE_FILE);
+	EACH(pipes, i, e, img->npipes, sub, "pipes[%zu]")
+	{
+		struct ck_pipe *p = &img->pipes[i];
+		p->id = get_hex(rd, e, sub, "id");
+		p->size = (uint32_t)get_int(rd, e, sub, "size", 4096, CK_PIPE_MAX);
+		p->data = malloc(CK_PIPE_MAX);
+		p->len = p->data ? get_bytes(rd, e, sub, "data", p->data, p->size) : 0;
+	}
 	return rd->failed ? err->code : 0;
 }
 

@@ -24,6 +24,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "ckpt_restore.h"
 #include "util.h"
 
@@ -53,15 +54,33 @@ static int seed_fds(pid_t pid, int *fds, size_t max, size_t *n)
 	return 0;
 }
 
-static int open_saved(struct ck_restore_proc *r, const struct ck_fd *f, const long *dups,
-		      struct hy_err *err)
+/* A seed fd to keep across the table's replacement, and its copy. */
+struct kept {
+	long src, copy;
+};
+
+static long copy_of(const struct kept *k, size_t n, long src)
+{
+	for (size_t i = 0; i < n; i++)
+		if (k[i].src == src)
+			return k[i].copy;
+	return -1;
+}
+
+/* The fd a pipe fd takes its place from: the end its access mode names. */
+static long pipe_src(const struct ck_restore_proc *r, const struct ck_fd *f)
+{
+	for (size_t i = 0; i < r->img->npipes; i++)
+		if (r->img->pipes[i].id == f->pipe)
+			return r->pipe_fds[i][(f->flags & O_ACCMODE) == O_RDONLY ? 0 : 1];
+	return -1;
+}
+
+static int reopen_file(struct ck_restore_proc *r, const struct ck_fd *f, int cloexec,
+		       struct hy_err *err)
 {
 	struct ck_task *t = &r->tasks[0];
 	long got, ret;
-	int cloexec = f->cloexec ? O_CLOEXEC : 0;
-	if (f->kind == CK_FD_STDIO)
-		return ck_inject(t, &ret, "install a stdio fd", SYS_dup3, (uint64_t)dups[f->stdio],
-				 (uint64_t)f->fd, (uint64_t)cloexec, 0, 0, 0, err);
 	size_t len = strlen(f->path) + 1;
 	int e = len > CK_SCRATCH ? hy_err_set(err, -ENAMETOOLONG, "path %s", f->path)
 				 : ck_task_write(t, r->scratch, f->path, len, err);
@@ -83,40 +102,58 @@ static int open_saved(struct ck_restore_proc *r, const struct ck_fd *f, const lo
 	return e;
 }
 
-/* The seed's stdio is the restore's: keep copies above every saved fd,
- * close the rest, install the saved table, drop the copies. */
+static int install(struct ck_restore_proc *r, const struct ck_fd *f, const struct kept *k,
+		   size_t nk, struct hy_err *err)
+{
+	int cloexec = f->cloexec ? O_CLOEXEC : 0;
+	long ret, from;
+	if (f->kind == CK_FD_FILE)
+		return reopen_file(r, f, cloexec, err);
+	from = copy_of(k, nk, f->kind == CK_FD_STDIO ? f->stdio : pipe_src(r, f));
+	if (from < 0)
+		return hy_err_set(err, -EBADF, "nothing to give pid %d as its fd %d%s", r->p->pid,
+				  f->fd, f->kind == CK_FD_STDIO ? " (the restore lacks that stdio fd)"
+								: "");
+	return ck_inject(&r->tasks[0], &ret, "install an fd", SYS_dup3, (uint64_t)from,
+			 (uint64_t)f->fd, (uint64_t)cloexec, 0, 0, 0, err);
+}
+
+/* The seed's stdio (the restore's) and the image's pipes are kept as
+ * copies above every saved fd; the rest closes; the saved table goes in;
+ * the copies close. */
 static int restore_fds(struct ck_restore_proc *r, struct hy_err *err)
 {
 	struct ck_task *t = &r->tasks[0];
 	int now[256];
-	size_t n = 0;
-	long dups[3] = { -1, -1, -1 }, ret;
+	size_t n = 0, nk = 0;
+	long ret;
 	if (seed_fds(t->tid, now, ARRAY_SIZE(now), &n) < 0)
 		return hy_err_setr(err, -errno, "list the fds of task %d", t->tid);
+	_cleanup_free_ struct kept *k = calloc(3 + 2 * r->img->npipes, sizeof(*k));
+	if (!k)
+		return hy_err_set(err, -ENOMEM, "restore fds");
+	for (size_t i = 0; i < n; i++)
+		if (now[i] < 3)
+			k[nk++].src = now[i];
+	for (size_t i = 0; i < r->img->npipes; i++)
+		k[nk++].src = r->pipe_fds[i][0], k[nk++].src = r->pipe_fds[i][1];
 	uint64_t base = 3;
 	for (size_t i = 0; i < r->p->nfds; i++)
 		base = MAX(base, (uint64_t)r->p->fds[i].fd + 1);
 	for (size_t i = 0; i < n; i++)
 		base = MAX(base, (uint64_t)now[i] + 1);
 	int e = 0;
-	for (size_t i = 0; i < n && e == 0; i++)
-		if (now[i] < 3)
-			e = ck_inject(t, &dups[now[i]], "keep the restore's stdio", SYS_fcntl,
-				      (uint64_t)now[i], F_DUPFD_CLOEXEC, base + (uint64_t)now[i], 0, 0,
-				      0, err);
+	for (size_t i = 0; i < nk && e == 0; i++)
+		e = ck_inject(t, &k[i].copy, "keep a seed fd", SYS_fcntl, (uint64_t)k[i].src,
+			      F_DUPFD_CLOEXEC, base, 0, 0, 0, err);
 	for (size_t i = 0; i < n && e == 0; i++)
 		e = ck_inject(t, &ret, "close the seed's fds", SYS_close, (uint64_t)now[i], 0, 0, 0, 0,
 			      0, err);
-	for (size_t i = 0; i < r->p->nfds && e == 0; i++) {
-		if (r->p->fds[i].kind == CK_FD_STDIO && dups[r->p->fds[i].stdio] < 0)
-			return hy_err_set(err, -EBADF, "the restore has no fd %d for pid %d's fd %d",
-					  r->p->fds[i].stdio, r->p->pid, r->p->fds[i].fd);
-		e = open_saved(r, &r->p->fds[i], dups, err);
-	}
-	for (int k = 0; k < 3 && e == 0; k++)
-		if (dups[k] >= 0)
-			e = ck_inject(t, &ret, "close a stdio copy", SYS_close, (uint64_t)dups[k], 0, 0,
-				      0, 0, 0, err);
+	for (size_t i = 0; i < r->p->nfds && e == 0; i++)
+		e = install(r, &r->p->fds[i], k, nk, err);
+	for (size_t i = 0; i < nk && e == 0; i++)
+		e = ck_inject(t, &ret, "close a kept copy", SYS_close, (uint64_t)k[i].copy, 0, 0, 0,
+			      0, 0, err);
 	return e;
 }
 
@@ -174,6 +211,14 @@ static int restore_creds(struct ck_restore_proc *r, size_t i, struct hy_err *err
 	const struct ck_proc *p = r->p;
 	struct ck_task *t = &r->tasks[i];
 	long ret;
+	/* An image is input: it never gets a restored task more than a command
+	 * of `hybox run` has (the seed's extra capability included). */
+	uint64_t extra = (p->cap_eff | p->cap_prm | p->cap_inh) & ~hy_caps_default();
+	if (extra)
+		return hy_err_set(err, -EPERM,
+				  "pid %d: the image asks for capabilities 0x%llx beyond the "
+				  "container's",
+				  p->pid, (unsigned long long)extra);
 	int e = ck_task_write(t, r->scratch, p->groups, p->ngroups * sizeof(p->groups[0]), err);
 	if (e == 0)
 		e = ck_inject(t, &ret, "set the groups", SYS_setgroups, p->ngroups, r->scratch, 0, 0,

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -32,6 +33,7 @@
 
 struct restorer {
 	const struct ck_image *img;
+	int (*pipe_fds)[2]; /* each image pipe's ends, made in the seed before it forks */
 	struct ck_task *tasks; /* every thread, process by process */
 	size_t *first;	       /* each process's first task */
 	int helper;	       /* socket to the ns_last_pid helper */
@@ -146,6 +148,36 @@ static int build_tree(struct restorer *r, struct hy_err *err)
 	return e;
 }
 
+/*
+ * The image's pipes, made in the seed before the tree forks from it, so
+ * that every process has every pipe to pick its fds from. Their bytes go
+ * in from here, through /proc/PID/fd (the write end opens as a FIFO).
+ */
+static int make_pipes(struct restorer *r, struct hy_err *err)
+{
+	struct ck_task *seed = &r->tasks[0];
+	long at, ret;
+	int e = ck_inject(seed, &at, "map a scratch page in the seed", SYS_mmap, 0, CK_PAGE,
+			  PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0, err);
+	for (size_t i = 0; i < r->img->npipes && e == 0; i++) {
+		const struct ck_pipe *p = &r->img->pipes[i];
+		char path[64];
+		e = ck_inject(seed, &ret, "make a pipe", SYS_pipe2, (uint64_t)at, 0, 0, 0, 0, 0, err);
+		if (e == 0)
+			e = ck_task_read(seed, (uint64_t)at, r->pipe_fds[i], sizeof(r->pipe_fds[i]), err);
+		if (e == 0)
+			e = ck_inject(seed, &ret, "size a pipe", SYS_fcntl, (uint64_t)r->pipe_fds[i][1],
+				      F_SETPIPE_SZ, p->size, 0, 0, 0, err);
+		if (e < 0 || !p->len)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", seed->tid, r->pipe_fds[i][1]);
+		_cleanup_close_ int w = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		if (w < 0 || (e = write_all(w, p->data, p->len)) < 0)
+			e = hy_err_setr(err, w < 0 ? -errno : e, "fill a restored pipe");
+	}
+	return e;
+}
+
 /* Process groups: leaders first, then the members joining them. */
 static int set_groups(struct restorer *r, struct hy_err *err)
 {
@@ -203,12 +235,15 @@ static int restore(struct restorer *r, const struct ck_image *img, int dirfd, pi
 	if (e == 0)
 		e = ck_task_open(&r->tasks[0], seed, err);
 	if (e == 0)
+		e = make_pipes(r, err);
+	if (e == 0)
 		e = start_helper(r, init_host, free_pid(img), err);
 	if (e == 0)
 		e = build_tree(r, err);
 	stop_helper(r);
 	for (size_t i = 0; i < img->nprocs && e == 0; i++) {
-		struct ck_restore_proc rp = { .p = &img->procs[i], .tasks = &r->tasks[r->first[i]],
+		struct ck_restore_proc rp = { .img = img, .pipe_fds = (const int(*)[2])r->pipe_fds,
+					      .p = &img->procs[i], .tasks = &r->tasks[r->first[i]],
 					      .image_dirfd = dirfd };
 		e = ck_restore_memory(&rp, err);
 		if (e == 0)
@@ -230,8 +265,11 @@ int ck_restore_tasks(const struct ck_image *img, int image_dirfd, pid_t init_hos
 		n += img->procs[i].nthreads;
 	}
 	r.tasks = calloc(n, sizeof(*r.tasks));
-	if (!r.first || !r.tasks) {
+	r.pipe_fds = calloc(img->npipes + 1, sizeof(*r.pipe_fds));
+	if (!r.first || !r.tasks || !r.pipe_fds) {
 		free(r.first);
+		free(r.tasks);
+		free(r.pipe_fds);
 		return hy_err_set(err, -ENOMEM, "restore");
 	}
 	int e = restore(&r, img, image_dirfd, init_host, seed_host, err);
@@ -245,5 +283,6 @@ int ck_restore_tasks(const struct ck_image *img, int image_dirfd, pid_t init_hos
 	}
 	free(r.tasks);
 	free(r.first);
+	free(r.pipe_fds);
 	return e;
 }

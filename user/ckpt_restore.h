@@ -24,6 +24,8 @@ int ck_restore_tasks(const struct ck_image *img, int image_dirfd, pid_t init_hos
 
 /* One process being rebuilt: its tasks (threads[i] <-> tasks[i]), stopped. */
 struct ck_restore_proc {
+	const struct ck_image *img;
+	const int (*pipe_fds)[2]; /* img->pipes[i]'s read and write ends in every seed copy */
 	const struct ck_proc *p;
 	struct ck_task *tasks;
 	int image_dirfd;

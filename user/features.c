@@ -70,6 +70,7 @@ static const struct {
 	[HY_FEAT_CGROUP_MEMORY] = { "cgroup_memory", "cgroup v2 memory controller (--memory)" },
 	[HY_FEAT_CGROUP_CPU] = { "cgroup_cpu", "cgroup v2 cpu controller (--cpus)" },
 	[HY_FEAT_FUSE] = { "fuse", "FUSE (the container's /proc views)" },
+	[HY_FEAT_CHECKPOINT] = { "checkpoint", "checkpoint/restore (CONFIG_CHECKPOINT_RESTORE)" },
 };
 _Static_assert(ARRAY_SIZE(feature_names) == HY_FEAT__COUNT, "one name per feature");
 
@@ -798,6 +799,19 @@ static void probe_fuse(struct hy_features *f)
 	hy_features_set(f, HY_FEAT_FUSE, listed, "no fuse file system in /proc/filesystems");
 }
 
+/* hybox restore sets pids through ns_last_pid and the memory layout with
+ * PR_SET_MM_MAP, both only built with CONFIG_CHECKPOINT_RESTORE. */
+static void probe_checkpoint(struct hy_features *f)
+{
+	unsigned int size = 0;
+	if (access("/proc/sys/kernel/ns_last_pid", W_OK) < 0)
+		return hy_features_set(f, HY_FEAT_CHECKPOINT, false,
+				       "no writable /proc/sys/kernel/ns_last_pid: %s", strerror(errno));
+	bool ok = prctl(PR_SET_MM, PR_SET_MM_MAP_SIZE, &size, 0, 0) == 0 && size;
+	hy_features_set(f, HY_FEAT_CHECKPOINT, ok, "prctl(PR_SET_MM_MAP_SIZE) failed: %s",
+			strerror(errno));
+}
+
 int hy_features_probe(struct hy_features *f)
 {
 	libbpf_print_fn_t old_print = hy_bpf_log_quiet();
@@ -812,6 +826,7 @@ int hy_features_probe(struct hy_features *f)
 	probe_pidfd_getfd(f);
 	probe_openat2(f);
 	probe_fuse(f);
+	probe_checkpoint(f);
 	hy_bpf_log_restore(old_print);
 	for (int i = 0; i < HY_FEAT__COUNT; i++)
 		pr_debug("%s: %s%s", feature_names[i].key, f->feat[i].is_available ? "yes" : "no: ",

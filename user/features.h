@@ -61,6 +61,7 @@ enum hy_feature {
 	HY_FEAT_CGROUP_MEMORY,      /* cgroup_memory: memory in the cgroup2 root's controllers */
 	HY_FEAT_CGROUP_CPU,         /* cgroup_cpu: cpu in the cgroup2 root's controllers */
 	HY_FEAT_FUSE,               /* fuse: /dev/fuse opens, "fuse" in /proc/filesystems */
+	HY_FEAT_CHECKPOINT,         /* checkpoint: ns_last_pid and PR_SET_MM_MAP exist */
 	HY_FEAT__COUNT,
 };
 
