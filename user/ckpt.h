@@ -19,7 +19,6 @@
 #define CK_IMAGE_FILE "image.json"
 #define CK_SUM_FILE "image.sum"
 #define CK_PAGES_MAGIC "HYBXPAGE"
-#define CK_PAGES_HEADER 16 /* magic, u32 version, u32 reserved */
 #define CK_XSTATE_MAX 16384
 #define CK_NSIG 64
 #define CK_PAGE 4096UL
@@ -114,8 +113,10 @@ struct ck_proc {
 	struct ck_fd *fds;
 	size_t nfds;
 	char pages_file[64];
-	uint64_t pages_size; /* bytes after the header */
-	uint32_t pages_crc;  /* crc32 of those bytes */
+	uint32_t pages_compress; /* enum ck_compress (ckpt_pages.h) */
+	uint64_t pages_raw;	 /* bytes of pages (the runs' offsets count these) */
+	uint64_t pages_size;	 /* bytes in the file after the header */
+	uint32_t pages_crc;	 /* crc32c of those bytes */
 };
 
 struct ck_image {
@@ -136,13 +137,12 @@ struct ck_proc *ck_image_proc(const struct ck_image *img, pid_t pid);
 struct ck_pipe *ck_image_pipe(const struct ck_image *img, uint64_t id);
 
 /* image.json and image.sum into dirfd (the page files are written by the
- * dumper as it goes, with ck_pages_header()). */
+ * dumper as it goes: ckpt_pages.h). */
 int ck_image_write(int dirfd, const struct ck_image *img, struct hy_err *err);
 /* Read and check an image: format version, image.sum, every field, each
  * page file's header, size and checksum. Errors name the file and field. */
 int ck_image_read(int dirfd, struct ck_image *img, struct hy_err *err);
 /* Check the saved CPU features against this CPU's. */
 int ck_image_check_cpu(const struct ck_image *img, struct hy_err *err);
-void ck_pages_header(uint8_t out[CK_PAGES_HEADER]);
 /* This CPU's XCR0 and feature words, as the image records them. */
 void ck_cpu_features(uint64_t *xcr0, uint32_t cpuid[4]);

@@ -276,7 +276,8 @@ static int dump_procs(struct dumper *d, struct hy_err *err)
 	for (size_t i = 0, k = 0; i < d->img.nprocs && r == 0; i++) {
 		struct ck_dump_proc dp = { .img = &d->img, .p = &d->img.procs[i], .tasks = &d->tasks[k],
 					   .procfd = d->procfds[i], .init_procfd = d->init_procfd,
-					   .map = &d->map, .blockers = &d->blockers };
+					   .map = &d->map, .blockers = &d->blockers,
+					   .compress_level = d->o->compress_level };
 		k += d->img.procs[i].nthreads;
 		r = ck_dump_proc_state(&dp, err);
 		if (r == 0)
@@ -334,7 +335,8 @@ static void count(const struct dumper *d, struct ck_dump_stats *s)
 	s->procs = d->img.nprocs;
 	for (size_t i = 0; i < d->img.nprocs; i++) {
 		s->threads += d->img.procs[i].nthreads;
-		s->bytes += d->img.procs[i].pages_size;
+		s->bytes += d->img.procs[i].pages_raw;
+		s->file_bytes += d->img.procs[i].pages_size;
 	}
 	s->frozen_ns = d->frozen_at ? now_mono_ns() - d->frozen_at : 0;
 }

@@ -21,11 +21,13 @@ struct ck_dump_opts {
 	int image_dirfd;  /* empty directory for the image; -1 with is_check */
 	bool is_leave_running;
 	bool is_check;    /* only list what would block a checkpoint */
+	int compress_level; /* 0: raw pages, 1-9: zlib at that level */
 };
 
 struct ck_dump_stats {
 	size_t procs, threads;
 	uint64_t bytes;	    /* of saved pages */
+	uint64_t file_bytes; /* in the page files (compressed or not) */
 	uint64_t frozen_ns; /* from the freeze until the tasks were let go or killed */
 };
 
@@ -58,6 +60,7 @@ struct ck_dump_proc {
 	int init_procfd;       /* init's, for its stdio */
 	const struct ck_pidmap *map;
 	struct ck_blockers *blockers;
+	int compress_level;
 };
 
 int ck_dump_proc_state(struct ck_dump_proc *d, struct hy_err *err);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The image on disk (docs/checkpoint-format.md): image.json (jansson) with
- * magic and version, image.sum (its crc32), and one pages-PID.img per
- * process: a 16-byte header (magic, version) and the saved pages, whose size
- * and crc32 image.json records. 64-bit values the JSON number type cannot
- * hold (registers, addresses) are hex strings. Reading checks everything
+ * magic and version, image.sum (its crc32c, common/crc32c.h), and one
+ * pages-PID.img per process (ckpt_pages.h), whose size and crc32c image.json
+ * records. 64-bit values the JSON number type cannot hold (registers,
+ * addresses) are hex strings. Reading checks everything
  * before the caller creates anything, and every error names the file and
  * the field.
  */
@@ -18,9 +18,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "ckpt.h"
+#include "crc32c.h"
+#include "ckpt_pages.h"
 #include "util.h"
 
 #define REGS_N (sizeof(struct user_regs_struct) / sizeof(uint64_t))
@@ -65,14 +66,6 @@ struct ck_pipe *ck_image_pipe(const struct ck_image *img, uint64_t id)
 		if (img->pipes[i].id == id)
 			return &img->pipes[i];
 	return NULL;
-}
-
-void ck_pages_header(uint8_t out[CK_PAGES_HEADER])
-{
-	uint32_t v = CK_FORMAT_VERSION, z = 0;
-	memcpy(out, CK_PAGES_MAGIC, 8);
-	memcpy(out + 8, &v, 4);
-	memcpy(out + 12, &z, 4);
 }
 
 void ck_cpu_features(uint64_t *xcr0, uint32_t cpuid[4])
@@ -222,7 +215,7 @@ static json_t *proc_json(const struct ck_proc *p)
 						      hex(a->restorer), hex(a->mask)));
 	}
 	return json_pack("{s:i,s:i,s:i,s:s,s:s,s:i,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
-			 "s:o,s:o,s:o,s:s,s:I,s:o}",
+			 "s:o,s:o,s:o,s:s,s:I,s:o,s:I,s:s}",
 			 "pid", p->pid, "ppid", p->ppid, "pgid", p->pgid, "exe", p->exe, "cwd",
 			 p->cwd, "umask", (int)p->umask, "dumpable", p->dumpable, "uid",
 			 u32_array(p->uid, 3), "gid", u32_array(p->gid, 3), "groups",
@@ -231,7 +224,8 @@ static json_t *proc_json(const struct ck_proc *p)
 			 "sigpending", hex(p->sigpending), "mm", mm_json(&p->mm), "sigactions",
 			 sigs, "threads", threads, "vmas", vmas, "fds", fds, "pages_file", p->pages_file,
 			 "pages_size", (json_int_t)p->pages_size, "pages_crc",
-			 hex(p->pages_crc));
+			 hex(p->pages_crc), "pages_raw", (json_int_t)p->pages_raw, "pages_compress",
+			 p->pages_compress ? "zlib" : "none");
 }
 
 static int write_file(int dirfd, const char *name, const char *data, size_t len,
@@ -275,7 +269,7 @@ int ck_image_write(int dirfd, const struct ck_image *img, struct hy_err *err)
 	size_t len = strlen(s);
 	char sum[64];
 	int n = snprintf(sum, sizeof(sum), "hybox-image-sum %d %08lx\n", CK_FORMAT_VERSION,
-			 crc32(0, (const Bytef *)s, (uInt)len));
+			 (unsigned long)hy_crc32c(0, s, len));
 	int r = write_file(dirfd, CK_IMAGE_FILE, s, len, err);
 	free(s);
 	return r < 0 ? r : write_file(dirfd, CK_SUM_FILE, sum, (size_t)n, err);
@@ -579,6 +573,14 @@ static void read_proc(struct rd *rd, json_t *o, const char *path, struct ck_proc
 	else if (pf)
 		strcpy(p->pages_file, pf);
 	p->pages_size = (uint64_t)get_int(rd, o, path, "pages_size", 0, INT64_MAX);
+	p->pages_raw = (uint64_t)get_int(rd, o, path, "pages_raw", 0, INT64_MAX);
+	_cleanup_free_ char *compress = get_str(rd, o, path, "pages_compress");
+	if (compress && strcmp(compress, "zlib") == 0)
+		p->pages_compress = CK_COMPRESS_ZLIB;
+	else if (compress && strcmp(compress, "none") != 0)
+		bad(rd, path, "pages_compress", "\"none\" or \"zlib\"");
+	if (!p->pages_compress && p->pages_raw != p->pages_size)
+		bad(rd, path, "pages_raw", "pages_size, for pages that are not compressed");
 	p->pages_crc = (uint32_t)get_hex(rd, o, path, "pages_crc");
 }
 
@@ -616,9 +618,9 @@ static int check_sum(int dirfd, const char *text, size_t len, struct hy_err *err
 		return r;
 	if (sscanf(sum, "hybox-image-sum %u %lx", &version, &want) != 2 ||
 	    version != CK_FORMAT_VERSION)
-		return hy_err_set(err, -EINVAL, "%s: expected \"hybox-image-sum %d <crc32>\"",
+		return hy_err_set(err, -EINVAL, "%s: expected \"hybox-image-sum %d <crc32c>\"",
 				  CK_SUM_FILE, CK_FORMAT_VERSION);
-	unsigned long got = crc32(0, (const Bytef *)text, (uInt)len);
+	unsigned long got = hy_crc32c(0, text, len);
 	if (got != want)
 		return hy_err_set(err, -EBADMSG,
 				  "%s: checksum %08lx, but %s says %08lx: the image is corrupted",
@@ -626,7 +628,7 @@ static int check_sum(int dirfd, const char *text, size_t len, struct hy_err *err
 	return 0;
 }
 
-/* A page file: header, size and crc32 as image.json says. */
+/* A page file: header, size and crc32c as image.json says. */
 static int check_pages(int dirfd, const struct ck_proc *p, struct hy_err *err)
 {
 	_cleanup_close_ int fd = openat(dirfd, p->pages_file, O_RDONLY | O_CLOEXEC);
@@ -634,7 +636,7 @@ static int check_pages(int dirfd, const struct ck_proc *p, struct hy_err *err)
 	struct stat st;
 	if (fd < 0)
 		return hy_err_setr(err, -errno, "%s: cannot open", p->pages_file);
-	ck_pages_header(want);
+	ck_pages_header(want, p->pages_compress);
 	if (pread(fd, head, sizeof(head), 0) != (ssize_t)sizeof(head) ||
 	    memcmp(head, want, sizeof(head)) != 0)
 		return hy_err_set(err, -EBADMSG, "%s: not a version %d page file (bad header)",
@@ -644,13 +646,13 @@ static int check_pages(int dirfd, const struct ck_proc *p, struct hy_err *err)
 				  p->pages_file, (long long)st.st_size, CK_IMAGE_FILE,
 				  (unsigned long long)(CK_PAGES_HEADER + p->pages_size));
 	static uint8_t buf[1 << 20];
-	uLong crc = crc32(0, NULL, 0);
+	uint32_t crc = 0;
 	for (uint64_t off = 0; off < p->pages_size;) {
 		ssize_t n = pread(fd, buf, MIN(sizeof(buf), p->pages_size - off),
 				  (off_t)(CK_PAGES_HEADER + off));
 		if (n <= 0)
 			return hy_err_setr(err, n < 0 ? -errno : -EIO, "read %s", p->pages_file);
-		crc = crc32(crc, buf, (uInt)n);
+		crc = hy_crc32c(crc, buf, (size_t)n);
 		off += (uint64_t)n;
 	}
 	if ((uint32_t)crc != p->pages_crc)
@@ -692,8 +694,8 @@ static int check_tree(const struct ck_image *img, struct hy_err *err)
 		for (size_t v = 0; v < p->nvmas; v++)
 			for (size_t r = 0; r < p->vmas[v].nruns; r++) {
 				const struct ck_run *run = &p->vmas[v].runs[r];
-				if (run->offset > p->pages_size ||
-				    run->npages * CK_PAGE > p->pages_size - run->offset)
+				if (run->offset > p->pages_raw ||
+				    run->npages * CK_PAGE > p->pages_raw - run->offset)
 					return hy_err_set(err, -EINVAL,
 							  "%s: procs[%zu].vmas[%zu].runs[%zu]: "
 							  "beyond the end of %s",

@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "ckpt_dump.h"
+#include "ckpt_pages.h"
 #include "util.h"
 
 #define PM_PRESENT (1ULL << 63)
@@ -26,9 +27,7 @@
 #define COPY_CHUNK (4UL << 20)
 
 struct pages_out {
-	int fd;
-	uint64_t size;
-	uLong crc;
+	struct ck_pages_writer w;
 	uint8_t *buf;
 };
 
@@ -139,10 +138,9 @@ static int copy_out(struct ck_dump_proc *d, struct pages_out *o, uint64_t addr, 
 		int r = ck_task_read(&d->tasks[0], addr, o->buf, n, err);
 		if (r < 0)
 			return r;
-		if ((r = write_all(o->fd, o->buf, n)) < 0)
+		if ((r = ck_pages_write(&o->w, o->buf, n)) < 0)
 			return hy_err_setr(err, r, "write %s", d->p->pages_file);
-		o->crc = crc32(o->crc, o->buf, (uInt)n);
-		o->size += n, addr += n, len -= n;
+		addr += n, len -= n;
 	}
 	return 0;
 }
@@ -165,7 +163,7 @@ static int dump_vma(struct ck_dump_proc *d, int pagemap, struct ck_vma *v, struc
 				j++;
 			if (j > i) {
 				uint64_t at = a + i * CK_PAGE, len = (j - i) * CK_PAGE;
-				if (add_run(v, at, j - i, o->size) < 0)
+				if (add_run(v, at, j - i, o->w.raw) < 0)
 					return hy_err_set(err, -ENOMEM, "list saved pages");
 				int r = copy_out(d, o, at, len, err);
 				if (r < 0)
@@ -188,22 +186,27 @@ int ck_dump_memory(struct ck_dump_proc *d, int image_dirfd, struct hy_err *err)
 	_cleanup_close_ int pagemap = openat(d->procfd, "pagemap", O_RDONLY | O_CLOEXEC);
 	if (pagemap < 0)
 		return hy_err_setr(err, -errno, "open /proc/%d/pagemap", p->host_pid);
-	struct pages_out o = { .crc = crc32(0, NULL, 0) };
-	o.fd = openat(image_dirfd, p->pages_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (o.fd < 0)
+	struct pages_out o = { 0 };
+	_cleanup_close_ int fd =
+		openat(image_dirfd, p->pages_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
 		return hy_err_setr(err, -errno, "create %s", p->pages_file);
-	uint8_t head[CK_PAGES_HEADER];
-	ck_pages_header(head);
 	o.buf = malloc(COPY_CHUNK);
 	if (!o.buf)
-		r = hy_err_set(err, -ENOMEM, "allocate a copy buffer");
-	else if ((r = write_all(o.fd, head, sizeof(head))) < 0)
+		return hy_err_set(err, -ENOMEM, "allocate a copy buffer");
+	if ((r = ck_pages_writer_open(&o.w, fd, d->compress_level)) < 0)
 		hy_err_setr(err, r, "write %s", p->pages_file);
 	for (size_t i = 0; r == 0 && i < p->nvmas; i++)
 		r = dump_vma(d, pagemap, &p->vmas[i], &o, err);
+	int r2 = r < 0 ? 0 : ck_pages_writer_finish(&o.w);
+	if (r < 0)
+		ck_pages_writer_finish(&o.w);
 	free(o.buf);
-	close(o.fd);
-	p->pages_size = o.size;
-	p->pages_crc = (uint32_t)o.crc;
+	if (r2 < 0)
+		return hy_err_setr(err, r2, "write %s", p->pages_file);
+	p->pages_compress = d->compress_level > 0 ? CK_COMPRESS_ZLIB : CK_COMPRESS_NONE;
+	p->pages_raw = o.w.raw;
+	p->pages_size = o.w.size;
+	p->pages_crc = (uint32_t)o.w.crc;
 	return r;
 }

@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "ckpt_pages.h"
 #include "ckpt_restore.h"
 #include "util.h"
 
@@ -224,27 +225,28 @@ static int map_vma(struct ck_restore_proc *r, const struct ck_vma *v, struct hy_
 static int fill_pages(struct ck_restore_proc *r, struct hy_err *err)
 {
 	_cleanup_close_ int fd = openat(r->image_dirfd, r->p->pages_file, O_RDONLY | O_CLOEXEC);
+	struct ck_pages_reader rd;
 	if (fd < 0)
 		return hy_err_setr(err, -errno, "open %s", r->p->pages_file);
 	_cleanup_free_ uint8_t *buf = malloc(COPY_CHUNK);
-	if (!buf)
+	if (!buf || ck_pages_reader_open(&rd, fd, r->p->pages_compress) < 0)
 		return hy_err_set(err, -ENOMEM, "allocate a copy buffer");
-	for (size_t i = 0; i < r->p->nvmas; i++)
-		for (size_t k = 0; k < r->p->vmas[i].nruns; k++) {
+	int e = 0;
+	for (size_t i = 0; i < r->p->nvmas && e == 0; i++)
+		for (size_t k = 0; k < r->p->vmas[i].nruns && e == 0; k++) {
 			const struct ck_run *run = &r->p->vmas[i].runs[k];
-			for (uint64_t done = 0; done < run->npages * CK_PAGE;) {
+			for (uint64_t done = 0; done < run->npages * CK_PAGE && e == 0;) {
 				size_t n = MIN(COPY_CHUNK, run->npages * CK_PAGE - done);
-				off_t off = (off_t)(CK_PAGES_HEADER + run->offset + done);
-				if (pread(fd, buf, n, off) != (ssize_t)n)
-					return hy_err_setr(err, -(errno ? errno : EIO), "read %s",
-							   r->p->pages_file);
-				int e = ck_task_write(&r->tasks[0], run->addr + done, buf, n, err);
+				e = ck_pages_read(&rd, run->offset + done, buf, n);
 				if (e < 0)
-					return e;
+					hy_err_setr(err, e, "read %s", r->p->pages_file);
+				else
+					e = ck_task_write(&r->tasks[0], run->addr + done, buf, n, err);
 				done += n;
 			}
 		}
-	return 0;
+	ck_pages_reader_close(&rd);
+	return e;
 }
 
 /* PR_SET_MM_MAP: brk, the argument and environment areas, auxv, /proc/PID/exe. */

@@ -23,7 +23,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: hybox checkpoint --image DIR [--leave-running] ID\n"
+		"Usage: hybox checkpoint --image DIR [--leave-running] [--compress LEVEL] ID\n"
 		"       hybox checkpoint --check ID\n\n"
 		"Freeze container ID, save its processes (memory, registers, threads, open\n"
 		"files and pipes, signal handlers, credentials) and the container's clocks and\n"
@@ -36,9 +36,16 @@ static void usage(FILE *f)
 		"  -i, --image DIR, --image-path DIR\n"
 		"                       where the image goes (created; must be empty)\n"
 		"      --leave-running  let the container continue after the checkpoint\n"
+		"      --compress none|fast|best\n"
+		"                       deflate the page files (zlib level 1 or 9; default none)\n"
 		"      --check          only say what would block a checkpoint; change nothing\n"
 		"  -h, --help           show this help\n\n"
 		"Exit status: 0 when saved (with --check: when nothing blocks), 125 otherwise.\n");
+}
+
+static int compress_level(const char *v)
+{
+	return strcmp(v, "none") == 0 ? 0 : strcmp(v, "fast") == 0 ? 1 : strcmp(v, "best") == 0 ? 9 : -1;
 }
 
 /* Open DIR for the image: created (0700) or existing and empty. */
@@ -83,10 +90,10 @@ static void summary(const char *id, const char *dir, const struct ck_dump_stats 
 {
 	double ms = (double)s->frozen_ns / 1e6;
 	fprintf(stderr,
-		"hybox checkpoint: %s: %zu process%s, %zu thread%s, %.1f MiB of pages into %s; "
-		"frozen %.1f ms (%.0f MB/s)\n",
+		"hybox checkpoint: %s: %zu process%s, %zu thread%s, %.1f MiB of pages into %s "
+		"(%.1f MiB of files); frozen %.1f ms (%.0f MB/s)\n",
 		id, s->procs, s->procs == 1 ? "" : "es", s->threads, s->threads == 1 ? "" : "s",
-		(double)s->bytes / (1 << 20), dir, ms,
+		(double)s->bytes / (1 << 20), dir, (double)s->file_bytes / (1 << 20), ms,
 		ms > 0 ? (double)s->bytes / 1e3 / ms : 0.0);
 }
 
@@ -131,6 +138,7 @@ int hy_cmd_checkpoint(const struct hy_global_opts *g, int argc, char **argv)
 					      { "image-path", required_argument, NULL, 'i' },
 					      { "leave-running", no_argument, NULL, 'l' },
 					      { "check", no_argument, NULL, 'c' },
+					      { "compress", required_argument, NULL, 'z' },
 					      { "help", no_argument, NULL, 'h' },
 					      { 0 } };
 	struct ck_dump_opts o = { .root = g->root, .image_dirfd = -1 };
@@ -147,6 +155,13 @@ int hy_cmd_checkpoint(const struct hy_global_opts *g, int argc, char **argv)
 			break;
 		case 'c':
 			o.is_check = true;
+			break;
+		case 'z':
+			if ((o.compress_level = compress_level(optarg)) < 0) {
+				fprintf(stderr, "hybox checkpoint: --compress: expected none, fast or "
+						"best, not '%s'\n", optarg);
+				return HY_EXIT_RUNTIME;
+			}
 			break;
 		case 'h':
 			usage(stdout);
