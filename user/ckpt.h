@@ -40,7 +40,7 @@ struct ck_thread {
 	char comm[16];
 };
 
-enum ck_vma_kind { CK_VMA_ANON, CK_VMA_FILE, CK_VMA_SPECIAL };
+enum ck_vma_kind { CK_VMA_ANON, CK_VMA_FILE, CK_VMA_SPECIAL, CK_VMA_SHM };
 
 /* Pages saved for one run of populated pages, at offset in the pages file. */
 struct ck_run {
@@ -54,17 +54,18 @@ struct ck_vma {
 	bool growsdown;
 	enum ck_vma_kind kind;
 	char *path; /* CK_VMA_FILE: the file; CK_VMA_SPECIAL: "[vdso]", "[vvar]"... */
+	uint64_t shm; /* CK_VMA_SHM: the shared memory object (ck_shm) mapped */
 	struct ck_run *runs;
 	size_t nruns;
 };
 
-enum ck_fd_kind { CK_FD_FILE, CK_FD_STDIO, CK_FD_PIPE };
+enum ck_fd_kind { CK_FD_FILE, CK_FD_STDIO, CK_FD_PIPE, CK_FD_SHM };
 
 struct ck_fd {
 	int fd;
 	enum ck_fd_kind kind;
 	int stdio;   /* CK_FD_STDIO: the restore's fd 0, 1 or 2 takes its place */
-	uint64_t pipe; /* CK_FD_PIPE: the pipe's id (ck_pipe); the end is in flags */
+	uint64_t obj; /* CK_FD_PIPE: the pipe's id (the end is in flags); CK_FD_SHM: the memfd's */
 	char *path;  /* CK_FD_FILE */
 	int flags;   /* open flags (O_ACCMODE, O_APPEND, O_NONBLOCK...) */
 	bool cloexec;
@@ -79,6 +80,21 @@ struct ck_pipe {
 	uint32_t size; /* capacity (F_GETPIPE_SZ) */
 	uint8_t *data;
 	size_t len;
+};
+
+/*
+ * Shared memory without a file name: a memfd, or MAP_SHARED|MAP_ANONYMOUS
+ * memory (shmem too), saved once however many processes map it or hold it,
+ * in its own file (shm-ID.img, the page file format, from offset 0).
+ */
+struct ck_shm {
+	uint64_t id;	/* its inode number at the dump */
+	char name[64];	/* memfd's name ("" for anonymous memory) */
+	uint64_t size;	/* bytes */
+	char file[64];
+	uint32_t compress;
+	uint64_t file_size; /* after the header */
+	uint32_t crc;	    /* crc32c of those bytes */
 };
 
 struct ck_sigaction {
@@ -130,11 +146,14 @@ struct ck_image {
 	size_t nprocs;
 	struct ck_pipe *pipes;
 	size_t npipes;
+	struct ck_shm *shms;
+	size_t nshms;
 };
 
 void ck_image_free(struct ck_image *img);
 struct ck_proc *ck_image_proc(const struct ck_image *img, pid_t pid);
 struct ck_pipe *ck_image_pipe(const struct ck_image *img, uint64_t id);
+struct ck_shm *ck_image_shm(const struct ck_image *img, uint64_t id);
 
 /* image.json and image.sum into dirfd (the page files are written by the
  * dumper as it goes: ckpt_pages.h). */

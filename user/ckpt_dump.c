@@ -277,13 +277,14 @@ static int dump_procs(struct dumper *d, struct hy_err *err)
 		struct ck_dump_proc dp = { .img = &d->img, .p = &d->img.procs[i], .tasks = &d->tasks[k],
 					   .procfd = d->procfds[i], .init_procfd = d->init_procfd,
 					   .map = &d->map, .blockers = &d->blockers,
-					   .compress_level = d->o->compress_level };
+					   .compress_level = d->o->compress_level,
+					   .image_dirfd = d->o->is_check ? -1 : d->o->image_dirfd };
 		k += d->img.procs[i].nthreads;
 		r = ck_dump_proc_state(&dp, err);
 		if (r == 0)
 			r = ck_dump_fds(&dp, err);
 		if (r == 0)
-			r = ck_dump_memory(&dp, d->o->is_check ? -1 : d->o->image_dirfd, err);
+			r = ck_dump_memory(&dp, dp.image_dirfd, err);
 	}
 	return r;
 }

@@ -61,8 +61,13 @@ struct ck_dump_proc {
 	const struct ck_pidmap *map;
 	struct ck_blockers *blockers;
 	int compress_level;
+	int image_dirfd; /* -1 with --check: nothing is written */
 };
 
 int ck_dump_proc_state(struct ck_dump_proc *d, struct hy_err *err);
 int ck_dump_memory(struct ck_dump_proc *d, int image_dirfd, struct hy_err *err);
 int ck_dump_fds(struct ck_dump_proc *d, struct hy_err *err);
+/* Save shared memory object id (its fd open for reading: a memfd, or
+ * /proc/PID/map_files/ of shared anonymous memory) once into shm-ID.img. */
+int ck_dump_shm(struct ck_dump_proc *d, uint64_t id, int fd, const char *name,
+		struct hy_err *err);

@@ -108,9 +108,23 @@ static int dump_one(struct ck_dump_proc *d, int fd, struct ck_fd *out, struct hy
 	}
 	if (S_ISFIFO(st.st_mode) && strncmp(target, "pipe:[", 6) == 0) {
 		out->kind = CK_FD_PIPE;
-		out->pipe = st.st_ino;
+		out->obj = st.st_ino;
 		out->pos = 0;
 		return ck_image_pipe(d->img, st.st_ino) ? 0 : save_pipe(d, fd, st.st_ino, err);
+	}
+	if (S_ISREG(st.st_mode) && strncmp(target, "/memfd:", 7) == 0) {
+		char name[64], path[32];
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(target + 7, " "), target + 7);
+		out->kind = CK_FD_SHM;
+		out->obj = st.st_ino;
+		if (ck_image_shm(d->img, st.st_ino))
+			return 0;
+		snprintf(path, sizeof(path), "fd/%d", fd);
+		_cleanup_close_ int mfd = openat(d->procfd, path, O_RDONLY | O_CLOEXEC);
+		if (mfd < 0)
+			return hy_err_setr(err, -errno, "open the memfd of pid %d's fd %d", d->p->pid,
+					   fd);
+		return ck_dump_shm(d, st.st_ino, mfd, name, err);
 	}
 	out->kind = CK_FD_FILE;
 	out->path = strdup(target);

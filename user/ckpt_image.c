@@ -45,6 +45,7 @@ void ck_image_free(struct ck_image *img)
 	for (size_t i = 0; i < img->npipes; i++)
 		free(img->pipes[i].data);
 	free(img->pipes);
+	free(img->shms);
 	free(img->procs);
 	free(img->id);
 	free(img->hostname);
@@ -57,6 +58,14 @@ struct ck_proc *ck_image_proc(const struct ck_image *img, pid_t pid)
 	for (size_t i = 0; i < img->nprocs; i++)
 		if (img->procs[i].pid == pid)
 			return &img->procs[i];
+	return NULL;
+}
+
+struct ck_shm *ck_image_shm(const struct ck_image *img, uint64_t id)
+{
+	for (size_t i = 0; i < img->nshms; i++)
+		if (img->shms[i].id == id)
+			return &img->shms[i];
 	return NULL;
 }
 
@@ -151,7 +160,7 @@ static json_t *thread_json(const struct ck_thread *t)
 
 static json_t *vma_json(const struct ck_vma *v)
 {
-	static const char *const kinds[] = { "anon", "file", "special" };
+	static const char *const kinds[] = { "anon", "file", "special", "shm" };
 	json_t *runs = json_array();
 	for (size_t i = 0; i < v->nruns; i++)
 		json_array_append_new(runs, json_pack("[o,I,o]", hex(v->runs[i].addr),
@@ -163,18 +172,20 @@ static json_t *vma_json(const struct ck_vma *v)
 			      runs);
 	if (v->path)
 		json_object_set_new(j, "path", json_string(v->path));
+	if (v->kind == CK_VMA_SHM)
+		json_object_set_new(j, "shm", hex(v->shm));
 	return j;
 }
 
 static json_t *fd_json(const struct ck_fd *f)
 {
-	static const char *const kinds[] = { "file", "stdio", "pipe" };
+	static const char *const kinds[] = { "file", "stdio", "pipe", "shm" };
 	json_t *j = json_pack("{s:i,s:s,s:i,s:b,s:o}", "fd", f->fd, "kind", kinds[f->kind],
 			      "flags", f->flags, "cloexec", f->cloexec, "pos", hex(f->pos));
 	if (f->kind == CK_FD_STDIO)
 		json_object_set_new(j, "stdio", json_integer(f->stdio));
-	else if (f->kind == CK_FD_PIPE)
-		json_object_set_new(j, "pipe", hex(f->pipe));
+	else if (f->kind == CK_FD_PIPE || f->kind == CK_FD_SHM)
+		json_object_set_new(j, f->kind == CK_FD_PIPE ? "pipe" : "shm", hex(f->obj));
 	else
 		json_object_set_new(j, "path", json_string(f->path));
 	return j;
@@ -256,10 +267,23 @@ int ck_image_write(int dirfd, const struct ck_image *img, struct hy_err *err)
 			      "mono_ns", (json_int_t)img->mono_ns, "boot_ns",
 			      (json_int_t)img->boot_ns, "xcr0", hex(img->xcr0), "cpuid",
 			      u32_array(img->cpuid, 4), "procs", procs);
-	if (j)
+	json_t *shms = json_array();
+	for (size_t i = 0; i < img->nshms; i++) {
+		const struct ck_shm *m = &img->shms[i];
+		json_array_append_new(shms, json_pack("{s:o,s:s,s:I,s:s,s:s,s:I,s:o}", "id",
+						      hex(m->id), "name", m->name, "size",
+						      (json_int_t)m->size, "file", m->file,
+						      "compress", m->compress ? "zlib" : "none",
+						      "file_size", (json_int_t)m->file_size, "crc",
+						      hex(m->crc)));
+	}
+	if (j) {
 		json_object_set_new(j, "pipes", pipes);
-	else
+		json_object_set_new(j, "shms", shms);
+	} else {
 		json_decref(pipes);
+		json_decref(shms);
+	}
 	if (!j)
 		return hy_err_set(err, -ENOMEM, "encode %s", CK_IMAGE_FILE);
 	char *s = json_dumps(j, JSON_INDENT(1));
@@ -421,10 +445,14 @@ static void read_vma(struct rd *rd, json_t *o, const char *path, struct ck_vma *
 		v->kind = CK_VMA_FILE;
 	else if (kind && strcmp(kind, "special") == 0)
 		v->kind = CK_VMA_SPECIAL;
+	else if (kind && strcmp(kind, "shm") == 0)
+		v->kind = CK_VMA_SHM;
 	else
-		bad(rd, path, "kind", "\"anon\", \"file\" or \"special\"");
-	if (v->kind != CK_VMA_ANON)
+		bad(rd, path, "kind", "\"anon\", \"file\", \"special\" or \"shm\"");
+	if (v->kind == CK_VMA_FILE || v->kind == CK_VMA_SPECIAL)
 		v->path = get_str(rd, o, path, "path");
+	if (v->kind == CK_VMA_SHM)
+		v->shm = get_hex(rd, o, path, "shm");
 	if (v->start % CK_PAGE || v->end % CK_PAGE || v->end <= v->start)
 		bad(rd, path, "start", "page-aligned start < end");
 	json_t *runs = get_array(rd, o, path, "runs", 0, (v->end - v->start) / CK_PAGE + 1);
@@ -462,9 +490,12 @@ static void read_fd(struct rd *rd, json_t *o, const char *path, struct ck_fd *f)
 		f->path = get_str(rd, o, path, "path");
 	} else if (kind && strcmp(kind, "pipe") == 0) {
 		f->kind = CK_FD_PIPE;
-		f->pipe = get_hex(rd, o, path, "pipe");
+		f->obj = get_hex(rd, o, path, "pipe");
+	} else if (kind && strcmp(kind, "shm") == 0) {
+		f->kind = CK_FD_SHM;
+		f->obj = get_hex(rd, o, path, "shm");
 	} else
-		bad(rd, path, "kind", "\"stdio\", \"file\" or \"pipe\"");
+		bad(rd, path, "kind", "\"stdio\", \"file\", \"pipe\" or \"shm\"");
 }
 
 static void read_mm(struct rd *rd, json_t *o, const char *path, struct ck_mm *m)
@@ -499,6 +530,25 @@ static void read_u32s(struct rd *rd, json_t *o, const char *path, const char *ke
 	}
 	if (n)
 		*n = a ? json_array_size(a) : 0;
+}
+
+static void read_shm(struct rd *rd, json_t *o, const char *path, struct ck_shm *m)
+{
+	m->id = get_hex(rd, o, path, "id");
+	m->size = (uint64_t)get_int(rd, o, path, "size", 0, INT64_MAX);
+	m->file_size = (uint64_t)get_int(rd, o, path, "file_size", 0, INT64_MAX);
+	m->crc = (uint32_t)get_hex(rd, o, path, "crc");
+	_cleanup_free_ char *name = get_str(rd, o, path, "name");
+	_cleanup_free_ char *file = get_str(rd, o, path, "file");
+	_cleanup_free_ char *compress = get_str(rd, o, path, "compress");
+	snprintf(m->name, sizeof(m->name), "%s", name ? name : "");
+	if (file && (strlen(file) >= sizeof(m->file) || strchr(file, '/') || file[0] == '.'))
+		bad(rd, path, "file", "a file name in the image directory");
+	else if (file)
+		strcpy(m->file, file);
+	m->compress = compress && strcmp(compress, "zlib") == 0 ? CK_COMPRESS_ZLIB : CK_COMPRESS_NONE;
+	if (compress && strcmp(compress, "zlib") && strcmp(compress, "none"))
+		bad(rd, path, "compress", "\"none\" or \"zlib\"");
 }
 
 #define EACH(arr, i, e, n, path, fmt)                                                              \
@@ -628,37 +678,38 @@ static int check_sum(int dirfd, const char *text, size_t len, struct hy_err *err
 	return 0;
 }
 
-/* A page file: header, size and crc32c as image.json says. */
-static int check_pages(int dirfd, const struct ck_proc *p, struct hy_err *err)
+/* A page file (or shm file): header, size and crc32c as image.json says. */
+static int check_data_file(int dirfd, const char *name, uint32_t compress, uint64_t size,
+			   uint32_t want_crc, struct hy_err *err)
 {
-	_cleanup_close_ int fd = openat(dirfd, p->pages_file, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	uint8_t head[CK_PAGES_HEADER], want[CK_PAGES_HEADER];
 	struct stat st;
 	if (fd < 0)
-		return hy_err_setr(err, -errno, "%s: cannot open", p->pages_file);
-	ck_pages_header(want, p->pages_compress);
+		return hy_err_setr(err, -errno, "%s: cannot open", name);
+	ck_pages_header(want, compress);
 	if (pread(fd, head, sizeof(head), 0) != (ssize_t)sizeof(head) ||
 	    memcmp(head, want, sizeof(head)) != 0)
 		return hy_err_set(err, -EBADMSG, "%s: not a version %d page file (bad header)",
-				  p->pages_file, CK_FORMAT_VERSION);
-	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size != CK_PAGES_HEADER + p->pages_size)
+				  name, CK_FORMAT_VERSION);
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size != CK_PAGES_HEADER + size)
 		return hy_err_set(err, -EBADMSG, "%s: %lld bytes, %s says %llu: truncated or grown",
-				  p->pages_file, (long long)st.st_size, CK_IMAGE_FILE,
-				  (unsigned long long)(CK_PAGES_HEADER + p->pages_size));
+				  name, (long long)st.st_size, CK_IMAGE_FILE,
+				  (unsigned long long)(CK_PAGES_HEADER + size));
 	static uint8_t buf[1 << 20];
 	uint32_t crc = 0;
-	for (uint64_t off = 0; off < p->pages_size;) {
-		ssize_t n = pread(fd, buf, MIN(sizeof(buf), p->pages_size - off),
+	for (uint64_t off = 0; off < size;) {
+		ssize_t n = pread(fd, buf, MIN(sizeof(buf), size - off),
 				  (off_t)(CK_PAGES_HEADER + off));
 		if (n <= 0)
-			return hy_err_setr(err, n < 0 ? -errno : -EIO, "read %s", p->pages_file);
+			return hy_err_setr(err, n < 0 ? -errno : -EIO, "read %s", name);
 		crc = hy_crc32c(crc, buf, (size_t)n);
 		off += (uint64_t)n;
 	}
-	if ((uint32_t)crc != p->pages_crc)
+	if (crc != want_crc)
 		return hy_err_set(err, -EBADMSG,
-				  "%s: checksum %08x, but %s says %08x: the image is corrupted",
-				  p->pages_file, (uint32_t)crc, CK_IMAGE_FILE, p->pages_crc);
+				  "%s: checksum %08x, but %s says %08x: the image is corrupted", name,
+				  crc, CK_IMAGE_FILE, want_crc);
 	return 0;
 }
 
@@ -683,10 +734,17 @@ static int check_tree(const struct ck_image *img, struct hy_err *err)
 					  "%s: procs[%zu].ppid: %d is not an earlier process%s",
 					  CK_IMAGE_FILE, i, p->ppid, i ? "" : " (the root's is 1)");
 		for (size_t f = 0; f < p->nfds; f++)
-			if (p->fds[f].kind == CK_FD_PIPE && !ck_image_pipe(img, p->fds[f].pipe))
+			if ((p->fds[f].kind == CK_FD_PIPE && !ck_image_pipe(img, p->fds[f].obj)) ||
+			    (p->fds[f].kind == CK_FD_SHM && !ck_image_shm(img, p->fds[f].obj)))
 				return hy_err_set(err, -EINVAL,
-						  "%s: procs[%zu].fds[%zu].pipe: no such pipe in pipes[]",
+						  "%s: procs[%zu].fds[%zu]: no such object in pipes[] "
+						  "or shms[]",
 						  CK_IMAGE_FILE, i, f);
+		for (size_t v = 0; v < p->nvmas; v++)
+			if (p->vmas[v].kind == CK_VMA_SHM && !ck_image_shm(img, p->vmas[v].shm))
+				return hy_err_set(err, -EINVAL,
+						  "%s: procs[%zu].vmas[%zu].shm: no such object in shms[]",
+						  CK_IMAGE_FILE, i, v);
 		if (p->threads[0].tid != p->pid)
 			return hy_err_set(err, -EINVAL,
 					  "%s: procs[%zu].threads[0].tid: expected the pid %d",
@@ -748,6 +806,13 @@ static int read_json(json_t *j, struct ck_image *img, struct hy_err *err)
 		p->data = malloc(CK_PIPE_MAX);
 		p->len = p->data ? get_bytes(rd, e, sub, "data", p->data, p->size) : 0;
 	}
+	json_t *shms = get_array(rd, j, "", "shms", 0, 4096);
+	img->nshms = shms ? json_array_size(shms) : 0;
+	img->shms = calloc(img->nshms + 1, sizeof(*img->shms));
+	if (!img->shms)
+		return hy_err_set(err, -ENOMEM, "read %s", CK_IMAGE_FILE);
+	EACH(shms, i, e, img->nshms, sub, "shms[%zu]")
+	read_shm(rd, e, sub, &img->shms[i]);
 	return rd->failed ? err->code : 0;
 }
 
@@ -774,7 +839,11 @@ int ck_image_read(int dirfd, struct ck_image *img, struct hy_err *err)
 	if (r == 0)
 		r = check_tree(img, err);
 	for (size_t i = 0; r == 0 && i < img->nprocs; i++)
-		r = check_pages(dirfd, &img->procs[i], err);
+		r = check_data_file(dirfd, img->procs[i].pages_file, img->procs[i].pages_compress,
+				    img->procs[i].pages_size, img->procs[i].pages_crc, err);
+	for (size_t i = 0; r == 0 && i < img->nshms; i++)
+		r = check_data_file(dirfd, img->shms[i].file, img->shms[i].compress,
+				    img->shms[i].file_size, img->shms[i].crc, err);
 	if (r < 0)
 		ck_image_free(img);
 	return r;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -36,14 +37,77 @@ static bool is_special(const char *name)
 	return strcmp(name, "[vdso]") == 0 || strncmp(name, "[vvar", 5) == 0;
 }
 
-/* One line of /proc/PID/maps; 0, 1 to skip it ([vsyscall]), -EINVAL. */
-static int parse_map(char *line, struct ck_vma *v, struct ck_dump_proc *d)
+int ck_dump_shm(struct ck_dump_proc *d, uint64_t id, int fd, const char *name,
+		struct hy_err *err)
+{
+	struct stat st;
+	struct ck_shm *n = realloc(d->img->shms, (d->img->nshms + 1) * sizeof(*n));
+	if (!n)
+		return hy_err_set(err, -ENOMEM, "list shared memory");
+	d->img->shms = n;
+	struct ck_shm *m = &n[d->img->nshms];
+	memset(m, 0, sizeof(*m));
+	m->id = id;
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	snprintf(m->file, sizeof(m->file), "shm-%llx.img", (unsigned long long)id);
+	if (fstat(fd, &st) < 0)
+		return hy_err_setr(err, -errno, "inspect shared memory %s", m->file);
+	m->size = (uint64_t)st.st_size;
+	d->img->nshms++;
+	if (d->image_dirfd < 0)
+		return 0;
+	struct ck_pages_writer w;
+	_cleanup_close_ int out =
+		openat(d->image_dirfd, m->file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	_cleanup_free_ uint8_t *buf = malloc(COPY_CHUNK);
+	int r = out < 0 || !buf ? -ENOMEM : ck_pages_writer_open(&w, out, d->compress_level);
+	if (out < 0)
+		r = -errno;
+	for (uint64_t off = 0; r == 0 && off < m->size;) {
+		ssize_t got = pread(fd, buf, MIN(COPY_CHUNK, m->size - off), (off_t)off);
+		r = got > 0 ? ck_pages_write(&w, buf, (size_t)got) : got < 0 ? -errno : -EIO;
+		off += got > 0 ? (uint64_t)got : 0;
+	}
+	if (out >= 0 && buf) {
+		int r2 = ck_pages_writer_finish(&w);
+		r = r < 0 ? r : r2;
+	}
+	if (r < 0)
+		return hy_err_setr(err, r, "save shared memory into %s", m->file);
+	m->compress = d->compress_level > 0 ? CK_COMPRESS_ZLIB : CK_COMPRESS_NONE;
+	m->file_size = w.size;
+	m->crc = w.crc;
+	return 0;
+}
+
+/* Shared memory without a name: save it (once) from /proc/PID/map_files. */
+static int shm_vma(struct ck_dump_proc *d, struct ck_vma *v, uint64_t ino, const char *name,
+		   struct hy_err *err)
+{
+	char path[64];
+	v->kind = CK_VMA_SHM;
+	v->shm = ino;
+	if (ck_image_shm(d->img, ino))
+		return 0;
+	snprintf(path, sizeof(path), "map_files/%lx-%lx", (unsigned long)v->start,
+		 (unsigned long)v->end);
+	_cleanup_close_ int fd = openat(d->procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return hy_err_setr(err, -errno, "open the shared memory of pid %d at 0x%lx", d->p->pid,
+				   (unsigned long)v->start);
+	return ck_dump_shm(d, ino, fd, name, err);
+}
+
+/* One line of /proc/PID/maps; 0, 1 to skip it ([vsyscall]), -errno. */
+static int parse_map(char *line, struct ck_vma *v, struct ck_dump_proc *d, struct hy_err *err)
 {
 	char perms[8];
-	unsigned long start, end, off;
+	unsigned long start, end, off, ino;
 	int name_at = 0;
-	if (sscanf(line, "%lx-%lx %7s %lx %*x:%*x %*u %n", &start, &end, perms, &off, &name_at) < 4)
-		return -EINVAL;
+	if (sscanf(line, "%lx-%lx %7s %lx %*x:%*x %lu %n", &start, &end, perms, &off, &ino,
+		   &name_at) < 5)
+		return hy_err_set(err, -EINVAL, "/proc/%d/maps: cannot parse \"%s\"", d->p->host_pid,
+				  line);
 	char *name = line + name_at;
 	name[strcspn(name, "\n")] = 0;
 	memset(v, 0, sizeof(*v));
@@ -56,6 +120,12 @@ static int parse_map(char *line, struct ck_vma *v, struct ck_dump_proc *d)
 	if (is_special(name)) {
 		v->kind = CK_VMA_SPECIAL;
 		v->path = strdup(name);
+	} else if (v->shared && (strncmp(name, "/memfd:", 7) == 0 ||
+				 strcmp(name, "/dev/zero (deleted)") == 0)) {
+		char label[64] = "";
+		if (name[1] == 'm')
+			snprintf(label, sizeof(label), "%.*s", (int)strcspn(name + 7, " "), name + 7);
+		return shm_vma(d, v, ino, label, err);
 	} else if (name[0] == '/') {
 		v->kind = CK_VMA_FILE;
 		v->path = strdup(name);
@@ -91,10 +161,9 @@ static int read_maps(struct ck_dump_proc *d, struct hy_err *err)
 			if (!p->vmas)
 				r = -ENOMEM;
 		}
-		int k = r ? r : parse_map(line, &p->vmas[n], d);
+		int k = r ? r : parse_map(line, &p->vmas[n], d, err);
 		if (k < 0)
-			r = hy_err_set(err, -EINVAL, "/proc/%d/maps: cannot parse \"%s\"",
-				       p->host_pid, line);
+			r = k;
 		else if (k == 0)
 			p->nvmas = ++n;
 	}
@@ -149,7 +218,8 @@ static int dump_vma(struct ck_dump_proc *d, int pagemap, struct ck_vma *v, struc
 		    struct hy_err *err)
 {
 	static uint64_t pm[8192];
-	if (v->kind == CK_VMA_SPECIAL || (v->kind == CK_VMA_FILE && v->shared) || !v->prot)
+	if (v->kind == CK_VMA_SPECIAL || v->kind == CK_VMA_SHM || (v->kind == CK_VMA_FILE && v->shared) ||
+	    !v->prot)
 		return 0;
 	for (uint64_t a = v->start; a < v->end;) {
 		size_t n = MIN((v->end - a) / CK_PAGE, ARRAY_SIZE(pm));

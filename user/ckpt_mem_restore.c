@@ -200,6 +200,14 @@ static int task_open(struct ck_restore_proc *r, const char *path, int flags, lon
 	return e;
 }
 
+static int shm_fd(const struct ck_restore_proc *r, uint64_t id)
+{
+	for (size_t i = 0; i < r->img->nshms; i++)
+		if (r->img->shms[i].id == id)
+			return r->shm_fds[i];
+	return -1;
+}
+
 static int map_vma(struct ck_restore_proc *r, const struct ck_vma *v, struct hy_err *err)
 {
 	long fd = -1, ret;
@@ -209,6 +217,10 @@ static int map_vma(struct ck_restore_proc *r, const struct ck_vma *v, struct hy_
 		return 0;
 	if (v->kind == CK_VMA_ANON)
 		flags |= MAP_ANONYMOUS | (v->growsdown ? MAP_GROWSDOWN : 0);
+	else if (v->kind == CK_VMA_SHM)
+		return ck_inject(&r->tasks[0], &ret, "map shared memory", SYS_mmap, v->start,
+				 v->end - v->start, (uint64_t)v->prot, (uint64_t)flags,
+				 (uint64_t)shm_fd(r, v->shm), v->pgoff, err);
 	else
 		e = task_open(r, v->path,
 			      (v->shared && (v->prot & PROT_WRITE) ? O_RDWR : O_RDONLY) | O_CLOEXEC,

@@ -67,12 +67,16 @@ static long copy_of(const struct kept *k, size_t n, long src)
 	return -1;
 }
 
-/* The fd a pipe fd takes its place from: the end its access mode names. */
-static long pipe_src(const struct ck_restore_proc *r, const struct ck_fd *f)
+/* The seed fd a pipe or memfd fd takes its place from (a pipe: the end
+ * its access mode names). */
+static long object_src(const struct ck_restore_proc *r, const struct ck_fd *f)
 {
-	for (size_t i = 0; i < r->img->npipes; i++)
-		if (r->img->pipes[i].id == f->pipe)
+	for (size_t i = 0; f->kind == CK_FD_PIPE && i < r->img->npipes; i++)
+		if (r->img->pipes[i].id == f->obj)
 			return r->pipe_fds[i][(f->flags & O_ACCMODE) == O_RDONLY ? 0 : 1];
+	for (size_t i = 0; f->kind == CK_FD_SHM && i < r->img->nshms; i++)
+		if (r->img->shms[i].id == f->obj)
+			return r->shm_fds[i];
 	return -1;
 }
 
@@ -109,13 +113,17 @@ static int install(struct ck_restore_proc *r, const struct ck_fd *f, const struc
 	long ret, from;
 	if (f->kind == CK_FD_FILE)
 		return reopen_file(r, f, cloexec, err);
-	from = copy_of(k, nk, f->kind == CK_FD_STDIO ? f->stdio : pipe_src(r, f));
+	from = copy_of(k, nk, f->kind == CK_FD_STDIO ? f->stdio : object_src(r, f));
 	if (from < 0)
 		return hy_err_set(err, -EBADF, "nothing to give pid %d as its fd %d%s", r->p->pid,
 				  f->fd, f->kind == CK_FD_STDIO ? " (the restore lacks that stdio fd)"
 								: "");
-	return ck_inject(&r->tasks[0], &ret, "install an fd", SYS_dup3, (uint64_t)from,
-			 (uint64_t)f->fd, (uint64_t)cloexec, 0, 0, 0, err);
+	int e = ck_inject(&r->tasks[0], &ret, "install an fd", SYS_dup3, (uint64_t)from,
+			  (uint64_t)f->fd, (uint64_t)cloexec, 0, 0, 0, err);
+	if (e == 0 && f->kind == CK_FD_SHM && f->pos)
+		e = ck_inject(&r->tasks[0], &ret, "restore a memfd offset", SYS_lseek,
+			      (uint64_t)f->fd, f->pos, SEEK_SET, 0, 0, 0, err);
+	return e;
 }
 
 /* The seed's stdio (the restore's) and the image's pipes are kept as
@@ -129,7 +137,8 @@ static int restore_fds(struct ck_restore_proc *r, struct hy_err *err)
 	long ret;
 	if (seed_fds(t->tid, now, ARRAY_SIZE(now), &n) < 0)
 		return hy_err_setr(err, -errno, "list the fds of task %d", t->tid);
-	_cleanup_free_ struct kept *k = calloc(3 + 2 * r->img->npipes, sizeof(*k));
+	_cleanup_free_ struct kept *k =
+		calloc(3 + 2 * r->img->npipes + r->img->nshms, sizeof(*k));
 	if (!k)
 		return hy_err_set(err, -ENOMEM, "restore fds");
 	for (size_t i = 0; i < n; i++)
@@ -137,6 +146,8 @@ static int restore_fds(struct ck_restore_proc *r, struct hy_err *err)
 			k[nk++].src = now[i];
 	for (size_t i = 0; i < r->img->npipes; i++)
 		k[nk++].src = r->pipe_fds[i][0], k[nk++].src = r->pipe_fds[i][1];
+	for (size_t i = 0; i < r->img->nshms; i++)
+		k[nk++].src = r->shm_fds[i];
 	uint64_t base = 3;
 	for (size_t i = 0; i < r->p->nfds; i++)
 		base = MAX(base, (uint64_t)r->p->fds[i].fd + 1);

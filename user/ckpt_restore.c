@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ckpt_pages.h"
 #include "ckpt_restore.h"
 #include "util.h"
 
@@ -34,6 +35,7 @@
 struct restorer {
 	const struct ck_image *img;
 	int (*pipe_fds)[2]; /* each image pipe's ends, made in the seed before it forks */
+	int *shm_fds;	    /* each shared memory object's memfd, likewise */
 	struct ck_task *tasks; /* every thread, process by process */
 	size_t *first;	       /* each process's first task */
 	int helper;	       /* socket to the ns_last_pid helper */
@@ -178,6 +180,55 @@ static int make_pipes(struct restorer *r, struct hy_err *err)
 	return e;
 }
 
+/* Fill the seed's memfd fd with shared memory object m's saved bytes. */
+static int fill_shm(pid_t seed, int fd, int dirfd, const struct ck_shm *m, struct hy_err *err)
+{
+	char path[64];
+	struct ck_pages_reader rd;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", seed, fd);
+	_cleanup_close_ int w = open(path, O_WRONLY | O_CLOEXEC);
+	_cleanup_close_ int in = openat(dirfd, m->file, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ uint8_t *buf = malloc(1 << 20);
+	if (w < 0 || in < 0 || !buf || ck_pages_reader_open(&rd, in, m->compress) < 0)
+		return hy_err_setr(err, -(errno ? errno : ENOMEM), "restore shared memory %s", m->file);
+	int e = 0;
+	for (uint64_t off = 0; off < m->size && e == 0;) {
+		size_t n = MIN((uint64_t)(1 << 20), m->size - off);
+		e = ck_pages_read(&rd, off, buf, n);
+		if (e == 0 && pwrite(w, buf, n, (off_t)off) != (ssize_t)n)
+			e = -(errno ? errno : EIO);
+		off += n;
+	}
+	ck_pages_reader_close(&rd);
+	return e < 0 ? hy_err_setr(err, e, "restore shared memory %s", m->file) : 0;
+}
+
+/* The image's shared memory, as memfds in the seed (like pipes). */
+static int make_shms(struct restorer *r, int dirfd, struct hy_err *err)
+{
+	struct ck_task *seed = &r->tasks[0];
+	long at = 0, fd;
+	int e = r->img->nshms ? ck_inject(seed, &at, "map a scratch page in the seed", SYS_mmap, 0,
+					  CK_PAGE, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0, err)
+			      : 0;
+	for (size_t i = 0; i < r->img->nshms && e == 0; i++) {
+		const struct ck_shm *m = &r->img->shms[i];
+		long ret;
+		e = ck_task_write(seed, (uint64_t)at, m->name, strlen(m->name) + 1, err);
+		if (e == 0)
+			e = ck_inject(seed, &fd, "make a memfd", SYS_memfd_create, (uint64_t)at, 0, 0,
+				      0, 0, 0, err);
+		if (e == 0)
+			e = ck_inject(seed, &ret, "size a memfd", SYS_ftruncate, (uint64_t)fd, m->size,
+				      0, 0, 0, 0, err);
+		r->shm_fds[i] = (int)fd;
+		if (e == 0)
+			e = fill_shm(seed->tid, (int)fd, dirfd, m, err);
+	}
+	return e;
+}
+
 /* Process groups: leaders first, then the members joining them. */
 static int set_groups(struct restorer *r, struct hy_err *err)
 {
@@ -237,12 +288,15 @@ static int restore(struct restorer *r, const struct ck_image *img, int dirfd, pi
 	if (e == 0)
 		e = make_pipes(r, err);
 	if (e == 0)
+		e = make_shms(r, dirfd, err);
+	if (e == 0)
 		e = start_helper(r, init_host, free_pid(img), err);
 	if (e == 0)
 		e = build_tree(r, err);
 	stop_helper(r);
 	for (size_t i = 0; i < img->nprocs && e == 0; i++) {
 		struct ck_restore_proc rp = { .img = img, .pipe_fds = (const int(*)[2])r->pipe_fds,
+					      .shm_fds = r->shm_fds,
 					      .p = &img->procs[i], .tasks = &r->tasks[r->first[i]],
 					      .image_dirfd = dirfd };
 		e = ck_restore_memory(&rp, err);
@@ -266,10 +320,12 @@ int ck_restore_tasks(const struct ck_image *img, int image_dirfd, pid_t init_hos
 	}
 	r.tasks = calloc(n, sizeof(*r.tasks));
 	r.pipe_fds = calloc(img->npipes + 1, sizeof(*r.pipe_fds));
-	if (!r.first || !r.tasks || !r.pipe_fds) {
+	r.shm_fds = calloc(img->nshms + 1, sizeof(*r.shm_fds));
+	if (!r.first || !r.tasks || !r.pipe_fds || !r.shm_fds) {
 		free(r.first);
 		free(r.tasks);
 		free(r.pipe_fds);
+		free(r.shm_fds);
 		return hy_err_set(err, -ENOMEM, "restore");
 	}
 	int e = restore(&r, img, image_dirfd, init_host, seed_host, err);
@@ -284,5 +340,6 @@ int ck_restore_tasks(const struct ck_image *img, int image_dirfd, pid_t init_hos
 	free(r.tasks);
 	free(r.first);
 	free(r.pipe_fds);
+	free(r.shm_fds);
 	return e;
 }

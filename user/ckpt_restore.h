@@ -26,6 +26,7 @@ int ck_restore_tasks(const struct ck_image *img, int image_dirfd, pid_t init_hos
 struct ck_restore_proc {
 	const struct ck_image *img;
 	const int (*pipe_fds)[2]; /* img->pipes[i]'s read and write ends in every seed copy */
+	const int *shm_fds;	  /* img->shms[i]'s memfd in every seed copy */
 	const struct ck_proc *p;
 	struct ck_task *tasks;
 	int image_dirfd;

@@ -17,7 +17,7 @@
 require root cgroup2 python3
 
 CG=$(cg2_mount)
-PROGS="counter memory threads forktree file monotonic sleeper"
+PROGS="counter memory threads forktree file monotonic sleeper shm"
 CKPT_DIR=${CKPT_DIR:-${PAYLOAD_DIR:-$REPO_DIR/build/payload}/../ckpt}
 [ -d "$CKPT_DIR" ] || _t_skip_all "no checkpoint test programs in $CKPT_DIR (make all)"
 # The sandbox does not see a checkout under /tmp: run copies from elsewhere.
@@ -217,6 +217,7 @@ roundtrip file 0 "$SCRATCH/data"
 # 3 s in the image: a clock that is not carried over shows a gap >= 3 s.
 roundtrip monotonic 3
 roundtrip sleeper 0
+roundtrip shm 0
 
 # --- --leave-running --------------------------------------------------------------------
 
