@@ -4,7 +4,8 @@
  * (path, open flags, offset); the container's stdio (the objects init
  * holds as 0, 1, 2: whatever `hybox run` was given, which the restore's own
  * stdio replaces); anonymous pipes, once each, with the bytes they hold,
- * copied with tee(2) so the pipe keeps them. Anything else (sockets,
+ * copied with tee(2) so the pipe keeps them; memfds, once each, with their
+ * contents (ck_dump_shm). Anything else (sockets,
  * eventfd, epoll, FIFOs...) is a blocker naming the fd and the object, and
  * so is a deleted file.
  */
