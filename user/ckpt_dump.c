@@ -23,6 +23,8 @@
 #include "cgroup.h"
 #include "ckpt_dump.h"
 #include "container.h"
+#include "control.h"
+#include "log.h"
 #include "util.h"
 
 #define FREEZE_TIMEOUT_NS (5ULL * 1000000000)
@@ -342,6 +344,21 @@ static void count(const struct dumper *d, struct ck_dump_stats *s)
 	s->frozen_ns = d->frozen_at ? now_mono_ns() - d->frozen_at : 0;
 }
 
+/* The supervisor emits the `checkpoint` event (before the container ends). */
+static void report_checkpoint(int ctl, const struct ck_dump_opts *o, const struct ck_dump_stats *s)
+{
+	json_t *reply = NULL;
+	json_t *req = json_pack("{s:s,s:I,s:I,s:I,s:I,s:b}", "op", "checkpointed", "procs",
+				(json_int_t)s->procs, "threads", (json_int_t)s->threads, "bytes",
+				(json_int_t)s->bytes, "frozen_ns", (json_int_t)s->frozen_ns,
+				"leave_running", o->is_leave_running);
+	struct hy_err err = { 0 };
+	if (hy_control_call_fd(ctl, o->id, req, &reply, &err) < 0)
+		pr_debug("no checkpoint event: %s", err.msg);
+	json_decref(req);
+	json_decref(reply);
+}
+
 int ck_dump(const struct ck_dump_opts *o, struct ck_dump_stats *stats, struct hy_err *err)
 {
 	struct dumper *d = calloc(1, sizeof(*d));
@@ -356,10 +373,18 @@ int ck_dump(const struct ck_dump_opts *o, struct ck_dump_stats *stats, struct hy
 	else if ((r = hy_cgroup2_find_mount(mount, sizeof(mount))) < 0 ||
 		 (r = hy_cgroup_open(&d->cg, mount, o->id)) < 0)
 		hy_err_setr(err, r, "open the cgroup of container %s", o->id);
-	else
+	else {
+		/* Connected now: the socket's path is not in the container's mounts. */
+		int ctl = hy_control_connect(o->root, o->id, HY_CONTROL_SOCK, NULL);
 		r = dump(d, err);
+		count(d, stats);
+		if (r == 0 && !o->is_check && ctl >= 0)
+			report_checkpoint(ctl, o, stats);
+		if (ctl >= 0)
+			close(ctl);
+	}
 	finish(d, r == 0 && !o->is_check && !o->is_leave_running);
-	count(d, stats);
+	stats->frozen_ns = d->frozen_at ? now_mono_ns() - d->frozen_at : 0;
 	for (size_t i = 0; d->procfds && i < d->img.nprocs; i++)
 		if (d->procfds[i] > 0)
 			close(d->procfds[i]);

@@ -319,6 +319,19 @@ static void emit_lifecycle(struct run_ctx *c, uint32_t type, int wstatus)
 	hy_telemetry_emit(c->tel, &ev.hdr);
 }
 
+static void emit_ckpt(struct run_ctx *c, uint32_t type, const struct hy_control_ckpt *ck)
+{
+	struct hy_evt_ckpt ev = {
+		.hdr = { .type = type, .size = sizeof(ev), .ts_ns = now_mono_ns(), .cgid = c->cg.id },
+		.task = { .pid = c->sb.cmd_pid, .tid = c->sb.cmd_pid },
+		.procs = ck->procs, .threads = ck->threads, .bytes = ck->bytes,
+		.frozen_ns = ck->frozen_ns, .leave_running = ck->is_leave_running,
+	};
+	const char *slash = strrchr(c->o.argv[0], '/');
+	strscpy(ev.task.comm, slash ? slash + 1 : c->o.argv[0], sizeof(ev.task.comm));
+	hy_telemetry_emit(c->tel, &ev.hdr);
+}
+
 /* LSM rules bind to inodes of the container's own mounts (its /tmp, /dev),
  * which exist now; the command waits for hy_sandbox_go(). */
 static int phase_bind_lsm(struct run_ctx *c, struct hy_err *err)
@@ -356,8 +369,16 @@ static int phase_restore(struct run_ctx *c, struct hy_err *err)
 {
 	if (!c->o.restore)
 		return 0;
-	return ck_restore_tasks(c->o.restore, c->o.restore_dirfd, c->sb.init_pid, c->sb.cmd_pid,
-				err);
+	const struct ck_image *img = c->o.restore;
+	int r = ck_restore_tasks(img, c->o.restore_dirfd, c->sb.init_pid, c->sb.cmd_pid, err);
+	struct hy_control_ckpt ck = { .procs = (uint32_t)img->nprocs };
+	for (size_t i = 0; i < img->nprocs; i++) {
+		ck.threads += (uint32_t)img->procs[i].nthreads;
+		ck.bytes += img->procs[i].pages_raw;
+	}
+	if (r == 0)
+		emit_ckpt(c, HY_EVT_RESTORE, &ck);
+	return r;
 }
 
 /* `hybox start` (control thread; the main thread waits in hy_sandbox_wait). */
@@ -410,6 +431,12 @@ static json_t *run_stats(void *ctx)
 	return s;
 }
 
+/* `hybox checkpoint` saved the container (control thread). */
+static void on_checkpointed(void *ctx, const struct hy_control_ckpt *ck)
+{
+	emit_ckpt(ctx, HY_EVT_CHECKPOINT, ck);
+}
+
 /* After supervision starts: every pid a client may ask about exists by now. */
 static int phase_control(struct run_ctx *c, struct hy_err *err)
 {
@@ -423,6 +450,8 @@ static int phase_control(struct run_ctx *c, struct hy_err *err)
 		.stats_ctx = c,
 		.start = c->hooks && c->hooks->is_wait_start ? start_command : NULL,
 		.start_ctx = c,
+		.checkpointed = on_checkpointed,
+		.checkpointed_ctx = c,
 	};
 	return hy_control_start(&c->ctl, &cfg, err);
 }

@@ -44,7 +44,38 @@ static const struct {
 	{ "pause", HY_CONTROL_PAUSE, false }, { "resume", HY_CONTROL_RESUME, false },
 	{ "state", HY_CONTROL_STATE, false },   { "stats", HY_CONTROL_STATS, false },
 	{ "start", HY_CONTROL_START, false },
+	{ "checkpointed", HY_CONTROL_CHECKPOINTED, true },
 };
+
+static int parse_ckpt_key(const char *key, json_t *v, struct hy_control_ckpt *ck,
+			  struct hy_err *err)
+{
+	static const char *const nums[] = { "procs", "threads", "bytes", "frozen_ns" };
+	if (strcmp(key, "leave_running") == 0) {
+		if (!json_is_boolean(v))
+			return hy_err_set(err, -EINVAL, "\"leave_running\" must be true or false");
+		ck->is_leave_running = json_is_true(v);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
+		if (strcmp(key, nums[i]) != 0)
+			continue;
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return hy_err_set(err, -EINVAL, "\"%s\" must be a non-negative integer", key);
+		uint64_t x = (uint64_t)json_integer_value(v);
+		if (i == 0)
+			ck->procs = (uint32_t)x;
+		else if (i == 1)
+			ck->threads = (uint32_t)x;
+		else if (i == 2)
+			ck->bytes = x;
+		else
+			ck->frozen_ns = x;
+		return 0;
+	}
+	return hy_err_set(err, -EINVAL, "unknown key for op checkpointed (expected op, procs, "
+					"threads, bytes, frozen_ns, leave_running)");
+}
 
 static int parse_kill_key(const char *key, json_t *v, struct hy_control_req *req,
 			  struct hy_err *err)
@@ -87,7 +118,8 @@ int hy_control_parse_request(const char *buf, size_t len, struct hy_control_req 
 		i++;
 	if (i == ARRAY_SIZE(ops)) {
 		r = hy_err_set(err, -EINVAL,
-			       "unknown op (expected ps, kill, pause, resume, state, stats, start)");
+			       "unknown op (expected ps, kill, pause, resume, state, stats, start, "
+			       "checkpointed)");
 		goto out;
 	}
 	req->op = ops[i].op;
@@ -100,7 +132,9 @@ int hy_control_parse_request(const char *buf, size_t len, struct hy_control_req 
 			r = hy_err_set(err, -EINVAL, "op %s takes no arguments", ops[i].name);
 			goto out;
 		}
-		if ((r = parse_kill_key(key, v, req, err)) < 0)
+		r = req->op == HY_CONTROL_KILL ? parse_kill_key(key, v, req, err)
+					       : parse_ckpt_key(key, v, &req->ckpt, err);
+		if (r < 0)
 			goto out;
 	}
 	if (req->op == HY_CONTROL_KILL && !req->signal)
@@ -168,6 +202,8 @@ struct hy_control {
 	void *stats_ctx;
 	int (*start)(void *ctx);
 	void *start_ctx;
+	void (*checkpointed)(void *ctx, const struct hy_control_ckpt *ck);
+	void *checkpointed_ctx;
 	bool is_started; /* op start succeeded (only the control thread touches it) */
 	bool has_thread;
 	pthread_t thread;
@@ -458,6 +494,11 @@ static json_t *dispatch(struct hy_control *ctl, const struct hy_control_req *req
 		return op_stats(ctl);
 	case HY_CONTROL_START:
 		return op_start(ctl);
+	case HY_CONTROL_CHECKPOINTED:
+		if (!ctl->checkpointed)
+			return reply_error("this supervisor does not report checkpoints");
+		ctl->checkpointed(ctl->checkpointed_ctx, &req->ckpt);
+		return json_pack("{s:b}", "ok", 1);
 	}
 	return reply_error("unknown op");
 }
@@ -585,6 +626,8 @@ int hy_control_start(struct hy_control **ret, const struct hy_control_config *cf
 	ctl->cmd_pid = cfg->cmd_pid;
 	ctl->stats = cfg->stats;
 	ctl->stats_ctx = cfg->stats_ctx;
+	ctl->checkpointed = cfg->checkpointed;
+	ctl->checkpointed_ctx = cfg->checkpointed_ctx;
 	ctl->start = cfg->start;
 	ctl->start_ctx = cfg->start_ctx;
 	strscpy(ctl->id, cfg->id, sizeof(ctl->id));
@@ -711,6 +754,12 @@ static int exchange(int fd, const char *id, json_t *req, json_t **ret_reply, str
 	}
 	*ret_reply = reply;
 	return 0;
+}
+
+int hy_control_call_fd(int fd, const char *id, json_t *req, json_t **ret_reply,
+		       struct hy_err *err)
+{
+	return exchange(fd, id, req, ret_reply, err);
 }
 
 int hy_control_call(const char *root, const char *id, json_t *req, json_t **ret_reply,

@@ -10,6 +10,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <jansson.h>
@@ -31,12 +32,21 @@ enum hy_control_op {
 	HY_CONTROL_STATE,
 	HY_CONTROL_STATS,
 	HY_CONTROL_START,
+	HY_CONTROL_CHECKPOINTED, /* hybox checkpoint saved the container: emit the event */
+};
+
+/* What `hybox checkpoint` reports with op checkpointed. */
+struct hy_control_ckpt {
+	uint32_t procs, threads;
+	uint64_t bytes, frozen_ns;
+	bool is_leave_running;
 };
 
 struct hy_control_req {
 	enum hy_control_op op;
 	int signal;  /* kill: 1..64 */
 	bool is_all; /* kill: every task of the cgroup, not just the command */
+	struct hy_control_ckpt ckpt; /* checkpointed */
 };
 
 /* Parse and validate one request ({"op":...} with only the keys that op takes). */
@@ -61,6 +71,9 @@ struct hy_control_config {
 	 * (status "created"); once only. NULL: the command runs already. 0 or -errno. */
 	int (*start)(void *ctx);
 	void *start_ctx;
+	/* op checkpointed: emit the checkpoint event (control thread). NULL: refused. */
+	void (*checkpointed)(void *ctx, const struct hy_control_ckpt *ck);
+	void *checkpointed_ctx;
 };
 
 struct hy_control;
@@ -89,3 +102,6 @@ int hy_control_connect(const char *root, const char *id, const char *name, struc
  */
 int hy_control_call(const char *root, const char *id, json_t *req, json_t **ret_reply,
 		    struct hy_err *err);
+/* One request over a connection from hy_control_connect(). */
+int hy_control_call_fd(int fd, const char *id, json_t *req, json_t **ret_reply,
+		       struct hy_err *err);

@@ -244,6 +244,19 @@ static const char *bool_str(int v)
 	return v ? "true" : "false";
 }
 
+static void put_ckpt(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
+		     const struct hy_evt_ckpt *e)
+{
+	bool ck = e->hdr.type == HY_EVT_CHECKPOINT;
+	put_header(b, ctx, seq, &e->hdr, ck ? "checkpoint" : "restore");
+	put_task(b, &e->task);
+	putf(b, ",\"image\":{\"processes\":%u,\"threads\":%u,\"bytes\":%llu}", e->procs,
+	     e->threads, (unsigned long long)e->bytes);
+	if (ck)
+		putf(b, ",\"frozen_ns\":%llu,\"leave_running\":%s",
+		     (unsigned long long)e->frozen_ns, bool_str(e->leave_running));
+}
+
 /*
  * The argument area as copied by trace.bpf.c: each argv string followed by
  * its NUL; when cut (args_truncated) the last string has none. Both a
@@ -445,6 +458,12 @@ int hy_event_to_json(const struct hy_json_ctx *ctx, uint64_t seq, const struct h
 		if (ev->size < sizeof(struct hy_evt_sys_trace))
 			return 0;
 		put_sys_trace(&b, ctx, seq, (const struct hy_evt_sys_trace *)ev);
+		break;
+	case HY_EVT_CHECKPOINT:
+	case HY_EVT_RESTORE:
+		if (ev->size < sizeof(struct hy_evt_ckpt))
+			return 0;
+		put_ckpt(&b, ctx, seq, (const struct hy_evt_ckpt *)ev);
 		break;
 	default:
 		return 0;

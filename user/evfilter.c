@@ -27,6 +27,8 @@ static const char *const kind_names[HY_EVK__COUNT] = {
 	[HY_EVK_LOST] = "lost",
 	[HY_EVK_POLICY] = "policy",
 	[HY_EVK_SYSCALL] = "syscall",
+	[HY_EVK_CHECKPOINT] = "checkpoint",
+	[HY_EVK_RESTORE] = "restore",
 };
 
 const char *hy_evkind_name(enum hy_evkind k)
@@ -74,6 +76,10 @@ int hy_evkind_of(const struct hy_evt_hdr *ev)
 		return HY_EVK_POLICY;
 	case HY_EVT_SYS_TRACE:
 		return HY_EVK_SYSCALL;
+	case HY_EVT_CHECKPOINT:
+		return HY_EVK_CHECKPOINT;
+	case HY_EVT_RESTORE:
+		return HY_EVK_RESTORE;
 	}
 	return -1;
 }

@@ -27,6 +27,8 @@ enum hy_evkind {
 	HY_EVK_LOST,
 	HY_EVK_POLICY,
 	HY_EVK_SYSCALL, /* one traced syscall (--trace-syscalls) */
+	HY_EVK_CHECKPOINT,
+	HY_EVK_RESTORE,
 	HY_EVK__COUNT
 };
 

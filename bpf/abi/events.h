@@ -22,6 +22,8 @@ enum hy_evt_type {
 	HY_EVT_LOST = 8,         /* user-space-made: events the kernel could not queue */
 	HY_EVT_POLICY = 9,       /* an object-policy denial or audit (files, exec, net, process) */
 	HY_EVT_SYS_TRACE = 10,   /* one completed syscall of a traced task (BPF, --trace-syscalls) */
+	HY_EVT_CHECKPOINT = 11,  /* the container was saved (hybox checkpoint) */
+	HY_EVT_RESTORE = 12,     /* the container was brought back from an image */
 };
 
 /* hy_evt_syscall.decision */
@@ -66,6 +68,18 @@ struct hy_evt_lifecycle {
 	__s32 signal;    /* EXIT: terminating signal, or 0 */
 };
 _Static_assert(sizeof(struct hy_evt_lifecycle) == 56, "hy_evt_lifecycle layout");
+
+/* CHECKPOINT, RESTORE: the image's size; task is the container's command. */
+struct hy_evt_ckpt {
+	struct hy_evt_hdr hdr;
+	struct hy_evt_task task;
+	__u32 procs, threads;
+	__u64 bytes;     /* of saved pages */
+	__u64 frozen_ns; /* CHECKPOINT: how long the container was frozen */
+	__u32 leave_running; /* CHECKPOINT: it went on running */
+	__u32 __pad;
+};
+_Static_assert(sizeof(struct hy_evt_ckpt) == 80, "hy_evt_ckpt layout");
 
 struct hy_evt_suppressed {
 	struct hy_evt_hdr hdr;

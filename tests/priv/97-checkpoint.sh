@@ -325,6 +325,32 @@ if wait_ready "checkpoint --check" "$out" "$RUN_PID" "$id"; then
 	assert_no_leftovers "$id"
 fi
 
+# The supervisors report both: a `checkpoint` event before the container
+# ends, a `restore` event once the restored tasks run (docs/events.md).
+id=$(tid events)
+ev=$TEST_TMP/events-run.jsonl
+out=$TEST_TMP/events.run
+bg_start "$HYBOX" run --id "$id" --events "$ev" -- "$SCRATCH/counter" >"$out" 2>&1
+RUN_PID=$BG_PID
+if wait_ready events "$out" "$RUN_PID" "$id" && checkpoint_and_end events "$id" "$TEST_TMP/img-events"; then
+	assert_events "$ev" "len(kind('checkpoint')) == 1 and get(kind('checkpoint')[0], 'image.processes') == 1 and get(kind('checkpoint')[0], 'image.bytes') > 0 and get(kind('checkpoint')[0], 'leave_running') is False and get(kind('checkpoint')[0], 'frozen_ns') > 0" \
+		"a checkpoint event with the image's size and the time frozen"
+	assert_events "$ev" "ev[-1]['kind'] == 'exit' and [e['kind'] for e in ev].index('checkpoint') < len(ev) - 1" \
+		"the checkpoint event comes before the container's exit"
+	rid=$(tid events-restored)
+	rev=$TEST_TMP/events-restore.jsonl
+	bg_start "$HYBOX" restore --image "$TEST_TMP/img-events" --id "$rid" --events "$rev" \
+		>"$TEST_TMP/events.restore" 2>&1
+	RST_PID=$BG_PID
+	wait_for 30 listed_or_gone "$rid" "$SCRATCH/counter" "$RST_PID"
+	hy kill "$rid" USR2
+	wait_exit "$RST_PID" 30 "$rid"
+	assert_eq "$EXIT_RC" 0 "events: the restored counter exits 0"
+	assert_events "$rev" "[e['kind'] for e in ev][:2] == ['start', 'restore'] and get(kind('restore')[0], 'image.processes') == 1 and get(kind('restore')[0], 'proc.comm') == 'counter'" \
+		"a restore event right after start, naming the restored command"
+	assert_no_leftovers "$rid"
+fi
+
 # A pipeline with bytes in its pipe: printf has written and ended, the reader
 # is still asleep. Restored, the reader gets the bytes the pipe held.
 id=$(tid pipe)

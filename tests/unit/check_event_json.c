@@ -406,6 +406,37 @@ START_TEST(test_event_json_hostile_comm_and_id)
 }
 END_TEST
 
+START_TEST(test_event_json_checkpoint_restore)
+{
+	struct hy_evt_ckpt e;
+	json_t *v;
+
+	memset(&e, 0, sizeof(e));
+	e.hdr.type = HY_EVT_CHECKPOINT;
+	e.hdr.size = sizeof(e);
+	e.hdr.cgid = 777;
+	e.hdr.ts_ns = 123456789;
+	fill_task(&e.task, "counter\0\0\0\0\0\0\0\0\0");
+	e.procs = 3, e.threads = 5, e.bytes = 1ULL << 33, e.frozen_ns = 123456, e.leave_running = 1;
+	v = encode(&ctx, 7, &e.hdr);
+	assert_common(v, 7, "checkpoint");
+	ck_assert_int_eq(int_at(v, "image", "processes"), 3);
+	ck_assert_int_eq(int_at(v, "image", "threads"), 5);
+	ck_assert_int_eq(int_at(v, "image", "bytes"), 1LL << 33);
+	ck_assert_int_eq(json_integer_value(json_object_get(v, "frozen_ns")), 123456);
+	ck_assert(json_is_true(json_object_get(v, "leave_running")));
+	json_decref(v);
+
+	e.hdr.type = HY_EVT_RESTORE;
+	v = encode(&ctx, 8, &e.hdr);
+	assert_common(v, 8, "restore");
+	ck_assert_int_eq(int_at(v, "image", "processes"), 3);
+	ck_assert_ptr_null(json_object_get(v, "frozen_ns"));
+	ck_assert_ptr_null(json_object_get(v, "leave_running"));
+	json_decref(v);
+}
+END_TEST
+
 START_TEST(test_event_json_start_exit)
 {
 	struct hy_evt_lifecycle e;
@@ -800,6 +831,7 @@ static Suite *event_json_suite(void)
 	tcase_add_test(lc, test_event_json_fork);
 	tcase_add_test(lc, test_event_json_task_exit);
 	tcase_add_test(lc, test_event_json_lost);
+	tcase_add_test(lc, test_event_json_checkpoint_restore);
 	tcase_add_test(lc, test_event_json_lifecycle_short_skipped);
 	suite_add_tcase(s, lc);
 	return s;

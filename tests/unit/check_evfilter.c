@@ -43,7 +43,9 @@ START_TEST(test_evfilter_names_match_encoder)
 	struct hy_evt_policy pol = { .hdr = { HY_EVT_POLICY, sizeof(pol) }, .area = HY_AREA_FILES };
 	static const uint32_t decisions[4] = { HY_DECISION_DENY, HY_DECISION_AUDIT,
 					       HY_DECISION_EMULATE, HY_DECISION_UNIMPLEMENTED };
-	const struct hy_evt_hdr *evs[14];
+	struct hy_evt_ckpt ck = { .hdr = { HY_EVT_CHECKPOINT, sizeof(ck) }, .procs = 1 };
+	struct hy_evt_ckpt rs = { .hdr = { HY_EVT_RESTORE, sizeof(rs) }, .procs = 1 };
+	const struct hy_evt_hdr *evs[16];
 	size_t n = 0;
 	char line[8192];
 
@@ -55,7 +57,7 @@ START_TEST(test_evfilter_names_match_encoder)
 	}
 	evs[n++] = &start.hdr, evs[n++] = &exit_.hdr, evs[n++] = &sup.hdr;
 	evs[n++] = &exec.hdr, evs[n++] = &fork_.hdr, evs[n++] = &tex.hdr;
-	evs[n++] = &lost.hdr, evs[n++] = &pol.hdr;
+	evs[n++] = &lost.hdr, evs[n++] = &pol.hdr, evs[n++] = &ck.hdr, evs[n++] = &rs.hdr;
 	for (size_t i = 0; i < n; i++) {
 		int k = hy_evkind_of(evs[i]);
 		ck_assert_int_ge(k, 0);
@@ -84,7 +86,7 @@ START_TEST(test_evfilter_parse_ok)
 	m = 0;
 	ck_assert_int_eq(hy_evfilter_parse("x", "kind=start,exit,syscall_denied,syscall_emulated,"
 						"unimplemented,suppressed,exec,fork,task_exit,"
-						"lost,policy,syscall", &m, &err), 0);
+						"lost,policy,syscall,checkpoint,restore", &m, &err), 0);
 	ck_assert_uint_eq(m, HY_EVMASK_ALL);
 }
 END_TEST
