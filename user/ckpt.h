@@ -59,7 +59,24 @@ struct ck_vma {
 	size_t nruns;
 };
 
-enum ck_fd_kind { CK_FD_FILE, CK_FD_STDIO, CK_FD_PIPE, CK_FD_SHM };
+enum ck_fd_kind {
+	CK_FD_FILE,
+	CK_FD_STDIO,
+	CK_FD_PIPE,
+	CK_FD_SHM,
+	CK_FD_EVENTFD,
+	CK_FD_SIGNALFD,
+	CK_FD_TIMERFD,
+	CK_FD_EPOLL,
+	CK_FD_DUP, /* the same open file as an earlier fd of the process (dup_of) */
+};
+
+/* One fd an epoll instance watches (EPOLL_CTL_ADD again at restore). */
+struct ck_epoll_target {
+	int fd;
+	uint32_t events;
+	uint64_t data;
+};
 
 struct ck_fd {
 	int fd;
@@ -70,6 +87,13 @@ struct ck_fd {
 	int flags;   /* open flags (O_ACCMODE, O_APPEND, O_NONBLOCK...) */
 	bool cloexec;
 	uint64_t pos;
+	uint64_t value;	  /* eventfd: its count; signalfd: its mask; timerfd: ticks unread */
+	int clockid;	  /* timerfd */
+	bool is_semaphore; /* eventfd: EFD_SEMAPHORE */
+	uint64_t it_value_ns, it_interval_ns; /* timerfd: time left, period */
+	struct ck_epoll_target *targets;      /* epoll */
+	size_t ntargets;
+	int dup_of; /* CK_FD_DUP */
 };
 
 #define CK_PIPE_MAX (1 << 20) /* the largest pipe Linux makes (pipe-max-size default) */

@@ -67,6 +67,10 @@ struct ck_dump_proc {
 int ck_dump_proc_state(struct ck_dump_proc *d, struct hy_err *err);
 int ck_dump_memory(struct ck_dump_proc *d, int image_dirfd, struct hy_err *err);
 int ck_dump_fds(struct ck_dump_proc *d, struct hy_err *err);
+/* An eventfd, signalfd, timerfd or epoll fd (target: its /proc link) into
+ * out: 1; another kind: 0; -errno. */
+int ck_dump_anon_fd(struct ck_dump_proc *d, int fd, const char *target, struct ck_fd *out,
+		    struct hy_err *err);
 /* Save shared memory object id (its fd open for reading: a memfd, or
  * /proc/PID/map_files/ of shared anonymous memory) once into shm-ID.img. */
 int ck_dump_shm(struct ck_dump_proc *d, uint64_t id, int fd, const char *name,

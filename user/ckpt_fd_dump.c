@@ -5,7 +5,8 @@
  * holds as 0, 1, 2: whatever `hybox run` was given, which the restore's own
  * stdio replaces); anonymous pipes, once each, with the bytes they hold,
  * copied with tee(2) so the pipe keeps them; memfds, once each, with their
- * contents (ck_dump_shm). Anything else (sockets,
+ * contents (ck_dump_shm); eventfd, signalfd, timerfd and epoll fds
+ * (ckpt_anon_dump.c). Anything else (sockets,
  * eventfd, epoll, FIFOs...) is a blocker naming the fd and the object, and
  * so is a deleted file.
  */
@@ -127,6 +128,8 @@ static int dump_one(struct ck_dump_proc *d, int fd, struct ck_fd *out, struct hy
 					   fd);
 		return ck_dump_shm(d, st.st_ino, mfd, name, err);
 	}
+	if ((r = ck_dump_anon_fd(d, fd, target, out, err)) != 0)
+		return r < 0 ? r : 0;
 	out->kind = CK_FD_FILE;
 	out->path = strdup(target);
 	if (!(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISCHR(st.st_mode)) ||

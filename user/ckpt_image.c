@@ -34,8 +34,10 @@ void ck_image_free(struct ck_image *img)
 			free(p->vmas[v].path);
 			free(p->vmas[v].runs);
 		}
-		for (size_t f = 0; f < p->nfds; f++)
+		for (size_t f = 0; f < p->nfds; f++) {
 			free(p->fds[f].path);
+			free(p->fds[f].targets);
+		}
 		free(p->vmas);
 		free(p->fds);
 		free(p->threads);
@@ -177,11 +179,42 @@ static json_t *vma_json(const struct ck_vma *v)
 	return j;
 }
 
+static const char *const fd_kinds[] = { "file",	   "stdio",   "pipe", "shm", "eventfd",
+					"signalfd", "timerfd", "epoll", "dup" };
+
 static json_t *fd_json(const struct ck_fd *f)
 {
-	static const char *const kinds[] = { "file", "stdio", "pipe", "shm" };
-	json_t *j = json_pack("{s:i,s:s,s:i,s:b,s:o}", "fd", f->fd, "kind", kinds[f->kind],
+	json_t *j = json_pack("{s:i,s:s,s:i,s:b,s:o}", "fd", f->fd, "kind", fd_kinds[f->kind],
 			      "flags", f->flags, "cloexec", f->cloexec, "pos", hex(f->pos));
+	json_t *t;
+	switch (f->kind) {
+	case CK_FD_EVENTFD:
+		json_object_set_new(j, "count", hex(f->value));
+		json_object_set_new(j, "semaphore", json_boolean(f->is_semaphore));
+		return j;
+	case CK_FD_SIGNALFD:
+		json_object_set_new(j, "sigmask", hex(f->value));
+		return j;
+	case CK_FD_TIMERFD:
+		json_object_set_new(j, "timer", json_pack("{s:i,s:o,s:o,s:o}", "clockid", f->clockid,
+							  "ticks", hex(f->value), "value_ns",
+							  hex(f->it_value_ns), "interval_ns",
+							  hex(f->it_interval_ns)));
+		return j;
+	case CK_FD_EPOLL:
+		t = json_array();
+		for (size_t i = 0; i < f->ntargets; i++)
+			json_array_append_new(t, json_pack("[i,i,o]", f->targets[i].fd,
+							   (int)f->targets[i].events,
+							   hex(f->targets[i].data)));
+		json_object_set_new(j, "targets", t);
+		return j;
+	case CK_FD_DUP:
+		json_object_set_new(j, "dup_of", json_integer(f->dup_of));
+		return j;
+	default:
+		break;
+	}
 	if (f->kind == CK_FD_STDIO)
 		json_object_set_new(j, "stdio", json_integer(f->stdio));
 	else if (f->kind == CK_FD_PIPE || f->kind == CK_FD_SHM)
@@ -474,6 +507,52 @@ static void read_vma(struct rd *rd, json_t *o, const char *path, struct ck_vma *
 	}
 }
 
+static void read_anon_fd(struct rd *rd, json_t *o, const char *path, enum ck_fd_kind kind,
+			 struct ck_fd *f)
+{
+	char sub[300];
+	json_t *a, *e, *t;
+	size_t i;
+	f->kind = kind;
+	switch (kind) {
+	case CK_FD_EVENTFD:
+		f->value = get_hex(rd, o, path, "count");
+		f->is_semaphore = json_is_true(get(rd, o, path, "semaphore"));
+		break;
+	case CK_FD_SIGNALFD:
+		f->value = get_hex(rd, o, path, "sigmask");
+		break;
+	case CK_FD_TIMERFD:
+		snprintf(sub, sizeof(sub), "%s.timer", path);
+		if (!(t = get(rd, o, path, "timer")))
+			break;
+		f->clockid = (int)get_int(rd, t, sub, "clockid", 0, 11);
+		f->value = get_hex(rd, t, sub, "ticks");
+		f->it_value_ns = get_hex(rd, t, sub, "value_ns");
+		f->it_interval_ns = get_hex(rd, t, sub, "interval_ns");
+		break;
+	case CK_FD_EPOLL:
+		a = get_array(rd, o, path, "targets", 0, 1 << 20);
+		f->targets = calloc(json_array_size(a) + 1, sizeof(*f->targets));
+		json_array_foreach(a, i, e)
+		{
+			json_t *fd = json_array_get(e, 0), *ev = json_array_get(e, 1);
+			if (!json_is_integer(fd) || !json_is_integer(ev) || !f->targets) {
+				bad(rd, path, "targets", "[fd, events, \"0x data\"] triples");
+				break;
+			}
+			f->targets[i] = (struct ck_epoll_target){
+				(int)json_integer_value(fd), (uint32_t)json_integer_value(ev),
+				hex_value(rd, json_array_get(e, 2), path, "targets[][2]")
+			};
+			f->ntargets = i + 1;
+		}
+		break;
+	default:
+		f->dup_of = (int)get_int(rd, o, path, "dup_of", 0, f->fd - 1);
+	}
+}
+
 static void read_fd(struct rd *rd, json_t *o, const char *path, struct ck_fd *f)
 {
 	f->fd = (int)get_int(rd, o, path, "fd", 0, 1 << 20);
@@ -494,8 +573,16 @@ static void read_fd(struct rd *rd, json_t *o, const char *path, struct ck_fd *f)
 	} else if (kind && strcmp(kind, "shm") == 0) {
 		f->kind = CK_FD_SHM;
 		f->obj = get_hex(rd, o, path, "shm");
-	} else
-		bad(rd, path, "kind", "\"stdio\", \"file\", \"pipe\" or \"shm\"");
+	} else if (kind) {
+		size_t k = CK_FD_EVENTFD;
+		while (k < ARRAY_SIZE(fd_kinds) && strcmp(kind, fd_kinds[k]) != 0)
+			k++;
+		if (k == ARRAY_SIZE(fd_kinds))
+			bad(rd, path, "kind",
+			    "file, stdio, pipe, shm, eventfd, signalfd, timerfd, epoll or dup");
+		else
+			read_anon_fd(rd, o, path, (enum ck_fd_kind)k, f);
+	}
 }
 
 static void read_mm(struct rd *rd, json_t *o, const char *path, struct ck_mm *m)

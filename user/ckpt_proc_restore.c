@@ -80,6 +80,17 @@ static long object_src(const struct ck_restore_proc *r, const struct ck_fd *f)
 	return -1;
 }
 
+int ck_place_fd(struct ck_restore_proc *r, long got, const struct ck_fd *f, struct hy_err *err)
+{
+	long ret;
+	if (got == f->fd)
+		return 0;
+	int e = ck_inject(&r->tasks[0], &ret, "move an fd in place", SYS_dup3, (uint64_t)got,
+			  (uint64_t)f->fd, f->cloexec ? O_CLOEXEC : 0, 0, 0, 0, err);
+	ck_task_syscall(&r->tasks[0], &ret, SYS_close, (uint64_t)got, 0, 0, 0, 0, 0, NULL);
+	return e;
+}
+
 static int reopen_file(struct ck_restore_proc *r, const struct ck_fd *f, int cloexec,
 		       struct hy_err *err)
 {
@@ -95,11 +106,8 @@ static int reopen_file(struct ck_restore_proc *r, const struct ck_fd *f, int clo
 	if (e == 0 && got < 0)
 		return hy_err_setr(err, (int)got, "reopen fd %d of pid %d (%s)", f->fd, r->p->pid,
 				   f->path);
-	if (e == 0 && got != f->fd) {
-		e = ck_inject(t, &ret, "move a reopened fd", SYS_dup3, (uint64_t)got,
-			      (uint64_t)f->fd, (uint64_t)cloexec, 0, 0, 0, err);
-		ck_task_syscall(t, &ret, SYS_close, (uint64_t)got, 0, 0, 0, 0, 0, NULL);
-	}
+	if (e == 0)
+		e = ck_place_fd(r, got, f, err);
 	if (e == 0 && f->pos)
 		e = ck_inject(t, &ret, "restore a file offset", SYS_lseek, (uint64_t)f->fd, f->pos,
 			      SEEK_SET, 0, 0, 0, err);
@@ -113,6 +121,12 @@ static int install(struct ck_restore_proc *r, const struct ck_fd *f, const struc
 	long ret, from;
 	if (f->kind == CK_FD_FILE)
 		return reopen_file(r, f, cloexec, err);
+	if (f->kind >= CK_FD_EVENTFD && f->kind <= CK_FD_EPOLL)
+		return ck_restore_anon_fd(r, f, err);
+	if (f->kind == CK_FD_DUP)
+		return ck_inject(&r->tasks[0], &ret, "duplicate an fd", SYS_dup3,
+				 (uint64_t)f->dup_of, (uint64_t)f->fd, (uint64_t)cloexec, 0, 0, 0,
+				 err);
 	from = copy_of(k, nk, f->kind == CK_FD_STDIO ? f->stdio : object_src(r, f));
 	if (from < 0)
 		return hy_err_set(err, -EBADF, "nothing to give pid %d as its fd %d%s", r->p->pid,
@@ -162,6 +176,9 @@ static int restore_fds(struct ck_restore_proc *r, struct hy_err *err)
 			      0, err);
 	for (size_t i = 0; i < r->p->nfds && e == 0; i++)
 		e = install(r, &r->p->fds[i], k, nk, err);
+	for (size_t i = 0; i < r->p->nfds && e == 0; i++) /* once their targets exist */
+		if (r->p->fds[i].kind == CK_FD_EPOLL)
+			e = ck_restore_epoll_targets(r, &r->p->fds[i], err);
 	for (size_t i = 0; i < nk && e == 0; i++)
 		e = ck_inject(t, &ret, "close a kept copy", SYS_close, (uint64_t)k[i].copy, 0, 0, 0,
 			      0, 0, err);

@@ -41,6 +41,12 @@ int ck_restore_memory(struct ck_restore_proc *r, struct hy_err *err);
 /* fds, cwd, umask, handlers, then each thread's state and credentials;
  * unmaps the scratch area and sets the final registers. */
 int ck_restore_state(struct ck_restore_proc *r, struct hy_err *err);
+/* Move fd got of the process to f->fd (with f's close-on-exec). */
+int ck_place_fd(struct ck_restore_proc *r, long got, const struct ck_fd *f, struct hy_err *err);
+/* Make an eventfd, signalfd, timerfd or (empty) epoll fd as f says. */
+int ck_restore_anon_fd(struct ck_restore_proc *r, const struct ck_fd *f, struct hy_err *err);
+/* Add an epoll fd's targets (all fds in place). */
+int ck_restore_epoll_targets(struct ck_restore_proc *r, const struct ck_fd *f, struct hy_err *err);
 /* Run a syscall in t, with -errno results turned into an error naming what. */
 int ck_inject(struct ck_task *t, long *ret, const char *what, long nr, uint64_t a0, uint64_t a1,
 	      uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, struct hy_err *err);

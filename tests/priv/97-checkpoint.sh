@@ -17,7 +17,7 @@
 require root cgroup2 python3
 
 CG=$(cg2_mount)
-PROGS="counter memory threads forktree file monotonic sleeper shm"
+PROGS="counter memory threads forktree file monotonic sleeper shm events"
 CKPT_DIR=${CKPT_DIR:-${PAYLOAD_DIR:-$REPO_DIR/build/payload}/../ckpt}
 [ -d "$CKPT_DIR" ] || _t_skip_all "no checkpoint test programs in $CKPT_DIR (make all)"
 # The sandbox does not see a checkout under /tmp: run copies from elsewhere.
@@ -218,6 +218,7 @@ roundtrip file 0 "$SCRATCH/data"
 roundtrip monotonic 3
 roundtrip sleeper 0
 roundtrip shm 0
+roundtrip events 0
 
 # --- --leave-running --------------------------------------------------------------------
 
