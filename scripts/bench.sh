@@ -17,10 +17,12 @@
 # (iterations per file-policy run, default 5000), BENCH_FILE_DIR (where the
 # file-policy runs put their file, default /dev/shm: tmpfs both on the host
 # and in the container), BENCH_SECTIONS (which sections run, default
-# "native uname startup file views workload cache telemetry vm-lsm"); BENCH_TELEMETRY_ROUNDS
+# "native uname startup file views workload cache telemetry checkpoint vm-lsm"); BENCH_TELEMETRY_ROUNDS
 # and BENCH_TELEMETRY_N size the telemetry section, BENCH_VIEWS_ROUNDS
 # (default 5) and BENCH_VIEWS_N (default 3000) the views section,
-# BENCH_WORKLOAD_ROUNDS (default 5) the workload section (gcc, python3). Section vm-lsm boots a qemu TCG
+# BENCH_WORKLOAD_ROUNDS (default 5) the workload section (gcc, python3), BENCH_CKPT_MIB
+# (MiB of touched memory the container holds, default 1024) and BENCH_CKPT_ROUNDS
+# (default 3) the checkpoint section (hybox checkpoint/restore). Section vm-lsm boots a qemu TCG
 # guest (scripts/vmtest.sh --bench) and takes its own knobs: BENCH_VM_ROUNDS,
 # BENCH_VM_N, BENCH_VM_FILE_N (tests/vm/bench-lsm.sh), VMTEST_KERNEL,
 # VMTEST_BIN_DIR (where lsmctl is, default $(dirname $HYBOX)/vmtest).
@@ -40,7 +42,7 @@ FDIR=${BENCH_FILE_DIR:-/dev/shm}
 VROUNDS=${BENCH_VIEWS_ROUNDS:-5}
 VN=${BENCH_VIEWS_N:-3000}
 POLICY_NO_R=$ROOT/tests/bench/policy-no-r.json
-SECTIONS=${BENCH_SECTIONS:-native uname startup file views workload cache telemetry vm-lsm}
+SECTIONS=${BENCH_SECTIONS:-native uname startup file views workload cache telemetry checkpoint vm-lsm}
 BWRAP=$(command -v bwrap 2>/dev/null || true)
 PIN=${BENCH_PIN:-$(($(nproc) - 1))}
 PINCMD=""
@@ -607,6 +609,223 @@ telemetry() {
 if want telemetry && [ "$have_hybox" = 1 ]; then
 	echo
 	telemetry
+fi
+
+# --- checkpoint: dump and restore of a container's memory, next to ceilings -------
+# A container holds CK_MIB MiB of touched anonymous memory (build/bench/ckpt_mem,
+# which prints "ready" and then sleeps in 1 ms ticks). Per round:
+#  dump     `hybox checkpoint --image DIR` timed by ckpt_mem --wall (fork, exec,
+#           wait), and the frozen time it reports on its summary line; the image's
+#           size on disk (du -k, the image lives in $T under /tmp like the
+#           ceiling's file).
+#  restore  `hybox restore` started by ckpt_mem --stamp, which prints
+#           CLOCK_REALTIME and execs it; the restored program prints its own
+#           CLOCK_REALTIME (resumed_ns) on its first 1 ms tick after a gap in
+#           that clock (its freeze). Restore time = resumed_ns - stamp_ns: from
+#           the exec of hybox restore to the restored process executing its own
+#           code again, read from one clock that the container's time namespace
+#           does not shift, with no polling in the measurement (at most the
+#           ~1 ms tick, plus a wake-up, too long). Then `hybox kill NEWID USR2`:
+#           the program checks every word and must print PASS, hybox restore
+#           must exit 0; that part is not timed.
+#  ceiling  build/bench/ckpt_ceiling CK_MIB $T: process_vm_readv of the same
+#           amount between pre-faulted buffers, crc32c, write(2) to a new file
+#           (page cache; no fsync) and the same write again over the cached file,
+#           the dump's loop done serially (readv + crc32c + write), a read into
+#           fresh memory, and the restore's shape (crc32c check pass, then pread
+#           + process_vm_writev into fresh pages of another process).
+# The ceiling runs before the hybox round in odd rounds, after it in even ones.
+# MB/s = MiB * 1.048576 / seconds; ratios are medians of per-round ratios.
+# Everything a round starts (the containers, both hybox processes, the image)
+# is removed at the end of the round, and by ckpt_cleanup if the script ends
+# early.
+CK_MIB=${BENCH_CKPT_MIB:-1024}
+CK_ROUNDS=${BENCH_CKPT_ROUNDS:-3}
+CKPT_MEM=$BENCH_DIR/ckpt_mem
+CKPT_CEIL=$BENCH_DIR/ckpt_ceiling
+CK_IDS="" CK_PIDS="" CK_IMG=$T/ckpt-image
+
+ckpt_cleanup() {
+	local id p
+	for id in $CK_IDS; do "$HYBOX" kill --all "$id" KILL >/dev/null 2>&1; done
+	for p in $CK_PIDS; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	rm -rf "$CK_IMG"
+	CK_IDS="" CK_PIDS=""
+}
+
+# ck_wait PID SECONDS: wait for the background job PID; returns its status, or
+# 124 after SECONDS (the job is then killed).
+ck_wait() {
+	local n=0
+	while kill -0 "$1" 2>/dev/null; do
+		if [ $n -ge $(($2 * 10)) ]; then
+			kill -KILL "$1" 2>/dev/null
+			wait "$1" 2>/dev/null
+			return 124
+		fi
+		sleep 0.1
+		n=$((n + 1))
+	done
+	wait "$1"
+}
+
+# ck_line FILE PATTERN PID SECONDS: wait until FILE has a line matching PATTERN
+# (0), job PID ended first (1) or SECONDS passed (124).
+ck_line() {
+	local n=0
+	until grep -q "$2" "$1" 2>/dev/null; do
+		kill -0 "$3" 2>/dev/null || { grep -q "$2" "$1" 2>/dev/null; return; }
+		[ $n -ge $(($4 * 10)) ] && return 124
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+# ckpt_round R: one run, checkpoint and restore; appends "dump_wall_ns
+# frozen_ns restore_ns image_kib pages_mib" to $T/ckpt_hy, or records a failure.
+ckpt_round() {
+	local id rid run_pid rst_pid rc wall summary frozen pages kib t0 t1 rst
+	id=bench-ckpt-$$-$1
+	rid=$id-restored
+	CK_IDS="$id $rid"
+	rm -rf "$CK_IMG"
+	"$HYBOX" run --id "$id" -- "$CKPT_MEM" "$CK_MIB" >"$T/ck_run.out" 2>"$T/ck_run.err" &
+	run_pid=$!
+	CK_PIDS=$run_pid
+	if ! ck_line "$T/ck_run.out" '^ready$' "$run_pid" 120; then
+		fail "checkpoint: round $1: ckpt_mem did not get ready in hybox run: $(tail -q -n 3 "$T/ck_run.out" "$T/ck_run.err")"
+		echo "nan nan nan nan nan" >>"$T/ckpt_hy"
+		ckpt_cleanup
+		return 1
+	fi
+	sleep 0.2 # into its sleeping loop
+	"$CKPT_MEM" --wall "$HYBOX" checkpoint --image "$CK_IMG" "$id" >"$T/ck_dump.out" 2>"$T/ck_dump.err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "checkpoint: round $1: hybox checkpoint exited $rc: $(tail -n 3 "$T/ck_dump.err")"
+		echo "nan nan nan nan nan" >>"$T/ckpt_hy"
+		ckpt_cleanup
+		return 1
+	fi
+	ck_wait "$run_pid" 30
+	rc=$?
+	[ $rc -eq 137 ] || fail "checkpoint: round $1: the checkpointed hybox run exited $rc, not 137"
+	wall=$(get wall_ns <"$T/ck_dump.out")
+	summary=$(grep '^hybox checkpoint: ' "$T/ck_dump.err" | tail -n 1)
+	frozen=$(printf '%s\n' "$summary" | sed -n 's/.*frozen \([0-9.]*\) ms.*/\1/p' |
+		awk '{ printf "%.0f", $1 * 1e6 }')
+	pages=$(printf '%s\n' "$summary" | sed -n 's/.* \([0-9.]*\) MiB of pages.*/\1/p')
+	kib=$(du -sk "$CK_IMG" 2>/dev/null | cut -f 1)
+
+	"$CKPT_MEM" --stamp "$HYBOX" restore --image "$CK_IMG" --id "$rid" >"$T/ck_rst.out" 2>"$T/ck_rst.err" &
+	rst_pid=$!
+	CK_PIDS=$rst_pid
+	if ! ck_line "$T/ck_rst.out" '^resumed_ns=' "$rst_pid" 120; then
+		fail "checkpoint: round $1: the restored program did not run again: $(tail -q -n 3 "$T/ck_rst.out" "$T/ck_rst.err")"
+		echo "${wall:-nan} ${frozen:-nan} nan ${kib:-nan} ${pages:-nan}" >>"$T/ckpt_hy"
+		ckpt_cleanup
+		return 1
+	fi
+	"$HYBOX" kill "$rid" USR2 >/dev/null 2>"$T/err" || fail "checkpoint: round $1: hybox kill $rid USR2: $(cat "$T/err")"
+	ck_wait "$rst_pid" 120
+	rc=$?
+	if [ $rc -ne 0 ] || ! grep -q '^PASS ckpt_mem' "$T/ck_rst.out"; then
+		fail "checkpoint: round $1: hybox restore exited $rc; the restored program: $(grep -v '^resumed_ns=\|^stamp_ns=' "$T/ck_rst.out" | tail -n 2) $(tail -n 2 "$T/ck_rst.err")"
+	else
+		echo pass >>"$T/ckpt_pass"
+	fi
+	t0=$(get stamp_ns <"$T/ck_rst.out")
+	t1=$(get resumed_ns <"$T/ck_rst.out")
+	rst=nan
+	[ -n "$t0" ] && [ -n "$t1" ] && rst=$((t1 - t0))
+	echo "${wall:-nan} ${frozen:-nan} $rst ${kib:-nan} ${pages:-nan}" >>"$T/ckpt_hy"
+	CK_PIDS=""
+	ckpt_cleanup
+}
+
+# ckpt_ceiling_run: one ckpt_ceiling run; appends its ns figures to $T/ckpt_ceil.
+CK_CEIL_KEYS="readv crc write rewrite dump_pipe read_fresh restore_pipe"
+ckpt_ceiling_run() {
+	local out line k v
+	out=$("$CKPT_CEIL" "$CK_MIB" "$T" 2>"$T/err") || {
+		fail "checkpoint: ckpt_ceiling failed: $(tail -n 3 "$T/err")"
+		echo "nan nan nan nan nan nan nan" >>"$T/ckpt_ceil"
+		return 1
+	}
+	line=""
+	for k in $CK_CEIL_KEYS; do
+		v=$(printf '%s\n' "$out" | get "${k}_ns")
+		line="$line ${v:-nan}"
+	done
+	echo "$line" >>"$T/ckpt_ceil"
+}
+
+checkpoint() {
+	local prog r crit
+	for prog in "$CKPT_MEM" "$CKPT_CEIL"; do
+		[ -x "$prog" ] || { fail "checkpoint: $prog missing: run 'make bench'"; return 1; }
+	done
+	: >"$T/ckpt_hy"
+	: >"$T/ckpt_ceil"
+	: >"$T/ckpt_pass"
+	trap 'ckpt_cleanup; rm -rf "$T"' EXIT
+	trap 'ckpt_cleanup; rm -rf "$T"; exit 130' INT TERM
+	for r in $(seq "$CK_ROUNDS"); do
+		if [ $((r % 2)) = 1 ]; then
+			ckpt_ceiling_run
+			ckpt_round "$r"
+		else
+			ckpt_round "$r"
+			ckpt_ceiling_run
+		fi
+	done
+	trap 'rm -rf "$T"' EXIT INT TERM
+	echo "checkpoint: $CK_MIB MiB of touched anonymous memory, $CK_ROUNDS rounds; medians over rounds, MB/s = 10^6 B/s"
+	awk -v fh="$T/ckpt_hy" -v fc="$T/ckpt_ceil" -v mib="$CK_MIB" -v rounds="$CK_ROUNDS" \
+		-v passed="$(grep -c pass "$T/ckpt_pass")" "$AWKLIB"'
+function mbs(ns) { return isnum(ns) && ns > 0 ? fmt(mib * 1.048576 / (ns / 1e9), 0) : "n/a" }
+function ms(ns) { return isnum(ns) ? fmt(ns / 1e6, 0) " ms" : "n/a" }
+function cross(fa, ca, fb, cb, out,    n, la, lb, a, b) { # per-round fa[ca] / fb[cb] (a time over a time)
+	n = 0; delete out
+	while ((getline la < fa) > 0 && (getline lb < fb) > 0) {
+		split(la, a, " "); split(lb, b, " ")
+		if (isnum(a[ca]) && isnum(b[cb]) && b[cb] + 0 > 0) out[++n] = a[ca] / b[cb]
+	}
+	close(fa); close(fb); return n
+}
+function speed_ratio(fa, ca, fb, cb,    v, n) { n = cross(fb, cb, fa, ca, v); return fmt(q(v, n, 0.5), 2) } # speed a / speed b
+BEGIN {
+	CONVFMT = "%.6f" # medians of ns counts pass isnum as strings (not 4.62886e+07)
+	dump = med(fh, 1); frozen = med(fh, 2); rst = med(fh, 3); kib = med(fh, 4); pages = med(fh, 5)
+	printf "  dump:    hybox checkpoint %s (%s MB/s), frozen %s (%s MB/s); %s MiB of pages, image %s MiB on disk\n",
+	       ms(dump), mbs(dump), ms(frozen), mbs(frozen), fmt(pages, 1), fmt(kib / 1024, 1)
+	printf "  restore: hybox restore until the program runs again %s (%s MB/s); checked after restore: %d of %d PASS\n",
+	       ms(rst), mbs(rst), passed, rounds
+	printf "  ceilings (MB/s, 4 MiB chunks): process_vm_readv %s, crc32c %s, write to a new file %s,\n",
+	       mbs(med(fc, 1)), mbs(med(fc, 2)), mbs(med(fc, 3))
+	printf "    rewrite of the cached file %s; dump loop (readv+crc32c+write) %s; read into fresh memory %s,\n",
+	       mbs(med(fc, 4)), mbs(med(fc, 5)), mbs(med(fc, 6))
+	printf "    restore shape (crc32c pass, pread + process_vm_writev into fresh pages) %s\n", mbs(med(fc, 7))
+	printf "  ratios (medians of per-round ratios of MB/s): dump over readv %s, over write %s, over the dump loop %s;\n",
+	       speed_ratio(fh, 1, fc, 1), speed_ratio(fh, 1, fc, 3), speed_ratio(fh, 1, fc, 5)
+	printf "    frozen over the dump loop %s; restore over the restore shape %s, over read into fresh memory %s\n",
+	       speed_ratio(fh, 2, fc, 5), speed_ratio(fh, 3, fc, 7), speed_ratio(fh, 3, fc, 6)
+	printf "  frozen for the size: %s ms per GiB of pages\n",
+	       (isnum(frozen) && isnum(pages) && pages > 0) ? fmt(frozen / 1e6 * 1024 / pages, 0) : "n/a"
+}'
+	if ! command -v criu >/dev/null 2>&1; then
+		crit="not measured: criu is not installed"
+	elif criu check >/dev/null 2>&1; then
+		crit="not measured by this script (criu is installed and criu check passes)"
+	else
+		crit="not measured: criu is installed but criu check fails on this kernel"
+	fi
+	echo "  CRIU 4.2 (reference from the issue, on this kind of machine; $crit):"
+	echo "    512 MiB dumped in 0.25 s (~2.2 GB/s), restored in ~0.46 s (~1.2 GB/s)"
+}
+if want checkpoint && [ "$have_hybox" = 1 ]; then
+	echo
+	checkpoint
 fi
 
 # --- BPF LSM road, in a qemu TCG guest ------------------------------------------

@@ -6,9 +6,8 @@
  * stdio replaces); anonymous pipes, once each, with the bytes they hold,
  * copied with tee(2) so the pipe keeps them; memfds, once each, with their
  * contents (ck_dump_shm); eventfd, signalfd, timerfd and epoll fds
- * (ckpt_anon_dump.c). Anything else (sockets,
- * eventfd, epoll, FIFOs...) is a blocker naming the fd and the object, and
- * so is a deleted file.
+ * (ckpt_anon_dump.c). Anything else (sockets, FIFOs, ...) is a blocker
+ * naming the fd and the object, and so is a deleted file.
  */
 #include <dirent.h>
 #include <errno.h>
