@@ -69,6 +69,7 @@ enum ck_fd_kind {
 	CK_FD_TIMERFD,
 	CK_FD_EPOLL,
 	CK_FD_DUP, /* the same open file as an earlier fd of the process (dup_of) */
+	CK_FD_SOCKET, /* one end of an unnamed unix stream socket pair (ck_sock) */
 };
 
 /* One fd an epoll instance watches (EPOLL_CTL_ADD again at restore). */
@@ -119,6 +120,17 @@ struct ck_shm {
 	uint32_t compress;
 	uint64_t file_size; /* after the header */
 	uint32_t crc;	    /* crc32c of those bytes */
+};
+
+#define CK_SOCK_DATA_MAX (128 << 10) /* queued bytes saved per socket (more: a blocker) */
+
+/* One end of an unnamed AF_UNIX SOCK_STREAM pair (socketpair(2)). */
+struct ck_sock {
+	uint64_t id;	 /* its inode number at the dump */
+	uint64_t peer;	 /* the other end's, 0 if it is gone */
+	int shutdown;	 /* 1: no more receiving, 2: no more sending (bits) */
+	uint8_t *data;	 /* bytes queued for it to receive */
+	size_t len;
 };
 
 struct ck_sigaction {
@@ -172,12 +184,15 @@ struct ck_image {
 	size_t npipes;
 	struct ck_shm *shms;
 	size_t nshms;
+	struct ck_sock *socks;
+	size_t nsocks;
 };
 
 void ck_image_free(struct ck_image *img);
 struct ck_proc *ck_image_proc(const struct ck_image *img, pid_t pid);
 struct ck_pipe *ck_image_pipe(const struct ck_image *img, uint64_t id);
 struct ck_shm *ck_image_shm(const struct ck_image *img, uint64_t id);
+struct ck_sock *ck_image_sock(const struct ck_image *img, uint64_t id);
 
 /* image.json and image.sum into dirfd (the page files are written by the
  * dumper as it goes: ckpt_pages.h). */

@@ -251,13 +251,14 @@ static int open_tasks(struct dumper *d, struct hy_err *err)
 	return 0;
 }
 
-/* Join the container's UTS (for its names) and mount namespaces (for its paths). */
+/* Join the container's UTS (for its names), network (for sock_diag) and
+ * mount namespaces (for its paths). */
 static int enter_container(struct dumper *d, struct hy_err *err)
 {
 	static const struct {
 		const char *name;
 		int type;
-	} ns[] = { { "ns/uts", CLONE_NEWUTS }, { "ns/mnt", CLONE_NEWNS } };
+	} ns[] = { { "ns/uts", CLONE_NEWUTS }, { "ns/net", CLONE_NEWNET }, { "ns/mnt", CLONE_NEWNS } };
 	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
 		_cleanup_close_ int fd = openat(d->init_procfd, ns[i].name, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || setns(fd, ns[i].type) < 0)

@@ -65,8 +65,13 @@ struct ck_dump_proc {
 };
 
 int ck_dump_proc_state(struct ck_dump_proc *d, struct hy_err *err);
+/* A blocker if s (a path or name of d's process) is not UTF-8. */
+void ck_check_utf8(struct ck_dump_proc *d, const char *what, const char *s);
 int ck_dump_memory(struct ck_dump_proc *d, int image_dirfd, struct hy_err *err);
 int ck_dump_fds(struct ck_dump_proc *d, struct hy_err *err);
+/* A socket fd (inode ino) into out, and its end into the image's socks. */
+int ck_dump_socket(struct ck_dump_proc *d, int fd, uint64_t ino, const char *target,
+		   struct ck_fd *out, struct hy_err *err);
 /* An eventfd, signalfd, timerfd or epoll fd (target: its /proc link) into
  * out: 1; another kind: 0; -errno. */
 int ck_dump_anon_fd(struct ck_dump_proc *d, int fd, const char *target, struct ck_fd *out,

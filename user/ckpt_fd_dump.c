@@ -6,7 +6,8 @@
  * stdio replaces); anonymous pipes, once each, with the bytes they hold,
  * copied with tee(2) so the pipe keeps them; memfds, once each, with their
  * contents (ck_dump_shm); eventfd, signalfd, timerfd and epoll fds
- * (ckpt_anon_dump.c). Anything else (sockets, FIFOs, ...) is a blocker
+ * (ckpt_anon_dump.c); unix socket pairs (ckpt_sock_dump.c). Anything else
+ * (other sockets, FIFOs, ...) is a blocker
  * naming the fd and the object, and so is a deleted file.
  */
 #include <dirent.h>
@@ -127,10 +128,13 @@ static int dump_one(struct ck_dump_proc *d, int fd, struct ck_fd *out, struct hy
 					   fd);
 		return ck_dump_shm(d, st.st_ino, mfd, name, err);
 	}
+	if (S_ISSOCK(st.st_mode))
+		return ck_dump_socket(d, fd, st.st_ino, target, out, err);
 	if ((r = ck_dump_anon_fd(d, fd, target, out, err)) != 0)
 		return r < 0 ? r : 0;
 	out->kind = CK_FD_FILE;
 	out->path = strdup(target);
+	ck_check_utf8(d, "the path of an open file", target);
 	if (!(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISCHR(st.st_mode)) ||
 	    target[0] != '/')
 		ck_block(d->blockers, "pid %d: fd %d is %s, which hybox cannot save yet", d->p->pid,

@@ -48,6 +48,9 @@ void ck_image_free(struct ck_image *img)
 		free(img->pipes[i].data);
 	free(img->pipes);
 	free(img->shms);
+	for (size_t i = 0; i < img->nsocks; i++)
+		free(img->socks[i].data);
+	free(img->socks);
 	free(img->procs);
 	free(img->id);
 	free(img->hostname);
@@ -68,6 +71,14 @@ struct ck_shm *ck_image_shm(const struct ck_image *img, uint64_t id)
 	for (size_t i = 0; i < img->nshms; i++)
 		if (img->shms[i].id == id)
 			return &img->shms[i];
+	return NULL;
+}
+
+struct ck_sock *ck_image_sock(const struct ck_image *img, uint64_t id)
+{
+	for (size_t i = 0; i < img->nsocks; i++)
+		if (img->socks[i].id == id)
+			return &img->socks[i];
 	return NULL;
 }
 
@@ -113,8 +124,9 @@ int ck_image_check_cpu(const struct ck_image *img, struct hy_err *err)
 				  "%s: xcr0: the image uses CPU state components 0x%" PRIx64
 				  " this CPU lacks (it has 0x%" PRIx64 ")",
 				  CK_IMAGE_FILE, img->xcr0 & ~xcr0, xcr0);
+	/* Leaf 1 ecx bit 31 says "under a hypervisor", not a feature code uses. */
 	for (int i = 0; i < 4; i++)
-		if (img->cpuid[i] & ~id[i])
+		if (img->cpuid[i] & ~id[i] & (i == 0 ? 0x7fffffffu : ~0u))
 			return hy_err_set(err, -ENOTSUP,
 					  "%s: %s: the image was made on a CPU with features 0x%08x "
 					  "this CPU lacks",
@@ -123,6 +135,26 @@ int ck_image_check_cpu(const struct ck_image *img, struct hy_err *err)
 }
 
 /* ---- writing --------------------------------------------------------------- */
+
+/*
+ * A value jansson could not make (a string that is not UTF-8, no memory)
+ * must fail the write, not vanish from the image: add() and set() note it
+ * here, ck_image_write() checks. The dumper refuses such strings earlier
+ * with a clearer message; this is the backstop. Writing is single-threaded.
+ */
+static bool encode_failed;
+
+static void add(json_t *a, json_t *v)
+{
+	if (!v || json_array_append_new(a, v) < 0)
+		encode_failed = true;
+}
+
+static void set(json_t *o, const char *key, json_t *v)
+{
+	if (!v || json_object_set_new(o, key, v) < 0)
+		encode_failed = true;
+}
 
 static json_t *hex(uint64_t v)
 {
@@ -149,7 +181,7 @@ static json_t *thread_json(const struct ck_thread *t)
 	json_t *regs = json_array();
 	const uint64_t *r = (const uint64_t *)&t->regs;
 	for (size_t i = 0; i < REGS_N; i++)
-		json_array_append_new(regs, hex(r[i]));
+		add(regs, hex(r[i]));
 	return json_pack("{s:i,s:o,s:o,s:o,s:o,s:o,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:i,s:s}", "tid",
 			 t->tid, "regs", regs, "xstate", hex_bytes(t->xstate, t->xstate_len),
 			 "sigmask", hex(t->sigmask), "sigpending", hex(t->sigpending),
@@ -165,7 +197,7 @@ static json_t *vma_json(const struct ck_vma *v)
 	static const char *const kinds[] = { "anon", "file", "special", "shm" };
 	json_t *runs = json_array();
 	for (size_t i = 0; i < v->nruns; i++)
-		json_array_append_new(runs, json_pack("[o,I,o]", hex(v->runs[i].addr),
+		add(runs, json_pack("[o,I,o]", hex(v->runs[i].addr),
 						      (json_int_t)v->runs[i].npages,
 						      hex(v->runs[i].offset)));
 	json_t *j = json_pack("{s:o,s:o,s:o,s:i,s:b,s:b,s:s,s:o}", "start", hex(v->start), "end",
@@ -173,14 +205,14 @@ static json_t *vma_json(const struct ck_vma *v)
 			      v->shared, "growsdown", v->growsdown, "kind", kinds[v->kind], "runs",
 			      runs);
 	if (v->path)
-		json_object_set_new(j, "path", json_string(v->path));
+		set(j, "path", json_string(v->path));
 	if (v->kind == CK_VMA_SHM)
-		json_object_set_new(j, "shm", hex(v->shm));
+		set(j, "shm", hex(v->shm));
 	return j;
 }
 
-static const char *const fd_kinds[] = { "file",	   "stdio",   "pipe", "shm", "eventfd",
-					"signalfd", "timerfd", "epoll", "dup" };
+static const char *const fd_kinds[] = { "file",	   "stdio",   "pipe",  "shm", "eventfd",
+					"signalfd", "timerfd", "epoll", "dup", "socket" };
 
 static json_t *fd_json(const struct ck_fd *f)
 {
@@ -189,14 +221,14 @@ static json_t *fd_json(const struct ck_fd *f)
 	json_t *t;
 	switch (f->kind) {
 	case CK_FD_EVENTFD:
-		json_object_set_new(j, "count", hex(f->value));
-		json_object_set_new(j, "semaphore", json_boolean(f->is_semaphore));
+		set(j, "count", hex(f->value));
+		set(j, "semaphore", json_boolean(f->is_semaphore));
 		return j;
 	case CK_FD_SIGNALFD:
-		json_object_set_new(j, "sigmask", hex(f->value));
+		set(j, "sigmask", hex(f->value));
 		return j;
 	case CK_FD_TIMERFD:
-		json_object_set_new(j, "timer", json_pack("{s:i,s:o,s:o,s:o}", "clockid", f->clockid,
+		set(j, "timer", json_pack("{s:i,s:o,s:o,s:o}", "clockid", f->clockid,
 							  "ticks", hex(f->value), "value_ns",
 							  hex(f->it_value_ns), "interval_ns",
 							  hex(f->it_interval_ns)));
@@ -204,23 +236,26 @@ static json_t *fd_json(const struct ck_fd *f)
 	case CK_FD_EPOLL:
 		t = json_array();
 		for (size_t i = 0; i < f->ntargets; i++)
-			json_array_append_new(t, json_pack("[i,i,o]", f->targets[i].fd,
+			add(t, json_pack("[i,i,o]", f->targets[i].fd,
 							   (int)f->targets[i].events,
 							   hex(f->targets[i].data)));
-		json_object_set_new(j, "targets", t);
+		set(j, "targets", t);
 		return j;
 	case CK_FD_DUP:
-		json_object_set_new(j, "dup_of", json_integer(f->dup_of));
+		set(j, "dup_of", json_integer(f->dup_of));
+		return j;
+	case CK_FD_SOCKET:
+		set(j, "socket", hex(f->obj));
 		return j;
 	default:
 		break;
 	}
 	if (f->kind == CK_FD_STDIO)
-		json_object_set_new(j, "stdio", json_integer(f->stdio));
+		set(j, "stdio", json_integer(f->stdio));
 	else if (f->kind == CK_FD_PIPE || f->kind == CK_FD_SHM)
-		json_object_set_new(j, f->kind == CK_FD_PIPE ? "pipe" : "shm", hex(f->obj));
+		set(j, f->kind == CK_FD_PIPE ? "pipe" : "shm", hex(f->obj));
 	else
-		json_object_set_new(j, "path", json_string(f->path));
+		set(j, "path", json_string(f->path));
 	return j;
 }
 
@@ -239,7 +274,7 @@ static json_t *u32_array(const uint32_t *v, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_integer(v[i]));
+		add(a, json_integer(v[i]));
 	return a;
 }
 
@@ -248,14 +283,14 @@ static json_t *proc_json(const struct ck_proc *p)
 	json_t *threads = json_array(), *vmas = json_array(), *fds = json_array();
 	json_t *sigs = json_array();
 	for (size_t i = 0; i < p->nthreads; i++)
-		json_array_append_new(threads, thread_json(&p->threads[i]));
+		add(threads, thread_json(&p->threads[i]));
 	for (size_t i = 0; i < p->nvmas; i++)
-		json_array_append_new(vmas, vma_json(&p->vmas[i]));
+		add(vmas, vma_json(&p->vmas[i]));
 	for (size_t i = 0; i < p->nfds; i++)
-		json_array_append_new(fds, fd_json(&p->fds[i]));
+		add(fds, fd_json(&p->fds[i]));
 	for (int s = 0; s < CK_NSIG; s++) {
 		const struct ck_sigaction *a = &p->sig[s];
-		json_array_append_new(sigs, json_pack("[o,o,o,o]", hex(a->handler), hex(a->flags),
+		add(sigs, json_pack("[o,o,o,o]", hex(a->handler), hex(a->flags),
 						      hex(a->restorer), hex(a->mask)));
 	}
 	return json_pack("{s:i,s:i,s:i,s:s,s:s,s:i,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
@@ -285,12 +320,13 @@ static int write_file(int dirfd, const char *name, const char *data, size_t len,
 
 int ck_image_write(int dirfd, const struct ck_image *img, struct hy_err *err)
 {
+	encode_failed = false;
 	json_t *procs = json_array(), *pipes = json_array();
 	for (size_t i = 0; i < img->nprocs; i++)
-		json_array_append_new(procs, proc_json(&img->procs[i]));
+		add(procs, proc_json(&img->procs[i]));
 	for (size_t i = 0; i < img->npipes; i++) {
 		const struct ck_pipe *p = &img->pipes[i];
-		json_array_append_new(pipes, json_pack("{s:o,s:i,s:o}", "id", hex(p->id), "size",
+		add(pipes, json_pack("{s:o,s:i,s:o}", "id", hex(p->id), "size",
 						       (int)p->size, "data",
 						       hex_bytes(p->data, p->len)));
 	}
@@ -303,22 +339,34 @@ int ck_image_write(int dirfd, const struct ck_image *img, struct hy_err *err)
 	json_t *shms = json_array();
 	for (size_t i = 0; i < img->nshms; i++) {
 		const struct ck_shm *m = &img->shms[i];
-		json_array_append_new(shms, json_pack("{s:o,s:s,s:I,s:s,s:s,s:I,s:o}", "id",
+		add(shms, json_pack("{s:o,s:s,s:I,s:s,s:s,s:I,s:o}", "id",
 						      hex(m->id), "name", m->name, "size",
 						      (json_int_t)m->size, "file", m->file,
 						      "compress", m->compress ? "zlib" : "none",
 						      "file_size", (json_int_t)m->file_size, "crc",
 						      hex(m->crc)));
 	}
+	json_t *socks = json_array();
+	for (size_t i = 0; i < img->nsocks; i++) {
+		const struct ck_sock *k = &img->socks[i];
+		add(socks, json_pack("{s:o,s:o,s:i,s:o}", "id", hex(k->id), "peer",
+						       hex(k->peer), "shutdown", k->shutdown,
+						       "data", hex_bytes(k->data, k->len)));
+	}
 	if (j) {
-		json_object_set_new(j, "pipes", pipes);
-		json_object_set_new(j, "shms", shms);
+		set(j, "pipes", pipes);
+		set(j, "shms", shms);
+		set(j, "socks", socks);
 	} else {
 		json_decref(pipes);
 		json_decref(shms);
+		json_decref(socks);
 	}
-	if (!j)
-		return hy_err_set(err, -ENOMEM, "encode %s", CK_IMAGE_FILE);
+	if (!j || encode_failed) {
+		json_decref(j);
+		return hy_err_set(err, -EINVAL, "encode %s: a value could not be encoded (a name "
+						"or path that is not UTF-8?)", CK_IMAGE_FILE);
+	}
 	char *s = json_dumps(j, JSON_INDENT(1));
 	json_decref(j);
 	if (!s)
@@ -456,7 +504,7 @@ static void read_thread(struct rd *rd, json_t *o, const char *path, struct ck_th
 	t->tid_address = get_hex(rd, o, path, "tid_address");
 	t->ss_sp = get_hex(rd, o, path, "ss_sp");
 	t->ss_size = get_hex(rd, o, path, "ss_size");
-	t->ss_flags = (int)get_int(rd, o, path, "ss_flags", 0, 1 << 30);
+	t->ss_flags = (int)get_int(rd, o, path, "ss_flags", INT32_MIN, INT32_MAX); /* SS_AUTODISARM is bit 31 */
 	_cleanup_free_ char *comm = get_str(rd, o, path, "comm");
 	snprintf(t->comm, sizeof(t->comm), "%s", comm ? comm : "");
 }
@@ -501,7 +549,7 @@ static void read_vma(struct rd *rd, json_t *o, const char *path, struct ck_vma *
 			bad(rd, path, "runs[][1]", "a page count");
 		else
 			run->npages = (uint64_t)json_integer_value(np);
-		if (run->addr < v->start || run->addr % CK_PAGE ||
+		if (run->addr < v->start || run->addr >= v->end || run->addr % CK_PAGE ||
 		    run->npages > (v->end - run->addr) / CK_PAGE)
 			bad(rd, path, "runs", "runs of pages inside the mapping");
 	}
@@ -548,6 +596,9 @@ static void read_anon_fd(struct rd *rd, json_t *o, const char *path, enum ck_fd_
 			f->ntargets = i + 1;
 		}
 		break;
+	case CK_FD_SOCKET:
+		f->obj = get_hex(rd, o, path, "socket");
+		break;
 	default:
 		f->dup_of = (int)get_int(rd, o, path, "dup_of", 0, f->fd - 1);
 	}
@@ -579,7 +630,8 @@ static void read_fd(struct rd *rd, json_t *o, const char *path, struct ck_fd *f)
 			k++;
 		if (k == ARRAY_SIZE(fd_kinds))
 			bad(rd, path, "kind",
-			    "file, stdio, pipe, shm, eventfd, signalfd, timerfd, epoll or dup");
+			    "file, stdio, pipe, shm, eventfd, signalfd, timerfd, epoll, dup or "
+			    "socket");
 		else
 			read_anon_fd(rd, o, path, (enum ck_fd_kind)k, f);
 	}
@@ -636,6 +688,8 @@ static void read_shm(struct rd *rd, json_t *o, const char *path, struct ck_shm *
 	m->compress = compress && strcmp(compress, "zlib") == 0 ? CK_COMPRESS_ZLIB : CK_COMPRESS_NONE;
 	if (compress && strcmp(compress, "zlib") && strcmp(compress, "none"))
 		bad(rd, path, "compress", "\"none\" or \"zlib\"");
+	if (m->compress == CK_COMPRESS_NONE && m->file_size != m->size)
+		bad(rd, path, "file_size", "size, for contents that are not compressed");
 }
 
 #define EACH(arr, i, e, n, path, fmt)                                                              \
@@ -822,10 +876,11 @@ static int check_tree(const struct ck_image *img, struct hy_err *err)
 					  CK_IMAGE_FILE, i, p->ppid, i ? "" : " (the root's is 1)");
 		for (size_t f = 0; f < p->nfds; f++)
 			if ((p->fds[f].kind == CK_FD_PIPE && !ck_image_pipe(img, p->fds[f].obj)) ||
-			    (p->fds[f].kind == CK_FD_SHM && !ck_image_shm(img, p->fds[f].obj)))
+			    (p->fds[f].kind == CK_FD_SHM && !ck_image_shm(img, p->fds[f].obj)) ||
+			    (p->fds[f].kind == CK_FD_SOCKET && !ck_image_sock(img, p->fds[f].obj)))
 				return hy_err_set(err, -EINVAL,
-						  "%s: procs[%zu].fds[%zu]: no such object in pipes[] "
-						  "or shms[]",
+						  "%s: procs[%zu].fds[%zu]: no such object in pipes[], "
+						  "shms[] or socks[]",
 						  CK_IMAGE_FILE, i, f);
 		for (size_t v = 0; v < p->nvmas; v++)
 			if (p->vmas[v].kind == CK_VMA_SHM && !ck_image_shm(img, p->vmas[v].shm))
@@ -900,6 +955,20 @@ static int read_json(json_t *j, struct ck_image *img, struct hy_err *err)
 		return hy_err_set(err, -ENOMEM, "read %s", CK_IMAGE_FILE);
 	EACH(shms, i, e, img->nshms, sub, "shms[%zu]")
 	read_shm(rd, e, sub, &img->shms[i]);
+	json_t *socks = get_array(rd, j, "", "socks", 0, 4096);
+	img->nsocks = socks ? json_array_size(socks) : 0;
+	img->socks = calloc(img->nsocks + 1, sizeof(*img->socks));
+	if (!img->socks)
+		return hy_err_set(err, -ENOMEM, "read %s", CK_IMAGE_FILE);
+	EACH(socks, i, e, img->nsocks, sub, "socks[%zu]")
+	{
+		struct ck_sock *k = &img->socks[i];
+		k->id = get_hex(rd, e, sub, "id");
+		k->peer = get_hex(rd, e, sub, "peer");
+		k->shutdown = (int)get_int(rd, e, sub, "shutdown", 0, 3);
+		k->data = malloc(CK_SOCK_DATA_MAX);
+		k->len = k->data ? get_bytes(rd, e, sub, "data", k->data, CK_SOCK_DATA_MAX) : 0;
+	}
 	return rd->failed ? err->code : 0;
 }
 

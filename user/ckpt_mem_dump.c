@@ -49,6 +49,7 @@ int ck_dump_shm(struct ck_dump_proc *d, uint64_t id, int fd, const char *name,
 	memset(m, 0, sizeof(*m));
 	m->id = id;
 	snprintf(m->name, sizeof(m->name), "%s", name);
+	ck_check_utf8(d, "a memfd's name", m->name);
 	snprintf(m->file, sizeof(m->file), "shm-%llx.img", (unsigned long long)id);
 	if (fstat(fd, &st) < 0)
 		return hy_err_setr(err, -errno, "inspect shared memory %s", m->file);
@@ -129,6 +130,7 @@ static int parse_map(char *line, struct ck_vma *v, struct ck_dump_proc *d, struc
 	} else if (name[0] == '/') {
 		v->kind = CK_VMA_FILE;
 		v->path = strdup(name);
+		ck_check_utf8(d, "the path of a mapped file", name);
 		if (strstr(name, " (deleted)"))
 			ck_block(d->blockers, "pid %d: a mapping of deleted file %s", d->p->pid, name);
 	} else {

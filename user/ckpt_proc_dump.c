@@ -22,6 +22,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "ckpt_dump.h"
 #include "util.h"
 
@@ -47,6 +49,15 @@ void ck_block(struct ck_blockers *b, const char *fmt, ...)
 		va_end(ap);
 	}
 	b->total++;
+}
+
+void ck_check_utf8(struct ck_dump_proc *d, const char *what, const char *s)
+{
+	json_t *j = json_string(s); /* NULL unless valid UTF-8 */
+	if (!j)
+		ck_block(d->blockers, "pid %d: %s is not UTF-8, which the image cannot hold", d->p->pid,
+			 what);
+	json_decref(j);
 }
 
 pid_t ck_pidmap_ns(const struct ck_pidmap *m, pid_t host)
@@ -144,6 +155,9 @@ static int dump_thread(struct ck_dump_proc *d, size_t i, uint64_t scratch, struc
 	_cleanup_free_ char *comm = proc_text(d->procfd, name);
 	if (comm)
 		snprintf(t->comm, sizeof(t->comm), "%.*s", (int)strcspn(comm, "\n"), comm);
+	for (char *c = t->comm; *c; c++) /* any bytes, cut anywhere: keep it ASCII */
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+			*c = '?';
 	snprintf(name, sizeof(name), "task/%d/status", k->tid);
 	_cleanup_free_ char *status = proc_text(d->procfd, name);
 	t->sigpending = status_hex(status, "\nSigPnd:");
@@ -271,6 +285,8 @@ int ck_dump_proc_state(struct ck_dump_proc *d, struct hy_err *err)
 	p->cwd = link_at(d->procfd, "cwd");
 	if (!p->exe || !p->cwd)
 		return hy_err_setr(err, -errno, "read the executable and cwd of pid %d", p->pid);
+	ck_check_utf8(d, "its executable", p->exe);
+	ck_check_utf8(d, "its working directory", p->cwd);
 	if (strstr(p->exe, " (deleted)"))
 		ck_block(d->blockers, "pid %d: its executable %s", p->pid, p->exe);
 	if (strstr(p->cwd, " (deleted)") || p->cwd[0] != '/')

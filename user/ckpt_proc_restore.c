@@ -77,6 +77,9 @@ static long object_src(const struct ck_restore_proc *r, const struct ck_fd *f)
 	for (size_t i = 0; f->kind == CK_FD_SHM && i < r->img->nshms; i++)
 		if (r->img->shms[i].id == f->obj)
 			return r->shm_fds[i];
+	for (size_t i = 0; f->kind == CK_FD_SOCKET && i < r->img->nsocks; i++)
+		if (r->img->socks[i].id == f->obj)
+			return r->sock_fds[i];
 	return -1;
 }
 
@@ -152,7 +155,7 @@ static int restore_fds(struct ck_restore_proc *r, struct hy_err *err)
 	if (seed_fds(t->tid, now, ARRAY_SIZE(now), &n) < 0)
 		return hy_err_setr(err, -errno, "list the fds of task %d", t->tid);
 	_cleanup_free_ struct kept *k =
-		calloc(3 + 2 * r->img->npipes + r->img->nshms, sizeof(*k));
+		calloc(3 + 2 * r->img->npipes + r->img->nshms + r->img->nsocks, sizeof(*k));
 	if (!k)
 		return hy_err_set(err, -ENOMEM, "restore fds");
 	for (size_t i = 0; i < n; i++)
@@ -162,6 +165,9 @@ static int restore_fds(struct ck_restore_proc *r, struct hy_err *err)
 		k[nk++].src = r->pipe_fds[i][0], k[nk++].src = r->pipe_fds[i][1];
 	for (size_t i = 0; i < r->img->nshms; i++)
 		k[nk++].src = r->shm_fds[i];
+	for (size_t i = 0; i < r->img->nsocks; i++)
+		if (r->sock_fds[i] >= 0)
+			k[nk++].src = r->sock_fds[i];
 	uint64_t base = 3;
 	for (size_t i = 0; i < r->p->nfds; i++)
 		base = MAX(base, (uint64_t)r->p->fds[i].fd + 1);

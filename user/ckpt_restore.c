@@ -36,6 +36,7 @@ struct restorer {
 	const struct ck_image *img;
 	int (*pipe_fds)[2]; /* each image pipe's ends, made in the seed before it forks */
 	int *shm_fds;	    /* each shared memory object's memfd, likewise */
+	int *sock_fds;	    /* each socket's end, likewise */
 	struct ck_task *tasks; /* every thread, process by process */
 	size_t *first;	       /* each process's first task */
 	int helper;	       /* socket to the ns_last_pid helper */
@@ -229,6 +230,81 @@ static int make_shms(struct restorer *r, int dirfd, struct hy_err *err)
 	return e;
 }
 
+static int sock_index(const struct ck_image *img, uint64_t id)
+{
+	for (size_t i = 0; i < img->nsocks; i++)
+		if (img->socks[i].id == id)
+			return (int)i;
+	return -1;
+}
+
+/* Queue data for the socket whose peer is fd: written through the peer. */
+static int send_through(struct ck_task *seed, long at, int fd, const struct ck_sock *s,
+			struct hy_err *err)
+{
+	long ret;
+	int e = s->len ? ck_task_write(seed, (uint64_t)at, s->data, s->len, err) : 0;
+	if (e == 0 && s->len)
+		e = ck_inject(seed, &ret, "queue a socket's bytes", SYS_sendto, (uint64_t)fd,
+			      (uint64_t)at, s->len, MSG_DONTWAIT, 0, 0, err);
+	if (e == 0 && s->len && (size_t)ret != s->len)
+		e = hy_err_set(err, -EAGAIN, "queue a socket's bytes: %ld of %zu", ret, s->len);
+	return e;
+}
+
+static int shut(struct ck_task *seed, int fd, int bits, struct hy_err *err)
+{
+	long ret;
+	if (!bits)
+		return 0;
+	int how = bits == 3 ? SHUT_RDWR : bits == 1 ? SHUT_RD : SHUT_WR;
+	return ck_inject(seed, &ret, "shut a socket down", SYS_shutdown, (uint64_t)fd, (uint64_t)how,
+			 0, 0, 0, 0, err);
+}
+
+/*
+ * The image's socket pairs, made in the seed like pipes: the bytes queued
+ * for each end are sent through the other, then the saved shutdown state;
+ * an end whose peer was gone gets its peer closed, as it was.
+ */
+static int make_socks(struct restorer *r, struct hy_err *err)
+{
+	struct ck_task *seed = &r->tasks[0];
+	long at = 0, ret;
+	int e = r->img->nsocks ? ck_inject(seed, &at, "map a scratch area in the seed", SYS_mmap, 0,
+					   CK_SOCK_DATA_MAX + CK_PAGE, PROT_READ | PROT_WRITE,
+					   MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0, err)
+			       : 0;
+	for (size_t i = 0; i < r->img->nsocks; i++)
+		r->sock_fds[i] = -1;
+	for (size_t i = 0; i < r->img->nsocks && e == 0; i++) {
+		const struct ck_sock *s = &r->img->socks[i];
+		int sv[2], j = sock_index(r->img, s->peer);
+		if (r->sock_fds[i] >= 0)
+			continue; /* made with its peer */
+		e = ck_inject(seed, &ret, "make a socket pair", SYS_socketpair, AF_UNIX, SOCK_STREAM,
+			      0, (uint64_t)at, 0, 0, err);
+		if (e == 0)
+			e = ck_task_read(seed, (uint64_t)at, sv, sizeof(sv), err);
+		if (e < 0)
+			break;
+		r->sock_fds[i] = sv[0];
+		if (j >= 0)
+			r->sock_fds[j] = sv[1];
+		e = send_through(seed, at, sv[1], s, err);
+		if (e == 0 && j >= 0)
+			e = send_through(seed, at, sv[0], &r->img->socks[j], err);
+		if (e == 0)
+			e = shut(seed, sv[0], s->shutdown, err);
+		if (e == 0 && j >= 0)
+			e = shut(seed, sv[1], r->img->socks[j].shutdown, err);
+		if (e == 0 && j < 0)
+			e = ck_inject(seed, &ret, "close a gone peer", SYS_close, (uint64_t)sv[1], 0, 0,
+				      0, 0, 0, err);
+	}
+	return e;
+}
+
 /* Process groups: leaders first, then the members joining them. */
 static int set_groups(struct restorer *r, struct hy_err *err)
 {
@@ -290,13 +366,15 @@ static int restore(struct restorer *r, const struct ck_image *img, int dirfd, pi
 	if (e == 0)
 		e = make_shms(r, dirfd, err);
 	if (e == 0)
+		e = make_socks(r, err);
+	if (e == 0)
 		e = start_helper(r, init_host, free_pid(img), err);
 	if (e == 0)
 		e = build_tree(r, err);
 	stop_helper(r);
 	for (size_t i = 0; i < img->nprocs && e == 0; i++) {
 		struct ck_restore_proc rp = { .img = img, .pipe_fds = (const int(*)[2])r->pipe_fds,
-					      .shm_fds = r->shm_fds,
+					      .shm_fds = r->shm_fds, .sock_fds = r->sock_fds,
 					      .p = &img->procs[i], .tasks = &r->tasks[r->first[i]],
 					      .image_dirfd = dirfd };
 		e = ck_restore_memory(&rp, err);
@@ -321,7 +399,9 @@ int ck_restore_tasks(const struct ck_image *img, int image_dirfd, pid_t init_hos
 	r.tasks = calloc(n, sizeof(*r.tasks));
 	r.pipe_fds = calloc(img->npipes + 1, sizeof(*r.pipe_fds));
 	r.shm_fds = calloc(img->nshms + 1, sizeof(*r.shm_fds));
-	if (!r.first || !r.tasks || !r.pipe_fds || !r.shm_fds) {
+	r.sock_fds = calloc(img->nsocks + 1, sizeof(*r.sock_fds));
+	if (!r.first || !r.tasks || !r.pipe_fds || !r.shm_fds || !r.sock_fds) {
+		free(r.sock_fds);
 		free(r.first);
 		free(r.tasks);
 		free(r.pipe_fds);
@@ -341,5 +421,6 @@ int ck_restore_tasks(const struct ck_image *img, int image_dirfd, pid_t init_hos
 	free(r.first);
 	free(r.pipe_fds);
 	free(r.shm_fds);
+	free(r.sock_fds);
 	return e;
 }

@@ -27,6 +27,7 @@ struct ck_restore_proc {
 	const struct ck_image *img;
 	const int (*pipe_fds)[2]; /* img->pipes[i]'s read and write ends in every seed copy */
 	const int *shm_fds;	  /* img->shms[i]'s memfd in every seed copy */
+	const int *sock_fds;	  /* img->socks[i]'s socket in every seed copy */
 	const struct ck_proc *p;
 	struct ck_task *tasks;
 	int image_dirfd;

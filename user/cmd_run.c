@@ -291,6 +291,8 @@ static int phase_spawn(struct run_ctx *c, struct hy_err *err)
 	clock_gettime(CLOCK_MONOTONIC, &spec.mono);
 	if (c->o.restore) { /* the clocks go on from where the image stopped them */
 		spec.is_restore = true;
+		if (!spec.domainname && strcmp(c->o.restore->domainname, "(none)") != 0)
+			spec.domainname = c->o.restore->domainname;
 		spec.boot = ts_sub_ns(spec.boot, c->o.restore->boot_ns);
 		spec.mono = ts_sub_ns(spec.mono, c->o.restore->mono_ns);
 	}

@@ -17,7 +17,7 @@
 require root cgroup2 python3
 
 CG=$(cg2_mount)
-PROGS="counter memory threads forktree file monotonic sleeper shm events"
+PROGS="counter memory threads forktree file monotonic sleeper shm events sockpair"
 CKPT_DIR=${CKPT_DIR:-${PAYLOAD_DIR:-$REPO_DIR/build/payload}/../ckpt}
 [ -d "$CKPT_DIR" ] || _t_skip_all "no checkpoint test programs in $CKPT_DIR (make all)"
 # The sandbox does not see a checkout under /tmp: run copies from elsewhere.
@@ -219,6 +219,7 @@ roundtrip monotonic 3
 roundtrip sleeper 0
 roundtrip shm 0
 roundtrip events 0
+roundtrip sockpair 0
 
 # --- --leave-running --------------------------------------------------------------------
 
@@ -372,9 +373,9 @@ if checkpoint_and_end "pipe" "$id" "$TEST_TMP/img-pipe"; then
 	assert_no_leftovers "$rid"
 fi
 
-# What cannot be saved yet blocks a checkpoint, named: here a socket.
+# What cannot be saved yet blocks a checkpoint, named: here a TCP socket.
 id=$(tid socket)
-bg_start "$HYBOX" run --id "$id" -- python3 -c 'import socket, time; p = socket.socketpair(); time.sleep(1000)'
+bg_start "$HYBOX" run --id "$id" -- python3 -c 'import socket, time; s = socket.socket(); time.sleep(1000)'
 sup=$BG_PID
 has_socket() { "$HYBOX" ps "$id" 2>/dev/null | grep -q 'python3' || gone "$sup"; }
 wait_for 30 has_socket
