@@ -70,7 +70,10 @@ enum ck_fd_kind {
 	CK_FD_EPOLL,
 	CK_FD_DUP, /* the same open file as an earlier fd of the process (dup_of) */
 	CK_FD_SOCKET, /* one end of an unnamed unix stream socket pair (ck_sock) */
+	CK_FD__COUNT
 };
+
+extern const char *const ck_fd_kinds[CK_FD__COUNT]; /* "file", "stdio"... as image.json says */
 
 /* One fd an epoll instance watches (EPOLL_CTL_ADD again at restore). */
 struct ck_epoll_target {
