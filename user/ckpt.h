@@ -178,6 +178,7 @@ struct ck_image {
 	unsigned version;
 	char *id;	     /* the container it came from */
 	char *hostname, *domainname;
+	char *policy;	     /* the policy's text, NULL: the default policy */
 	int64_t mono_ns, boot_ns; /* the container's clocks when it was frozen */
 	uint64_t xcr0;	     /* CPU state components the saved xstate may use */
 	uint32_t cpuid[4];	     /* leaf 1 ecx/edx, leaf 7.0 ebx/ecx: what programs may have probed */

@@ -44,6 +44,7 @@ struct dumper {
 	struct ck_image img;
 	struct ck_blockers blockers;
 	unsigned long long frozen_at;
+	struct ck_progress progress;
 };
 
 static unsigned long long status_num(const char *s, const char *key, int last)
@@ -281,7 +282,8 @@ static int dump_procs(struct dumper *d, struct hy_err *err)
 					   .procfd = d->procfds[i], .init_procfd = d->init_procfd,
 					   .map = &d->map, .blockers = &d->blockers,
 					   .compress_level = d->o->compress_level,
-					   .image_dirfd = d->o->is_check ? -1 : d->o->image_dirfd };
+					   .image_dirfd = d->o->is_check ? -1 : d->o->image_dirfd,
+					   .progress = &d->progress };
 		k += d->img.procs[i].nthreads;
 		r = ck_dump_proc_state(&dp, err);
 		if (r == 0)
@@ -368,6 +370,8 @@ int ck_dump(const struct ck_dump_opts *o, struct ck_dump_stats *stats, struct hy
 		return hy_err_set(err, -ENOMEM, "checkpoint");
 	d->o = o;
 	d->init_procfd = d->cg.dirfd = -1;
+	d->progress = (struct ck_progress){ .id = o->id, .start_ns = now_mono_ns() };
+	d->progress.last_ns = d->progress.start_ns;
 	int r = hy_state_is_live(o->root, o->id);
 	if (r <= 0)
 		r = hy_err_set(err, -ENOENT, "no running container %s under %s", o->id, o->root);
@@ -375,8 +379,12 @@ int ck_dump(const struct ck_dump_opts *o, struct ck_dump_stats *stats, struct hy
 		 (r = hy_cgroup_open(&d->cg, mount, o->id)) < 0)
 		hy_err_setr(err, r, "open the cgroup of container %s", o->id);
 	else {
-		/* Connected now: the socket's path is not in the container's mounts. */
+		/* Both now: their paths are not in the container's mounts. */
 		int ctl = hy_control_connect(o->root, o->id, HY_CONTROL_SOCK, NULL);
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s/%s", o->root, o->id, HY_STATE_POLICY_FILE);
+		if (read_file_at(AT_FDCWD, path, &d->img.policy) < 0)
+			d->img.policy = NULL; /* the default policy */
 		r = dump(d, err);
 		count(d, stats);
 		if (r == 0 && !o->is_check && ctl >= 0)

@@ -51,6 +51,13 @@ struct ck_pidmap {
 };
 pid_t ck_pidmap_ns(const struct ck_pidmap *m, pid_t host);
 
+/* Pages written so far, for a progress line on stderr each second. */
+struct ck_progress {
+	const char *id;
+	uint64_t bytes;
+	unsigned long long start_ns, last_ns;
+};
+
 /* One process being dumped: its threads stopped, /proc/PID open. */
 struct ck_dump_proc {
 	struct ck_image *img; /* its pipes[] grow as fds name new pipes */
@@ -62,6 +69,7 @@ struct ck_dump_proc {
 	struct ck_blockers *blockers;
 	int compress_level;
 	int image_dirfd; /* -1 with --check: nothing is written */
+	struct ck_progress *progress;
 };
 
 int ck_dump_proc_state(struct ck_dump_proc *d, struct hy_err *err);

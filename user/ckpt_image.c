@@ -50,6 +50,7 @@ void ck_image_free(struct ck_image *img)
 	free(img->id);
 	free(img->hostname);
 	free(img->domainname);
+	free(img->policy);
 	memset(img, 0, sizeof(*img));
 }
 

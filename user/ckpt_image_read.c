@@ -565,6 +565,10 @@ static int read_json(json_t *j, struct ck_image *img, struct hy_err *err)
 	img->id = get_str(rd, j, "", "id");
 	img->hostname = get_str(rd, j, "", "hostname");
 	img->domainname = get_str(rd, j, "", "domainname");
+	json_t *pol = get(rd, j, "", "policy");
+	if (pol && !json_is_null(pol) && !json_is_string(pol))
+		bad(rd, "", "policy", "the policy's text, or null");
+	img->policy = json_is_string(pol) ? strdup(json_string_value(pol)) : NULL;
 	img->mono_ns = get_int(rd, j, "", "mono_ns", 0, INT64_MAX);
 	img->boot_ns = get_int(rd, j, "", "boot_ns", 0, INT64_MAX);
 	img->xcr0 = get_hex(rd, j, "", "xcr0");

@@ -236,6 +236,8 @@ int ck_image_write(int dirfd, const struct ck_image *img, struct hy_err *err)
 						       hex(k->peer), "shutdown", k->shutdown,
 						       "data", hex_bytes(k->data, k->len)));
 	}
+	if (j)
+		set(j, "policy", img->policy ? json_string(img->policy) : json_null());
 	if (j) {
 		set(j, "pipes", pipes);
 		set(j, "shms", shms);

@@ -200,6 +200,18 @@ static int add_run(struct ck_vma *v, uint64_t addr, uint64_t npages, uint64_t of
 	return 0;
 }
 
+/* A line on stderr at most each second, once a dump takes that long. */
+static void progress(struct ck_progress *p, size_t n)
+{
+	p->bytes += n;
+	unsigned long long now = now_mono_ns();
+	if (now - p->last_ns < 1000000000ULL)
+		return;
+	p->last_ns = now;
+	fprintf(stderr, "hybox checkpoint: %s: %.0f MiB of pages written (%.0f MB/s)\n", p->id,
+		(double)p->bytes / (1 << 20), (double)p->bytes / 1e3 / ((now - p->start_ns) / 1e6));
+}
+
 /* Copy [addr, addr + len) of the process into the page file. */
 static int copy_out(struct ck_dump_proc *d, struct pages_out *o, uint64_t addr, uint64_t len,
 		    struct hy_err *err)
@@ -212,6 +224,7 @@ static int copy_out(struct ck_dump_proc *d, struct pages_out *o, uint64_t addr, 
 		if ((r = ck_pages_write(&o->w, o->buf, n)) < 0)
 			return hy_err_setr(err, r, "write %s", d->p->pages_file);
 		addr += n, len -= n;
+		progress(d->progress, n);
 	}
 	return 0;
 }

@@ -5,7 +5,7 @@
  * then run a new container as `hybox run` would, whose command becomes the
  * image's processes (ckpt_restore.c) instead of executing anything. The
  * run options (--id, --events, --policy, --memory...) apply as for run;
- * the hostname defaults to the image's.
+ * the hostname and the policy default to the image's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +38,9 @@ static void usage(FILE *f)
 		"  -h, --help     show this help\n\n"
 		"RUN OPTIONS are those of `hybox run` (--id, --events, --policy, --memory,\n"
 		"--cpus, --net, --rootfs...; see hybox run --help), without a command. The\n"
-		"files the processes had open or mapped must exist at the same paths.\n");
+		"container gets the policy it had (saved in the image) unless --policy names\n"
+		"another, and its hostname unless --hostname does. The files the processes\n"
+		"had open or mapped must exist at the same paths.\n");
 }
 
 /* Take --image/--check/--help out of argv (in place); the rest is run's. */
@@ -111,6 +113,7 @@ int hy_cmd_restore(const struct hy_global_opts *g, int argc, char **argv)
 	} else {
 		/* run's parser, with the image's root executable as the command */
 		char **av = calloc((size_t)argc + 3, sizeof(*av));
+		char policy_name[4200];
 		struct hy_run_opts o;
 		memcpy(av, argv, (size_t)argc * sizeof(*av));
 		av[argc] = "--";
@@ -118,6 +121,12 @@ int hy_cmd_restore(const struct hy_global_opts *g, int argc, char **argv)
 		int r = av ? hy_run_parse(argc + 2, av, &o, &err) : -ENOMEM;
 		if (r == 0) {
 			o.hostname = o.hostname ? o.hostname : img.hostname;
+			if (!o.policy && img.policy) { /* the container's own, unless --policy */
+				snprintf(policy_name, sizeof(policy_name), "%s/image.json: policy",
+					 dir);
+				o.policy = policy_name;
+				o.policy_text = img.policy;
+			}
 			o.restore = &img;
 			o.restore_dirfd = dirfd;
 			status = hy_run_container(g, &o, NULL, &err);

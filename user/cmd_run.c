@@ -157,9 +157,27 @@ static int phase_cgroup_mount(struct run_ctx *c, struct hy_err *err)
 	return 0;
 }
 
+/* The policy's text, kept with the state for `hybox checkpoint` to save. */
+static int save_policy(struct run_ctx *c, struct hy_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	const char *t = c->o.policy_text;
+	if (!t && c->o.policy && read_file_at(AT_FDCWD, c->o.policy, &text) < 0)
+		return hy_err_setr(err, -errno, "%s", c->o.policy);
+	t = t ? t : text;
+	_cleanup_close_ int fd =
+		t ? openat(c->state.dirfd, HY_STATE_POLICY_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			   0600)
+		  : -2;
+	if (fd == -1 || (t && write_all(fd, t, strlen(t)) < 0))
+		return hy_err_setr(err, -errno, "save the policy in %s", c->state.dir);
+	return 0;
+}
+
 static int phase_state(struct run_ctx *c, struct hy_err *err)
 {
-	return hy_state_create(&c->state, c->g->root, c->id, err);
+	int r = hy_state_create(&c->state, c->g->root, c->id, err);
+	return r < 0 ? r : save_policy(c, err);
 }
 
 static int phase_cgroup(struct run_ctx *c, struct hy_err *err)

@@ -35,6 +35,8 @@ void hy_state_remove(struct hy_state *st);
  * reclaiming it as stale.
  */
 #define HY_STATE_OCI_FILE "state.json"
+/* The policy's text (when one was given), which `hybox checkpoint` saves. */
+#define HY_STATE_POLICY_FILE "policy.json"
 /* Release the lock and fds, keep the directory. Idempotent. */
 void hy_state_release(struct hy_state *st);
 /* Open and lock an existing <root>/<id>: -ENOENT (no such container), -EBUSY

@@ -44,7 +44,7 @@ assert_events "$ev" "kind('suppressed') == [] and kind('syscall_denied') == []" 
 
 hy run --events "$ev" --events-filter kind=execve -- true
 assert_rc 125 "--events-filter kind=execve exits 125"
-assert_error_line "^hybox: --events-filter: unknown event kind 'execve' \(valid kinds: start, exit, syscall_denied, syscall_emulated, unimplemented, suppressed, exec, fork, task_exit, lost, policy, syscall\)$" \
+assert_error_line "^hybox: --events-filter: unknown event kind 'execve' \(valid kinds: start, exit, syscall_denied, syscall_emulated, unimplemented, suppressed, exec, fork, task_exit, lost, policy, syscall, checkpoint, restore\)$" \
 	"an unknown kind is named, with every valid kind"
 hy run --events "$ev" --events-filter exec -- true
 assert_error_line "--events-filter: expected kind=KIND\[,KIND...\], got 'exec'" \

@@ -17,7 +17,7 @@
 require root cgroup2 python3
 
 CG=$(cg2_mount)
-PROGS="counter memory threads forktree file monotonic sleeper shm events sockpair"
+PROGS="counter memory threads forktree file monotonic sleeper shm events sockpair piperead"
 CKPT_DIR=${CKPT_DIR:-${PAYLOAD_DIR:-$REPO_DIR/build/payload}/../ckpt}
 [ -d "$CKPT_DIR" ] || _t_skip_all "no checkpoint test programs in $CKPT_DIR (make all)"
 # The sandbox does not see a checkout under /tmp: run copies from elsewhere.
@@ -220,6 +220,7 @@ roundtrip sleeper 0
 roundtrip shm 0
 roundtrip events 0
 roundtrip sockpair 0
+roundtrip piperead 0
 
 # --- --leave-running --------------------------------------------------------------------
 
@@ -297,6 +298,28 @@ if wait_ready "damaged images" "$out" "$RUN_PID" "$id" && sleep 0.2 &&
 		"$TEST_TMP/bad-version/image.json"
 	restore_refused "image version 99" "$TEST_TMP/bad-version" image.json version
 
+	# A CPU feature this host lacks (the saved set edited, image.sum made to
+	# match): refused before anything is created, by restore and --check.
+	cp -a "$good" "$TEST_TMP/bad-cpu"
+	python3 - "$TEST_TMP/bad-cpu" <<'PY'
+import json, sys
+d = sys.argv[1]
+j = json.load(open(d + "/image.json"))
+j["xcr0"] = hex(int(j["xcr0"], 16) | 1 << 62)
+text = json.dumps(j, indent=1).encode()
+open(d + "/image.json", "wb").write(text)
+crc = 0xFFFFFFFF
+for b in text:  # CRC-32C, bit by bit
+    crc ^= b
+    for _ in range(8):
+        crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+open(d + "/image.sum", "w").write("hybox-image-sum 1 %08x\n" % (crc ^ 0xFFFFFFFF))
+PY
+	restore_refused "a CPU feature this host lacks" "$TEST_TMP/bad-cpu" "xcr0" cpu
+	hy restore --check --image "$TEST_TMP/bad-cpu"
+	assert_rc 125 "restore --check names the missing CPU feature too"
+	assert_contains "$RUN_ERR" "this CPU lacks" "restore --check: the error says this CPU lacks it"
+
 	# restore --check looks and changes nothing; the image still restores.
 	before=$(tree_sum "$good")
 	hy restore --check --image "$good"
@@ -350,6 +373,26 @@ if wait_ready events "$out" "$RUN_PID" "$id" && checkpoint_and_end events "$id" 
 	assert_eq "$EXIT_RC" 0 "events: the restored counter exits 0"
 	assert_events "$rev" "[e['kind'] for e in ev][:2] == ['start', 'restore'] and get(kind('restore')[0], 'image.processes') == 1 and get(kind('restore')[0], 'proc.comm') == 'counter'" \
 		"a restore event right after start, naming the restored command"
+	assert_no_leftovers "$rid"
+fi
+
+# The policy travels in the image: restore applies it unless --policy says
+# otherwise (a policy that denies getpriority, used by nothing here).
+id=$(tid policy)
+pol=$SCRATCH/deny-getpriority.json
+printf '{"syscalls": {"deny": ["getpriority"]}}\n' >"$pol"
+out=$TEST_TMP/policy.run
+bg_start "$HYBOX" run --id "$id" --policy "$pol" -- "$SCRATCH/counter" >"$out" 2>&1
+RUN_PID=$BG_PID
+if wait_ready policy "$out" "$RUN_PID" "$id" && checkpoint_and_end policy "$id" "$TEST_TMP/img-policy"; then
+	assert_eq "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["policy"], end="")' \
+		"$TEST_TMP/img-policy/image.json" 2>&1)" "$(cat "$pol")" "the image holds the policy's text"
+	restore_pass counter "$(tid policy-restored)" "$TEST_TMP/img-policy"
+	rid=$(tid policy-bad)
+	printf '{"syscalls": {"deny": ["no_such_call"]}}\n' >"$SCRATCH/bad-policy.json"
+	hy restore --image "$TEST_TMP/img-policy" --id "$rid" --policy "$SCRATCH/bad-policy.json"
+	assert_rc 125 "restore --policy: a bad policy given instead is refused"
+	assert_contains "$RUN_ERR" "bad-policy.json" "restore --policy: the error names the given file"
 	assert_no_leftovers "$rid"
 fi
 
