@@ -179,6 +179,11 @@ struct ck_image {
 	char *id;	     /* the container it came from */
 	char *hostname, *domainname;
 	char *policy;	     /* the policy's text, NULL: the default policy */
+	/* How the container ran (hybox run's options): restore's defaults. */
+	char *rootfs;	     /* --rootfs (absolute), NULL: the host's root */
+	bool is_net_none;    /* --net none */
+	uint64_t memory;     /* --memory in bytes, 0: none */
+	uint32_t cpus_milli; /* --cpus in thousandths, 0: none */
 	int64_t mono_ns, boot_ns; /* the container's clocks when it was frozen */
 	uint64_t xcr0;	     /* CPU state components the saved xstate may use */
 	uint32_t cpuid[4];	     /* leaf 1 ecx/edx, leaf 7.0 ebx/ecx: what programs may have probed */

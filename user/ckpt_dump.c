@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,6 +348,21 @@ static void count(const struct dumper *d, struct ck_dump_stats *s)
 	s->frozen_ns = d->frozen_at ? now_mono_ns() - d->frozen_at : 0;
 }
 
+/* rootfs, net, memory, cpus as the supervisor saved them (run.json). */
+static void read_run_settings(struct dumper *d, const struct ck_dump_opts *o)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s/%s", o->root, o->id, HY_STATE_RUN_FILE);
+	json_t *j = json_load_file(path, 0, NULL);
+	const char *rootfs = json_string_value(json_object_get(j, "rootfs"));
+	const char *net = json_string_value(json_object_get(j, "net"));
+	d->img.rootfs = rootfs ? strdup(rootfs) : NULL;
+	d->img.is_net_none = net && strcmp(net, "none") == 0;
+	d->img.memory = (uint64_t)json_integer_value(json_object_get(j, "memory"));
+	d->img.cpus_milli = (uint32_t)json_integer_value(json_object_get(j, "cpus_milli"));
+	json_decref(j);
+}
+
 /* The supervisor emits the `checkpoint` event (before the container ends). */
 static void report_checkpoint(int ctl, const struct ck_dump_opts *o, const struct ck_dump_stats *s)
 {
@@ -385,6 +401,7 @@ int ck_dump(const struct ck_dump_opts *o, struct ck_dump_stats *stats, struct hy
 		snprintf(path, sizeof(path), "%s/%s/%s", o->root, o->id, HY_STATE_POLICY_FILE);
 		if (read_file_at(AT_FDCWD, path, &d->img.policy) < 0)
 			d->img.policy = NULL; /* the default policy */
+		read_run_settings(d, o);
 		r = dump(d, err);
 		count(d, stats);
 		if (r == 0 && !o->is_check && ctl >= 0)

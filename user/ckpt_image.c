@@ -51,6 +51,7 @@ void ck_image_free(struct ck_image *img)
 	free(img->hostname);
 	free(img->domainname);
 	free(img->policy);
+	free(img->rootfs);
 	memset(img, 0, sizeof(*img));
 }
 

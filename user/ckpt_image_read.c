@@ -569,6 +569,19 @@ static int read_json(json_t *j, struct ck_image *img, struct hy_err *err)
 	if (pol && !json_is_null(pol) && !json_is_string(pol))
 		bad(rd, "", "policy", "the policy's text, or null");
 	img->policy = json_is_string(pol) ? strdup(json_string_value(pol)) : NULL;
+	json_t *run = get(rd, j, "", "run");
+	if (run) {
+		json_t *rootfs = get(rd, run, "run", "rootfs");
+		if (rootfs && !json_is_null(rootfs) && !json_is_string(rootfs))
+			bad(rd, "run", "rootfs", "an absolute path, or null");
+		img->rootfs = json_is_string(rootfs) ? strdup(json_string_value(rootfs)) : NULL;
+		_cleanup_free_ char *net = get_str(rd, run, "run", "net");
+		if (net && strcmp(net, "none") && strcmp(net, "host"))
+			bad(rd, "run", "net", "\"none\" or \"host\"");
+		img->is_net_none = net && strcmp(net, "none") == 0;
+		img->memory = (uint64_t)get_int(rd, run, "run", "memory", 0, INT64_MAX);
+		img->cpus_milli = (uint32_t)get_int(rd, run, "run", "cpus_milli", 0, 1 << 20);
+	}
 	img->mono_ns = get_int(rd, j, "", "mono_ns", 0, INT64_MAX);
 	img->boot_ns = get_int(rd, j, "", "boot_ns", 0, INT64_MAX);
 	img->xcr0 = get_hex(rd, j, "", "xcr0");

@@ -236,8 +236,13 @@ int ck_image_write(int dirfd, const struct ck_image *img, struct hy_err *err)
 						       hex(k->peer), "shutdown", k->shutdown,
 						       "data", hex_bytes(k->data, k->len)));
 	}
-	if (j)
+	if (j) {
 		set(j, "policy", img->policy ? json_string(img->policy) : json_null());
+		set(j, "run", json_pack("{s:o,s:s,s:I,s:i}", "rootfs",
+					img->rootfs ? json_string(img->rootfs) : json_null(), "net",
+					img->is_net_none ? "none" : "host", "memory",
+					(json_int_t)img->memory, "cpus_milli", (int)img->cpus_milli));
+	}
 	if (j) {
 		set(j, "pipes", pipes);
 		set(j, "shms", shms);

@@ -38,9 +38,10 @@ static void usage(FILE *f)
 		"  -h, --help     show this help\n\n"
 		"RUN OPTIONS are those of `hybox run` (--id, --events, --policy, --memory,\n"
 		"--cpus, --net, --rootfs...; see hybox run --help), without a command. The\n"
-		"container gets the policy it had (saved in the image) unless --policy names\n"
-		"another, and its hostname unless --hostname does. The files the processes\n"
-		"had open or mapped must exist at the same paths.\n");
+		"container gets what it had (saved in the image): its policy, hostname, root\n"
+		"file system, network mode, memory and CPU limits, unless --policy,\n"
+		"--hostname, --rootfs, --net, --memory or --cpus say otherwise. The files the\n"
+		"processes had open or mapped must exist at the same paths.\n");
 }
 
 /* Take --image/--check/--help out of argv (in place); the rest is run's. */
@@ -120,7 +121,12 @@ int hy_cmd_restore(const struct hy_global_opts *g, int argc, char **argv)
 		av[argc + 1] = img.procs[0].exe;
 		int r = av ? hy_run_parse(argc + 2, av, &o, &err) : -ENOMEM;
 		if (r == 0) {
+			/* how it ran, unless the options say otherwise */
 			o.hostname = o.hostname ? o.hostname : img.hostname;
+			o.rootfs = o.rootfs ? o.rootfs : img.rootfs;
+			o.net_none = o.has_net ? o.net_none : img.is_net_none;
+			o.memory = o.memory ? o.memory : img.memory;
+			o.cpus_milli = o.cpus_milli ? o.cpus_milli : img.cpus_milli;
 			if (!o.policy && img.policy) { /* the container's own, unless --policy */
 				snprintf(policy_name, sizeof(policy_name), "%s/image.json: policy",
 					 dir);

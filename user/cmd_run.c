@@ -157,6 +157,23 @@ static int phase_cgroup_mount(struct run_ctx *c, struct hy_err *err)
 	return 0;
 }
 
+/* How this container runs, kept with the state for `hybox checkpoint`. */
+static int save_run_settings(struct run_ctx *c, struct hy_err *err)
+{
+	json_t *j = json_pack("{s:o,s:s,s:I,s:i}", "rootfs",
+			      c->o.rootfs ? json_string(c->rootfs) : json_null(), "net",
+			      c->o.net_none ? "none" : "host", "memory", (json_int_t)c->o.memory,
+			      "cpus_milli", (int)c->o.cpus_milli);
+	_cleanup_free_ char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	_cleanup_close_ int fd = openat(c->state.dirfd, HY_STATE_RUN_FILE,
+					O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (!s || fd < 0 || write_all(fd, s, strlen(s)) < 0)
+		return hy_err_setr(err, s ? -errno : -ENOMEM, "save the run settings in %s",
+				   c->state.dir);
+	return 0;
+}
+
 /* The policy's text, kept with the state for `hybox checkpoint` to save. */
 static int save_policy(struct run_ctx *c, struct hy_err *err)
 {
@@ -177,7 +194,9 @@ static int save_policy(struct run_ctx *c, struct hy_err *err)
 static int phase_state(struct run_ctx *c, struct hy_err *err)
 {
 	int r = hy_state_create(&c->state, c->g->root, c->id, err);
-	return r < 0 ? r : save_policy(c, err);
+	if (r == 0)
+		r = save_policy(c, err);
+	return r < 0 ? r : save_run_settings(c, err);
 }
 
 static int phase_cgroup(struct run_ctx *c, struct hy_err *err)

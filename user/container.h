@@ -37,6 +37,8 @@ void hy_state_remove(struct hy_state *st);
 #define HY_STATE_OCI_FILE "state.json"
 /* The policy's text (when one was given), which `hybox checkpoint` saves. */
 #define HY_STATE_POLICY_FILE "policy.json"
+/* How it runs (rootfs, net, memory, cpus), which `hybox checkpoint` saves. */
+#define HY_STATE_RUN_FILE "run.json"
 /* Release the lock and fds, keep the directory. Idempotent. */
 void hy_state_release(struct hy_state *st);
 /* Open and lock an existing <root>/<id>: -ENOENT (no such container), -EBUSY

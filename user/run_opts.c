@@ -105,6 +105,7 @@ static int parse_net(const char *v, struct hy_run_opts *o, struct hy_err *err)
 		o->net_none = 1;
 	else
 		return hy_err_set(err, -EINVAL, "--net: expected 'host' or 'none', got '%s'", v);
+	o->has_net = true;
 	return 0;
 }
 

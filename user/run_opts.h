@@ -22,6 +22,7 @@ struct hy_run_opts {
 	uint32_t events_ring_size; /* --events-ring-size in bytes, 0: HY_TRACE_RING_BYTES */
 	bool has_syscall_trace;    /* --trace-syscalls */
 	int net_none;
+	bool has_net; /* --net was given (restore keeps the image's otherwise) */
 	uint64_t memory;     /* --memory in bytes, 0: no limit */
 	uint32_t cpus_milli; /* --cpus in thousandths of a CPU, 0: no limit */
 	char **argv; /* the command (NULL-terminated) */

@@ -396,6 +396,27 @@ if wait_ready policy "$out" "$RUN_PID" "$id" && checkpoint_and_end policy "$id" 
 	assert_no_leftovers "$rid"
 fi
 
+# How the container ran travels too: restored without options, a --net none
+# container is again in a network namespace of its own.
+id=$(tid netnone)
+out=$TEST_TMP/netnone.run
+bg_start "$HYBOX" run --id "$id" --net none -- "$SCRATCH/counter" >"$out" 2>&1
+RUN_PID=$BG_PID
+if wait_ready netnone "$out" "$RUN_PID" "$id" && checkpoint_and_end netnone "$id" "$TEST_TMP/img-netnone"; then
+	assert_eq "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["run"]["net"])' \
+		"$TEST_TMP/img-netnone/image.json" 2>&1)" none "the image says --net none"
+	rid=$(tid netnone-restored)
+	start_restored counter "$rid" "$TEST_TMP/img-netnone" "$TEST_TMP/netnone.restore"
+	pid=$("$HYBOX" ps --json "$rid" 2>/dev/null |
+		python3 -c 'import json, sys; print([p["pid"] for p in json.load(sys.stdin)["processes"] if p["cpid"] == 2][0])' 2>&1)
+	assert_ne "$(readlink "/proc/$pid/ns/net" 2>&1)" "$(readlink /proc/self/ns/net)" \
+		"the restored container has its own network namespace again"
+	hy kill "$rid" USR2
+	wait_exit "$RST_PID" 30 "$rid"
+	assert_eq "$EXIT_RC" 0 "netnone: the restored counter exits 0"
+	assert_no_leftovers "$rid"
+fi
+
 # A pipeline with bytes in its pipe: printf has written and ended, the reader
 # is still asleep. Restored, the reader gets the bytes the pipe held.
 id=$(tid pipe)
