@@ -147,7 +147,7 @@ $(BUILD)/conformance/%: tests/conformance/%.c
 
 # Checkpoint/restore test programs (tests/priv/97-checkpoint.sh): dynamic on
 # purpose, so that restore has shared libraries to map back.
-$(BUILD)/ckpt/%: tests/ckpt/%.c
+$(BUILD)/ckpt/%: tests/ckpt/%.c tests/ckpt/ckpt_prog.h
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -o $@ $<

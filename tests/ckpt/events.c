@@ -19,8 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t go;
-static void on_usr2(int s) { (void)s; go = 1; }
+#include "ckpt_prog.h"
+
 
 static int fail(const char *what)
 {
@@ -49,7 +49,7 @@ int main(void)
 		return fail("setup");
 	printf("ready\n");
 	fflush(stdout);
-	while (!go)
+	while (!got_usr2)
 		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
 	struct epoll_event out[4];
 	int n = epoll_wait(9, out, 4, 1000);

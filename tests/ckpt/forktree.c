@@ -23,7 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t got_usr1, got_usr2;
+#include "ckpt_prog.h"
+
+static volatile sig_atomic_t got_usr1;
 static const char *const role[] = { "parent", "child", "grandchild" };
 static const struct timespec ms = { 0, 1000000 };
 
@@ -33,19 +35,6 @@ static void on_signal(int sig)
 		got_usr1 = 1;
 	else
 		got_usr2 = 1;
-}
-
-__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n > 0 && write(STDOUT_FILENO, buf, (size_t)n) < 0)
-		_exit(2);
 }
 
 /* Process `level` of the tree: me and parent are the pids recorded at its start. */

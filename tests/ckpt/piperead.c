@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t go;
-static void on_usr2(int s) { (void)s; go = 1; }
+#include "ckpt_prog.h"
+
 
 int main(void)
 {
@@ -31,7 +31,7 @@ int main(void)
 	close(p[0]);
 	printf("ready\n");
 	fflush(stdout);
-	while (!go)
+	while (!got_usr2)
 		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
 	int st;
 	if (write(p[1], "wake!", 5) != 5 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||

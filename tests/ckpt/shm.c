@@ -18,12 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ckpt_prog.h"
+
 #define WORDS (1 << 18) /* 1 MiB of uint32_t */
 #define ASK 0x55aa55aau
 #define ANSWER 0x12345678u
 
-static volatile sig_atomic_t go;
-static void on_usr2(int s) { (void)s; go = 1; }
 
 static void nap(void) { nanosleep(&(struct timespec){ 0, 1000000 }, NULL); }
 
@@ -63,7 +63,7 @@ int main(void)
 		_exit(child(w));
 	printf("ready\n");
 	fflush(stdout);
-	while (!go)
+	while (!got_usr2)
 		nap();
 	for (uint32_t i = 2; i < WORDS; i++)
 		if (w[i] != i * 2654435761u)

@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t go;
-static void on_usr2(int s) { (void)s; go = 1; }
+#include "ckpt_prog.h"
+
 
 static int fail(const char *what)
 {
@@ -61,7 +61,7 @@ int main(void)
 	close(sv[1]);
 	printf("ready\n");
 	fflush(stdout);
-	while (!go)
+	while (!got_usr2)
 		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
 	if (expect(sv[0], "to-parent") < 0)
 		return fail("the bytes queued for the parent");
