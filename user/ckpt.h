@@ -149,7 +149,7 @@ struct ck_mm {
 };
 
 struct ck_proc {
-	pid_t pid, ppid, pgid;
+	pid_t pid, ppid, pgid, sid;
 	pid_t host_pid;
 	char *exe, *cwd;
 	unsigned umask;

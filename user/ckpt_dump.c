@@ -187,7 +187,8 @@ static int add_proc(struct dumper *d, pid_t tgid, struct hy_err *err)
 	return 0;
 }
 
-/* Processes, parents before children, from the command (container pid 2). */
+/* Processes, parents before children: the command (container pid 2) and
+ * the orphans init adopted, then their descendants. */
 static int build_tree(struct dumper *d, struct hy_err *err)
 {
 	d->img.procs = calloc(d->ntids + 1, sizeof(*d->img.procs));
@@ -199,8 +200,9 @@ static int build_tree(struct dumper *d, struct hy_err *err)
 			r = add_proc(d, d->tids[i], err);
 	if (r == 0 && d->img.nprocs == 0)
 		return hy_err_set(err, -ESRCH, "container %s has no command (pid 2)", d->o->id);
-	for (size_t done = 0; r == 0 && done < d->img.nprocs; done++) {
-		pid_t parent = d->img.procs[done].host_pid;
+	/* init's other children (orphans) first, then each listed process's */
+	for (size_t k = 0; r == 0 && k <= d->img.nprocs; k++) {
+		pid_t parent = k == 0 ? d->init_host : d->img.procs[k - 1].host_pid;
 		for (size_t i = 0; i < d->ntids && r == 0; i++) {
 			char path[64];
 			_cleanup_free_ char *st = NULL;
@@ -208,18 +210,11 @@ static int build_tree(struct dumper *d, struct hy_err *err)
 				continue;
 			snprintf(path, sizeof(path), "/proc/%d/status", d->tids[i]);
 			if (read_file_at(AT_FDCWD, path, &st) >= 0 &&
-			    (pid_t)status_num(st, "\nPPid:", 0) == parent)
+			    (pid_t)status_num(st, "\nPPid:", 0) == parent &&
+			    ck_pidmap_ns(&d->map, d->tids[i]) != 2)
 				r = add_proc(d, d->tids[i], err);
 		}
 	}
-	size_t nproc = 0;
-	for (size_t i = 0; i < d->ntids; i++)
-		nproc += d->tids[i] == d->tgids[i];
-	if (r == 0 && nproc != d->img.nprocs)
-		ck_block(&d->blockers,
-			 "%zu process(es) whose parent is init (orphans): only the command's "
-			 "tree can be restored",
-			 nproc - d->img.nprocs);
 	return r;
 }
 

@@ -346,6 +346,7 @@ static void read_proc(struct rd *rd, json_t *o, const char *path, struct ck_proc
 	p->pid = (pid_t)get_int(rd, o, path, "pid", 1, 4194304);
 	p->ppid = (pid_t)get_int(rd, o, path, "ppid", 0, 4194304);
 	p->pgid = (pid_t)get_int(rd, o, path, "pgid", 0, 4194304);
+	p->sid = (pid_t)get_int(rd, o, path, "sid", 1, 4194304);
 	p->exe = get_str(rd, o, path, "exe");
 	p->cwd = get_str(rd, o, path, "cwd");
 	p->umask = (unsigned)get_int(rd, o, path, "umask", 0, 0777);
@@ -500,7 +501,7 @@ static int check_tree(const struct ck_image *img, struct hy_err *err)
 {
 	for (size_t i = 0; i < img->nprocs; i++) {
 		const struct ck_proc *p = &img->procs[i];
-		bool parent = i == 0 ? p->ppid == 1 : false;
+		bool parent = p->ppid == 1; /* the command, or an orphan init adopted */
 		for (size_t j = 0; j < i; j++) {
 			if (img->procs[j].pid == p->pid)
 				return hy_err_set(err, -EINVAL, "%s: procs[%zu].pid: %d twice",

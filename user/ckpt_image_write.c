@@ -176,9 +176,9 @@ static json_t *proc_json(const struct ck_proc *p)
 		add(sigs, json_pack("[o,o,o,o]", hex(a->handler), hex(a->flags),
 						      hex(a->restorer), hex(a->mask)));
 	}
-	return json_pack("{s:i,s:i,s:i,s:s,s:s,s:i,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
+	return json_pack("{s:i,s:i,s:i,s:i,s:s,s:s,s:i,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
 			 "s:o,s:o,s:o,s:s,s:I,s:o,s:I,s:s}",
-			 "pid", p->pid, "ppid", p->ppid, "pgid", p->pgid, "exe", p->exe, "cwd",
+			 "pid", p->pid, "ppid", p->ppid, "pgid", p->pgid, "sid", p->sid, "exe", p->exe, "cwd",
 			 p->cwd, "umask", (int)p->umask, "dumpable", p->dumpable, "uid",
 			 u32_array(p->uid, 3), "gid", u32_array(p->gid, 3), "groups",
 			 u32_array(p->groups, p->ngroups), "cap_inh", hex(p->cap_inh), "cap_prm",

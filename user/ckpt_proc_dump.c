@@ -249,10 +249,12 @@ static int dump_mm(struct ck_dump_proc *d, struct hy_err *err)
 	unsigned long long f[52] = { 0 };
 	if (stat_fields(d->procfd, f, ARRAY_SIZE(f)) < 0)
 		return hy_err_set(err, -EIO, "read /proc/%d/stat", p->host_pid);
-	pid_t pgid = ck_pidmap_ns(d->map, (pid_t)f[5]);
+	pid_t pgid = ck_pidmap_ns(d->map, (pid_t)f[5]), sid = ck_pidmap_ns(d->map, (pid_t)f[6]);
 	p->pgid = pgid ? pgid : p->pid;
-	if (!pgid)
-		ck_block(d->blockers, "pid %d: its process group is outside the container", p->pid);
+	p->sid = sid ? sid : p->pid;
+	if (!pgid || !sid)
+		ck_block(d->blockers, "pid %d: its process group or session is outside the container",
+			 p->pid);
 	struct ck_mm *m = &p->mm;
 	m->start_code = f[26], m->end_code = f[27], m->start_stack = f[28];
 	m->start_data = f[45], m->end_data = f[46], m->start_brk = f[47];

@@ -137,12 +137,19 @@ static int build_tree(struct restorer *r, struct hy_err *err)
 	const struct ck_image *img = r->img;
 	int e = 0;
 	for (size_t i = 1; i < img->nprocs && e == 0; i++) {
+		const struct ck_proc *p = &img->procs[i];
 		size_t parent = 0;
+		long ret;
 		for (size_t j = 0; j < i; j++)
-			if (img->procs[j].pid == img->procs[i].ppid)
+			if (img->procs[j].pid == p->ppid)
 				parent = j;
-		e = spawn(r, &r->tasks[r->first[parent]], SIGCHLD, img->procs[i].pid,
-			  &r->tasks[r->first[i]], err);
+		/* An orphan: forked by the seed, adopted by init as it was. */
+		unsigned long flags = p->ppid == 1 ? CLONE_PARENT | SIGCHLD : SIGCHLD;
+		e = spawn(r, &r->tasks[r->first[parent]], flags, p->pid, &r->tasks[r->first[i]], err);
+		/* A session of its own, before its children are forked into it. */
+		if (e == 0 && p->sid == p->pid)
+			e = ck_inject(&r->tasks[r->first[i]], &ret, "start a session", SYS_setsid, 0,
+				      0, 0, 0, 0, 0, err);
 	}
 	for (size_t i = 0; i < img->nprocs && e == 0; i++)
 		for (size_t t = 1; t < img->procs[i].nthreads && e == 0; t++)
@@ -313,8 +320,8 @@ static int set_groups(struct restorer *r, struct hy_err *err)
 		for (size_t i = 0; i < r->img->nprocs && e == 0; i++) {
 			const struct ck_proc *p = &r->img->procs[i];
 			long ret;
-			if ((p->pgid == p->pid) != (pass == 0) || p->pid == 2)
-				continue;
+			if ((p->pgid == p->pid) != (pass == 0) || p->pid == p->sid)
+				continue; /* a session leader leads its group already */
 			e = ck_inject(&r->tasks[r->first[i]], &ret, "set the process group",
 				      SYS_setpgid, 0, (uint64_t)p->pgid, 0, 0, 0, 0, err);
 		}

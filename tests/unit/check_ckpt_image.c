@@ -124,6 +124,7 @@ static void make_proc(struct ck_proc *p, pid_t pid, pid_t ppid)
 	p->pid = pid;
 	p->ppid = ppid;
 	p->pgid = 2;
+	p->sid = 2;
 	p->host_pid = 40000 + pid;
 	p->exe = strdup(pid == 2 ? "/usr/bin/server" : "/bin/sh");
 	p->cwd = strdup(pid == 2 ? "/srv/data" : "/tmp");
