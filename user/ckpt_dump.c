@@ -218,6 +218,36 @@ static int build_tree(struct dumper *d, struct hy_err *err)
 	return r;
 }
 
+/*
+ * A child that ended and was not waited for has left the cgroup's lists
+ * (only its parent knows it): without this check its parent would come back
+ * without it, and its wait() would say there is no such child.
+ */
+static void find_zombies(struct dumper *d)
+{
+	for (size_t i = 0; i < d->img.nprocs; i++) {
+		const struct ck_proc *p = &d->img.procs[i];
+		for (size_t t = 0; t < p->nthreads; t++) {
+			char path[96];
+			_cleanup_free_ char *kids = NULL;
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/children", p->host_pid,
+				 p->threads[t].host_tid);
+			if (read_file_at(AT_FDCWD, path, &kids) < 0)
+				continue;
+			for (char *k = kids, *end; *k; k = end) {
+				pid_t kid = (pid_t)strtol(k, &end, 10);
+				if (end == k)
+					break;
+				if (!ck_pidmap_ns(&d->map, kid))
+					ck_block(&d->blockers,
+						 "pid %d has a child that ended and was not waited "
+						 "for (a zombie); try again once it is",
+						 p->pid);
+			}
+		}
+	}
+}
+
 /* ptrace handles and /proc dirs for every task, before leaving the host's mounts. */
 static int open_tasks(struct dumper *d, struct hy_err *err)
 {
@@ -315,8 +345,10 @@ static void finish(struct dumper *d, bool kill)
 static int dump(struct dumper *d, struct hy_err *err)
 {
 	int r = list_threads(d, err);
-	if (r < 0 || (r = build_tree(d, err)) < 0 || (r = seize_all(d, err)) < 0 ||
-	    (r = open_tasks(d, err)) < 0 || (r = enter_container(d, err)) < 0 ||
+	if (r < 0 || (r = build_tree(d, err)) < 0 || (r = seize_all(d, err)) < 0)
+		return r;
+	find_zombies(d); /* all stopped: none can end now */
+	if ((r = open_tasks(d, err)) < 0 || (r = enter_container(d, err)) < 0 ||
 	    (r = dump_procs(d, err)) < 0)
 		return r;
 	report_blockers(d);

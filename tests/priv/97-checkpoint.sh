@@ -438,6 +438,24 @@ if checkpoint_and_end "pipe" "$id" "$TEST_TMP/img-pipe"; then
 	assert_no_leftovers "$rid"
 fi
 
+# A child that ended and was not waited for has left the cgroup: only its
+# parent knows it. A checkpoint must not lose it silently.
+id=$(tid zombie)
+bg_start "$HYBOX" run --id "$id" -- python3 -c 'import os, time
+if os.fork() == 0:
+    os._exit(3)
+time.sleep(1000)'
+sup=$BG_PID
+started() { "$HYBOX" ps "$id" 2>/dev/null | grep -q python3 || gone "$sup"; }
+wait_for 30 started
+sleep 1 # its child has ended by now
+hy checkpoint --check "$id"
+assert_rc 125 "checkpoint --check of a container with a zombie exits 125"
+assert_contains "$RUN_ERR" "zombie" "checkpoint --check names the zombie"
+hy kill --all "$id" KILL
+wait_exit "$sup" 30 "$id"
+assert_no_leftovers "$id"
+
 # What cannot be saved yet blocks a checkpoint, named: here a TCP socket.
 id=$(tid socket)
 bg_start "$HYBOX" run --id "$id" -- python3 -c 'import socket, time; s = socket.socket(); time.sleep(1000)'
