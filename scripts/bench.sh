@@ -21,8 +21,10 @@
 # and BENCH_TELEMETRY_N size the telemetry section, BENCH_VIEWS_ROUNDS
 # (default 5) and BENCH_VIEWS_N (default 3000) the views section,
 # BENCH_WORKLOAD_ROUNDS (default 5) the workload section (gcc, python3), BENCH_CKPT_MIB
-# (MiB of touched memory the container holds, default 1024) and BENCH_CKPT_ROUNDS
-# (default 3) the checkpoint section (hybox checkpoint/restore). Section vm-lsm boots a qemu TCG
+# (MiB of touched memory the container holds, default 1024), BENCH_CKPT_ROUNDS
+# (default 3), BENCH_CKPT_STATES (default "warm cold": the memory state each
+# timed step starts in) and BENCH_CKPT_SETTLE (the pause that makes it cold,
+# seconds, default 10) the checkpoint section (hybox checkpoint/restore). Section vm-lsm boots a qemu TCG
 # guest (scripts/vmtest.sh --bench) and takes its own knobs: BENCH_VM_ROUNDS,
 # BENCH_VM_N, BENCH_VM_FILE_N (tests/vm/bench-lsm.sh), VMTEST_KERNEL,
 # VMTEST_BIN_DIR (where lsmctl is, default $(dirname $HYBOX)/vmtest).
@@ -613,11 +615,11 @@ fi
 
 # --- checkpoint: dump and restore of a container's memory, next to ceilings -------
 # A container holds CK_MIB MiB of touched anonymous memory (build/bench/ckpt_mem,
-# which prints "ready" and then sleeps in 1 ms ticks). Per round:
+# which prints "ready" and then sleeps in 1 ms ticks). Per round and state:
 #  dump     `hybox checkpoint --image DIR` timed by ckpt_mem --wall (fork, exec,
 #           wait), and the frozen time it reports on its summary line; the image's
-#           size on disk (du -k, the image lives in $T under /tmp like the
-#           ceiling's file).
+#           size on disk (du -k; the image lives in $T under /tmp, as the
+#           ceiling's files do).
 #  restore  `hybox restore` started by ckpt_mem --stamp, which prints
 #           CLOCK_REALTIME and execs it; the restored program prints its own
 #           CLOCK_REALTIME (resumed_ns) on its first 1 ms tick after a gap in
@@ -628,19 +630,32 @@ fi
 #           ~1 ms tick, plus a wake-up, too long). Then `hybox kill NEWID USR2`:
 #           the program checks every word and must print PASS, hybox restore
 #           must exit 0; that part is not timed.
-#  ceiling  build/bench/ckpt_ceiling CK_MIB $T: process_vm_readv of the same
-#           amount between pre-faulted buffers, crc32c, write(2) to a new file
-#           (page cache; no fsync) and the same write again over the cached file,
-#           the dump's loop done serially (readv + crc32c + write), a read into
-#           fresh memory, and the restore's shape (crc32c check pass, then pread
-#           + process_vm_writev into fresh pages of another process).
-# The ceiling runs before the hybox round in odd rounds, after it in even ones.
-# MB/s = MiB * 1.048576 / seconds; ratios are medians of per-round ratios.
-# Everything a round starts (the containers, both hybox processes, the image)
-# is removed at the end of the round, and by ckpt_cleanup if the script ends
-# early.
+#  ceiling  build/bench/ckpt_ceiling CK_MIB $T STATE: process_vm_readv of the
+#           same amount between pre-faulted buffers, crc32c, write(2) to a new
+#           file (page cache; no fsync) and the same write again over the cached
+#           file, the dump's loop done serially (readv + crc32c + write), a read
+#           into fresh memory, and the restore's shape (crc32c check pass, then
+#           pread + process_vm_writev into fresh pages of another process).
+# States: on a VM with free page reporting (virtio-balloon, as this
+# Firecracker guest has) memory freed a short while ago (~2 s) is still backed
+# by the host, while memory the guest has reported free faults on the host at
+# its first touch: for 2 MiB blocks (page-cache large folios, THP) ~10x
+# slower, enough to make a dump 3x slower. So every timed step that allocates
+# (the dump and the restore; the ceiling's write, dump loop, read into fresh
+# memory and restore shape) runs in a given state: "warm": right before it,
+# 2 x CK_MIB MiB of THP memory is touched and freed (ckpt_ceiling --prewarm),
+# so that it gets memory the host backs, as on bare metal; "cold": it starts
+# CK_SETTLE seconds (BENCH_CKPT_SETTLE, default 10) after the last free, so
+# that it gets memory the host has to fault in, as after an idle while.
+# BENCH_CKPT_STATES (default "warm cold") chooses. The ceiling runs before
+# hybox in odd rounds, after it in even ones. MB/s = MiB * 1.048576 / seconds;
+# ratios are medians of per-round ratios. Everything a round starts (the
+# containers, both hybox processes, the image) is removed at the end of the
+# round, and by ckpt_cleanup if the script ends early.
 CK_MIB=${BENCH_CKPT_MIB:-1024}
 CK_ROUNDS=${BENCH_CKPT_ROUNDS:-3}
+CK_SETTLE=${BENCH_CKPT_SETTLE:-10}
+CK_STATES=${BENCH_CKPT_STATES:-warm cold}
 CKPT_MEM=$BENCH_DIR/ckpt_mem
 CKPT_CEIL=$BENCH_DIR/ckpt_ceiling
 CK_IDS="" CK_PIDS="" CK_IMG=$T/ckpt-image
@@ -681,75 +696,91 @@ ck_line() {
 	done
 }
 
-# ckpt_round R: one run, checkpoint and restore; appends "dump_wall_ns
-# frozen_ns restore_ns image_kib pages_mib" to $T/ckpt_hy, or records a failure.
+# ck_prep STATE: put the memory in STATE before a timed step (see above).
+ck_prep() {
+	if [ "$1" = warm ]; then
+		"$CKPT_CEIL" --prewarm $((CK_MIB * 2)) || fail "checkpoint: ckpt_ceiling --prewarm failed"
+	else
+		sleep "$CK_SETTLE"
+	fi
+}
+
+# ckpt_round R STATE: one run, checkpoint and restore; appends "dump_wall_ns
+# frozen_ns restore_ns image_kib pages_mib" to $T/ckpt_hy_STATE (nan for what
+# failed, which is recorded) and "pass" to $T/ckpt_pass_STATE if the restored
+# program passed its check.
 ckpt_round() {
-	local id rid run_pid rst_pid rc wall summary frozen pages kib t0 t1 rst
-	id=bench-ckpt-$$-$1
+	local id rid run_pid rst_pid rc wall summary frozen pages kib t0 t1 rst hy
+	id=bench-ckpt-$$-$1-$2
 	rid=$id-restored
+	hy=$T/ckpt_hy_$2
 	CK_IDS="$id $rid"
 	rm -rf "$CK_IMG"
 	"$HYBOX" run --id "$id" -- "$CKPT_MEM" "$CK_MIB" >"$T/ck_run.out" 2>"$T/ck_run.err" &
 	run_pid=$!
 	CK_PIDS=$run_pid
 	if ! ck_line "$T/ck_run.out" '^ready$' "$run_pid" 120; then
-		fail "checkpoint: round $1: ckpt_mem did not get ready in hybox run: $(tail -q -n 3 "$T/ck_run.out" "$T/ck_run.err")"
-		echo "nan nan nan nan nan" >>"$T/ckpt_hy"
+		fail "checkpoint: round $1 ($2): ckpt_mem did not get ready in hybox run: $(tail -q -n 3 "$T/ck_run.out" "$T/ck_run.err")"
+		echo "nan nan nan nan nan" >>"$hy"
 		ckpt_cleanup
 		return 1
 	fi
 	sleep 0.2 # into its sleeping loop
+	ck_prep "$2"
 	"$CKPT_MEM" --wall "$HYBOX" checkpoint --image "$CK_IMG" "$id" >"$T/ck_dump.out" 2>"$T/ck_dump.err"
 	rc=$?
 	if [ $rc -ne 0 ]; then
-		fail "checkpoint: round $1: hybox checkpoint exited $rc: $(tail -n 3 "$T/ck_dump.err")"
-		echo "nan nan nan nan nan" >>"$T/ckpt_hy"
+		fail "checkpoint: round $1 ($2): hybox checkpoint exited $rc: $(tail -n 3 "$T/ck_dump.err")"
+		echo "nan nan nan nan nan" >>"$hy"
 		ckpt_cleanup
 		return 1
 	fi
 	ck_wait "$run_pid" 30
 	rc=$?
-	[ $rc -eq 137 ] || fail "checkpoint: round $1: the checkpointed hybox run exited $rc, not 137"
+	[ $rc -eq 137 ] || fail "checkpoint: round $1 ($2): the checkpointed hybox run exited $rc, not 137"
 	wall=$(get wall_ns <"$T/ck_dump.out")
-	summary=$(grep '^hybox checkpoint: ' "$T/ck_dump.err" | tail -n 1)
+	summary=$(tr '\r' '\n' <"$T/ck_dump.err" | grep '^hybox checkpoint: .* process.*frozen' | tail -n 1)
 	frozen=$(printf '%s\n' "$summary" | sed -n 's/.*frozen \([0-9.]*\) ms.*/\1/p' |
 		awk '{ printf "%.0f", $1 * 1e6 }')
 	pages=$(printf '%s\n' "$summary" | sed -n 's/.* \([0-9.]*\) MiB of pages.*/\1/p')
 	kib=$(du -sk "$CK_IMG" 2>/dev/null | cut -f 1)
 
+	ck_prep "$2" # the container's memory was freed when it ended
 	"$CKPT_MEM" --stamp "$HYBOX" restore --image "$CK_IMG" --id "$rid" >"$T/ck_rst.out" 2>"$T/ck_rst.err" &
 	rst_pid=$!
 	CK_PIDS=$rst_pid
 	if ! ck_line "$T/ck_rst.out" '^resumed_ns=' "$rst_pid" 120; then
-		fail "checkpoint: round $1: the restored program did not run again: $(tail -q -n 3 "$T/ck_rst.out" "$T/ck_rst.err")"
-		echo "${wall:-nan} ${frozen:-nan} nan ${kib:-nan} ${pages:-nan}" >>"$T/ckpt_hy"
+		fail "checkpoint: round $1 ($2): the restored program did not run again: $(tail -q -n 3 "$T/ck_rst.out" "$T/ck_rst.err")"
+		echo "${wall:-nan} ${frozen:-nan} nan ${kib:-nan} ${pages:-nan}" >>"$hy"
 		ckpt_cleanup
 		return 1
 	fi
-	"$HYBOX" kill "$rid" USR2 >/dev/null 2>"$T/err" || fail "checkpoint: round $1: hybox kill $rid USR2: $(cat "$T/err")"
+	"$HYBOX" kill "$rid" USR2 >/dev/null 2>"$T/err" || fail "checkpoint: round $1 ($2): hybox kill $rid USR2: $(cat "$T/err")"
 	ck_wait "$rst_pid" 120
 	rc=$?
 	if [ $rc -ne 0 ] || ! grep -q '^PASS ckpt_mem' "$T/ck_rst.out"; then
-		fail "checkpoint: round $1: hybox restore exited $rc; the restored program: $(grep -v '^resumed_ns=\|^stamp_ns=' "$T/ck_rst.out" | tail -n 2) $(tail -n 2 "$T/ck_rst.err")"
+		fail "checkpoint: round $1 ($2): hybox restore exited $rc; the restored program: $(grep -v '^resumed_ns=\|^stamp_ns=' "$T/ck_rst.out" | tail -n 2) $(tail -n 2 "$T/ck_rst.err")"
 	else
-		echo pass >>"$T/ckpt_pass"
+		echo pass >>"$T/ckpt_pass_$2"
 	fi
 	t0=$(get stamp_ns <"$T/ck_rst.out")
 	t1=$(get resumed_ns <"$T/ck_rst.out")
 	rst=nan
 	[ -n "$t0" ] && [ -n "$t1" ] && rst=$((t1 - t0))
-	echo "${wall:-nan} ${frozen:-nan} $rst ${kib:-nan} ${pages:-nan}" >>"$T/ckpt_hy"
+	echo "${wall:-nan} ${frozen:-nan} $rst ${kib:-nan} ${pages:-nan}" >>"$hy"
 	CK_PIDS=""
 	ckpt_cleanup
 }
 
-# ckpt_ceiling_run: one ckpt_ceiling run; appends its ns figures to $T/ckpt_ceil.
+# ckpt_ceiling_run STATE: one ckpt_ceiling run; appends its ns figures to
+# $T/ckpt_ceil_STATE.
 CK_CEIL_KEYS="readv crc write rewrite dump_pipe read_fresh restore_pipe"
 ckpt_ceiling_run() {
-	local out line k v
-	out=$("$CKPT_CEIL" "$CK_MIB" "$T" 2>"$T/err") || {
-		fail "checkpoint: ckpt_ceiling failed: $(tail -n 3 "$T/err")"
-		echo "nan nan nan nan nan nan nan" >>"$T/ckpt_ceil"
+	local out line k v arg=warm
+	[ "$1" = warm ] || arg=$(awk -v s="$CK_SETTLE" 'BEGIN { printf "%d", s * 1000 }')
+	out=$("$CKPT_CEIL" "$CK_MIB" "$T" "$arg" 2>"$T/err") || {
+		fail "checkpoint: ckpt_ceiling ($1) failed: $(tail -n 3 "$T/err")"
+		echo "nan nan nan nan nan nan nan" >>"$T/ckpt_ceil_$1"
 		return 1
 	}
 	line=""
@@ -757,34 +788,38 @@ ckpt_ceiling_run() {
 		v=$(printf '%s\n' "$out" | get "${k}_ns")
 		line="$line ${v:-nan}"
 	done
-	echo "$line" >>"$T/ckpt_ceil"
+	echo "$line" >>"$T/ckpt_ceil_$1"
 }
 
 checkpoint() {
-	local prog r crit
+	local prog r s crit
 	for prog in "$CKPT_MEM" "$CKPT_CEIL"; do
 		[ -x "$prog" ] || { fail "checkpoint: $prog missing: run 'make bench'"; return 1; }
 	done
-	: >"$T/ckpt_hy"
-	: >"$T/ckpt_ceil"
-	: >"$T/ckpt_pass"
+	for s in $CK_STATES; do
+		case $s in warm | cold) ;; *) fail "checkpoint: BENCH_CKPT_STATES: '$s' is not warm or cold"; return 1 ;; esac
+		: >"$T/ckpt_hy_$s"
+		: >"$T/ckpt_ceil_$s"
+		: >"$T/ckpt_pass_$s"
+	done
 	trap 'ckpt_cleanup; rm -rf "$T"' EXIT
 	trap 'ckpt_cleanup; rm -rf "$T"; exit 130' INT TERM
 	for r in $(seq "$CK_ROUNDS"); do
-		if [ $((r % 2)) = 1 ]; then
-			ckpt_ceiling_run
-			ckpt_round "$r"
-		else
-			ckpt_round "$r"
-			ckpt_ceiling_run
-		fi
+		for s in $CK_STATES; do
+			if [ $((r % 2)) = 1 ]; then
+				ckpt_ceiling_run "$s"
+				ckpt_round "$r" "$s"
+			else
+				ckpt_round "$r" "$s"
+				ckpt_ceiling_run "$s"
+			fi
+		done
 	done
 	trap 'rm -rf "$T"' EXIT INT TERM
-	echo "checkpoint: $CK_MIB MiB of touched anonymous memory, $CK_ROUNDS rounds; medians over rounds, MB/s = 10^6 B/s"
-	awk -v fh="$T/ckpt_hy" -v fc="$T/ckpt_ceil" -v mib="$CK_MIB" -v rounds="$CK_ROUNDS" \
-		-v passed="$(grep -c pass "$T/ckpt_pass")" "$AWKLIB"'
+	echo "checkpoint: $CK_MIB MiB of touched anonymous memory, $CK_ROUNDS rounds; medians over rounds, MB/s = 10^6 B/s;"
+	echo "warm: $((CK_MIB * 2)) MiB of THP memory touched and freed right before each timed step; cold: a $CK_SETTLE s pause"
+	awk -v p="$T/ckpt_" -v mib="$CK_MIB" -v rounds="$CK_ROUNDS" -v states="$CK_STATES" "$AWKLIB"'
 function mbs(ns) { return isnum(ns) && ns > 0 ? fmt(mib * 1.048576 / (ns / 1e9), 0) : "n/a" }
-function ms(ns) { return isnum(ns) ? fmt(ns / 1e6, 0) " ms" : "n/a" }
 function cross(fa, ca, fb, cb, out,    n, la, lb, a, b) { # per-round fa[ca] / fb[cb] (a time over a time)
 	n = 0; delete out
 	while ((getline la < fa) > 0 && (getline lb < fb) > 0) {
@@ -793,26 +828,50 @@ function cross(fa, ca, fb, cb, out,    n, la, lb, a, b) { # per-round fa[ca] / f
 	}
 	close(fa); close(fb); return n
 }
-function speed_ratio(fa, ca, fb, cb,    v, n) { n = cross(fb, cb, fa, ca, v); return fmt(q(v, n, 0.5), 2) } # speed a / speed b
+function lines(f,    n, l) { n = 0; while ((getline l < f) > 0) n++; close(f); return n }
+# one row: LABEL, then per state what cell(KIND, STATE, A, B) gives
+function row(label, kind, a, b,    i, out) {
+	out = sprintf("  %-44s", label)
+	for (i = 1; i <= ns; i++) out = out sprintf(" %20s", cell(kind, st[i], a, b))
+	print out
+}
+function cell(kind, s, a, b,    hy, ce, t, v, n, arr) {
+	hy = p "hy_" s; ce = p "ceil_" s
+	if (kind == "hy") { t = med(hy, a); return isnum(t) ? fmt(t / 1e6, 0) " ms " mbs(t) : "n/a" }
+	if (kind == "ce") { t = med(ce, a); return isnum(t) ? fmt(t / 1e6, 0) " ms " mbs(t) : "n/a" }
+	if (kind == "img") { t = med(hy, 4); v = med(hy, 5); return fmt(t / 1024, 1) " / " fmt(v, 1) }
+	if (kind == "pass") return lines(p "pass_" s) " of " rounds
+	if (kind == "per_gib") { t = med(hy, 2); v = med(hy, 5); return isnum(t) && isnum(v) && v > 0 ? fmt(t / 1e6 * 1024 / v, 0) " ms" : "n/a" }
+	if (kind == "ratio") { n = cross(ce, b, hy, a, arr); t = q(arr, n, 0.5); return isnum(t) ? fmt(t, 2) : "n/a" }
+}
 BEGIN {
 	CONVFMT = "%.6f" # medians of ns counts pass isnum as strings (not 4.62886e+07)
-	dump = med(fh, 1); frozen = med(fh, 2); rst = med(fh, 3); kib = med(fh, 4); pages = med(fh, 5)
-	printf "  dump:    hybox checkpoint %s (%s MB/s), frozen %s (%s MB/s); %s MiB of pages, image %s MiB on disk\n",
-	       ms(dump), mbs(dump), ms(frozen), mbs(frozen), fmt(pages, 1), fmt(kib / 1024, 1)
-	printf "  restore: hybox restore until the program runs again %s (%s MB/s); checked after restore: %d of %d PASS\n",
-	       ms(rst), mbs(rst), passed, rounds
-	printf "  ceilings (MB/s, 4 MiB chunks): process_vm_readv %s, crc32c %s, write to a new file %s,\n",
-	       mbs(med(fc, 1)), mbs(med(fc, 2)), mbs(med(fc, 3))
-	printf "    rewrite of the cached file %s; dump loop (readv+crc32c+write) %s; read into fresh memory %s,\n",
-	       mbs(med(fc, 4)), mbs(med(fc, 5)), mbs(med(fc, 6))
-	printf "    restore shape (crc32c pass, pread + process_vm_writev into fresh pages) %s\n", mbs(med(fc, 7))
-	printf "  ratios (medians of per-round ratios of MB/s): dump over readv %s, over write %s, over the dump loop %s;\n",
-	       speed_ratio(fh, 1, fc, 1), speed_ratio(fh, 1, fc, 3), speed_ratio(fh, 1, fc, 5)
-	printf "    frozen over the dump loop %s; restore over the restore shape %s, over read into fresh memory %s\n",
-	       speed_ratio(fh, 2, fc, 5), speed_ratio(fh, 3, fc, 7), speed_ratio(fh, 3, fc, 6)
-	printf "  frozen for the size: %s ms per GiB of pages\n",
-	       (isnum(frozen) && isnum(pages) && pages > 0) ? fmt(frozen / 1e6 * 1024 / pages, 0) : "n/a"
-}'
+	ns = split(states, st, " ")
+	out = sprintf("  %-44s", "(ms MB/s)")
+	for (i = 1; i <= ns; i++) out = out sprintf(" %20s", st[i])
+	print out
+	row("hybox checkpoint (wall)", "hy", 1)
+	row("  frozen (its summary line)", "hy", 2)
+	row("hybox restore, until the program runs", "hy", 3)
+	row("image on disk / pages saved, MiB", "img")
+	row("restored program checks its memory: PASS", "pass")
+	print "  ceilings, same rounds, 4 MiB chunks:"
+	row("  process_vm_readv, pre-faulted buffers", "ce", 1)
+	row("  crc32c", "ce", 2)
+	row("  write(2) to a new file (page cache)", "ce", 3)
+	row("  write(2) again over the cached file", "ce", 4)
+	row("  dump loop: readv + crc32c + write, serial", "ce", 5)
+	row("  read(2) into fresh memory", "ce", 6)
+	row("  restore shape: crc32c pass, pread+writev", "ce", 7)
+	print "  ratios, MB/s over MB/s (medians of per-round ratios):"
+	row("  dump / process_vm_readv", "ratio", 1, 1)
+	row("  dump / write to a new file", "ratio", 1, 3)
+	row("  dump / dump loop", "ratio", 1, 5)
+	row("  frozen / dump loop", "ratio", 2, 5)
+	row("  restore / restore shape", "ratio", 3, 7)
+	row("  restore / read into fresh memory", "ratio", 3, 6)
+	row("frozen time per GiB of pages", "per_gib")
+}' | sed 's/ *$//'
 	if ! command -v criu >/dev/null 2>&1; then
 		crit="not measured: criu is not installed"
 	elif criu check >/dev/null 2>&1; then
@@ -820,8 +879,8 @@ BEGIN {
 	else
 		crit="not measured: criu is installed but criu check fails on this kernel"
 	fi
-	echo "  CRIU 4.2 (reference from the issue, on this kind of machine; $crit):"
-	echo "    512 MiB dumped in 0.25 s (~2.2 GB/s), restored in ~0.46 s (~1.2 GB/s)"
+	echo "CRIU 4.2 (reference from the issue, on this kind of machine; $crit):"
+	echo "  512 MiB dumped in 0.25 s (~2.2 GB/s), restored in ~0.46 s (~1.2 GB/s)"
 }
 if want checkpoint && [ "$have_hybox" = 1 ]; then
 	echo

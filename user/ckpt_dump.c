@@ -199,7 +199,10 @@ static int build_tree(struct dumper *d, struct hy_err *err)
 		if (d->tids[i] == d->tgids[i] && ck_pidmap_ns(&d->map, d->tids[i]) == 2)
 			r = add_proc(d, d->tids[i], err);
 	if (r == 0 && d->img.nprocs == 0)
-		return hy_err_set(err, -ESRCH, "container %s has no command (pid 2)", d->o->id);
+		return hy_err_set(err, -ESRCH,
+				  "container %s: its command (pid 2) has ended or its main thread has "
+				  "exited (pthread_exit), which hybox cannot save yet",
+				  d->o->id);
 	/* init's other children (orphans) first, then each listed process's */
 	for (size_t k = 0; r == 0 && k <= d->img.nprocs; k++) {
 		pid_t parent = k == 0 ? d->init_host : d->img.procs[k - 1].host_pid;
@@ -214,6 +217,16 @@ static int build_tree(struct dumper *d, struct hy_err *err)
 			    ck_pidmap_ns(&d->map, d->tids[i]) != 2)
 				r = add_proc(d, d->tids[i], err);
 		}
+	}
+	/* A thread whose group leader has exited (pthread_exit in main) is in no
+	 * listed process: say so rather than lose it. */
+	for (size_t i = 0; r == 0 && i < d->ntids; i++) {
+		bool listed = false;
+		for (size_t k = 0; k < d->img.nprocs && !listed; k++)
+			listed = d->img.procs[k].host_pid == d->tgids[i];
+		if (!listed)
+			ck_block(&d->blockers, "thread %d: its main thread has exited",
+				 ck_pidmap_ns(&d->map, d->tids[i]));
 	}
 	return r;
 }
