@@ -154,6 +154,7 @@ struct ck_proc {
 	char *exe, *cwd;
 	unsigned umask;
 	int dumpable;
+	uint64_t itimer[3][2]; /* ITIMER_REAL, _VIRTUAL, _PROF: time left, period (ns) */
 	uint32_t uid[3], gid[3]; /* real, effective, saved */
 	uint32_t groups[64];
 	size_t ngroups;

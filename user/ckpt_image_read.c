@@ -351,6 +351,11 @@ static void read_proc(struct rd *rd, json_t *o, const char *path, struct ck_proc
 	p->cwd = get_str(rd, o, path, "cwd");
 	p->umask = (unsigned)get_int(rd, o, path, "umask", 0, 0777);
 	p->dumpable = (int)get_int(rd, o, path, "dumpable", 0, 2);
+	json_t *its = get_array(rd, o, path, "itimers", 3, 3);
+	for (size_t w = 0; its && w < 3; w++)
+		for (size_t k = 0; k < 2; k++)
+			p->itimer[w][k] = hex_value(rd, json_array_get(json_array_get(its, w), k), path,
+						    "itimers[][]");
 	read_u32s(rd, o, path, "uid", p->uid, 3, 3, NULL);
 	read_u32s(rd, o, path, "gid", p->gid, 3, 3, NULL);
 	read_u32s(rd, o, path, "groups", p->groups, 0, ARRAY_SIZE(p->groups), &p->ngroups);

@@ -176,9 +176,12 @@ static json_t *proc_json(const struct ck_proc *p)
 		add(sigs, json_pack("[o,o,o,o]", hex(a->handler), hex(a->flags),
 						      hex(a->restorer), hex(a->mask)));
 	}
-	return json_pack("{s:i,s:i,s:i,s:i,s:s,s:s,s:i,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
+	json_t *itimers = json_array();
+	for (int w = 0; w < 3; w++)
+		add(itimers, json_pack("[o,o]", hex(p->itimer[w][0]), hex(p->itimer[w][1])));
+	return json_pack("{s:o,s:i,s:i,s:i,s:i,s:s,s:s,s:i,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
 			 "s:o,s:o,s:o,s:s,s:I,s:o,s:I,s:s}",
-			 "pid", p->pid, "ppid", p->ppid, "pgid", p->pgid, "sid", p->sid, "exe", p->exe, "cwd",
+			 "itimers", itimers, "pid", p->pid, "ppid", p->ppid, "pgid", p->pgid, "sid", p->sid, "exe", p->exe, "cwd",
 			 p->cwd, "umask", (int)p->umask, "dumpable", p->dumpable, "uid",
 			 u32_array(p->uid, 3), "gid", u32_array(p->gid, 3), "groups",
 			 u32_array(p->groups, p->ngroups), "cap_inh", hex(p->cap_inh), "cap_prm",

@@ -19,6 +19,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -192,6 +193,19 @@ static int dump_injected(struct ck_dump_proc *d, struct hy_err *err)
 	if (r == 0)
 		r = ck_task_syscall(k, &ret, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0, 0, err);
 	d->p->dumpable = (int)ret;
+	for (int w = 0; w < 3 && r == 0; w++) { /* alarm(), setitimer() */
+		struct itimerval it;
+		r = ck_task_syscall(k, &ret, SYS_getitimer, (uint64_t)w, (uint64_t)scratch, 0, 0, 0,
+				    0, err);
+		if (r == 0 && ret == 0)
+			r = ck_task_read(k, (uint64_t)scratch, &it, sizeof(it), err);
+		if (r == 0 && ret == 0) {
+			d->p->itimer[w][0] = (uint64_t)it.it_value.tv_sec * 1000000000ULL +
+					     (uint64_t)it.it_value.tv_usec * 1000;
+			d->p->itimer[w][1] = (uint64_t)it.it_interval.tv_sec * 1000000000ULL +
+					     (uint64_t)it.it_interval.tv_usec * 1000;
+		}
+	}
 	long unmapped;
 	int r2 = ck_task_syscall(k, &unmapped, SYS_munmap, (uint64_t)scratch, CK_PAGE, 0, 0, 0, 0,
 				 err);

@@ -21,6 +21,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -320,6 +321,24 @@ static int finish_thread(struct ck_restore_proc *r, size_t i, struct hy_err *err
 	return check_caps(r->p, t->tid, err);
 }
 
+/* alarm() and setitimer(): the time that was left goes on (last, once the
+ * handlers are there: a restored SIGALRM must find its handler). */
+static int restore_itimer(struct ck_restore_proc *r, int which, struct hy_err *err)
+{
+	const uint64_t *t = r->p->itimer[which];
+	long ret;
+	if (!t[0])
+		return 0;
+	struct itimerval it = {
+		.it_interval = { (time_t)(t[1] / 1000000000ULL), (suseconds_t)(t[1] % 1000000000ULL / 1000) },
+		.it_value = { (time_t)(t[0] / 1000000000ULL), (suseconds_t)(t[0] % 1000000000ULL / 1000) },
+	};
+	int e = ck_task_write(&r->tasks[0], r->scratch, &it, sizeof(it), err);
+	return e < 0 ? e
+		     : ck_inject(&r->tasks[0], &ret, "set an interval timer", SYS_setitimer,
+				 (uint64_t)which, r->scratch, 0, 0, 0, 0, err);
+}
+
 int ck_restore_state(struct ck_restore_proc *r, struct hy_err *err)
 {
 	long ret;
@@ -333,6 +352,8 @@ int ck_restore_state(struct ck_restore_proc *r, struct hy_err *err)
 	if (e == 0)
 		e = ck_inject(&r->tasks[0], &ret, "set dumpable", SYS_prctl, PR_SET_DUMPABLE,
 			      (uint64_t)r->p->dumpable, 0, 0, 0, 0, err);
+	for (int w = 0; w < 3 && e == 0; w++)
+		e = restore_itimer(r, w, err);
 	if (e == 0)
 		e = ck_inject(&r->tasks[0], &ret, "unmap the scratch area", SYS_munmap, r->scratch,
 			      CK_SCRATCH, 0, 0, 0, 0, err);

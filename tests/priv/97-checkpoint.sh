@@ -17,7 +17,7 @@
 require root cgroup2 python3
 
 CG=$(cg2_mount)
-PROGS="counter memory threads forktree file monotonic sleeper shm events sockpair piperead orphan"
+PROGS="counter memory threads forktree file monotonic sleeper shm events sockpair piperead orphan alarm"
 CKPT_DIR=${CKPT_DIR:-${PAYLOAD_DIR:-$REPO_DIR/build/payload}/../ckpt}
 [ -d "$CKPT_DIR" ] || _t_skip_all "no checkpoint test programs in $CKPT_DIR (make all)"
 # The sandbox does not see a checkout under /tmp: run copies from elsewhere.
@@ -222,6 +222,7 @@ roundtrip events 0
 roundtrip sockpair 0
 roundtrip piperead 0
 roundtrip orphan 0
+roundtrip alarm 0
 
 # --- --leave-running --------------------------------------------------------------------
 
