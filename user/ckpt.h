@@ -136,6 +136,12 @@ struct ck_sock {
 	size_t len;
 };
 
+/* A child that ended and was not waited for: its parent must find it. */
+struct ck_zombie {
+	pid_t pid, ppid;
+	int status; /* its wait status */
+};
+
 struct ck_sigaction {
 	uint64_t handler, flags, restorer, mask;
 };
@@ -196,6 +202,8 @@ struct ck_image {
 	size_t nshms;
 	struct ck_sock *socks;
 	size_t nsocks;
+	struct ck_zombie *zombies;
+	size_t nzombies;
 };
 
 void ck_image_free(struct ck_image *img);

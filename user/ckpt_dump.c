@@ -231,10 +231,32 @@ static int build_tree(struct dumper *d, struct hy_err *err)
 	return r;
 }
 
+/* Record zombie kid of p: its container pid and wait status (/proc/KID). */
+static void add_zombie(struct dumper *d, const struct ck_proc *p, pid_t kid)
+{
+	char path[64];
+	_cleanup_free_ char *st = NULL, *stat = NULL;
+	snprintf(path, sizeof(path), "/proc/%d/status", kid);
+	if (read_file_at(AT_FDCWD, path, &st) < 0)
+		return; /* reaped since */
+	snprintf(path, sizeof(path), "/proc/%d/stat", kid);
+	/* the last field (52) is the exit code, a wait status */
+	const char *last = read_file_at(AT_FDCWD, path, &stat) < 0 ? NULL : strrchr(stat, ' ');
+	struct ck_zombie *z = realloc(d->img.zombies, (d->img.nzombies + 1) * sizeof(*z));
+	if (z)
+		d->img.zombies = z;
+	if (!z || !last) {
+		ck_block(&d->blockers, "pid %d: cannot read its ended child %d", p->pid, kid);
+		return;
+	}
+	z[d->img.nzombies++] = (struct ck_zombie){ .pid = (pid_t)status_num(st, "\nNSpid:", 1),
+						    .ppid = p->pid, .status = atoi(last + 1) };
+}
+
 /*
  * A child that ended and was not waited for has left the cgroup's lists
- * (only its parent knows it): without this check its parent would come back
- * without it, and its wait() would say there is no such child.
+ * (only its parent knows it): saved from its parent's children list, so the
+ * parent comes back with it and its wait() finds it.
  */
 static void find_zombies(struct dumper *d)
 {
@@ -252,10 +274,7 @@ static void find_zombies(struct dumper *d)
 				if (end == k)
 					break;
 				if (!ck_pidmap_ns(&d->map, kid))
-					ck_block(&d->blockers,
-						 "pid %d has a child that ended and was not waited "
-						 "for (a zombie); try again once it is",
-						 p->pid);
+					add_zombie(d, p, kid);
 			}
 		}
 	}

@@ -46,6 +46,7 @@ void ck_image_free(struct ck_image *img)
 	for (size_t i = 0; i < img->nsocks; i++)
 		free(img->socks[i].data);
 	free(img->socks);
+	free(img->zombies);
 	free(img->procs);
 	free(img->id);
 	free(img->hostname);

@@ -504,6 +504,12 @@ static int check_data_file(int dirfd, const char *name, uint32_t compress, uint6
 /* Parents before children, unique pids, every run inside its page file. */
 static int check_tree(const struct ck_image *img, struct hy_err *err)
 {
+	for (size_t i = 0; i < img->nzombies; i++)
+		if (!ck_image_proc(img, img->zombies[i].ppid) || ck_image_proc(img, img->zombies[i].pid))
+			return hy_err_set(err, -EINVAL,
+					  "%s: zombies[%zu]: expected the pid of no process, and the "
+					  "ppid of one",
+					  CK_IMAGE_FILE, i);
 	for (size_t i = 0; i < img->nprocs; i++) {
 		const struct ck_proc *p = &img->procs[i];
 		bool parent = p->ppid == 1; /* the command, or an orphan init adopted */
@@ -619,6 +625,17 @@ static int read_json(json_t *j, struct ck_image *img, struct hy_err *err)
 		return hy_err_set(err, -ENOMEM, "read %s", CK_IMAGE_FILE);
 	EACH(shms, i, e, img->nshms, sub, "shms[%zu]")
 	read_shm(rd, e, sub, &img->shms[i]);
+	json_t *zombies = get_array(rd, j, "", "zombies", 0, 4096);
+	img->nzombies = zombies ? json_array_size(zombies) : 0;
+	img->zombies = calloc(img->nzombies + 1, sizeof(*img->zombies));
+	if (!img->zombies)
+		return hy_err_set(err, -ENOMEM, "read %s", CK_IMAGE_FILE);
+	EACH(zombies, i, e, img->nzombies, sub, "zombies[%zu]")
+	{
+		img->zombies[i].pid = (pid_t)get_int(rd, e, sub, "pid", 3, 4194304);
+		img->zombies[i].ppid = (pid_t)get_int(rd, e, sub, "ppid", 2, 4194304);
+		img->zombies[i].status = (int)get_int(rd, e, sub, "status", 0, 0xffff);
+	}
 	json_t *socks = get_array(rd, j, "", "socks", 0, 4096);
 	img->nsocks = socks ? json_array_size(socks) : 0;
 	img->socks = calloc(img->nsocks + 1, sizeof(*img->socks));

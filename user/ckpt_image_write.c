@@ -246,6 +246,14 @@ int ck_image_write(int dirfd, const struct ck_image *img, struct hy_err *err)
 					img->is_net_none ? "none" : "host", "memory",
 					(json_int_t)img->memory, "cpus_milli", (int)img->cpus_milli));
 	}
+	json_t *zombies = json_array();
+	for (size_t i = 0; i < img->nzombies; i++)
+		add(zombies, json_pack("{s:i,s:i,s:i}", "pid", img->zombies[i].pid, "ppid",
+				       img->zombies[i].ppid, "status", img->zombies[i].status));
+	if (j)
+		set(j, "zombies", zombies);
+	else
+		json_decref(zombies);
 	if (j) {
 		set(j, "pipes", pipes);
 		set(j, "shms", shms);

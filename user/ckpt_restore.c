@@ -21,6 +21,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -312,6 +313,65 @@ static int make_socks(struct restorer *r, struct hy_err *err)
 	return e;
 }
 
+/*
+ * Let a task end the way a saved zombie did, and leave it to its parent:
+ * exit_group(code) from its own registers, or a signal (default action,
+ * unblocked, no core file) sent while it is stopped.
+ */
+static int end_task(struct ck_task *t, int status, struct hy_err *err)
+{
+	struct user_regs_struct regs = t->regs;
+	if (WIFSIGNALED(status)) {
+		struct rlimit none = { 0, 0 };
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+		uint64_t at = (t->regs.rsp - 1024) & ~15ULL, mask = 0;
+		long ret;
+		int sig = WTERMSIG(status);
+		int e = ck_task_write(t, at, &none, sizeof(none), err);
+		if (e == 0)
+			e = ck_inject(t, &ret, "set no core file", SYS_prlimit64, 0, RLIMIT_CORE, at, 0,
+				      0, 0, err);
+		if (e == 0)
+			e = ck_task_write(t, at, &dfl, sizeof(dfl), err);
+		if (e == 0)
+			e = ck_inject(t, &ret, "reset a handler", SYS_rt_sigaction, (uint64_t)sig, at,
+				      0, 8, 0, 0, err);
+		if (e == 0 && ptrace(PTRACE_SETSIGMASK, t->tid, sizeof(mask), &mask) < 0)
+			e = hy_err_setr(err, -errno, "unblock signals of task %d", t->tid);
+		if (e < 0)
+			return e;
+		kill(t->tid, sig);
+	} else {
+		regs.rip = t->syscall_insn;
+		regs.rax = SYS_exit_group;
+		regs.rdi = (uint64_t)WEXITSTATUS(status);
+		regs.orig_rax = (uint64_t)-1;
+		if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0)
+			return hy_err_setr(err, -errno, "set the registers of task %d", t->tid);
+	}
+	ptrace(PTRACE_DETACH, t->tid, 0, 0); /* SIGKILL may have ended it already */
+	ck_task_close(t);
+	return 0;
+}
+
+/* The saved zombies: forked from their parents, ended as they had. */
+static int make_zombies(struct restorer *r, struct hy_err *err)
+{
+	int e = 0;
+	for (size_t i = 0; i < r->img->nzombies && e == 0; i++) {
+		const struct ck_zombie *z = &r->img->zombies[i];
+		struct ck_task t;
+		size_t parent = 0;
+		for (size_t j = 0; j < r->img->nprocs; j++)
+			if (r->img->procs[j].pid == z->ppid)
+				parent = j;
+		e = spawn(r, &r->tasks[r->first[parent]], SIGCHLD, z->pid, &t, err);
+		if (e == 0)
+			e = end_task(&t, z->status, err);
+	}
+	return e;
+}
+
 /* Process groups: leaders first, then the members joining them. */
 static int set_groups(struct restorer *r, struct hy_err *err)
 {
@@ -334,6 +394,8 @@ static pid_t free_pid(const struct ck_image *img)
 	for (size_t i = 0; i < img->nprocs; i++)
 		for (size_t t = 0; t < img->procs[i].nthreads; t++)
 			max = MAX(max, img->procs[i].threads[t].tid);
+	for (size_t i = 0; i < img->nzombies; i++)
+		max = MAX(max, img->zombies[i].pid);
 	return max + 1;
 }
 
@@ -378,6 +440,8 @@ static int restore(struct restorer *r, const struct ck_image *img, int dirfd, pi
 		e = start_helper(r, init_host, free_pid(img), err);
 	if (e == 0)
 		e = build_tree(r, err);
+	if (e == 0)
+		e = make_zombies(r, err);
 	stop_helper(r);
 	for (size_t i = 0; i < img->nprocs && e == 0; i++) {
 		struct ck_restore_proc rp = { .img = img, .pipe_fds = (const int(*)[2])r->pipe_fds,
