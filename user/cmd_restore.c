@@ -16,6 +16,7 @@
 
 #include "ckpt.h"
 #include "cmd.h"
+#include "features.h"
 #include "run.h"
 #include "util.h"
 
@@ -73,6 +74,11 @@ static int split_args(int *argc, char **argv, const char **dir, bool *check, boo
 
 static int load(const char *dir, int *dirfd, struct ck_image *img, struct hy_err *err)
 {
+	char why[160];
+	*dirfd = -1;
+	if (hy_checkpoint_probe(why, sizeof(why)) < 0)
+		return hy_err_set(err, -ENOTSUP, "this kernel cannot restore: %s (hybox features: "
+						 "checkpoint)", why);
 	*dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (*dirfd < 0)
 		return hy_err_setr(err, -errno, "open image directory %s", dir);

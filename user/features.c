@@ -799,17 +799,23 @@ static void probe_fuse(struct hy_features *f)
 	hy_features_set(f, HY_FEAT_FUSE, listed, "no fuse file system in /proc/filesystems");
 }
 
-/* hybox restore sets pids through ns_last_pid and the memory layout with
- * PR_SET_MM_MAP, both only built with CONFIG_CHECKPOINT_RESTORE. */
-static void probe_checkpoint(struct hy_features *f)
+int hy_checkpoint_probe(char *why, size_t len)
 {
 	unsigned int size = 0;
 	if (access("/proc/sys/kernel/ns_last_pid", W_OK) < 0)
-		return hy_features_set(f, HY_FEAT_CHECKPOINT, false,
-				       "no writable /proc/sys/kernel/ns_last_pid: %s", strerror(errno));
-	bool ok = prctl(PR_SET_MM, PR_SET_MM_MAP_SIZE, &size, 0, 0) == 0 && size;
-	hy_features_set(f, HY_FEAT_CHECKPOINT, ok, "prctl(PR_SET_MM_MAP_SIZE) failed: %s",
-			strerror(errno));
+		return snprintf(why, len, "no writable /proc/sys/kernel/ns_last_pid: %s",
+				strerror(errno)), -ENOTSUP;
+	if (prctl(PR_SET_MM, PR_SET_MM_MAP_SIZE, &size, 0, 0) < 0 || !size)
+		return snprintf(why, len, "prctl(PR_SET_MM_MAP_SIZE) failed: %s", strerror(errno)),
+		       -ENOTSUP;
+	return 0;
+}
+
+static void probe_checkpoint(struct hy_features *f)
+{
+	char why[160];
+	bool ok = hy_checkpoint_probe(why, sizeof(why)) == 0;
+	hy_features_set(f, HY_FEAT_CHECKPOINT, ok, "%s", why);
 }
 
 int hy_features_probe(struct hy_features *f)

@@ -107,6 +107,11 @@ int hy_features_lsm_listed(void);
 /* Probe the host. Always fills *f (a failed probe is a "no" with a reason); returns 0. */
 int hy_features_probe(struct hy_features *f);
 
+/* hybox restore sets pids through ns_last_pid and the memory layout with
+ * PR_SET_MM_MAP, both only built with CONFIG_CHECKPOINT_RESTORE: 0, or
+ * -ENOTSUP with why filled. */
+int hy_checkpoint_probe(char *why, size_t len);
+
 static inline bool hy_features_has(const struct hy_features *f, enum hy_feature id)
 {
 	return f->feat[id].is_available;
