@@ -18,14 +18,17 @@
  *                cached already): the copy alone, without the allocation
  *   dump_pipe    the dump's loop, serial: per chunk readv into one 4 MiB
  *                buffer, crc32c, write to a second file in DIR
- *   read_fresh   read(2) of the first file into fresh (never touched)
- *                anonymous memory: page faults, zeroing and copy
- *   restore_pipe the restore's shape: one pass reading the file and
+ *   read_fresh   read(2) of the second file (the dump loop's: like the
+ *                image a restore reads, written a while before and dirty)
+ *                into fresh (never touched) anonymous memory
+ *   restore_pipe the restore's shape: one pass reading that file and
  *                checking its crc32c, then per chunk pread into a 4 MiB
  *                buffer and process_vm_writev into the child's untouched
  *                mapping (faulting its pages in)
  * and prints one line: mib=MIB then NAME_ns=.. and NAME_gbps=.. (10^9
- * bytes/s) for each. The files are unlinked, also on failure.
+ * bytes/s) for each. The first file is unlinked before the dump loop
+ * (unlinked, its dirty pages are dropped, not written back while the next
+ * steps run), the second at the end; both also on failure.
  *
  * The memory state before each step that allocates (write, dump_pipe,
  * read_fresh, restore_pipe): on a VM with free page reporting
@@ -255,6 +258,8 @@ int main(int argc, char **argv)
 		write_all(fd, dst + o, MIN(CHUNK, len - o));
 	t_rewrite = now_ns() - t0;
 	close(fd);
+	unlink(file1); /* its dirty pages go without being written back */
+	file1[0] = 0;
 
 	fd = create(file2, argv[2], 2);
 	write_all(fd, buf, HEADER);
@@ -269,14 +274,12 @@ int main(int argc, char **argv)
 	}
 	t_dump = now_ns() - t0;
 	close(fd);
-	unlink(file2);
-	file2[0] = 0;
 	if (crc2 != crc) {
 		fprintf(stderr, "ckpt_ceiling: the two reads differ\n");
 		return 1;
 	}
 
-	if ((fd = open(file1, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((fd = open(file2, O_RDONLY | O_CLOEXEC)) < 0)
 		die("open");
 	fresh = map(len, -1);
 	prep(len, settle_ms);
