@@ -20,6 +20,7 @@
 
 #include "ckpt_dump.h"
 #include "ckpt_pages.h"
+#include "ckpt_pages_async.h"
 #include "util.h"
 
 #define PM_PRESENT (1ULL << 63)
@@ -29,7 +30,8 @@
 
 struct pages_out {
 	struct ck_pages_writer w;
-	uint8_t *buf;
+	struct ck_pages_async *async;
+	uint64_t raw; /* bytes submitted: the offset of the next run */
 };
 
 static bool is_special(const char *name)
@@ -217,13 +219,15 @@ static int copy_out(struct ck_dump_proc *d, struct pages_out *o, uint64_t addr, 
 		    struct hy_err *err)
 {
 	while (len) {
-		size_t n = MIN(len, COPY_CHUNK);
-		int r = ck_task_read(&d->tasks[0], addr, o->buf, n, err);
+		size_t n = MIN(len, CK_ASYNC_CHUNK);
+		uint8_t *buf = ck_pages_async_buffer(o->async);
+		if (!buf)
+			return hy_err_set(err, -EIO, "write %s", d->p->pages_file);
+		int r = ck_task_read(&d->tasks[0], addr, buf, n, err);
 		if (r < 0)
 			return r;
-		if ((r = ck_pages_write(&o->w, o->buf, n)) < 0)
-			return hy_err_setr(err, r, "write %s", d->p->pages_file);
-		addr += n, len -= n;
+		ck_pages_async_submit(o->async, n);
+		o->raw += n, addr += n, len -= n;
 		progress(d->progress, n);
 	}
 	return 0;
@@ -248,7 +252,7 @@ static int dump_vma(struct ck_dump_proc *d, int pagemap, struct ck_vma *v, struc
 				j++;
 			if (j > i) {
 				uint64_t at = a + i * CK_PAGE, len = (j - i) * CK_PAGE;
-				if (add_run(v, at, j - i, o->w.raw) < 0)
+				if (add_run(v, at, j - i, o->raw) < 0)
 					return hy_err_set(err, -ENOMEM, "list saved pages");
 				int r = copy_out(d, o, at, len, err);
 				if (r < 0)
@@ -276,19 +280,18 @@ int ck_dump_memory(struct ck_dump_proc *d, int image_dirfd, struct hy_err *err)
 		openat(image_dirfd, p->pages_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return hy_err_setr(err, -errno, "create %s", p->pages_file);
-	o.buf = malloc(COPY_CHUNK);
-	if (!o.buf)
-		return hy_err_set(err, -ENOMEM, "allocate a copy buffer");
 	if ((r = ck_pages_writer_open(&o.w, fd, d->compress_level)) < 0)
-		hy_err_setr(err, r, "write %s", p->pages_file);
+		return hy_err_setr(err, r, "write %s", p->pages_file);
+	if ((r = ck_pages_async_start(&o.async, &o.w)) < 0) {
+		ck_pages_writer_finish(&o.w);
+		return hy_err_setr(err, r, "start the page writer");
+	}
 	for (size_t i = 0; r == 0 && i < p->nvmas; i++)
 		r = dump_vma(d, pagemap, &p->vmas[i], &o, err);
-	int r2 = r < 0 ? 0 : ck_pages_writer_finish(&o.w);
-	if (r < 0)
-		ck_pages_writer_finish(&o.w);
-	free(o.buf);
-	if (r2 < 0)
-		return hy_err_setr(err, r2, "write %s", p->pages_file);
+	int r2 = ck_pages_async_finish(o.async);
+	int r3 = ck_pages_writer_finish(&o.w);
+	if (r == 0 && (r2 < 0 || r3 < 0))
+		return hy_err_setr(err, r2 < 0 ? r2 : r3, "write %s", p->pages_file);
 	p->pages_compress = d->compress_level > 0 ? CK_COMPRESS_ZLIB : CK_COMPRESS_NONE;
 	p->pages_raw = o.w.raw;
 	p->pages_size = o.w.size;
