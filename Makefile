@@ -128,7 +128,7 @@ CKPT_BINS := $(patsubst tests/ckpt/%.c,$(BUILD)/ckpt/%,$(wildcard tests/ckpt/*.c
 
 payloads: $(PAYLOAD_BINS) $(CONFORMANCE_BINS) $(CKPT_BINS)
 
-$(BUILD)/bench/%: tests/bench/%.c tests/bench/timing.h
+$(BUILD)/bench/%: tests/bench/%.c tests/bench/timing.h tests/ckpt/ckpt_prog.h
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -static -pthread -o $@ $<

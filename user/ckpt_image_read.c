@@ -199,7 +199,7 @@ static void read_vma(struct rd *rd, json_t *o, const char *path, struct ck_vma *
 static void read_anon_fd(struct rd *rd, json_t *o, const char *path, enum ck_fd_kind kind,
 			 struct ck_fd *f)
 {
-	char sub[300];
+	char sub[400];
 	json_t *a, *e, *t;
 	size_t i;
 	f->kind = kind;
@@ -333,6 +333,20 @@ static void read_shm(struct rd *rd, json_t *o, const char *path, struct ck_shm *
 		bad(rd, path, "file_size", "size, for contents that are not compressed");
 }
 
+/* path.key: an array of min..max objects, each read into (*arr)[i] by fn
+ * (named path.key[i] in errors); *arr is calloc'ed, *n set. */
+#define READ_LIST(rd, o, path, key, min, max, arr, n, fn)                                          \
+	do {                                                                                       \
+		json_t *list_ = get_array(rd, o, path, key, min, max);                             \
+		char full_[320];                                                                   \
+		*(n) = list_ ? json_array_size(list_) : 0;                                         \
+		*(arr) = calloc(*(n) ? *(n) : 1, sizeof(**(arr)));                                 \
+		for (size_t i_ = 0; *(arr) && i_ < *(n) && !(rd)->failed; i_++) {                  \
+			snprintf(full_, sizeof(full_), "%s.%s[%zu]", path, key, i_);               \
+			fn(rd, json_array_get(list_, i_), full_, &(*(arr))[i_]);                   \
+		}                                                                                  \
+	} while (0)
+
 #define EACH(arr, i, e, n, path, fmt)                                                              \
 	for (i = 0; i < (n) && !rd->failed && (e = json_array_get(arr, i)) &&                      \
 		    (snprintf(path, sizeof(path), fmt, i), 1);                                     \
@@ -378,33 +392,9 @@ static void read_proc(struct rd *rd, json_t *o, const char *path, struct ck_proc
 		p->sig[i].restorer = hex_value(rd, json_array_get(e, 2), full, "[2]");
 		p->sig[i].mask = hex_value(rd, json_array_get(e, 3), full, "[3]");
 	}
-	json_t *a = get_array(rd, o, path, "threads", 1, 65536);
-	p->nthreads = a ? json_array_size(a) : 0;
-	p->threads = calloc(p->nthreads ? p->nthreads : 1, sizeof(*p->threads));
-	EACH(a, i, e, p->nthreads, sub, "threads[%zu]")
-	{
-		char full[256];
-		snprintf(full, sizeof(full), "%s.%s", path, sub);
-		read_thread(rd, e, full, &p->threads[i]);
-	}
-	a = get_array(rd, o, path, "vmas", 1, 1 << 20);
-	p->nvmas = a ? json_array_size(a) : 0;
-	p->vmas = calloc(p->nvmas ? p->nvmas : 1, sizeof(*p->vmas));
-	EACH(a, i, e, p->nvmas, sub, "vmas[%zu]")
-	{
-		char full[256];
-		snprintf(full, sizeof(full), "%s.%s", path, sub);
-		read_vma(rd, e, full, &p->vmas[i]);
-	}
-	a = get_array(rd, o, path, "fds", 0, 1 << 20);
-	p->nfds = a ? json_array_size(a) : 0;
-	p->fds = calloc(p->nfds ? p->nfds : 1, sizeof(*p->fds));
-	EACH(a, i, e, p->nfds, sub, "fds[%zu]")
-	{
-		char full[256];
-		snprintf(full, sizeof(full), "%s.%s", path, sub);
-		read_fd(rd, e, full, &p->fds[i]);
-	}
+	READ_LIST(rd, o, path, "threads", 1, 65536, &p->threads, &p->nthreads, read_thread);
+	READ_LIST(rd, o, path, "vmas", 1, 1 << 20, &p->vmas, &p->nvmas, read_vma);
+	READ_LIST(rd, o, path, "fds", 0, 1 << 20, &p->fds, &p->nfds, read_fd);
 	_cleanup_free_ char *pf = get_str(rd, o, path, "pages_file");
 	if (pf && (strlen(pf) >= sizeof(p->pages_file) || strchr(pf, '/') || pf[0] == '.'))
 		bad(rd, path, "pages_file", "a file name in the image directory");

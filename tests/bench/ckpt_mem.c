@@ -37,30 +37,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../ckpt/ckpt_prog.h"
 #include "timing.h"
 
 #define GAP_NS (50 * 1000000LL)
-
-static volatile sig_atomic_t got_usr2;
-
-static void on_usr2(int sig)
-{
-	(void)sig;
-	got_usr2 = 1;
-}
-
-__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n > 0 && write(STDOUT_FILENO, buf, (size_t)n) < 0)
-		_exit(2);
-}
 
 static int64_t realtime_ns(void)
 {
