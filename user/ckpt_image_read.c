@@ -341,8 +341,13 @@ static void read_shm(struct rd *rd, json_t *o, const char *path, struct ck_shm *
 		char full_[320];                                                                   \
 		*(n) = list_ ? json_array_size(list_) : 0;                                         \
 		*(arr) = calloc(*(n) ? *(n) : 1, sizeof(**(arr)));                                 \
-		for (size_t i_ = 0; *(arr) && i_ < *(n) && !(rd)->failed; i_++) {                  \
-			snprintf(full_, sizeof(full_), "%s.%s[%zu]", path, key, i_);               \
+		if (!*(arr)) {                                                                     \
+			*(n) = 0;                                                                  \
+			bad(rd, path, key, "memory enough to read it");                            \
+		}                                                                                  \
+		for (size_t i_ = 0; i_ < *(n) && !(rd)->failed; i_++) {                            \
+			snprintf(full_, sizeof(full_), *(path) ? "%s.%s[%zu]" : "%s%s[%zu]", path, \
+				 key, i_);                                                         \
 			fn(rd, json_array_get(list_, i_), full_, &(*(arr))[i_]);                   \
 		}                                                                                  \
 	} while (0)
@@ -354,7 +359,7 @@ static void read_shm(struct rd *rd, json_t *o, const char *path, struct ck_shm *
 
 static void read_proc(struct rd *rd, json_t *o, const char *path, struct ck_proc *p)
 {
-	char sub[160];
+	char sub[400];
 	size_t i;
 	json_t *e;
 	p->pid = (pid_t)get_int(rd, o, path, "pid", 1, 4194304);
@@ -385,7 +390,7 @@ static void read_proc(struct rd *rd, json_t *o, const char *path, struct ck_proc
 	json_t *sigs = get_array(rd, o, path, "sigactions", CK_NSIG, CK_NSIG);
 	EACH(sigs, i, e, CK_NSIG, sub, "sigactions[%zu]")
 	{
-		char full[256];
+		char full[800];
 		snprintf(full, sizeof(full), "%s.%s", path, sub);
 		p->sig[i].handler = hex_value(rd, json_array_get(e, 0), full, "[0]");
 		p->sig[i].flags = hex_value(rd, json_array_get(e, 1), full, "[1]");
@@ -548,12 +553,33 @@ static int check_tree(const struct ck_image *img, struct hy_err *err)
 	return 0;
 }
 
+static void read_pipe(struct rd *rd, json_t *e, const char *path, struct ck_pipe *p)
+{
+	p->id = get_hex(rd, e, path, "id");
+	p->size = (uint32_t)get_int(rd, e, path, "size", 4096, CK_PIPE_MAX);
+	p->data = malloc(CK_PIPE_MAX);
+	p->len = p->data ? get_bytes(rd, e, path, "data", p->data, p->size) : 0;
+}
+
+static void read_zombie(struct rd *rd, json_t *e, const char *path, struct ck_zombie *z)
+{
+	z->pid = (pid_t)get_int(rd, e, path, "pid", 3, 4194304);
+	z->ppid = (pid_t)get_int(rd, e, path, "ppid", 2, 4194304);
+	z->status = (int)get_int(rd, e, path, "status", 0, 0xffff);
+}
+
+static void read_sock(struct rd *rd, json_t *e, const char *path, struct ck_sock *k)
+{
+	k->id = get_hex(rd, e, path, "id");
+	k->peer = get_hex(rd, e, path, "peer");
+	k->shutdown = (int)get_int(rd, e, path, "shutdown", 0, 3);
+	k->data = malloc(CK_SOCK_DATA_MAX);
+	k->len = k->data ? get_bytes(rd, e, path, "data", k->data, CK_SOCK_DATA_MAX) : 0;
+}
+
 static int read_json(json_t *j, struct ck_image *img, struct hy_err *err)
 {
 	struct rd rdc = { .err = err }, *rd = &rdc;
-	char sub[64];
-	size_t i;
-	json_t *e;
 	_cleanup_free_ char *magic = get_str(rd, j, "", "magic");
 	if (!rd->failed && strcmp(magic, "hybox-image") != 0)
 		return hy_err_set(err, -EINVAL, "%s: magic: expected \"hybox-image\"",
@@ -588,58 +614,11 @@ static int read_json(json_t *j, struct ck_image *img, struct hy_err *err)
 	img->boot_ns = get_int(rd, j, "", "boot_ns", 0, INT64_MAX);
 	img->xcr0 = get_hex(rd, j, "", "xcr0");
 	read_u32s(rd, j, "", "cpuid", img->cpuid, 4, 4, NULL);
-	json_t *procs = get_array(rd, j, "", "procs", 1, 4096);
-	img->nprocs = procs ? json_array_size(procs) : 0;
-	img->procs = calloc(img->nprocs ? img->nprocs : 1, sizeof(*img->procs));
-	if (!img->procs)
-		return hy_err_set(err, -ENOMEM, "read %s", CK_IMAGE_FILE);
-	EACH(procs, i, e, img->nprocs, sub, "procs[%zu]")
-	read_proc(rd, e, sub, &img->procs[i]);
-	json_t *pipes = get_array(rd, j, "", "pipes", 0, 4096);
-	img->npipes = pipes ? json_array_size(pipes) : 0;
-	img->pipes = calloc(img->npipes + 1, sizeof(*img->pipes));
-	if (!img->pipes)
-		return hy_err_set(err, -ENOMEM, "read %s", CK_IMAGE_FILE);
-	EACH(pipes, i, e, img->npipes, sub, "pipes[%zu]")
-	{
-		struct ck_pipe *p = &img->pipes[i];
-		p->id = get_hex(rd, e, sub, "id");
-		p->size = (uint32_t)get_int(rd, e, sub, "size", 4096, CK_PIPE_MAX);
-		p->data = malloc(CK_PIPE_MAX);
-		p->len = p->data ? get_bytes(rd, e, sub, "data", p->data, p->size) : 0;
-	}
-	json_t *shms = get_array(rd, j, "", "shms", 0, 4096);
-	img->nshms = shms ? json_array_size(shms) : 0;
-	img->shms = calloc(img->nshms + 1, sizeof(*img->shms));
-	if (!img->shms)
-		return hy_err_set(err, -ENOMEM, "read %s", CK_IMAGE_FILE);
-	EACH(shms, i, e, img->nshms, sub, "shms[%zu]")
-	read_shm(rd, e, sub, &img->shms[i]);
-	json_t *zombies = get_array(rd, j, "", "zombies", 0, 4096);
-	img->nzombies = zombies ? json_array_size(zombies) : 0;
-	img->zombies = calloc(img->nzombies + 1, sizeof(*img->zombies));
-	if (!img->zombies)
-		return hy_err_set(err, -ENOMEM, "read %s", CK_IMAGE_FILE);
-	EACH(zombies, i, e, img->nzombies, sub, "zombies[%zu]")
-	{
-		img->zombies[i].pid = (pid_t)get_int(rd, e, sub, "pid", 3, 4194304);
-		img->zombies[i].ppid = (pid_t)get_int(rd, e, sub, "ppid", 2, 4194304);
-		img->zombies[i].status = (int)get_int(rd, e, sub, "status", 0, 0xffff);
-	}
-	json_t *socks = get_array(rd, j, "", "socks", 0, 4096);
-	img->nsocks = socks ? json_array_size(socks) : 0;
-	img->socks = calloc(img->nsocks + 1, sizeof(*img->socks));
-	if (!img->socks)
-		return hy_err_set(err, -ENOMEM, "read %s", CK_IMAGE_FILE);
-	EACH(socks, i, e, img->nsocks, sub, "socks[%zu]")
-	{
-		struct ck_sock *k = &img->socks[i];
-		k->id = get_hex(rd, e, sub, "id");
-		k->peer = get_hex(rd, e, sub, "peer");
-		k->shutdown = (int)get_int(rd, e, sub, "shutdown", 0, 3);
-		k->data = malloc(CK_SOCK_DATA_MAX);
-		k->len = k->data ? get_bytes(rd, e, sub, "data", k->data, CK_SOCK_DATA_MAX) : 0;
-	}
+	READ_LIST(rd, j, "", "procs", 1, 4096, &img->procs, &img->nprocs, read_proc);
+	READ_LIST(rd, j, "", "pipes", 0, 4096, &img->pipes, &img->npipes, read_pipe);
+	READ_LIST(rd, j, "", "shms", 0, 4096, &img->shms, &img->nshms, read_shm);
+	READ_LIST(rd, j, "", "zombies", 0, 4096, &img->zombies, &img->nzombies, read_zombie);
+	READ_LIST(rd, j, "", "socks", 0, 4096, &img->socks, &img->nsocks, read_sock);
 	return rd->failed ? err->code : 0;
 }
 
