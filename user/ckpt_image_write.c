@@ -204,65 +204,63 @@ static int write_file(int dirfd, const char *name, const char *data, size_t len,
 	return 0;
 }
 
-int ck_image_write(int dirfd, const struct ck_image *img, struct hy_err *err)
+/* The objects fds and mappings refer to, saved once each. */
+static void add_objects(json_t *j, const struct ck_image *img)
 {
-	encode_failed = false;
-	json_t *procs = json_array(), *pipes = json_array();
-	for (size_t i = 0; i < img->nprocs; i++)
-		add(procs, proc_json(&img->procs[i]));
+	json_t *pipes = json_array(), *shms = json_array(), *socks = json_array();
+	json_t *zombies = json_array();
 	for (size_t i = 0; i < img->npipes; i++) {
 		const struct ck_pipe *p = &img->pipes[i];
-		add(pipes, json_pack("{s:o,s:i,s:o}", "id", hex(p->id), "size",
-						       (int)p->size, "data",
-						       hex_bytes(p->data, p->len)));
+		add(pipes, json_pack("{s:o,s:i,s:o}", "id", hex(p->id), "size", (int)p->size,
+				     "data", hex_bytes(p->data, p->len)));
 	}
+	for (size_t i = 0; i < img->nshms; i++) {
+		const struct ck_shm *m = &img->shms[i];
+		add(shms, json_pack("{s:o,s:s,s:I,s:s,s:s,s:I,s:o}", "id", hex(m->id), "name",
+				    m->name, "size", (json_int_t)m->size, "file", m->file, "compress",
+				    m->compress ? "zlib" : "none", "file_size",
+				    (json_int_t)m->file_size, "crc", hex(m->crc)));
+	}
+	for (size_t i = 0; i < img->nsocks; i++) {
+		const struct ck_sock *k = &img->socks[i];
+		add(socks, json_pack("{s:o,s:o,s:i,s:o}", "id", hex(k->id), "peer", hex(k->peer),
+				     "shutdown", k->shutdown, "data", hex_bytes(k->data, k->len)));
+	}
+	for (size_t i = 0; i < img->nzombies; i++)
+		add(zombies, json_pack("{s:i,s:i,s:i}", "pid", img->zombies[i].pid, "ppid",
+				       img->zombies[i].ppid, "status", img->zombies[i].status));
+	set(j, "pipes", pipes);
+	set(j, "shms", shms);
+	set(j, "socks", socks);
+	set(j, "zombies", zombies);
+}
+
+static json_t *image_json(const struct ck_image *img)
+{
+	json_t *procs = json_array();
+	for (size_t i = 0; i < img->nprocs; i++)
+		add(procs, proc_json(&img->procs[i]));
 	json_t *j = json_pack("{s:s,s:i,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o}", "magic", "hybox-image",
 			      "version", CK_FORMAT_VERSION, "id", img->id, "hostname",
 			      img->hostname, "domainname", img->domainname ? img->domainname : "",
 			      "mono_ns", (json_int_t)img->mono_ns, "boot_ns",
 			      (json_int_t)img->boot_ns, "xcr0", hex(img->xcr0), "cpuid",
 			      u32_array(img->cpuid, 4), "procs", procs);
-	json_t *shms = json_array();
-	for (size_t i = 0; i < img->nshms; i++) {
-		const struct ck_shm *m = &img->shms[i];
-		add(shms, json_pack("{s:o,s:s,s:I,s:s,s:s,s:I,s:o}", "id",
-						      hex(m->id), "name", m->name, "size",
-						      (json_int_t)m->size, "file", m->file,
-						      "compress", m->compress ? "zlib" : "none",
-						      "file_size", (json_int_t)m->file_size, "crc",
-						      hex(m->crc)));
-	}
-	json_t *socks = json_array();
-	for (size_t i = 0; i < img->nsocks; i++) {
-		const struct ck_sock *k = &img->socks[i];
-		add(socks, json_pack("{s:o,s:o,s:i,s:o}", "id", hex(k->id), "peer",
-						       hex(k->peer), "shutdown", k->shutdown,
-						       "data", hex_bytes(k->data, k->len)));
-	}
-	if (j) {
-		set(j, "policy", img->policy ? json_string(img->policy) : json_null());
-		set(j, "run", json_pack("{s:o,s:s,s:I,s:i}", "rootfs",
-					img->rootfs ? json_string(img->rootfs) : json_null(), "net",
-					img->is_net_none ? "none" : "host", "memory",
-					(json_int_t)img->memory, "cpus_milli", (int)img->cpus_milli));
-	}
-	json_t *zombies = json_array();
-	for (size_t i = 0; i < img->nzombies; i++)
-		add(zombies, json_pack("{s:i,s:i,s:i}", "pid", img->zombies[i].pid, "ppid",
-				       img->zombies[i].ppid, "status", img->zombies[i].status));
-	if (j)
-		set(j, "zombies", zombies);
-	else
-		json_decref(zombies);
-	if (j) {
-		set(j, "pipes", pipes);
-		set(j, "shms", shms);
-		set(j, "socks", socks);
-	} else {
-		json_decref(pipes);
-		json_decref(shms);
-		json_decref(socks);
-	}
+	if (!j)
+		return NULL;
+	set(j, "policy", img->policy ? json_string(img->policy) : json_null());
+	set(j, "run", json_pack("{s:o,s:s,s:I,s:i}", "rootfs",
+				img->rootfs ? json_string(img->rootfs) : json_null(), "net",
+				img->is_net_none ? "none" : "host", "memory", (json_int_t)img->memory,
+				"cpus_milli", (int)img->cpus_milli));
+	add_objects(j, img);
+	return j;
+}
+
+int ck_image_write(int dirfd, const struct ck_image *img, struct hy_err *err)
+{
+	encode_failed = false;
+	json_t *j = image_json(img);
 	if (!j || encode_failed) {
 		json_decref(j);
 		return hy_err_set(err, -EINVAL, "encode %s: a value could not be encoded (a name "
