@@ -134,7 +134,8 @@ static int dump_in_child(const struct ck_dump_opts *o, struct ck_dump_stats *sta
 	return res.r;
 }
 
-int hy_cmd_checkpoint(const struct hy_global_opts *g, int argc, char **argv)
+/* Options into o and *dir: -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, struct ck_dump_opts *o, const char **dir)
 {
 	static const struct option opts[] = { { "image", required_argument, NULL, 'i' },
 					      { "image-path", required_argument, NULL, 'i' },
@@ -143,44 +144,45 @@ int hy_cmd_checkpoint(const struct hy_global_opts *g, int argc, char **argv)
 					      { "compress", required_argument, NULL, 'z' },
 					      { "help", no_argument, NULL, 'h' },
 					      { 0 } };
-	struct ck_dump_opts o = { .root = g->root, .image_dirfd = -1 };
-	const char *dir = NULL;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:i:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			dir = optarg;
-			break;
-		case 'l':
-			o.is_leave_running = true;
-			break;
-		case 'c':
-			o.is_check = true;
-			break;
-		case 'z':
-			if ((o.compress_level = compress_level(optarg)) < 0) {
-				fprintf(stderr, "hybox checkpoint: --compress: expected none, fast or "
-						"best, not '%s'\n", optarg);
-				return HY_EXIT_RUNTIME;
-			}
-			break;
-		case 'h':
+		if (c == 'i') {
+			*dir = optarg;
+		} else if (c == 'l') {
+			o->is_leave_running = true;
+		} else if (c == 'c') {
+			o->is_check = true;
+		} else if (c == 'z' && (o->compress_level = compress_level(optarg)) < 0) {
+			fprintf(stderr, "hybox checkpoint: --compress: expected none, fast or best, "
+					"not '%s'\n", optarg);
+			return HY_EXIT_RUNTIME;
+		} else if (c == 'h') {
 			usage(stdout);
 			return 0;
-		default:
+		} else if (c != 'z') {
 			fprintf(stderr, "hybox checkpoint: %s '%s'\n",
 				c == ':' ? "missing value for" : "bad option", argv[optind - 1]);
 			usage(stderr);
 			return HY_EXIT_RUNTIME;
 		}
 	}
-	if (argc - optind != 1 || (!dir && !o.is_check) || (dir && o.is_check)) {
+	if (argc - optind != 1 || (!*dir && !o->is_check) || (*dir && o->is_check)) {
 		fprintf(stderr, "hybox checkpoint: expected --image DIR ID, or --check ID\n");
 		usage(stderr);
 		return HY_EXIT_RUNTIME;
 	}
-	o.id = argv[optind];
+	o->id = argv[optind];
+	return -1;
+}
+
+int hy_cmd_checkpoint(const struct hy_global_opts *g, int argc, char **argv)
+{
+	struct ck_dump_opts o = { .root = g->root, .image_dirfd = -1 };
+	const char *dir = NULL;
+	int status = parse_args(argc, argv, &o, &dir);
+	if (status >= 0)
+		return status;
 	struct hy_err err = { 0 };
 	struct ck_dump_stats stats = { 0 };
 	bool created = false;
