@@ -206,6 +206,13 @@ struct ck_image {
 	size_t nzombies;
 };
 
+/* The vDSO block's mappings ([vvar], [vvar_vclock], [vdso]): the kernel's,
+ * moved rather than saved. */
+static inline bool ck_is_special_mapping(const char *name)
+{
+	return __builtin_strcmp(name, "[vdso]") == 0 || __builtin_strncmp(name, "[vvar", 5) == 0;
+}
+
 void ck_image_free(struct ck_image *img);
 struct ck_proc *ck_image_proc(const struct ck_image *img, pid_t pid);
 struct ck_pipe *ck_image_pipe(const struct ck_image *img, uint64_t id);

@@ -48,25 +48,6 @@ struct dumper {
 	struct ck_progress progress;
 };
 
-static unsigned long long status_num(const char *s, const char *key, int last)
-{
-	const char *p = strstr(s, key);
-	if (!p)
-		return 0;
-	p += strlen(key);
-	unsigned long long v = 0;
-	char *end;
-	for (;;) {
-		unsigned long long x = strtoull(p, &end, 10);
-		if (end == p)
-			return v;
-		v = x;
-		if (!last)
-			return v;
-		p = end;
-	}
-}
-
 /* The container's threads from its cgroup, with their container ids. */
 static int list_threads(struct dumper *d, struct hy_err *err)
 {
@@ -83,8 +64,8 @@ static int list_threads(struct dumper *d, struct hy_err *err)
 		snprintf(path, sizeof(path), "/proc/%d/status", tid);
 		if (read_file_at(AT_FDCWD, path, &st) < 0)
 			continue; /* gone since: it was ending */
-		pid_t ns = (pid_t)status_num(st, "\nNSpid:", 1);
-		pid_t tgid = (pid_t)status_num(st, "\nTgid:", 0);
+		pid_t ns = (pid_t)ck_status_num(st, "\nNSpid:", 10, true);
+		pid_t tgid = (pid_t)ck_status_num(st, "\nTgid:", 10, false);
 		if (d->map.n == ARRAY_SIZE(d->map.host))
 			return hy_err_set(err, -E2BIG, "more than %zu threads",
 					  ARRAY_SIZE(d->map.host));
@@ -168,7 +149,7 @@ static int add_proc(struct dumper *d, pid_t tgid, struct hy_err *err)
 	struct ck_proc *p = &d->img.procs[d->img.nprocs++];
 	p->host_pid = tgid;
 	p->pid = ck_pidmap_ns(&d->map, tgid);
-	p->ppid = ck_pidmap_ns(&d->map, (pid_t)status_num(st, "\nPPid:", 0));
+	p->ppid = ck_pidmap_ns(&d->map, (pid_t)ck_status_num(st, "\nPPid:", 10, false));
 	if (!p->ppid)
 		return hy_err_set(err, -ESRCH, "the parent of pid %d is outside the container", p->pid);
 	size_t n = 0;
@@ -213,7 +194,7 @@ static int build_tree(struct dumper *d, struct hy_err *err)
 				continue;
 			snprintf(path, sizeof(path), "/proc/%d/status", d->tids[i]);
 			if (read_file_at(AT_FDCWD, path, &st) >= 0 &&
-			    (pid_t)status_num(st, "\nPPid:", 0) == parent &&
+			    (pid_t)ck_status_num(st, "\nPPid:", 10, false) == parent &&
 			    ck_pidmap_ns(&d->map, d->tids[i]) != 2)
 				r = add_proc(d, d->tids[i], err);
 		}
@@ -249,7 +230,7 @@ static void add_zombie(struct dumper *d, const struct ck_proc *p, pid_t kid)
 		ck_block(&d->blockers, "pid %d: cannot read its ended child %d", p->pid, kid);
 		return;
 	}
-	z[d->img.nzombies++] = (struct ck_zombie){ .pid = (pid_t)status_num(st, "\nNSpid:", 1),
+	z[d->img.nzombies++] = (struct ck_zombie){ .pid = (pid_t)ck_status_num(st, "\nNSpid:", 10, true),
 						    .ppid = p->pid, .status = atoi(last + 1) };
 }
 

@@ -73,6 +73,9 @@ struct ck_dump_proc {
 };
 
 int ck_dump_proc_state(struct ck_dump_proc *d, struct hy_err *err);
+/* A number of /proc/PID/status text (key with its leading "\n"), the last
+ * of several when last (NSpid: the innermost pid namespace's); 0 if absent. */
+unsigned long long ck_status_num(const char *status, const char *key, int base, bool last);
 /* A blocker if s (a path or name of d's process) is not UTF-8. */
 void ck_check_utf8(struct ck_dump_proc *d, const char *what, const char *s);
 int ck_dump_memory(struct ck_dump_proc *d, int image_dirfd, struct hy_err *err);

@@ -34,11 +34,6 @@ struct pages_out {
 	uint64_t raw; /* bytes submitted: the offset of the next run */
 };
 
-static bool is_special(const char *name)
-{
-	return strcmp(name, "[vdso]") == 0 || strncmp(name, "[vvar", 5) == 0;
-}
-
 int ck_dump_shm(struct ck_dump_proc *d, uint64_t id, int fd, const char *name,
 		struct hy_err *err)
 {
@@ -120,7 +115,7 @@ static int parse_map(char *line, struct ck_vma *v, struct ck_dump_proc *d, struc
 	v->shared = perms[3] == 's';
 	if (strcmp(name, "[vsyscall]") == 0 || strcmp(name, "[uprobes]") == 0)
 		return 1;
-	if (is_special(name)) {
+	if (ck_is_special_mapping(name)) {
 		v->kind = CK_VMA_SPECIAL;
 		v->path = strdup(name);
 	} else if (v->shared && (strncmp(name, "/memfd:", 7) == 0 ||

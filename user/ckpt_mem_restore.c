@@ -26,9 +26,6 @@
 #include "ckpt_restore.h"
 #include "util.h"
 
-#ifndef PTRACE_GET_RSEQ_CONFIGURATION
-#define PTRACE_GET_RSEQ_CONFIGURATION 0x420f
-#endif
 #define RSEQ_FLAG_UNREGISTER 1
 #define MAX_SEED_VMAS 512
 #define COPY_CHUNK (4UL << 20)
@@ -37,11 +34,6 @@ struct range {
 	uint64_t start, end;
 	char name[24]; /* special mappings only */
 };
-
-static bool is_special(const char *name)
-{
-	return strcmp(name, "[vdso]") == 0 || strncmp(name, "[vvar", 5) == 0;
-}
 
 /* The seed's mappings now ([vsyscall] left out: it cannot be unmapped). */
 static int seed_maps(pid_t tid, struct range *out, size_t *n, struct hy_err *err)
@@ -61,7 +53,7 @@ static int seed_maps(pid_t tid, struct range *out, size_t *n, struct hy_err *err
 		struct range *r = &out[(*n)++];
 		r->start = s, r->end = e;
 		line[strcspn(line, "\n")] = 0;
-		snprintf(r->name, sizeof(r->name), "%s", is_special(line + at) ? line + at : "");
+		snprintf(r->name, sizeof(r->name), "%s", ck_is_special_mapping(line + at) ? line + at : "");
 	}
 	fclose(f);
 	return 0;
@@ -91,16 +83,13 @@ static uint64_t free_area(uint64_t len, const struct range *v, size_t n, const s
 static int unregister_rseq(struct ck_restore_proc *r, struct hy_err *err)
 {
 	for (size_t i = 0; i < r->p->nthreads; i++) {
-		struct {
-			uint64_t ptr;
-			uint32_t size, sig, flags, pad;
-		} rc = { 0 };
+		uint64_t addr;
+		uint32_t len, sig;
 		long ret;
-		if (ptrace(PTRACE_GET_RSEQ_CONFIGURATION, r->tasks[i].tid, sizeof(rc), &rc) <= 0 ||
-		    !rc.ptr)
+		if (!ck_task_rseq(r->tasks[i].tid, &addr, &len, &sig))
 			continue;
-		int e = ck_inject(&r->tasks[i], &ret, "unregister the seed's rseq", SYS_rseq, rc.ptr,
-				  rc.size, RSEQ_FLAG_UNREGISTER, rc.sig, 0, 0, err);
+		int e = ck_inject(&r->tasks[i], &ret, "unregister the seed's rseq", SYS_rseq, addr,
+				  len, RSEQ_FLAG_UNREGISTER, sig, 0, 0, err);
 		if (e < 0)
 			return e;
 	}
@@ -202,10 +191,8 @@ static int task_open(struct ck_restore_proc *r, const char *path, int flags, lon
 
 static int shm_fd(const struct ck_restore_proc *r, uint64_t id)
 {
-	for (size_t i = 0; i < r->img->nshms; i++)
-		if (r->img->shms[i].id == id)
-			return r->shm_fds[i];
-	return -1;
+	const struct ck_shm *m = ck_image_shm(r->img, id);
+	return m ? r->objs->shm_fds[m - r->img->shms] : -1;
 }
 
 static int map_vma(struct ck_restore_proc *r, const struct ck_vma *v, struct hy_err *err)

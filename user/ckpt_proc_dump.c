@@ -26,15 +26,8 @@
 #include <jansson.h>
 
 #include "ckpt_dump.h"
+#include "task.h"
 #include "util.h"
-
-#ifndef PTRACE_GET_RSEQ_CONFIGURATION
-#define PTRACE_GET_RSEQ_CONFIGURATION 0x420f
-#endif
-struct rseq_config { /* struct ptrace_rseq_configuration (linux/ptrace.h) */
-	uint64_t rseq_abi_pointer;
-	uint32_t rseq_abi_size, signature, flags, pad;
-};
 
 #define ERESTARTSYS 512
 #define ERESTARTNOINTR 513
@@ -100,19 +93,24 @@ static char *proc_text(int procfd, const char *name)
 	return read_file_at(procfd, name, &buf) < 0 ? NULL : buf;
 }
 
+unsigned long long ck_status_num(const char *status, const char *key, int base, bool last)
+{
+	unsigned long long v[8] = { 0 };
+	int n = status ? emu_status_field(status, key, base, v, (int)ARRAY_SIZE(v)) : 0;
+	return n ? v[last ? n - 1 : 0] : 0;
+}
+
 static uint64_t status_hex(const char *status, const char *key)
 {
-	const char *p = status ? strstr(status, key) : NULL;
-	return p ? strtoull(p + strlen(key), NULL, 16) : 0;
+	return ck_status_num(status, key, 16, false);
 }
 
 static void status_ids(const char *status, const char *key, uint32_t out[3])
 {
-	const char *p = status ? strstr(status, key) : NULL;
-	unsigned a = 0, b = 0, c = 0;
-	if (p)
-		sscanf(p + strlen(key), "%u %u %u", &a, &b, &c);
-	out[0] = a, out[1] = b, out[2] = c;
+	unsigned long long v[3] = { 0 };
+	if (status)
+		emu_status_field(status, key, 10, v, 3);
+	out[0] = (uint32_t)v[0], out[1] = (uint32_t)v[1], out[2] = (uint32_t)v[2];
 }
 
 static int dump_thread(struct ck_dump_proc *d, size_t i, uint64_t scratch, struct hy_err *err)
@@ -130,12 +128,9 @@ static int dump_thread(struct ck_dump_proc *d, size_t i, uint64_t scratch, struc
 	t->xstate_len = iov.iov_len;
 	if (ptrace(PTRACE_GETSIGMASK, k->tid, sizeof(t->sigmask), &t->sigmask) < 0)
 		return hy_err_setr(err, -errno, "read the signal mask of task %d", k->tid);
-	struct rseq_config rc = { 0 };
-	if (ptrace(PTRACE_GET_RSEQ_CONFIGURATION, k->tid, sizeof(rc), &rc) > 0) {
-		t->rseq_addr = rc.rseq_abi_pointer;
-		t->rseq_len = rc.rseq_abi_size;
-		t->rseq_sig = rc.signature;
-	}
+	uint32_t sig = 0;
+	if (ck_task_rseq(k->tid, &t->rseq_addr, &t->rseq_len, &sig))
+		t->rseq_sig = sig;
 	void *head = NULL;
 	size_t len = 0;
 	if (syscall(SYS_get_robust_list, k->tid, &head, &len) == 0)

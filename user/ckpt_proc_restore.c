@@ -72,16 +72,15 @@ static long copy_of(const struct kept *k, size_t n, long src)
  * its access mode names). */
 static long object_src(const struct ck_restore_proc *r, const struct ck_fd *f)
 {
-	for (size_t i = 0; f->kind == CK_FD_PIPE && i < r->img->npipes; i++)
-		if (r->img->pipes[i].id == f->obj)
-			return r->pipe_fds[i][(f->flags & O_ACCMODE) == O_RDONLY ? 0 : 1];
-	for (size_t i = 0; f->kind == CK_FD_SHM && i < r->img->nshms; i++)
-		if (r->img->shms[i].id == f->obj)
-			return r->shm_fds[i];
-	for (size_t i = 0; f->kind == CK_FD_SOCKET && i < r->img->nsocks; i++)
-		if (r->img->socks[i].id == f->obj)
-			return r->sock_fds[i];
-	return -1;
+	const struct ck_seed_objects *o = r->objs;
+	const struct ck_pipe *p = f->kind == CK_FD_PIPE ? ck_image_pipe(r->img, f->obj) : NULL;
+	const struct ck_shm *m = f->kind == CK_FD_SHM ? ck_image_shm(r->img, f->obj) : NULL;
+	const struct ck_sock *k = f->kind == CK_FD_SOCKET ? ck_image_sock(r->img, f->obj) : NULL;
+	if (p)
+		return o->pipe_fds[p - r->img->pipes][(f->flags & O_ACCMODE) == O_RDONLY ? 0 : 1];
+	if (m)
+		return o->shm_fds[m - r->img->shms];
+	return k ? o->sock_fds[k - r->img->socks] : -1;
 }
 
 int ck_place_fd(struct ck_restore_proc *r, long got, const struct ck_fd *f, struct hy_err *err)
@@ -163,12 +162,12 @@ static int restore_fds(struct ck_restore_proc *r, struct hy_err *err)
 		if (now[i] < 3)
 			k[nk++].src = now[i];
 	for (size_t i = 0; i < r->img->npipes; i++)
-		k[nk++].src = r->pipe_fds[i][0], k[nk++].src = r->pipe_fds[i][1];
+		k[nk++].src = r->objs->pipe_fds[i][0], k[nk++].src = r->objs->pipe_fds[i][1];
 	for (size_t i = 0; i < r->img->nshms; i++)
-		k[nk++].src = r->shm_fds[i];
+		k[nk++].src = r->objs->shm_fds[i];
 	for (size_t i = 0; i < r->img->nsocks; i++)
-		if (r->sock_fds[i] >= 0)
-			k[nk++].src = r->sock_fds[i];
+		if (r->objs->sock_fds[i] >= 0)
+			k[nk++].src = r->objs->sock_fds[i];
 	uint64_t base = 3;
 	for (size_t i = 0; i < r->p->nfds; i++)
 		base = MAX(base, (uint64_t)r->p->fds[i].fd + 1);

@@ -208,6 +208,22 @@ int ck_task_syscall(struct ck_task *t, long *ret, long nr, uint64_t a0, uint64_t
 	return 0;
 }
 
+#ifndef PTRACE_GET_RSEQ_CONFIGURATION
+#define PTRACE_GET_RSEQ_CONFIGURATION 0x420f
+#endif
+
+int ck_task_rseq(pid_t tid, uint64_t *addr, uint32_t *len, uint32_t *sig)
+{
+	struct { /* struct ptrace_rseq_configuration (linux/ptrace.h) */
+		uint64_t rseq_abi_pointer;
+		uint32_t rseq_abi_size, signature, flags, pad;
+	} rc = { 0 };
+	if (ptrace(PTRACE_GET_RSEQ_CONFIGURATION, tid, sizeof(rc), &rc) <= 0 || !rc.rseq_abi_pointer)
+		return 0;
+	*addr = rc.rseq_abi_pointer, *len = rc.rseq_abi_size, *sig = rc.signature;
+	return 1;
+}
+
 int ck_task_release(struct ck_task *t)
 {
 	int r = 0;

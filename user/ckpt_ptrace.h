@@ -40,5 +40,8 @@ int ck_task_write(struct ck_task *t, uint64_t addr, const void *buf, size_t len,
 		  struct hy_err *err);
 /* Find the vDSO and a `syscall` instruction in it (after a move too). */
 int ck_task_find_syscall(struct ck_task *t, struct hy_err *err);
+/* The thread's rseq registration (PTRACE_GET_RSEQ_CONFIGURATION): 1 with
+ * addr, len, sig filled, 0 when it has none (or the kernel cannot say). */
+int ck_task_rseq(pid_t tid, uint64_t *addr, uint32_t *len, uint32_t *sig);
 /* Put the saved registers back and detach (re-sending a signal that came). */
 int ck_task_release(struct ck_task *t);

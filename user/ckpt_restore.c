@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -25,7 +24,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ckpt_pages.h"
 #include "ckpt_restore.h"
 #include "util.h"
 
@@ -35,9 +33,7 @@
 
 struct restorer {
 	const struct ck_image *img;
-	int (*pipe_fds)[2]; /* each image pipe's ends, made in the seed before it forks */
-	int *shm_fds;	    /* each shared memory object's memfd, likewise */
-	int *sock_fds;	    /* each socket's end, likewise */
+	struct ck_seed_objects objs; /* made in the seed before it forks */
 	struct ck_task *tasks; /* every thread, process by process */
 	size_t *first;	       /* each process's first task */
 	int helper;	       /* socket to the ns_last_pid helper */
@@ -160,160 +156,6 @@ static int build_tree(struct restorer *r, struct hy_err *err)
 }
 
 /*
- * The image's pipes, made in the seed before the tree forks from it, so
- * that every process has every pipe to pick its fds from. Their bytes go
- * in from here, through /proc/PID/fd (the write end opens as a FIFO).
- */
-static int make_pipes(struct restorer *r, struct hy_err *err)
-{
-	struct ck_task *seed = &r->tasks[0];
-	long at, ret;
-	int e = ck_inject(seed, &at, "map a scratch page in the seed", SYS_mmap, 0, CK_PAGE,
-			  PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0, err);
-	for (size_t i = 0; i < r->img->npipes && e == 0; i++) {
-		const struct ck_pipe *p = &r->img->pipes[i];
-		char path[64];
-		e = ck_inject(seed, &ret, "make a pipe", SYS_pipe2, (uint64_t)at, 0, 0, 0, 0, 0, err);
-		if (e == 0)
-			e = ck_task_read(seed, (uint64_t)at, r->pipe_fds[i], sizeof(r->pipe_fds[i]), err);
-		if (e == 0)
-			e = ck_inject(seed, &ret, "size a pipe", SYS_fcntl, (uint64_t)r->pipe_fds[i][1],
-				      F_SETPIPE_SZ, p->size, 0, 0, 0, err);
-		if (e < 0 || !p->len)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", seed->tid, r->pipe_fds[i][1]);
-		_cleanup_close_ int w = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-		if (w < 0 || (e = write_all(w, p->data, p->len)) < 0)
-			e = hy_err_setr(err, w < 0 ? -errno : e, "fill a restored pipe");
-	}
-	return e;
-}
-
-/* Fill the seed's memfd fd with shared memory object m's saved bytes. */
-static int fill_shm(pid_t seed, int fd, int dirfd, const struct ck_shm *m, struct hy_err *err)
-{
-	char path[64];
-	struct ck_pages_reader rd;
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", seed, fd);
-	_cleanup_close_ int w = open(path, O_WRONLY | O_CLOEXEC);
-	_cleanup_close_ int in = openat(dirfd, m->file, O_RDONLY | O_CLOEXEC);
-	_cleanup_free_ uint8_t *buf = malloc(1 << 20);
-	if (w < 0 || in < 0 || !buf || ck_pages_reader_open(&rd, in, m->compress) < 0)
-		return hy_err_setr(err, -(errno ? errno : ENOMEM), "restore shared memory %s", m->file);
-	int e = 0;
-	for (uint64_t off = 0; off < m->size && e == 0;) {
-		size_t n = MIN((uint64_t)(1 << 20), m->size - off);
-		e = ck_pages_read(&rd, off, buf, n);
-		if (e == 0 && pwrite(w, buf, n, (off_t)off) != (ssize_t)n)
-			e = -(errno ? errno : EIO);
-		off += n;
-	}
-	ck_pages_reader_close(&rd);
-	return e < 0 ? hy_err_setr(err, e, "restore shared memory %s", m->file) : 0;
-}
-
-/* The image's shared memory, as memfds in the seed (like pipes). */
-static int make_shms(struct restorer *r, int dirfd, struct hy_err *err)
-{
-	struct ck_task *seed = &r->tasks[0];
-	long at = 0, fd;
-	int e = r->img->nshms ? ck_inject(seed, &at, "map a scratch page in the seed", SYS_mmap, 0,
-					  CK_PAGE, PROT_READ | PROT_WRITE,
-					  MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0, err)
-			      : 0;
-	for (size_t i = 0; i < r->img->nshms && e == 0; i++) {
-		const struct ck_shm *m = &r->img->shms[i];
-		long ret;
-		e = ck_task_write(seed, (uint64_t)at, m->name, strlen(m->name) + 1, err);
-		if (e == 0)
-			e = ck_inject(seed, &fd, "make a memfd", SYS_memfd_create, (uint64_t)at, 0, 0,
-				      0, 0, 0, err);
-		if (e == 0)
-			e = ck_inject(seed, &ret, "size a memfd", SYS_ftruncate, (uint64_t)fd, m->size,
-				      0, 0, 0, 0, err);
-		r->shm_fds[i] = (int)fd;
-		if (e == 0)
-			e = fill_shm(seed->tid, (int)fd, dirfd, m, err);
-	}
-	return e;
-}
-
-static int sock_index(const struct ck_image *img, uint64_t id)
-{
-	for (size_t i = 0; i < img->nsocks; i++)
-		if (img->socks[i].id == id)
-			return (int)i;
-	return -1;
-}
-
-/* Queue data for the socket whose peer is fd: written through the peer. */
-static int send_through(struct ck_task *seed, long at, int fd, const struct ck_sock *s,
-			struct hy_err *err)
-{
-	long ret;
-	int e = s->len ? ck_task_write(seed, (uint64_t)at, s->data, s->len, err) : 0;
-	if (e == 0 && s->len)
-		e = ck_inject(seed, &ret, "queue a socket's bytes", SYS_sendto, (uint64_t)fd,
-			      (uint64_t)at, s->len, MSG_DONTWAIT, 0, 0, err);
-	if (e == 0 && s->len && (size_t)ret != s->len)
-		e = hy_err_set(err, -EAGAIN, "queue a socket's bytes: %ld of %zu", ret, s->len);
-	return e;
-}
-
-static int shut(struct ck_task *seed, int fd, int bits, struct hy_err *err)
-{
-	long ret;
-	if (!bits)
-		return 0;
-	int how = bits == 3 ? SHUT_RDWR : bits == 1 ? SHUT_RD : SHUT_WR;
-	return ck_inject(seed, &ret, "shut a socket down", SYS_shutdown, (uint64_t)fd, (uint64_t)how,
-			 0, 0, 0, 0, err);
-}
-
-/*
- * The image's socket pairs, made in the seed like pipes: the bytes queued
- * for each end are sent through the other, then the saved shutdown state;
- * an end whose peer was gone gets its peer closed, as it was.
- */
-static int make_socks(struct restorer *r, struct hy_err *err)
-{
-	struct ck_task *seed = &r->tasks[0];
-	long at = 0, ret;
-	int e = r->img->nsocks ? ck_inject(seed, &at, "map a scratch area in the seed", SYS_mmap, 0,
-					   CK_SOCK_DATA_MAX + CK_PAGE, PROT_READ | PROT_WRITE,
-					   MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0, err)
-			       : 0;
-	for (size_t i = 0; i < r->img->nsocks; i++)
-		r->sock_fds[i] = -1;
-	for (size_t i = 0; i < r->img->nsocks && e == 0; i++) {
-		const struct ck_sock *s = &r->img->socks[i];
-		int sv[2], j = sock_index(r->img, s->peer);
-		if (r->sock_fds[i] >= 0)
-			continue; /* made with its peer */
-		e = ck_inject(seed, &ret, "make a socket pair", SYS_socketpair, AF_UNIX, SOCK_STREAM,
-			      0, (uint64_t)at, 0, 0, err);
-		if (e == 0)
-			e = ck_task_read(seed, (uint64_t)at, sv, sizeof(sv), err);
-		if (e < 0)
-			break;
-		r->sock_fds[i] = sv[0];
-		if (j >= 0)
-			r->sock_fds[j] = sv[1];
-		e = send_through(seed, at, sv[1], s, err);
-		if (e == 0 && j >= 0)
-			e = send_through(seed, at, sv[0], &r->img->socks[j], err);
-		if (e == 0)
-			e = shut(seed, sv[0], s->shutdown, err);
-		if (e == 0 && j >= 0)
-			e = shut(seed, sv[1], r->img->socks[j].shutdown, err);
-		if (e == 0 && j < 0)
-			e = ck_inject(seed, &ret, "close a gone peer", SYS_close, (uint64_t)sv[1], 0, 0,
-				      0, 0, 0, err);
-	}
-	return e;
-}
-
-/*
  * Let a task end the way a saved zombie did, and leave it to its parent:
  * exit_group(code) from its own registers, or a signal (default action,
  * unblocked, no core file) sent while it is stopped.
@@ -431,11 +273,7 @@ static int restore(struct restorer *r, const struct ck_image *img, int dirfd, pi
 	if (e == 0)
 		e = ck_task_open(&r->tasks[0], seed, err);
 	if (e == 0)
-		e = make_pipes(r, err);
-	if (e == 0)
-		e = make_shms(r, dirfd, err);
-	if (e == 0)
-		e = make_socks(r, err);
+		e = ck_make_seed_objects(&r->tasks[0], img, dirfd, &r->objs, err);
 	if (e == 0)
 		e = start_helper(r, init_host, free_pid(img), err);
 	if (e == 0)
@@ -444,8 +282,7 @@ static int restore(struct restorer *r, const struct ck_image *img, int dirfd, pi
 		e = make_zombies(r, err);
 	stop_helper(r);
 	for (size_t i = 0; i < img->nprocs && e == 0; i++) {
-		struct ck_restore_proc rp = { .img = img, .pipe_fds = (const int(*)[2])r->pipe_fds,
-					      .shm_fds = r->shm_fds, .sock_fds = r->sock_fds,
+		struct ck_restore_proc rp = { .img = img, .objs = &r->objs,
 					      .p = &img->procs[i], .tasks = &r->tasks[r->first[i]],
 					      .image_dirfd = dirfd };
 		e = ck_restore_memory(&rp, err);
@@ -468,15 +305,10 @@ int ck_restore_tasks(const struct ck_image *img, int image_dirfd, pid_t init_hos
 		n += img->procs[i].nthreads;
 	}
 	r.tasks = calloc(n, sizeof(*r.tasks));
-	r.pipe_fds = calloc(img->npipes + 1, sizeof(*r.pipe_fds));
-	r.shm_fds = calloc(img->nshms + 1, sizeof(*r.shm_fds));
-	r.sock_fds = calloc(img->nsocks + 1, sizeof(*r.sock_fds));
-	if (!r.first || !r.tasks || !r.pipe_fds || !r.shm_fds || !r.sock_fds) {
-		free(r.sock_fds);
+	if (!r.first || !r.tasks || ck_seed_objects_init(&r.objs, img) < 0) {
 		free(r.first);
 		free(r.tasks);
-		free(r.pipe_fds);
-		free(r.shm_fds);
+
 		return hy_err_set(err, -ENOMEM, "restore");
 	}
 	int e = restore(&r, img, image_dirfd, init_host, seed_host, err);
@@ -490,8 +322,6 @@ int ck_restore_tasks(const struct ck_image *img, int image_dirfd, pid_t init_hos
 	}
 	free(r.tasks);
 	free(r.first);
-	free(r.pipe_fds);
-	free(r.shm_fds);
-	free(r.sock_fds);
+	ck_seed_objects_fini(&r.objs);
 	return e;
 }

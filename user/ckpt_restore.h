@@ -22,12 +22,25 @@
 int ck_restore_tasks(const struct ck_image *img, int image_dirfd, pid_t init_host,
 		     pid_t seed_host, struct hy_err *err);
 
+/* The fd numbers of the image's objects in the seed and in every process
+ * forked from it (ckpt_seed_objects.c): img->pipes[i]'s read and write
+ * ends, img->shms[i]'s memfd, img->socks[i]'s end. */
+struct ck_seed_objects {
+	int (*pipe_fds)[2];
+	int *shm_fds;
+	int *sock_fds;
+};
+
+int ck_seed_objects_init(struct ck_seed_objects *o, const struct ck_image *img);
+void ck_seed_objects_fini(struct ck_seed_objects *o);
+/* Make them in the seed (before the tree forks), with their bytes. */
+int ck_make_seed_objects(struct ck_task *seed, const struct ck_image *img, int image_dirfd,
+			 struct ck_seed_objects *o, struct hy_err *err);
+
 /* One process being rebuilt: its tasks (threads[i] <-> tasks[i]), stopped. */
 struct ck_restore_proc {
 	const struct ck_image *img;
-	const int (*pipe_fds)[2]; /* img->pipes[i]'s read and write ends in every seed copy */
-	const int *shm_fds;	  /* img->shms[i]'s memfd in every seed copy */
-	const int *sock_fds;	  /* img->socks[i]'s socket in every seed copy */
+	const struct ck_seed_objects *objs;
 	const struct ck_proc *p;
 	struct ck_task *tasks;
 	int image_dirfd;
