@@ -91,27 +91,66 @@ static char *get_str(struct rd *rd, json_t *o, const char *path, const char *key
 	return v ? strdup(json_string_value(v)) : NULL;
 }
 
-static size_t get_bytes(struct rd *rd, json_t *o, const char *path, const char *key, uint8_t *out,
-			size_t max)
+static int nibble(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
+}
+
+/* A hex string of at most max bytes (its length in *n), or NULL when absent
+ * or bad (an error noted). */
+static const char *hex_string(struct rd *rd, json_t *o, const char *path, const char *key,
+			      size_t max, size_t *n)
 {
 	json_t *v = get(rd, o, path, key);
 	const char *s = v ? json_string_value(v) : NULL;
-	size_t n = s ? strlen(s) : 0;
+	size_t len = s ? strlen(s) : 0;
+	*n = 0;
 	if (!v)
-		return 0;
-	if (!s || n % 2 || n / 2 > max) {
+		return NULL;
+	if (!s || len % 2 || len / 2 > max) {
 		bad(rd, path, key, "a string of hex digit pairs within the size limit");
-		return 0;
+		return NULL;
 	}
-	for (size_t i = 0; i < n / 2; i++) {
-		unsigned x;
-		if (sscanf(s + 2 * i, "%2x", &x) != 1) {
+	for (size_t i = 0; i < len; i++)
+		if (nibble(s[i]) < 0) {
 			bad(rd, path, key, "hex digits");
-			return 0;
+			return NULL;
 		}
-		out[i] = (uint8_t)x;
-	}
-	return n / 2;
+	*n = len / 2;
+	return s;
+}
+
+static void decode(const char *s, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = (uint8_t)(nibble(s[2 * i]) << 4 | nibble(s[2 * i + 1]));
+}
+
+/* A hex string into out (at most max bytes); how many. */
+static size_t get_bytes(struct rd *rd, json_t *o, const char *path, const char *key, uint8_t *out,
+			size_t max)
+{
+	size_t n;
+	const char *s = hex_string(rd, o, path, key, max, &n);
+	if (s)
+		decode(s, out, n);
+	return s ? n : 0;
+}
+
+/* A hex string of at most max bytes, decoded into a buffer of its size. */
+static uint8_t *get_bytes_dup(struct rd *rd, json_t *o, const char *path, const char *key,
+			      size_t max, size_t *n)
+{
+	const char *s = hex_string(rd, o, path, key, max, n);
+	uint8_t *out = s ? malloc(*n + 1) : NULL;
+	if (out)
+		decode(s, out, *n);
+	else
+		*n = 0;
+	return out;
 }
 
 static json_t *get_array(struct rd *rd, json_t *o, const char *path, const char *key, size_t min,
@@ -557,8 +596,7 @@ static void read_pipe(struct rd *rd, json_t *e, const char *path, struct ck_pipe
 {
 	p->id = get_hex(rd, e, path, "id");
 	p->size = (uint32_t)get_int(rd, e, path, "size", 4096, CK_PIPE_MAX);
-	p->data = malloc(CK_PIPE_MAX);
-	p->len = p->data ? get_bytes(rd, e, path, "data", p->data, p->size) : 0;
+	p->data = get_bytes_dup(rd, e, path, "data", p->size, &p->len);
 }
 
 static void read_zombie(struct rd *rd, json_t *e, const char *path, struct ck_zombie *z)
@@ -573,8 +611,7 @@ static void read_sock(struct rd *rd, json_t *e, const char *path, struct ck_sock
 	k->id = get_hex(rd, e, path, "id");
 	k->peer = get_hex(rd, e, path, "peer");
 	k->shutdown = (int)get_int(rd, e, path, "shutdown", 0, 3);
-	k->data = malloc(CK_SOCK_DATA_MAX);
-	k->len = k->data ? get_bytes(rd, e, path, "data", k->data, CK_SOCK_DATA_MAX) : 0;
+	k->data = get_bytes_dup(rd, e, path, "data", CK_SOCK_DATA_MAX, &k->len);
 }
 
 static int read_json(json_t *j, struct ck_image *img, struct hy_err *err)
