@@ -38,6 +38,7 @@ struct dumper {
 	struct ck_pidmap map;
 	pid_t tids[4096];    /* every thread but init's, host tids */
 	pid_t tgids[4096];   /* their thread groups */
+	pid_t ppids[4096];   /* their parents (host pids) */
 	size_t ntids;
 	size_t nseized;
 	struct ck_task *tasks; /* parallel to tids once opened */
@@ -77,6 +78,7 @@ static int list_threads(struct dumper *d, struct hy_err *err)
 		const char *state = strstr(st, "\nState:");
 		if (state && (strchr("ZX", state[8]) || strchr("ZX", state[9])))
 			ck_block(&d->blockers, "pid %d is a zombie", ns);
+		d->ppids[d->ntids] = (pid_t)ck_status_num(st, "\nPPid:", 10, false);
 		d->tids[d->ntids] = tid, d->tgids[d->ntids++] = tgid;
 	}
 	if (!d->init_host)
@@ -139,17 +141,14 @@ static int seize_all(struct dumper *d, struct hy_err *err)
 	return r < 0 ? r : r2;
 }
 
-static int add_proc(struct dumper *d, pid_t tgid, struct hy_err *err)
+/* The process whose leader is tids[leader], with its threads. */
+static int add_proc(struct dumper *d, size_t leader, struct hy_err *err)
 {
-	char path[64];
-	_cleanup_free_ char *st = NULL;
-	snprintf(path, sizeof(path), "/proc/%d/status", tgid);
-	if (read_file_at(AT_FDCWD, path, &st) < 0)
-		return hy_err_setr(err, -errno, "read %s", path);
+	pid_t tgid = d->tids[leader];
 	struct ck_proc *p = &d->img.procs[d->img.nprocs++];
 	p->host_pid = tgid;
 	p->pid = ck_pidmap_ns(&d->map, tgid);
-	p->ppid = ck_pidmap_ns(&d->map, (pid_t)ck_status_num(st, "\nPPid:", 10, false));
+	p->ppid = ck_pidmap_ns(&d->map, d->ppids[leader]);
 	if (!p->ppid)
 		return hy_err_set(err, -ESRCH, "the parent of pid %d is outside the container", p->pid);
 	size_t n = 0;
@@ -178,7 +177,7 @@ static int build_tree(struct dumper *d, struct hy_err *err)
 	int r = 0;
 	for (size_t i = 0; i < d->ntids && r == 0; i++)
 		if (d->tids[i] == d->tgids[i] && ck_pidmap_ns(&d->map, d->tids[i]) == 2)
-			r = add_proc(d, d->tids[i], err);
+			r = add_proc(d, i, err);
 	if (r == 0 && d->img.nprocs == 0)
 		return hy_err_set(err, -ESRCH,
 				  "container %s: its command (pid 2) has ended or its main thread has "
@@ -187,17 +186,10 @@ static int build_tree(struct dumper *d, struct hy_err *err)
 	/* init's other children (orphans) first, then each listed process's */
 	for (size_t k = 0; r == 0 && k <= d->img.nprocs; k++) {
 		pid_t parent = k == 0 ? d->init_host : d->img.procs[k - 1].host_pid;
-		for (size_t i = 0; i < d->ntids && r == 0; i++) {
-			char path[64];
-			_cleanup_free_ char *st = NULL;
-			if (d->tids[i] != d->tgids[i])
-				continue;
-			snprintf(path, sizeof(path), "/proc/%d/status", d->tids[i]);
-			if (read_file_at(AT_FDCWD, path, &st) >= 0 &&
-			    (pid_t)ck_status_num(st, "\nPPid:", 10, false) == parent &&
+		for (size_t i = 0; i < d->ntids && r == 0; i++)
+			if (d->tids[i] == d->tgids[i] && d->ppids[i] == parent &&
 			    ck_pidmap_ns(&d->map, d->tids[i]) != 2)
-				r = add_proc(d, d->tids[i], err);
-		}
+				r = add_proc(d, i, err);
 	}
 	/* A thread whose group leader has exited (pthread_exit in main) is in no
 	 * listed process: say so rather than lose it. */
