@@ -125,6 +125,20 @@ int BPF_PROG(hy_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	return 0;
 }
 
+/* A task's number in the innermost pid namespace it is in (pid->numbers[level].nr). */
+static __always_inline __u32 ns_nr(struct pid *pid)
+{
+	unsigned int level = BPF_CORE_READ(pid, level);
+	__u64 off = bpf_core_field_offset(struct pid, numbers) +
+		    (__u64)level * bpf_core_type_size(struct upid) +
+		    bpf_core_field_offset(struct upid, nr);
+	int nr = 0;
+
+	if (bpf_probe_read_kernel(&nr, sizeof(nr), (char *)pid + off) < 0)
+		return 0;
+	return nr;
+}
+
 /*
  * current is the parent; the child is already in its cgroup (cgroup_post_fork
  * ran), which is the parent's except for clone3(CLONE_INTO_CGROUP) — so the
@@ -150,6 +164,9 @@ int BPF_PROG(hy_fork, struct task_struct *parent, struct task_struct *child)
 	e->parent_pid = pid_tgid >> 32;
 	e->parent_tid = (__u32)pid_tgid;
 	e->flags = e->task.pid != e->task.tid ? HY_TASK_F_THREAD : 0;
+	e->ctid = ns_nr(BPF_CORE_READ(child, thread_pid));
+	e->cpid = ns_nr(BPF_CORE_READ(child, group_leader, thread_pid));
+	e->start_ns = BPF_CORE_READ(child, start_boottime);
 	hy_evt_submit(e);
 	return 0;
 }

@@ -198,6 +198,33 @@ extern const size_t emu_view_nfiles;
 int emu_viewfs_start(struct emu_kernel *k);
 void emu_viewfs_stop(struct emu_kernel *k);
 
+/*
+ * The container's tasks (taskset.h): fed with the BPF fork/exec/exit events
+ * (and `lost` events) while the trace consumer runs, from its thread; fed
+ * says whether it runs. Without events, every reader scans the cgroup.
+ */
+void emu_kernel_task_event(struct emu_kernel *k, const struct hy_evt_hdr *ev);
+void emu_kernel_tasks_fed(struct emu_kernel *k, bool fed);
+struct emu_task_stats {
+	bool is_fed;     /* events arrive (else each reader scans) */
+	size_t tasks;    /* threads in the set (some may have exited since) */
+	uint64_t events; /* applied */
+	uint64_t scans;  /* of the cgroup */
+};
+void emu_kernel_task_stats(struct emu_kernel *k, struct emu_task_stats *ret);
+/* One process of the container, as the host sees it now. */
+struct emu_proc {
+	pid_t pid, cpid;       /* host pid, pid in the container (0: unknown) */
+	pid_t ppid;            /* host pid of its parent */
+	unsigned int threads;
+	char state;            /* /proc/PID/stat's letter: R, S, D, T, t, Z, ... */
+	uint64_t start_ticks;  /* /proc/PID/stat field 22 */
+	char comm[HY_COMM_LEN];
+};
+/* The container's processes, sorted by host pid, each checked against /proc
+ * (free() *ret). Returns the count or -errno (the cgroup could not be read). */
+ssize_t emu_kernel_processes(struct emu_kernel *k, struct emu_proc **ret);
+
 /* Record a line in the container's kernel log (syslog(2) view). */
 void emu_kernel_log(struct emu_kernel *k, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -44,6 +44,7 @@ struct emu_kernel *emu_kernel_new(const struct emu_kernel_config *cfg)
 	k->uts_ns_fd = -1;
 	emu_uts_init(&k->uts, cfg->hostname, cfg->domainname);
 	emu_syslog_init(&k->syslog, k->start_ns);
+	emu_taskset_init(&k->tasks, sysconf(_SC_CLK_TCK));
 	emu_ratelimit_init(&k->denial_rl, 100, 1000, k->start_ns);
 
 	uname(&k->host_uts);
@@ -68,6 +69,7 @@ void emu_kernel_free(struct emu_kernel *k)
 		close(k->uts_ns_fd);
 	if (k->mnt_ns_fd >= 0)
 		close(k->mnt_ns_fd);
+	emu_taskset_fini(&k->tasks);
 	pthread_mutex_destroy(&k->lock);
 	free(k);
 }

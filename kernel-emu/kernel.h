@@ -26,6 +26,7 @@
 #include "sysinfo.h"
 #include "ratelimit.h"
 #include "syslog.h"
+#include "taskset.h"
 #include "uts.h"
 
 struct emu_kernel {
@@ -42,6 +43,7 @@ struct emu_kernel {
 	struct emu_uts uts;
 	struct utsname host_uts; /* the host's, for sysname/release/version/machine */
 	struct emu_syslog syslog;
+	struct emu_taskset tasks; /* own lock (a leaf) */
 	struct emu_ratelimit denial_rl; /* denied + unimplemented events (100/s, burst 1000) */
 	const struct emu_syscall_policy *policy;
 	const struct hy_obj_policy *obj; /* object rules of the routed areas, or NULL */

@@ -240,6 +240,14 @@ static uint32_t bpf_kinds(const struct run_ctx *c)
 	       (c->o.has_syscall_trace ? HY_EVMASK(HY_EVK_SYSCALL) : 0);
 }
 
+/* The trace consumer's fork/exec/exit events keep the kernel's task set current. */
+static void on_task_event(void *ctx, const struct hy_evt_hdr *ev)
+{
+	struct run_ctx *c = ctx;
+	if (c->kernel) /* events are delivered only once it exists */
+		emu_kernel_task_event(c->kernel, ev);
+}
+
 /*
  * exec/fork/exit events from BPF, loaded now when the --events sink takes
  * them (before the container starts, so its first exec is seen), later when
@@ -249,7 +257,8 @@ static uint32_t bpf_kinds(const struct run_ctx *c)
 static int phase_trace(struct run_ctx *c, struct hy_err *err)
 {
 	struct hy_trace_config cfg = { .cgid = c->cg.id, .ring_bytes = c->o.events_ring_size,
-				       .has_syscalls = c->o.has_syscall_trace };
+				       .has_syscalls = c->o.has_syscall_trace,
+				       .on_task = on_task_event, .task_ctx = c };
 	hy_evtrace_init(&c->trace, &cfg, c->tel, c->lsm ? hy_lsm_ring_fd(c->lsm) : -1,
 			c->lsm ? hy_lsm_counters_fd(c->lsm) : -1);
 	/* --trace-syscalls: the counts for `hybox stats` start with the container. */
@@ -467,7 +476,22 @@ static json_t *run_stats(void *ctx)
 							r == -ENODEV ? "not loaded" : strerror(-r)));
 	if (c->o.has_syscall_trace)
 		json_object_set_new(s, "traced", traced_syscalls(c));
+	struct emu_task_stats ts;
+	emu_kernel_task_stats(c->kernel, &ts);
+	json_object_set_new(s, "tasks", json_pack("{s:s,s:I,s:I,s:I}", "source",
+						  ts.is_fed ? "events" : "cgroup scan", "known",
+						  (json_int_t)ts.tasks, "events", (json_int_t)ts.events,
+						  "scans", (json_int_t)ts.scans));
 	return s;
+}
+
+/* `hybox ps` (control thread): the task set, fed by the trace consumer, which
+ * starts now if it does not run yet; where it cannot, every call scans. */
+static ssize_t list_processes(void *ctx, struct emu_proc **ret)
+{
+	struct run_ctx *c = ctx;
+	emu_kernel_tasks_fed(c->kernel, hy_evtrace_start(&c->trace) == 0);
+	return emu_kernel_processes(c->kernel, ret);
 }
 
 /* `hybox checkpoint` saved the container (control thread). */
@@ -485,6 +509,8 @@ static int phase_control(struct run_ctx *c, struct hy_err *err)
 		.state_dir = c->state.dir,
 		.cgroup_dirfd = c->cg.dirfd,
 		.cmd_pid = c->sb.cmd_pid,
+		.processes = list_processes,
+		.processes_ctx = c,
 		.stats = run_stats,
 		.stats_ctx = c,
 		.start = c->hooks && c->hooks->is_wait_start ? start_command : NULL,
@@ -570,6 +596,7 @@ static void teardown(struct run_ctx *c)
 	hy_control_stop(c->ctl); /* joined before the state directory goes */
 	c->ctl = NULL;
 	hy_sandbox_release(&c->sb);
+	hy_evtrace_stop(&c->trace); /* its consumer feeds the kernel's task set */
 	if (c->kernel) {
 		emu_kernel_stop(c->kernel);
 		emu_kernel_free(c->kernel);

@@ -29,7 +29,10 @@ static void usage(FILE *f)
 		"            and errors.\n"
 		"  BPF       events the exec/fork/exit and LSM programs submitted to their\n"
 		"            ring buffers and lost when a ring was full (only while those\n"
-		"            programs are loaded: --events, or a follower, asked for them).\n"
+		"            programs are loaded: --events, a follower or hybox ps asked for\n"
+		"            them).\n"
+		"  Tasks     the task set behind hybox ps: fed by the exec/fork/exit\n"
+		"            events once loaded, else built by scanning the cgroup.\n"
 		"  Syscalls  kernel-emu's decisions (emulate, deny, audit, unimplemented),\n"
 		"            per syscall. Calls on the native road never reach hybox and are\n"
 		"            not counted; nor are per-syscall counts taken in BPF. Denials the\n"
@@ -128,9 +131,13 @@ static void print_bpf(json_t *s)
 		       "(ring full)\n",
 		       num(b, "produced"), num(b, "dropped"));
 	else
-		printf("\nBPF rings (exec/fork/exit, LSM policy): %s (loaded when --events or a "
-		       "follower asks for those kinds)\n",
+		printf("\nBPF rings (exec/fork/exit, LSM policy): %s (loaded when --events, a "
+		       "follower or hybox ps asks for them)\n",
 		       json_string_value(json_object_get(b, "reason")) ?: "not loaded");
+	json_t *t = json_object_get(s, "tasks");
+	printf("Task set: %lld threads known, from %s (%lld events applied, %lld cgroup scans)\n",
+	       num(t, "known"), json_string_value(json_object_get(t, "source")) ?: "?",
+	       num(t, "events"), num(t, "scans"));
 }
 
 static void print_syscalls(json_t *s)

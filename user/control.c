@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "emu.h"
 #include "log.h"
 #include "util.h"
 
@@ -198,6 +199,8 @@ struct hy_control {
 	int cmd_pidfd; /* the command, pinned at start */
 	pid_t cmd_pid;
 	uid_t owner;
+	ssize_t (*processes)(void *ctx, struct emu_proc **ret);
+	void *processes_ctx;
 	json_t *(*stats)(void *ctx);
 	void *stats_ctx;
 	int (*start)(void *ctx);
@@ -263,55 +266,35 @@ static bool in_leaf(struct hy_control *ctl, pid_t pid)
 	return len >= n && strcmp(l + len - n, want) == 0;
 }
 
-/* Field 22 of /proc/PID/stat: start time in clock ticks after the host's boot. */
-static long long start_ticks(pid_t pid)
+/* What ps(1) prints after the state letter of /proc/PID/status. */
+static const char *state_name(char state)
 {
-	char p[64], stat[1024];
-	snprintf(p, sizeof(p), "/proc/%d/stat", pid);
-	ssize_t n = read_bounded(p, stat, sizeof(stat) - 1);
-	if (n <= 0)
-		return -1;
-	stat[n] = '\0';
-	char *f = strrchr(stat, ')'); /* comm may hold spaces and parentheses */
-	for (int i = 2; f && i < 22; i++)
-		f = strchr(f + 1, ' ');
-	return f ? strtoll(f + 1, NULL, 10) : -1;
+	static const struct { char c; const char *name; } names[] = {
+		{ 'R', "R (running)" }, { 'S', "S (sleeping)" },      { 'D', "D (disk sleep)" },
+		{ 'T', "T (stopped)" }, { 't', "t (tracing stop)" }, { 'X', "X (dead)" },
+		{ 'Z', "Z (zombie)" },  { 'P', "P (parked)" },       { 'I', "I (idle)" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].c == state)
+			return names[i].name;
+	return "?";
 }
 
-static json_t *task_info(pid_t pid)
+/* One process of the list, with its command line read now. */
+static json_t *proc_json(const struct emu_proc *p, pid_t cppid, double started)
 {
-	char p[64], status[8192], cmd[HY_CONTROL_CMDLINE_MAX + 1];
-	char comm[64] = "", state[64] = "?";
-	long ppid = 0, cpid = 0, threads = 0;
-	snprintf(p, sizeof(p), "/proc/%d/status", pid);
-	if (read_bounded(p, status, sizeof(status)) < 0)
-		return NULL;
-	for (char *l = status, *e; l && *l; l = e ? e + 1 : NULL) {
-		e = strchr(l, '\n');
-		if (e)
-			*e = '\0';
-		if (strncmp(l, "Name:\t", 6) == 0)
-			strscpy(comm, l + 6, sizeof(comm));
-		else if (strncmp(l, "State:\t", 7) == 0)
-			strscpy(state, l + 7, sizeof(state));
-		else if (strncmp(l, "PPid:\t", 6) == 0)
-			ppid = strtol(l + 6, NULL, 10);
-		else if (strncmp(l, "NSpid:\t", 7) == 0) /* last field: the innermost pid ns */
-			cpid = strtol(strrchr(l, '\t') + 1, NULL, 10);
-		else if (strncmp(l, "Threads:\t", 9) == 0)
-			threads = strtol(l + 9, NULL, 10);
-	}
-	snprintf(p, sizeof(p), "/proc/%d/cmdline", pid);
-	ssize_t n = read_bounded(p, cmd, sizeof(cmd));
+	char path[64], cmd[HY_CONTROL_CMDLINE_MAX + 1], comm[sizeof(p->comm)];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", p->pid);
+	ssize_t n = read_bounded(path, cmd, sizeof(cmd));
 	if (n < 0)
 		n = 0;
 	cmd[n] = '\0';
 	sanitize(cmd, n);
+	strscpy(comm, p->comm, sizeof(comm));
 	sanitize(comm, strlen(comm));
-	sanitize(state, strlen(state));
-	return json_pack("{s:i,s:i,s:i,s:i,s:s,s:s,s:s,s:I}", "pid", pid, "cpid", (int)cpid, "ppid",
-			 (int)ppid, "threads", (int)threads, "state", state, "comm", comm, "cmdline",
-			 cmd, "start_ticks", (json_int_t)start_ticks(pid));
+	return json_pack("{s:i,s:i,s:i,s:i,s:i,s:s,s:s,s:s,s:f}", "pid", p->pid, "cpid", p->cpid,
+			 "ppid", p->ppid, "cppid", cppid, "threads", (int)p->threads, "state",
+			 state_name(p->state), "comm", comm, "cmdline", cmd, "started", started);
 }
 
 /*
@@ -319,51 +302,32 @@ static json_t *task_info(pid_t pid)
  * container pid ("cppid", 0 for init, whose parent is outside) and its start
  * in seconds after init's ("started"), from the host's clock ticks.
  */
-static void add_container_view(json_t *arr)
+static json_t *ps_list(const struct emu_proc *procs, size_t n)
 {
-	long long base = -1, hz = sysconf(_SC_CLK_TCK);
-	size_t i, j;
-	json_t *t, *u;
-	json_array_foreach (arr, i, t) {
-		long long st = json_integer_value(json_object_get(t, "start_ticks"));
-		if (st >= 0 && (base < 0 || st < base))
-			base = st;
+	uint64_t base = UINT64_MAX;
+	long hz = sysconf(_SC_CLK_TCK);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		base = MIN(base, procs[i].start_ticks);
+	for (size_t i = 0; i < n && i < HY_CONTROL_PS_MAX; i++) {
+		pid_t cppid = 0;
+		for (size_t j = 0; j < n; j++)
+			if (procs[j].pid == procs[i].ppid)
+				cppid = procs[j].cpid;
+		double started = hz > 0 ? (double)(procs[i].start_ticks - base) / (double)hz : 0;
+		json_array_append_new(arr, proc_json(&procs[i], cppid, started));
 	}
-	json_array_foreach (arr, i, t) {
-		json_int_t ppid = json_integer_value(json_object_get(t, "ppid")), cppid = 0;
-		long long st = json_integer_value(json_object_get(t, "start_ticks"));
-		json_array_foreach (arr, j, u)
-			if (json_integer_value(json_object_get(u, "pid")) == ppid)
-				cppid = json_integer_value(json_object_get(u, "cpid"));
-		json_object_set_new(t, "cppid", json_integer(cppid));
-		json_object_set_new(t, "started", json_real(st >= 0 && base >= 0 && hz > 0 ?
-							    (double)(st - base) / (double)hz : 0));
-		json_object_del(t, "start_ticks");
-	}
+	return arr;
 }
 
 static json_t *op_ps(struct hy_control *ctl)
 {
-	_cleanup_free_ char *procs = NULL;
-	ssize_t rd = read_file_at(ctl->cgfd, "cgroup.procs", &procs);
-	if (rd < 0)
-		return reply_error("cannot read the container's cgroup.procs: %s", strerror(-rd));
-	json_t *arr = json_array();
-	bool truncated = false;
-	for (char *s = procs, *e; *s; s = e) {
-		long pid = strtol(s, &e, 10);
-		if (e == s)
-			break;
-		if (json_array_size(arr) >= HY_CONTROL_PS_MAX) {
-			truncated = true;
-			break;
-		}
-		json_t *t = pid > 0 ? task_info(pid) : NULL;
-		if (t)
-			json_array_append_new(arr, t);
-	}
-	add_container_view(arr);
-	return json_pack("{s:b,s:o,s:b}", "ok", 1, "processes", arr, "truncated", truncated);
+	_cleanup_free_ struct emu_proc *procs = NULL;
+	ssize_t n = ctl->processes(ctl->processes_ctx, &procs);
+	if (n < 0)
+		return reply_error("cannot list the container's tasks: %s", strerror((int)-n));
+	return json_pack("{s:b,s:o,s:b}", "ok", 1, "processes", ps_list(procs, (size_t)n),
+			 "truncated", n > HY_CONTROL_PS_MAX);
 }
 
 static int signal_pid(struct hy_control *ctl, pid_t pid, int sig)
@@ -624,6 +588,8 @@ int hy_control_start(struct hy_control **ret, const struct hy_control_config *cf
 	ctl->cgfd = cfg->cgroup_dirfd;
 	ctl->statefd = cfg->state_dirfd;
 	ctl->cmd_pid = cfg->cmd_pid;
+	ctl->processes = cfg->processes;
+	ctl->processes_ctx = cfg->processes_ctx;
 	ctl->stats = cfg->stats;
 	ctl->stats_ctx = cfg->stats_ctx;
 	ctl->checkpointed = cfg->checkpointed;

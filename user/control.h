@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "emu.h"
 #include "error.h"
 
 #define HY_CONTROL_SOCK "control.sock"
@@ -63,6 +64,10 @@ struct hy_control_config {
 	const char *state_dir;
 	int cgroup_dirfd; /* the container's leaf (borrowed; outlives the server) */
 	pid_t cmd_pid;    /* host pid of the user's command */
+	/* op ps: the container's processes (emu_kernel_processes()), from the
+	 * control thread. Returns the count or -errno. */
+	ssize_t (*processes)(void *ctx, struct emu_proc **ret);
+	void *processes_ctx;
 	/* op stats: the counters as a JSON object (new reference), from the
 	 * control thread; NULL: the op answers "unavailable". */
 	json_t *(*stats)(void *ctx);

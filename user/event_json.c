@@ -308,8 +308,9 @@ static void put_fork(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,
 {
 	put_header(b, ctx, seq, &e->hdr, "fork");
 	put_task_open(b, &e->task);
-	putf(b, ",\"ppid\":%u},\"parent\":{\"pid\":%u,\"tid\":%u},\"thread\":%s", e->ppid,
-	     e->parent_pid, e->parent_tid, bool_str(e->flags & HY_TASK_F_THREAD));
+	putf(b, ",\"ppid\":%u,\"cpid\":%u,\"ctid\":%u},\"parent\":{\"pid\":%u,\"tid\":%u},"
+		"\"thread\":%s", e->ppid, e->cpid, e->ctid, e->parent_pid, e->parent_tid,
+	     bool_str(e->flags & HY_TASK_F_THREAD));
 }
 
 static void put_task_exit(struct buf *b, const struct hy_json_ctx *ctx, uint64_t seq,

@@ -216,6 +216,15 @@ static const char *uptime_status(const struct hy_features *f)
 	return "the host's (no time namespace); sysinfo(2) still counts from the start";
 }
 
+static const char *tasks_status(const struct hy_features *f)
+{
+	if (hy_features_has(f, HY_FEAT_BPF_TRACING))
+		return "kernel-emu's task set follows BPF fork/exec/exit events (tp_btf), loaded "
+		       "at the first hybox ps or when events are asked for";
+	return "kernel-emu's task set is rebuilt from the container's cgroup.threads at each "
+	       "hybox ps (no tp_btf tracing)";
+}
+
 struct json_t *hy_features_to_json(const struct hy_features *f)
 {
 	json_t *root = json_object(), *feats = json_object(), *cg = json_object();
@@ -255,6 +264,9 @@ struct json_t *hy_features_to_json(const struct hy_features *f)
 	bad |= json_object_set_new(root, "uptime", json_pack("{s:b,s:s}", "container",
 							    hy_features_has(f, HY_FEAT_TIMENS),
 							    "why", uptime_status(f)));
+	bad |= json_object_set_new(root, "tasks", json_pack("{s:b,s:s}", "events",
+							   hy_features_has(f, HY_FEAT_BPF_TRACING),
+							   "why", tasks_status(f)));
 	bad |= json_object_set_new(root, "object_policy",
 				   json_pack("{s:b,s:s}", "enforced", 1, "why", object_policy_status(f)));
 	if (bad) {
@@ -283,6 +295,7 @@ int hy_features_print_text(FILE *out, const struct hy_features *f)
 	fprintf(out, "object policy: %s\n", object_policy_status(f));
 	fprintf(out, "container views: %s\n", views_status(f));
 	fprintf(out, "container uptime: %s\n", uptime_status(f));
+	fprintf(out, "container tasks: %s\n", tasks_status(f));
 	return ferror(out) ? -EIO : 0;
 }
 

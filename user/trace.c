@@ -75,6 +75,9 @@ static int on_event(void *ctx, void *data, size_t size)
 		t->malformed++;
 		return 0;
 	}
+	if (t->cfg.on_task && (h->type == HY_EVT_FORK || h->type == HY_EVT_EXEC ||
+			       h->type == HY_EVT_TASK_EXIT))
+		t->cfg.on_task(t->cfg.task_ctx, h);
 	hy_telemetry_emit(t->tel, h);
 	return 0;
 }
@@ -140,6 +143,8 @@ static void report_lost(struct hy_trace *t, const struct hy_trace_counters *c)
 		.source = HY_LOST_SRC_KERNEL,
 	};
 	t->dropped_reported = c->dropped;
+	if (t->cfg.on_task)
+		t->cfg.on_task(t->cfg.task_ctx, &ev.hdr);
 	hy_telemetry_emit(t->tel, &ev.hdr);
 }
 

@@ -26,6 +26,10 @@ struct hy_trace_config {
 	uint64_t cgid;       /* the container's cgroup v2 id */
 	uint32_t ring_bytes; /* 0: HY_TRACE_RING_BYTES; else a power of two, page multiple */
 	bool has_syscalls;   /* also attach sys_enter/sys_exit (--trace-syscalls) */
+	/* Optional: also handed each fork, exec and task_exit event and each
+	 * `lost` event, in ring order, from the consumer thread (the task set). */
+	void (*on_task)(void *ctx, const struct hy_evt_hdr *ev);
+	void *task_ctx;
 };
 
 /*

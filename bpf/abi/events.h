@@ -122,8 +122,11 @@ struct hy_evt_fork {
 	__u32 parent_pid;        /* the task that called fork/clone: tgid ... */
 	__u32 parent_tid;        /* ... and tid */
 	__u32 flags;             /* HY_TASK_F_THREAD */
+	__u32 ctid;              /* the new task's tid and pid in the container's pid */
+	__u32 cpid;              /* namespace (its innermost level; 0: unknown) */
+	__u64 start_ns;          /* task->start_boottime: /proc/PID/stat's start time */
 };
-_Static_assert(sizeof(struct hy_evt_fork) == 64, "hy_evt_fork layout");
+_Static_assert(sizeof(struct hy_evt_fork) == 80, "hy_evt_fork layout");
 
 struct hy_evt_task_exit {
 	struct hy_evt_hdr hdr;

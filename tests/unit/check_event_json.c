@@ -700,8 +700,12 @@ START_TEST(test_event_json_fork)
 	e.ppid = 4242;
 	e.parent_pid = 4242;
 	e.parent_tid = 4243;
+	e.cpid = 7;
+	e.ctid = 8;
 	v = encode(&ctx, 12, &e.hdr);
 	assert_common(v, 12, "fork");
+	ck_assert_int_eq(int_at(v, "proc", "cpid"), 7);
+	ck_assert_int_eq(int_at(v, "proc", "ctid"), 8);
 	ck_assert_int_eq(int_at(v, "proc", "pid"), 5000);
 	ck_assert_int_eq(int_at(v, "proc", "tid"), 5000);
 	ck_assert_int_eq(int_at(v, "proc", "ppid"), 4242);
