@@ -28,6 +28,7 @@
 #include "evfilter.h"
 #include "evserver.h"
 #include "evtrace.h"
+#include "oci_bundle.h"
 #include "filter_cache.h"
 #include "log.h"
 #include "features.h"
@@ -134,6 +135,9 @@ static int phase_policy(struct run_ctx *c, struct hy_err *err)
 {
 	int r = c->o.policy_text ? hy_policy_parse(c->o.policy, c->o.policy_text, &c->policy, err)
 				 : hy_policy_load(c->o.policy, &c->policy, err);
+	/* An OCI bundle's mounts are usable under the default policy (oci_bundle.h). */
+	if (r == 0 && c->o.sandbox && !c->o.policy && !c->o.policy_text)
+		r = hy_oci_policy_for_mounts(&c->policy, c->o.sandbox, err);
 	if (r < 0)
 		return r;
 	r = open_lsm_road(c);

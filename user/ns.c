@@ -198,9 +198,27 @@ static int setup_overlays(const struct hy_root_spec *spec, const char **ret_step
 	return 0;
 }
 
+static void close_all(int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+/* config.json's mounts on top of the standard ones (ns_mounts.c). */
+static int setup_config_mounts(const struct hy_root_spec *spec, const int trees[HY_MOUNTS_MAX],
+			       int rootfs_fd, const char **ret_step)
+{
+	STEP("open the new root");
+	_cleanup_close_ int newroot = open(NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (newroot < 0)
+		return -errno;
+	return hy_ns_apply_mounts(spec, trees, newroot, rootfs_fd, ret_step);
+}
+
 int hy_ns_setup_root(const struct hy_root_spec *spec, const char **ret_step)
 {
-	int r;
+	int r, trees[HY_MOUNTS_MAX];
 	char src[64] = "/";
 	/* Hold the rootfs open: the tmpfs on BASE below could hide its path (e.g. /tmp/rootfs). */
 	_cleanup_close_ int rootfs_fd = -1;
@@ -211,25 +229,31 @@ int hy_ns_setup_root(const struct hy_root_spec *spec, const char **ret_step)
 			return -errno;
 		snprintf(src, sizeof(src), "/proc/self/fd/%d", rootfs_fd);
 	}
+	if ((r = hy_ns_open_binds(spec, trees, ret_step)) < 0) /* before /tmp is covered */
+		goto out;
 	STEP("make mounts private");
 	if ((r = do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) < 0)
-		return r;
+		goto out;
 	STEP("mount tmpfs on " BASE);
 	if ((r = do_mount("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700")) < 0)
-		return r;
+		goto out;
 	STEP("create " NEWROOT);
-	if (mkdir(NEWROOT, 0755) < 0)
-		return -errno;
+	if (mkdir(NEWROOT, 0755) < 0) {
+		r = -errno;
+		goto out;
+	}
 	STEP(spec->rootfs ? "bind-mount the rootfs" : "bind-mount the host root");
 	if ((r = do_mount(src, NEWROOT, NULL, MS_BIND | MS_REC, NULL)) < 0)
-		return r;
+		goto out;
 	if (spec->rootfs && (r = ensure_mountpoints(spec, ret_step)) < 0)
-		return r;
+		goto out;
 	STEP("make the root read-only");
-	if ((r = make_rdonly_recursive(NEWROOT)) < 0)
-		return r;
-	if ((r = setup_overlays(spec, ret_step)) < 0)
-		return r;
+	if (!spec->is_writable && (r = make_rdonly_recursive(NEWROOT)) < 0)
+		goto out;
+	if ((r = setup_overlays(spec, ret_step)) < 0 ||
+	    (r = setup_config_mounts(spec, trees, rootfs_fd, ret_step)) < 0)
+		goto out;
+	close_all(trees, HY_MOUNTS_MAX);
 	STEP("pivot_root");
 	if (chdir(NEWROOT) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
 		return -errno;
@@ -238,6 +262,9 @@ int hy_ns_setup_root(const struct hy_root_spec *spec, const char **ret_step)
 	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		return -errno;
 	return 0;
+out:
+	close_all(trees, HY_MOUNTS_MAX);
+	return r;
 }
 
 int hy_ns_loopback_up(void)

@@ -18,7 +18,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/mount.h>
+
 #include "log.h"
+#include "policy.h"
 #include "util.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -146,6 +149,27 @@ static int resolve_annotations(struct hy_oci_bundle *b, const char *name, struct
 	return 0;
 }
 
+/* Bind sources: relative to the bundle (as runc has them), and they must exist. */
+static int resolve_bind_sources(struct hy_oci_bundle *b, const char *name, struct hy_err *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	for (size_t i = 0; i < b->cfg.nuser_mounts; i++) {
+		struct hy_mount *m = &b->cfg.user_mounts[i];
+		if (m->kind != HY_MNT_BIND)
+			continue;
+		if (m->source[0] != '/') {
+			if (bundle_path(b, m->source, path, sizeof(path)) < 0)
+				return hy_err_set(err, -ENAMETOOLONG, "%s: %s.source: path too long",
+						  name, m->name);
+			m->source = b->bind_sources[i] = xstrdup(path);
+		}
+		if (stat(m->source, &st) < 0)
+			return hy_err_setr(err, -errno, "%s: %s.source: %s", name, m->name, m->source);
+	}
+	return 0;
+}
+
 int hy_oci_bundle_load(const char *dir, struct hy_oci_bundle *b, struct hy_err *err)
 {
 	char name[PATH_MAX + 16], path[PATH_MAX + 16];
@@ -164,7 +188,8 @@ int hy_oci_bundle_load(const char *dir, struct hy_oci_bundle *b, struct hy_err *
 	int r = hy_oci_config_load(path, name, &b->cfg, err);
 	if (r < 0)
 		return r;
-	if ((r = resolve_root(b, name, err)) < 0 || (r = resolve_annotations(b, name, err)) < 0)
+	if ((r = resolve_root(b, name, err)) < 0 || (r = resolve_annotations(b, name, err)) < 0 ||
+	    (r = resolve_bind_sources(b, name, err)) < 0)
 		goto err;
 	rootfd = open(b->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0) {
@@ -178,6 +203,9 @@ int hy_oci_bundle_load(const char *dir, struct hy_oci_bundle *b, struct hy_err *
 		.cwd = b->cfg.cwd,
 		.proc = &b->cfg.proc,
 		.mounts = b->cfg.mounts,
+		.user_mounts = b->cfg.user_mounts,
+		.nuser_mounts = b->cfg.nuser_mounts,
+		.is_root_writable = b->cfg.is_root_writable,
 		.shm_flags = b->cfg.shm_flags,
 		.shm_size = b->cfg.shm_size,
 	};
@@ -187,8 +215,28 @@ err:
 	return r;
 }
 
+int hy_oci_policy_for_mounts(struct hy_policy *p, const struct hy_sandbox_spec *sb,
+			     struct hy_err *err)
+{
+	int r = sb->is_root_writable ? hy_policy_grant(p, "/", HY_ACC_ALL) : 0;
+	for (size_t i = 0; r == 0 && i < sb->nuser_mounts; i++) {
+		const struct hy_mount *m = &sb->user_mounts[i];
+		uint32_t acc = HY_ACC_R | (m->attr & MOUNT_ATTR_NOEXEC ? 0 : HY_ACC_X) |
+			       (m->attr & MOUNT_ATTR_RDONLY ? 0 : HY_ACC_W | HY_ACC_C);
+		if (m->kind == HY_MNT_BIND || m->kind == HY_MNT_TMPFS)
+			r = hy_policy_grant(p, m->dest, acc);
+	}
+	if (r < 0)
+		return hy_err_set(err, r, "config.json: too many mounts for the default files "
+					  "policy (%d rules at most): give one with the %s annotation",
+				  HY_POL_PATH_RULES, HY_OCI_ANN_POLICY);
+	return 0;
+}
+
 void hy_oci_bundle_fini(struct hy_oci_bundle *b)
 {
+	for (size_t i = 0; i < HY_MOUNTS_MAX; i++)
+		free(b->bind_sources[i]);
 	hy_oci_config_fini(&b->cfg);
 }
 

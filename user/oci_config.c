@@ -414,9 +414,7 @@ static int parse_root_readonly(struct oci_ctx *c, const char *path, json_t *v)
 {
 	bool ro = false;
 	int r = oci_want_bool(c, path, v, &ro);
-	if (r == 0 && !ro)
-		return oci_fail(c, path, "false is not supported yet (hybox mounts the root "
-					 "read-only; set it to true)");
+	c->cfg->is_root_writable = !ro;
 	return r;
 }
 
@@ -426,12 +424,10 @@ static int parse_root(struct oci_ctx *c, const char *path, json_t *v)
 		{ "path", parse_root_path },
 		{ "readonly", parse_root_readonly },
 	};
+	c->cfg->is_root_writable = true; /* the spec's default: readonly false */
 	int r = oci_parse_fields(c, path, v, fields, ARRAY_SIZE(fields));
 	if (r == 0)
 		r = oci_require(c, path, v, "path", "the root directory (relative to the bundle)");
-	if (r == 0)
-		r = oci_require(c, path, v, "readonly", "true (hybox mounts the root read-only; "
-							 "a writable root is not supported yet)");
 	return r;
 }
 
@@ -618,6 +614,7 @@ void hy_oci_config_fini(struct hy_oci_config *cfg)
 {
 	free(cfg->args);
 	free(cfg->env);
+	free(cfg->user_mounts);
 	json_decref(cfg->doc);
 	*cfg = (struct hy_oci_config){ 0 };
 }
@@ -685,6 +682,14 @@ char *hy_oci_config_default(void)
 		"RLIMIT_NOFILE", "hard", 1024, "soft", 1024, "noNewPrivileges", 1, "root", "path",
 		"rootfs", "readonly", 1, "hostname", "hybox", "mounts", default_mounts(), "linux",
 		"namespaces", ns);
+	/* runc's: kernel interfaces a container has no business reading or changing. */
+	json_t *lx = json_object_get(doc, "linux");
+	json_object_set_new(lx, "maskedPaths",
+			    strings_csv("/proc/acpi,/proc/asound,/proc/kcore,/proc/keys,"
+					"/proc/latency_stats,/proc/timer_list,/proc/timer_stats,"
+					"/proc/sched_debug,/sys/firmware,/proc/scsi"));
+	json_object_set_new(lx, "readonlyPaths",
+			    strings_csv("/proc/bus,/proc/fs,/proc/irq,/proc/sys,/proc/sysrq-trigger"));
 	char *s = json_dumps(doc, JSON_INDENT(2));
 	json_decref(doc);
 	return s;

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "error.h"
+#include "ns.h"
 #include "proc_spec.h"
 
 #define HY_OCI_VERSION "1.0.2" /* what `hybox state` and `hybox spec` say */
@@ -34,6 +35,9 @@ struct hy_oci_config {
 	struct hy_proc_spec proc; /* user, umask, capabilities, rlimits; proc.envp == env */
 	bool is_net_none;	/* a new network namespace (no path) */
 	unsigned int mounts;	/* HY_MOUNT_* beyond hybox's own (ns.h) */
+	struct hy_mount *user_mounts; /* binds, tmpfs, masked and read-only paths (ns.h); owned */
+	size_t nuser_mounts;
+	bool is_root_writable;	/* root.readonly false (the spec's default) */
 	unsigned long shm_flags;
 	unsigned long long shm_size;
 	uint64_t memory;	/* linux.resources.memory.limit in bytes, 0: none */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Private to the config.json parser (oci_config.c: the document, process,
- * root and annotations; oci_linux.c: linux.* and mounts; oci_parse.c: these
+ * root and annotations; oci_linux.c: linux.*; oci_mounts.c: mounts; oci_parse.c: these
  * helpers): the parse context, field tables and the typed readers that turn a wrong value into a message
  * naming its JSON path and position. Pure, unprivileged.
  */
@@ -56,6 +56,9 @@ int oci_want_type(struct oci_ctx *c, const char *path, const json_t *v, json_typ
 /* An absolute, normalized path (no "//", ".", ".." or trailing "/"). */
 int oci_want_abs_path(struct oci_ctx *c, const char *path, const json_t *v, const char **ret);
 
-/* linux and mounts (oci_linux.c). */
+/* linux (oci_linux.c). */
 int oci_parse_linux(struct oci_ctx *c, const char *path, json_t *v);
+/* mounts, linux.maskedPaths and linux.readonlyPaths (oci_mounts.c). */
 int oci_parse_mounts(struct oci_ctx *c, const char *path, json_t *v);
+int oci_parse_masked_paths(struct oci_ctx *c, const char *path, json_t *v);
+int oci_parse_readonly_paths(struct oci_ctx *c, const char *path, json_t *v);

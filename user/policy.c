@@ -736,6 +736,26 @@ void hy_policy_default(struct hy_policy *p)
 	p->obj.proc.signals = HY_SIG_CONTAINER;
 }
 
+int hy_policy_grant(struct hy_policy *p, const char *path, uint32_t access)
+{
+	struct hy_file_policy *fp = &p->obj.files;
+	size_t len = strlen(path), i = 0;
+	if (len == 0 || len >= HY_PATH_LEN)
+		return -ENAMETOOLONG;
+	while (i < fp->nrules && strcmp(fp->rule[i].path, path) != 0)
+		i++;
+	if (i == fp->nrules && fp->nrules == HY_POL_PATH_RULES)
+		return -ENOSPC;
+	if (i == fp->nrules) {
+		memset(&fp->rule[i], 0, sizeof(fp->rule[i]));
+		memcpy(fp->rule[i].path, path, len);
+		fp->rule[i].len = (__u32)len;
+		fp->nrules++;
+	}
+	fp->rule[i].access = access;
+	return 0;
+}
+
 static bool files_are_default(const struct hy_file_policy *fp)
 {
 	if (fp->nrules != ARRAY_SIZE(default_files))

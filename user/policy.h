@@ -42,6 +42,10 @@ int hy_policy_load(const char *path, struct hy_policy *p, struct hy_err *err);
 /* Same, from a string (name is used in messages). */
 int hy_policy_parse(const char *name, const char *text, struct hy_policy *p, struct hy_err *err);
 
+/* Set the files rule for path (normalized, absolute) to access (HY_ACC_*),
+ * adding it if there is none. 0, -ENOSPC (64 rules) or -ENAMETOOLONG. */
+int hy_policy_grant(struct hy_policy *p, const char *path, uint32_t access);
+
 /*
  * Choose the road of the object sections: on the BPF LSM road (lsm true) the
  * LSM programs check every object and no syscall leaves the native road for

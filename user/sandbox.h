@@ -31,6 +31,9 @@ struct hy_sandbox_spec {
 	const struct hy_proc_spec *proc;
 	const char *console_socket;  /* proc->terminal: where the pty master goes */
 	unsigned int mounts;	     /* HY_MOUNT_* (ns.h) */
+	const struct hy_mount *user_mounts; /* config.json's binds, tmpfs, masked and */
+	size_t nuser_mounts;                /* read-only paths (ns.h) */
+	bool is_root_writable;       /* root.readonly false */
 	unsigned long shm_flags;     /* added to /dev/shm's */
 	unsigned long long shm_size; /* 0: tmpfs's default */
 	const cpu_set_t *cpus;       /* run the container on these, NULL: hybox's CPUs */

@@ -290,7 +290,9 @@ static int setup(const struct hy_sandbox_spec *spec, const char **step)
 	}
 	struct hy_root_spec root = { .rootfs = spec->rootfs, .extra = spec->mounts,
 				     .shm_flags = spec->shm_flags, .shm_size = spec->shm_size,
-				     .views_fd = spec->has_views ? spec->views_fd : -1 };
+				     .views_fd = spec->has_views ? spec->views_fd : -1,
+				     .mounts = spec->user_mounts, .nmounts = spec->nuser_mounts,
+				     .is_writable = spec->is_root_writable };
 	return hy_ns_setup_root(&root, step);
 }
 

@@ -7,6 +7,7 @@
  * document with one change, made by path.
  */
 #include <check.h>
+#include <linux/mount.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,59 @@ START_TEST(test_oci_config_settings)
 }
 END_TEST
 
+/* Binds, tmpfs elsewhere, masked and read-only paths: entries in order, with their attributes. */
+START_TEST(test_oci_config_user_mounts)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	json_t *doc = default_doc();
+	set_path(doc, "mounts[+]", J("{\"destination\": \"/data\", \"type\": \"bind\", "
+				     "\"source\": \"data\", \"options\": [\"rbind\", \"ro\", "
+				     "\"nosuid\", \"rprivate\"]}"));
+	set_path(doc, "mounts[+]", J("{\"destination\": \"/etc/hosts\", \"source\": "
+				     "\"/etc/hosts\", \"options\": [\"bind\"]}"));
+	set_path(doc, "mounts[+]", J("{\"destination\": \"/scratch\", \"type\": \"tmpfs\", "
+				     "\"source\": \"tmpfs\", \"options\": [\"size=64k\", "
+				     "\"mode=1777\", \"noexec\"]}"));
+	set_path(doc, "linux.maskedPaths", J("[\"/proc/kcore\"]"));
+	set_path(doc, "linux.readonlyPaths", J("[\"/proc/sys\"]"));
+	set_path(doc, "root.readonly", json_false());
+	int r = parse_doc(doc, &cfg, &err);
+	ck_assert_msg(r == 0, "%s", err.msg);
+	ck_assert(cfg.is_root_writable);
+	ck_assert_uint_eq(cfg.nuser_mounts, 5);
+	const struct hy_mount *m = cfg.user_mounts;
+	ck_assert_int_eq(m[0].kind, HY_MNT_BIND);
+	ck_assert_str_eq(m[0].source, "data"); /* resolved against the bundle by oci_bundle.c */
+	ck_assert_str_eq(m[0].dest, "/data");
+	ck_assert(m[0].is_recursive);
+	ck_assert_uint_eq(m[0].attr, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID);
+	ck_assert_str_eq(m[0].name, "mounts[7]");
+	ck_assert_int_eq(m[1].kind, HY_MNT_BIND);
+	ck_assert(!m[1].is_recursive);
+	ck_assert_uint_eq(m[1].attr, 0);
+	ck_assert_int_eq(m[2].kind, HY_MNT_TMPFS);
+	ck_assert_str_eq(m[2].data, "size=64k,mode=1777");
+	ck_assert_uint_eq(m[2].attr, MOUNT_ATTR_NOEXEC);
+	ck_assert_int_eq(m[3].kind, HY_MNT_MASK);
+	ck_assert_str_eq(m[3].dest, "/proc/kcore");
+	ck_assert_str_eq(m[3].name, "linux.maskedPaths[0]");
+	ck_assert_int_eq(m[4].kind, HY_MNT_READONLY);
+	hy_oci_config_fini(&cfg);
+
+	doc = default_doc(); /* no readonly: the spec's default, writable */
+	json_object_del(json_object_get(doc, "root"), "readonly");
+	r = parse_doc(doc, &cfg, &err);
+	ck_assert_msg(r == 0, "%s", err.msg);
+	ck_assert(cfg.is_root_writable);
+	hy_oci_config_fini(&cfg);
+	doc = default_doc(); /* hybox spec's: read-only */
+	ck_assert_int_eq(parse_doc(doc, &cfg, &err), 0);
+	ck_assert(!cfg.is_root_writable);
+	hy_oci_config_fini(&cfg);
+}
+END_TEST
+
 START_TEST(test_oci_config_policy_path)
 {
 	struct hy_oci_config cfg;
@@ -227,15 +281,33 @@ static const struct bad_case {
 	  "process.rlimits[1]: expected each rlimit type once" },
 	{ "process.noNewPrivileges", "false", "process.noNewPrivileges: false is not supported" },
 	{ "process.oomScoreAdj", "100", "process.oomScoreAdj: not supported yet" },
-	{ "root.readonly", "false", "root.readonly: false is not supported yet" },
+	{ "root.readonly", "0", "root.readonly: expected true or false, got 0" },
 	{ "root.path", "\"\"", "root.path: expected a directory (relative to the bundle)" },
 	{ "mounts[+]", "{\"destination\": \"/data\", \"type\": \"nfs\", \"source\": \"srv:/x\"}",
 	  "mounts[7].type: \"nfs\" is not supported" },
+	{ "mounts[+]", "{\"destination\": \"/data\", \"options\": [\"rbind\", \"ro\"]}",
+	  "mounts[7].source: expected the host path to bind, got nothing" },
+	{ "mounts[+]", "{\"destination\": \"/data\", \"source\": \"\", \"type\": \"bind\"}",
+	  "mounts[7].source: expected a path (absolute, or relative to the bundle), got \"\"" },
 	{ "mounts[+]", "{\"destination\": \"/data\", \"source\": \"/srv\", \"options\": "
-		       "[\"rbind\", \"ro\"]}",
-	  "mounts[7]: bind mounts are not supported yet" },
-	{ "mounts[+]", "{\"destination\": \"/data\", \"type\": \"tmpfs\"}",
-	  "mounts[7].destination: tmpfs on \"/data\" is not supported yet" },
+		       "[\"rbind\", \"rshared\"]}",
+	  "mounts[7].options[1]: \"rshared\" is not supported on a bind mount" },
+	{ "mounts[+]", "{\"destination\": \"/proc\", \"source\": \"/proc\", \"type\": \"bind\"}",
+	  "mounts[7].destination: a bind mount on \"/proc\" is not supported (hybox mounts it" },
+	{ "mounts[+]", "{\"destination\": \"/\", \"source\": \"/srv\", \"type\": \"bind\"}",
+	  "mounts[7]: a mount on \"/\" is not supported" },
+	{ "mounts[+]", "{\"destination\": \"/data\", \"type\": \"tmpfs\", \"options\": "
+		       "[\"bind\"]}",
+	  "mounts[7].source: expected the host path to bind, got nothing" },
+	{ "mounts[+]", "{\"destination\": \"/data\", \"type\": \"tmpfs\", \"options\": "
+		       "[\"mode=999\"]}",
+	  "mounts[7].options[0]: expected mode=OCTAL, got \"mode=999\"" },
+	{ "mounts[+]", "{\"destination\": \"/data\", \"type\": \"tmpfs\", \"options\": "
+		       "[\"huge=always\"]}",
+	  "mounts[7].options[0]: \"huge=always\" is not supported on a tmpfs mount" },
+	{ "linux.maskedPaths", "[\"proc/kcore\"]",
+	  "linux.maskedPaths[0]: expected an absolute path" },
+	{ "linux.readonlyPaths", "\"/proc/sys\"", "linux.readonlyPaths: expected an array" },
 	{ "mounts[0].destination", "\"proc\"", "mounts[0].destination: expected an absolute path" },
 	{ "mounts[0].type", "\"sysfs\"", "mounts[0].type: expected \"proc\" on /proc, got \"sysfs\"" },
 	{ "mounts[5].options[+]", "\"rw\"", "mounts[5].options[4]: \"rw\" is not supported on /sys" },
@@ -338,6 +410,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_oci_config_default_parses);
 	tcase_add_test(tc, test_oci_config_settings);
+	tcase_add_test(tc, test_oci_config_user_mounts);
 	tcase_add_test(tc, test_oci_config_policy_path);
 	tcase_add_loop_test(tc, test_oci_config_refusals, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_oci_config_position);
