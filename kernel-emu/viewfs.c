@@ -748,14 +748,11 @@ static int mount_detached(int fuse_fd)
 
 static void viewfs_free(struct emu_viewfs *fs)
 {
-	if (fs->kmsg_fd >= 0)
-		close(fs->kmsg_fd);
-	if (fs->stop_fd >= 0)
-		close(fs->stop_fd);
+	closep(&fs->kmsg_fd);
+	closep(&fs->stop_fd);
 	/* Closing the last /dev/fuse fd aborts the connection: a reader still
 	 * in the container gets ENOTCONN instead of waiting for us. */
-	if (fs->fuse_fd >= 0)
-		close(fs->fuse_fd);
+	closep(&fs->fuse_fd);
 	for (size_t i = 0; i < MAX_OPEN; i++) {
 		free(fs->open[i].snap.text);
 		free(fs->open[i].kmsg);
