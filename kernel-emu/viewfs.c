@@ -79,6 +79,7 @@ struct kmsg_open {
 	struct emu_kmsg_cursor cur;
 	uint64_t next_off;	  /* file position of the task's next read at cur */
 	struct emu_kmsg_cursor end; /* the end when the task last asked for the size */
+	bool has_end;		  /* ... and it has not been used yet */
 	struct emu_ratelimit rl;  /* writes: 10 per 5 s, as Linux's per-open limit */
 	bool is_waiting;	  /* a blocking read waits for a record: */
 	uint64_t wait_unique;	  /*   its request, */
@@ -331,7 +332,8 @@ static int kmsg_open(struct emu_viewfs *fs, uint64_t *fh)
 	return 0;
 }
 
-/* A GETATTR naming an open /dev/kmsg comes from lseek(SEEK_END). */
+/* A GETATTR naming an open /dev/kmsg comes from lseek(SEEK_END): move the
+ * cursor now (poll(2) sees it too), and tell the next read at KMSG_SIZE. */
 static void kmsg_getattr(struct emu_viewfs *fs, const struct fuse_getattr_in *in, size_t n)
 {
 	struct kmsg_open *ko;
@@ -341,14 +343,19 @@ static void kmsg_getattr(struct emu_viewfs *fs, const struct fuse_getattr_in *in
 	pthread_mutex_lock(&fs->k->lock);
 	emu_kmsg_seek_end(&fs->k->syslog, &ko->end);
 	pthread_mutex_unlock(&fs->k->lock);
+	ko->cur = ko->end;
+	ko->has_end = true;
 }
 
 /* Move the cursor to where the read's file position says (see above). */
 static int kmsg_position(struct emu_viewfs *fs, struct kmsg_open *ko, uint64_t off)
 {
-	if (off == ko->next_off)
+	if (off == KMSG_SIZE && ko->has_end) { /* a new lseek(SEEK_END), maybe from the end */
+		ko->cur = ko->end;
+		ko->has_end = false;
+	} else if (off == ko->next_off) {
 		return 0;
-	if (off == KMSG_SIZE) {
+	} else if (off == KMSG_SIZE) {
 		ko->cur = ko->end;
 	} else if (off == 0) {
 		pthread_mutex_lock(&fs->k->lock);
@@ -405,10 +412,11 @@ static void op_write(struct emu_viewfs *fs, const struct fuse_in_header *h, cons
 	const struct fuse_write_in *in = arg;
 	struct kmsg_open *ko = n >= sizeof(*in) ? kmsg_get(fs, in->fh) : NULL;
 	struct fuse_write_out out = { 0 };
-	ssize_t r = (ssize_t)in->size;
+	ssize_t r;
 
 	if (!ko || in->size > n - sizeof(*in))
 		return reply(fs, h->unique, -EBADF, NULL, 0);
+	r = (ssize_t)in->size;
 	/* Over the limit, a write succeeds and logs nothing, as in Linux. */
 	pthread_mutex_lock(&fs->k->lock);
 	if (in->size > EMU_KMSG_WRITE_MAX || emu_ratelimit_allow(&ko->rl, now_mono_ns()))
@@ -447,8 +455,12 @@ static void op_lseek(struct emu_viewfs *fs, const struct fuse_in_header *h, cons
 	struct kmsg_open *ko = n >= sizeof(*in) ? kmsg_get(fs, in->fh) : NULL;
 	struct fuse_lseek_out out = { .offset = KMSG_DATA_OFF };
 
-	if (!ko || in->whence != SEEK_DATA || in->offset != 0)
-		return reply(fs, h->unique, ko ? -EINVAL : -ENOSYS, NULL, 0);
+	/* Never ENOSYS: the kernel would stop asking for every file. The views
+	 * are empty as far as the kernel knows (size 0): no data. */
+	if (!ko)
+		return reply(fs, h->unique, -ENXIO, NULL, 0);
+	if (in->whence != SEEK_DATA || in->offset != 0)
+		return reply(fs, h->unique, -EINVAL, NULL, 0);
 	pthread_mutex_lock(&fs->k->lock);
 	emu_kmsg_seek_clear(&fs->k->syslog, &ko->cur);
 	pthread_mutex_unlock(&fs->k->lock);
@@ -472,9 +484,9 @@ static void op_poll(struct emu_viewfs *fs, const struct fuse_in_header *h, const
 	struct kmsg_open *ko = n >= sizeof(*in) ? kmsg_get(fs, in->fh) : NULL;
 	struct fuse_poll_out out = { .revents = POLLOUT | POLLWRNORM };
 
-	if (!ko) /* the views: always readable, as without FUSE_POLL */
-		return reply(fs, h->unique, -ENOSYS, NULL, 0);
-	if (kmsg_readable(fs, ko))
+	/* The views are always readable. Never ENOSYS: the kernel would stop
+	 * asking for every file, /dev/kmsg too. */
+	if (!ko || kmsg_readable(fs, ko))
 		out.revents |= POLLIN | POLLRDNORM;
 	else if (in->flags & FUSE_POLL_SCHEDULE_NOTIFY) {
 		ko->is_polled = true;

@@ -51,6 +51,21 @@ elif mode == "seek":
     except OSError as e:
         short = errno.errorcode[e.errno]
     print(f"set0={again} end={end} short={short}")
+elif mode == "endpoll":
+    import select
+    fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+    os.lseek(fd, 0, os.SEEK_END)
+    p = select.poll()
+    p.register(fd, select.POLLIN)
+    before = p.poll(0)
+    os.write(os.open("/dev/kmsg", os.O_WRONLY), b"<6>between")
+    between = os.read(fd, 8192).decode().endswith(";between\n")
+    if os.fork() == 0:
+        time.sleep(0.3)
+        os.write(os.open("/dev/kmsg", os.O_WRONLY), b"<6>polled")
+        os._exit(0)
+    ev = p.poll(5000)
+    print(f"before={before} between={between} polled={bool(ev and ev[0][1] & select.POLLIN)}")
 elif mode == "block":
     fd = os.open("/dev/kmsg", os.O_RDONLY)
     os.lseek(fd, 0, os.SEEK_END)
@@ -112,6 +127,9 @@ assert_match "$RUN_OUT" "denied by files policy, openat .*/dev/kmsg" \
 hy run --policy "$policy" -- timeout 10 python3 "$reader" block "<6>late-$$"
 assert_match "$RUN_OUT" "^woken after 0\\.[3-9]s: 14,[0-9]+,[0-9]+,-;late-$$\$" \
 	"a blocking read at the end waits for the next record and returns it"
+hy run --policy "$policy" -- timeout 10 python3 "$reader" endpoll
+assert_eq "$RUN_OUT" "before=[] between=True polled=True" \
+	"a record written between lseek SEEK_END and the read is read; poll waits for the next record"
 hy run -- timeout 10 python3 "$reader" kill
 assert_eq "$RUN_OUT" killed "SIGKILL ends a read waiting for a record"
 hy run --policy "$policy" -- /bin/sh -c "timeout 3 dmesg -W & sleep 1; echo '<5>follow-$$' >/dev/kmsg; wait"
