@@ -182,16 +182,17 @@ int emu_kernel_start(struct emu_kernel *k, const struct emu_container_fds *fds);
 void emu_kernel_stop(struct emu_kernel *k);
 
 /*
- * The container's /proc views (viewfs.c): files of a FUSE file system that
- * the container's init attaches and binds over their targets before the
- * command runs. emu_viewfs_start() mounts it detached, serves it in a thread
- * of its own and returns the mount's fd (the caller's, for init's
- * move_mount), or -errno: no views. emu_kernel_free() stops serving.
+ * The container's /proc views and /dev/kmsg (viewfs.c): files of a FUSE file
+ * system that the container's init attaches and binds over their targets
+ * before the command runs. emu_viewfs_start() mounts it detached (read-only),
+ * serves it in a thread of its own and returns the mount's fd (the caller's,
+ * for init's move_mount), or -errno: no views. emu_kernel_free() stops serving.
  */
 struct emu_view_file {
 	const char *name;   /* in the FUSE root */
 	const char *target; /* bound over this path in the container, if it exists */
 	const char *step;   /* "bind the view over TARGET", for setup errors */
+	bool is_dev;        /* on the container's /dev tmpfs: target created, bind writable */
 };
 extern const struct emu_view_file emu_view_files[];
 extern const size_t emu_view_nfiles;

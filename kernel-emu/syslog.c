@@ -6,7 +6,10 @@
  * init; byte p lives at buf[p % EMU_SYSLOG_SIZE]. The ring holds whole
  * records only: every '\n' ends a record (newlines inside a text are
  * replaced on append, so a task that controls a text — e.g. a hostname —
- * cannot forge records). Pure logic: the caller holds k->lock and does all
+ * cannot forge records). Records are numbered: first_seq is the number of
+ * the record at start, so a /dev/kmsg cursor (kmsg.c) holding a number and
+ * an offset knows whether its record is still here. Pure logic but for one
+ * eventfd write per append (wake_fd): the caller holds k->lock and does all
  * task memory access.
  */
 #include "syslog.h"
@@ -14,11 +17,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
 #define SYSLOG_TEXT_MAX 1024 /* longer texts are truncated */
-#define SYSLOG_REC_MAX (SYSLOG_TEXT_MAX + 64)
+#define SYSLOG_REC_MAX EMU_SYSLOG_REC_MAX
 
 enum {
 	SYSLOG_ACTION_CLOSE = 0,
@@ -38,6 +42,7 @@ void emu_syslog_init(struct emu_syslog *log, uint64_t boot_ns)
 {
 	memset(log, 0, sizeof(*log));
 	log->boot_ns = boot_ns;
+	log->wake_fd = -1;
 }
 
 static char ring_byte(const struct emu_syslog *log, size_t pos)
@@ -71,14 +76,15 @@ static void drop_oldest(struct emu_syslog *log)
 		log->start++;
 	if (log->start < log->end)
 		log->start++;
+	log->first_seq++;
 }
 
 /* Format one record into rec; control characters in text become spaces. */
-static size_t format_record(const struct emu_syslog *log, uint64_t now_ns, int level,
+static size_t format_record(const struct emu_syslog *log, uint64_t now_ns, int pri,
 			    const char *text, char *rec)
 {
 	uint64_t rel = now_ns > log->boot_ns ? now_ns - log->boot_ns : 0;
-	int n = snprintf(rec, SYSLOG_REC_MAX, "<%d>[%5lu.%06lu] ", level,
+	int n = snprintf(rec, SYSLOG_REC_MAX, "<%d>[%5lu.%06lu] ", pri,
 			 (unsigned long)(rel / 1000000000ULL),
 			 (unsigned long)(rel % 1000000000ULL / 1000));
 	size_t len = n > 0 ? (size_t)n : 0;
@@ -91,16 +97,40 @@ static size_t format_record(const struct emu_syslog *log, uint64_t now_ns, int l
 	return len;
 }
 
-void emu_syslog_append(struct emu_syslog *log, uint64_t now_ns, int level, const char *text)
+void emu_syslog_append(struct emu_syslog *log, uint64_t now_ns, int pri, const char *text)
 {
 	char rec[SYSLOG_REC_MAX + 1];
-	size_t n = format_record(log, now_ns, level, text, rec);
+	size_t n = format_record(log, now_ns, pri, text, rec);
 
 	while (log->end - log->start + n > EMU_SYSLOG_SIZE)
 		drop_oldest(log);
 	ring_copy_in(log, rec, n);
+	log->next_seq++;
 	log->read_pos = MAX(log->read_pos, log->start);
-	log->clear_pos = MAX(log->clear_pos, log->start);
+	if (log->clear_pos < log->start) {
+		log->clear_pos = log->start;
+		log->clear_seq = log->first_seq;
+	}
+	/* Non-blocking: a full counter already means "wake up". */
+	if (log->wake_fd >= 0)
+		(void)!write(log->wake_fd, &(uint64_t){ 1 }, sizeof(uint64_t));
+}
+
+size_t emu_syslog_record(const struct emu_syslog *log, size_t pos, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	while (pos + n < log->end && n < cap && ring_byte(log, pos + n) != '\n')
+		n++;
+	n = MIN(n + 1, MIN(cap, log->end - pos));
+	ring_copy_out(log, pos, out, n);
+	return n;
+}
+
+static void clear_all(struct emu_syslog *log)
+{
+	log->clear_pos = log->end;
+	log->clear_seq = log->next_seq;
 }
 
 /* Destructive read from read_pos. Linux blocks while the log is empty; an
@@ -141,7 +171,7 @@ static long action_read_any(struct emu_syslog *log, int type, char *out, size_t 
 		return action_read(log, out, len);
 	r = action_read_all(log, out, len);
 	if (type == SYSLOG_ACTION_READ_CLEAR)
-		log->clear_pos = log->end;
+		clear_all(log);
 	return r;
 }
 
@@ -158,7 +188,7 @@ long emu_syslog_action(struct emu_syslog *log, int type, char *out, size_t len)
 	case SYSLOG_ACTION_READ_CLEAR:
 		return action_read_any(log, type, out, len);
 	case SYSLOG_ACTION_CLEAR:
-		log->clear_pos = log->end;
+		clear_all(log);
 		return 0;
 	case SYSLOG_ACTION_CONSOLE_LEVEL:
 		/* No console: the level is validated, not stored. */

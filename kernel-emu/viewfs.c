@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The container's /proc views, served over FUSE (as LXCFS serves them). Why
+ * The container's /proc views and its /dev/kmsg, served over FUSE (as LXCFS
+ * serves views). Why
  * FUSE and not the emulated road: seccomp cannot look at a path, so serving
  * /proc/meminfo from open(2) would trap every open of every file, ~20x the
  * cost of a native open. Instead the container's init mounts this file
@@ -9,11 +10,13 @@
  *
  * The supervisor creates the mount detached; init attaches it in the
  * container's mount namespace. One thread speaks the FUSE protocol on /dev/fuse (linux/fuse.h; no
- * libfuse: five operations on five read-only files). Each open takes a
+ * libfuse: a dozen operations on seven files). Each open of a view takes a
  * snapshot of the file, as procfs's seq_file does, so a reader sees one
  * consistent text however it splits its reads; reads bypass the page cache
  * (FOPEN_DIRECT_IO), so sizes need not be known. Requests come from the
- * kernel, but their lengths are checked all the same.
+ * kernel, but their lengths are checked all the same. /dev/kmsg is the one
+ * file the container may write and the one whose reads may wait: see the
+ * kmsg section below.
  */
 #define LOG_PREFIX "viewfs: "
 #include <errno.h>
@@ -33,13 +36,14 @@
 
 #include "emu.h"
 #include "kernel.h"
+#include "kmsg.h"
 #include "log.h"
 #include "procview.h"
 #include "sysinfo.h"
 #include "task.h"
 #include "util.h"
 
-enum view { V_MEMINFO, V_CPUINFO, V_STAT, V_SWAPS, V_LOADAVG, V_CPU_ONLINE, V__COUNT };
+enum view { V_MEMINFO, V_CPUINFO, V_STAT, V_SWAPS, V_LOADAVG, V_CPU_ONLINE, V_KMSG, V__COUNT };
 
 /*
  * /sys/devices/system/cpu/possible stays the host's: CPU numbers in the view
@@ -54,12 +58,14 @@ const struct emu_view_file emu_view_files[] = {
 	[V_LOADAVG] = { "loadavg", "/proc/loadavg", "bind the view over /proc/loadavg" },
 	[V_CPU_ONLINE] = { "cpu-online", "/sys/devices/system/cpu/online",
 			   "bind the view over /sys/devices/system/cpu/online" },
+	[V_KMSG] = { "kmsg", "/dev/kmsg", "bind kernel-emu's kmsg over /dev/kmsg", .is_dev = true },
 };
 const size_t emu_view_nfiles = ARRAY_SIZE(emu_view_files);
 _Static_assert(ARRAY_SIZE(emu_view_files) == V__COUNT, "one file per view");
 
 #define ROOT_ID FUSE_ROOT_ID /* node ids: 1 the root, 2 + enum view the files */
-#define MAX_OPEN 256	     /* snapshots held at once; more opens fail with EMFILE */
+#define KMSG_ID (ROOT_ID + 1 + V_KMSG)
+#define MAX_OPEN 256	     /* files open at once; more opens fail with EMFILE */
 #define REQ_BUF (FUSE_MIN_READ_BUFFER + 64 * 1024)
 #define MAX_READ (64 * 1024)
 
@@ -68,11 +74,32 @@ struct snapshot {
 	size_t len;
 };
 
+/* An open /dev/kmsg (see "kmsg" below). */
+struct kmsg_open {
+	struct emu_kmsg_cursor cur;
+	uint64_t next_off;	  /* file position of the task's next read at cur */
+	struct emu_kmsg_cursor end; /* the end when the task last asked for the size */
+	bool has_end;		  /* ... and it has not been used yet */
+	struct emu_ratelimit rl;  /* writes: 10 per 5 s, as Linux's per-open limit */
+	bool is_waiting;	  /* a blocking read waits for a record: */
+	uint64_t wait_unique;	  /*   its request, */
+	uint32_t wait_size;	  /*   buffer size */
+	uint64_t wait_off;	  /*   and file position */
+	bool is_polled;		  /* poll(2) waits for a record: notify kh */
+	uint64_t poll_kh;
+};
+
+struct handle {
+	struct snapshot snap;	/* a view's text, or */
+	struct kmsg_open *kmsg; /* /dev/kmsg's cursor; both NULL: free slot */
+};
+
 struct emu_viewfs {
 	struct emu_kernel *k;
 	int fuse_fd, stop_fd;
+	int kmsg_fd; /* eventfd: the log ring got a record (k->syslog.wake_fd) */
 	pthread_t thread;
-	struct snapshot open[MAX_OPEN]; /* fh = index + 1; text NULL: free slot */
+	struct handle open[MAX_OPEN]; /* fh = index + 1 */
 	uint64_t next_sample_ns; /* CLOCK_MONOTONIC, of k->load's next sample */
 };
 
@@ -191,14 +218,21 @@ static int render(struct emu_viewfs *fs, enum view v, FILE *out)
 	}
 }
 
+/* A free slot's index, or -EMFILE. */
+static int handle_slot(struct emu_viewfs *fs)
+{
+	for (int i = 0; i < MAX_OPEN; i++)
+		if (!fs->open[i].snap.text && !fs->open[i].kmsg)
+			return i;
+	return -EMFILE;
+}
+
 static int snapshot_take(struct emu_viewfs *fs, enum view v, uint64_t *fh)
 {
-	size_t i;
-	for (i = 0; i < MAX_OPEN && fs->open[i].text; i++)
-		;
-	if (i == MAX_OPEN)
-		return -EMFILE;
-	struct snapshot *s = &fs->open[i];
+	int i = handle_slot(fs);
+	if (i < 0)
+		return i;
+	struct snapshot *s = &fs->open[i].snap;
 	FILE *out = open_memstream(&s->text, &s->len);
 	if (!out)
 		return -ENOMEM;
@@ -210,13 +244,25 @@ static int snapshot_take(struct emu_viewfs *fs, enum view v, uint64_t *fh)
 		s->text = NULL;
 		return r;
 	}
-	*fh = i + 1;
+	*fh = (uint64_t)i + 1;
 	return 0;
+}
+
+static struct handle *handle_get(struct emu_viewfs *fs, uint64_t fh)
+{
+	return fh >= 1 && fh <= MAX_OPEN ? &fs->open[fh - 1] : NULL;
 }
 
 static struct snapshot *snapshot_get(struct emu_viewfs *fs, uint64_t fh)
 {
-	return fh >= 1 && fh <= MAX_OPEN && fs->open[fh - 1].text ? &fs->open[fh - 1] : NULL;
+	struct handle *h = handle_get(fs, fh);
+	return h && h->snap.text ? &h->snap : NULL;
+}
+
+static struct kmsg_open *kmsg_get(struct emu_viewfs *fs, uint64_t fh)
+{
+	struct handle *h = handle_get(fs, fh);
+	return h ? h->kmsg : NULL;
 }
 
 /* ------------------------------------------------------------- protocol */
@@ -232,16 +278,278 @@ static void reply(struct emu_viewfs *fs, uint64_t unique, int error, const void 
 		pr_debug("reply to %llu: %s", (unsigned long long)unique, strerror(errno));
 }
 
+/* /dev/kmsg's size: the file position lseek(SEEK_END) gives (see "kmsg"). */
+#define KMSG_SIZE (1ULL << 62)
+
 static void fill_attr(uint64_t node, struct fuse_attr *a)
 {
 	uint64_t now = (uint64_t)time(NULL);
 
 	memset(a, 0, sizeof(*a));
 	a->ino = node;
-	a->mode = node == ROOT_ID ? S_IFDIR | 0555 : S_IFREG | 0444;
+	a->mode = node == ROOT_ID ? S_IFDIR | 0555 : node == KMSG_ID ? S_IFREG | 0644 : S_IFREG | 0444;
 	a->nlink = node == ROOT_ID ? 2 : 1;
+	a->size = node == KMSG_ID ? KMSG_SIZE : 0;
 	a->atime = a->mtime = a->ctime = now;
 	a->blksize = 4096;
+}
+
+/* ----------------------------------------------------------------- kmsg */
+
+/*
+ * /dev/kmsg. Each open has a cursor (kmsg.h) here. Reads bypass the page
+ * cache (FOPEN_DIRECT_IO), so the kernel passes the file position with each
+ * read and moves it on by what the read returned; lseek(2) itself reaches us
+ * only for SEEK_DATA (FUSE_LSEEK). So the position a read comes with says
+ * what the task did since its last read or write:
+ *   next_off    nothing: read on at the cursor;
+ *   0           lseek(SEEK_SET, 0): the oldest record;
+ *   KMSG_SIZE   lseek(SEEK_END): the file's size. The kernel asks for it
+ *               with a GETATTR naming the open (attr_valid 0: every time),
+ *               and that is when we take the end, so records appended
+ *               between the lseek and the read are not skipped;
+ *   other       lseek elsewhere or pread: ESPIPE (Linux refuses such seeks).
+ * FOPEN_NONSEEKABLE or FOPEN_STREAM would make every lseek fail instead.
+ * A blocking read at the end is not answered until a record comes: the
+ * ring's append writes kmsg_fd, and serve() retries the waiting reads.
+ */
+
+#define KMSG_DATA_OFF (1ULL << 61) /* the position lseek(SEEK_DATA) gives */
+
+static int kmsg_open(struct emu_viewfs *fs, uint64_t *fh)
+{
+	int i = handle_slot(fs);
+	if (i < 0)
+		return i;
+	struct kmsg_open *ko = xcalloc(1, sizeof(*ko));
+	emu_ratelimit_init(&ko->rl, 2, 10, now_mono_ns());
+	pthread_mutex_lock(&fs->k->lock);
+	emu_kmsg_seek_oldest(&fs->k->syslog, &ko->cur);
+	emu_kmsg_seek_end(&fs->k->syslog, &ko->end);
+	pthread_mutex_unlock(&fs->k->lock);
+	fs->open[i].kmsg = ko;
+	*fh = (uint64_t)i + 1;
+	return 0;
+}
+
+/* A GETATTR naming an open /dev/kmsg comes from lseek(SEEK_END): move the
+ * cursor now (poll(2) sees it too), and tell the next read at KMSG_SIZE. */
+static void kmsg_getattr(struct emu_viewfs *fs, const struct fuse_getattr_in *in, size_t n)
+{
+	struct kmsg_open *ko;
+
+	if (n < sizeof(*in) || !(in->getattr_flags & FUSE_GETATTR_FH) || !(ko = kmsg_get(fs, in->fh)))
+		return;
+	pthread_mutex_lock(&fs->k->lock);
+	emu_kmsg_seek_end(&fs->k->syslog, &ko->end);
+	pthread_mutex_unlock(&fs->k->lock);
+	ko->cur = ko->end;
+	ko->has_end = true;
+}
+
+/* Move the cursor to where the read's file position says (see above). */
+static int kmsg_position(struct emu_viewfs *fs, struct kmsg_open *ko, uint64_t off)
+{
+	if (off == KMSG_SIZE && ko->has_end) { /* a new lseek(SEEK_END), maybe from the end */
+		ko->cur = ko->end;
+		ko->has_end = false;
+	} else if (off == ko->next_off) {
+		return 0;
+	} else if (off == KMSG_SIZE) {
+		ko->cur = ko->end;
+	} else if (off == 0) {
+		pthread_mutex_lock(&fs->k->lock);
+		emu_kmsg_seek_oldest(&fs->k->syslog, &ko->cur);
+		pthread_mutex_unlock(&fs->k->lock);
+	} else {
+		return -ESPIPE;
+	}
+	ko->next_off = off;
+	return 0;
+}
+
+/* Answer a read at the cursor. False, with nothing sent, when there is no
+ * record yet and the read may wait for one. */
+static bool kmsg_answer(struct emu_viewfs *fs, struct kmsg_open *ko, uint64_t unique,
+			uint32_t size, uint64_t off, bool may_wait)
+{
+	char buf[EMU_KMSG_LINE_MAX];
+
+	pthread_mutex_lock(&fs->k->lock);
+	ssize_t n = emu_kmsg_read(&fs->k->syslog, &ko->cur, buf, MIN((size_t)size, sizeof(buf)));
+	pthread_mutex_unlock(&fs->k->lock);
+	if (n == -EAGAIN && may_wait)
+		return false;
+	if (n >= 0)
+		ko->next_off = off + (uint64_t)n;
+	reply(fs, unique, n < 0 ? (int)n : 0, buf, n < 0 ? 0 : (size_t)n);
+	return true;
+}
+
+static void kmsg_read(struct emu_viewfs *fs, const struct fuse_in_header *h, struct kmsg_open *ko,
+		      const struct fuse_read_in *in)
+{
+	bool may_wait = !(in->flags & O_NONBLOCK);
+	int r;
+
+	/* One waiting read per open: the kernel serialises the reads of one
+	 * open file (its position's lock), so another one can only be a pread. */
+	if (ko->is_waiting)
+		return reply(fs, h->unique, -EBUSY, NULL, 0);
+	if ((r = kmsg_position(fs, ko, in->offset)) < 0)
+		return reply(fs, h->unique, r, NULL, 0);
+	if (kmsg_answer(fs, ko, h->unique, in->size, in->offset, may_wait))
+		return;
+	ko->is_waiting = true;
+	ko->wait_unique = h->unique;
+	ko->wait_size = in->size;
+	ko->wait_off = in->offset;
+}
+
+static void op_write(struct emu_viewfs *fs, const struct fuse_in_header *h, const void *arg,
+		     size_t n)
+{
+	const struct fuse_write_in *in = arg;
+	struct kmsg_open *ko = n >= sizeof(*in) ? kmsg_get(fs, in->fh) : NULL;
+	struct fuse_write_out out = { 0 };
+	ssize_t r;
+
+	if (!ko || in->size > n - sizeof(*in))
+		return reply(fs, h->unique, -EBADF, NULL, 0);
+	r = (ssize_t)in->size;
+	/* Over the limit, a write succeeds and logs nothing, as in Linux. */
+	pthread_mutex_lock(&fs->k->lock);
+	if (in->size > EMU_KMSG_WRITE_MAX || emu_ratelimit_allow(&ko->rl, now_mono_ns()))
+		r = emu_kmsg_write(&fs->k->syslog, now_mono_ns(), (const char *)(in + 1), in->size);
+	pthread_mutex_unlock(&fs->k->lock);
+	if (r < 0)
+		return reply(fs, h->unique, (int)r, NULL, 0);
+	if (in->offset == ko->next_off)
+		ko->next_off += in->size; /* where the kernel moves the position */
+	out.size = in->size;
+	reply(fs, h->unique, 0, &out, sizeof(out));
+}
+
+/* open(O_TRUNC) truncates first: a no-op, as on a character device. */
+static void op_setattr(struct emu_viewfs *fs, const struct fuse_in_header *h, const void *arg,
+		       size_t n)
+{
+	const struct fuse_setattr_in *in = arg;
+	const uint32_t harmless = FATTR_SIZE | FATTR_FH | FATTR_LOCKOWNER | FATTR_ATIME |
+				  FATTR_MTIME | FATTR_ATIME_NOW | FATTR_MTIME_NOW | FATTR_CTIME;
+	struct fuse_attr_out out = { 0 };
+
+	if (h->nodeid != KMSG_ID)
+		return reply(fs, h->unique, -ENOSYS, NULL, 0);
+	if (n < sizeof(*in) || (in->valid & ~harmless) || ((in->valid & FATTR_SIZE) && in->size))
+		return reply(fs, h->unique, -EPERM, NULL, 0);
+	fill_attr(h->nodeid, &out.attr);
+	reply(fs, h->unique, 0, &out, sizeof(out));
+}
+
+/* lseek(SEEK_DATA): after the last SYSLOG_ACTION_CLEAR, as Linux's kmsg. */
+static void op_lseek(struct emu_viewfs *fs, const struct fuse_in_header *h, const void *arg,
+		     size_t n)
+{
+	const struct fuse_lseek_in *in = arg;
+	struct kmsg_open *ko = n >= sizeof(*in) ? kmsg_get(fs, in->fh) : NULL;
+	struct fuse_lseek_out out = { .offset = KMSG_DATA_OFF };
+
+	/* Never ENOSYS: the kernel would stop asking for every file. The views
+	 * are empty as far as the kernel knows (size 0): no data. */
+	if (!ko)
+		return reply(fs, h->unique, -ENXIO, NULL, 0);
+	if (in->whence != SEEK_DATA || in->offset != 0)
+		return reply(fs, h->unique, -EINVAL, NULL, 0);
+	pthread_mutex_lock(&fs->k->lock);
+	emu_kmsg_seek_clear(&fs->k->syslog, &ko->cur);
+	pthread_mutex_unlock(&fs->k->lock);
+	ko->next_off = KMSG_DATA_OFF;
+	reply(fs, h->unique, 0, &out, sizeof(out));
+}
+
+/* Readable when the cursor has a record (or lost it: the read says EPIPE). */
+static bool kmsg_readable(struct emu_viewfs *fs, const struct kmsg_open *ko)
+{
+	pthread_mutex_lock(&fs->k->lock);
+	bool r = emu_kmsg_readable(&fs->k->syslog, &ko->cur);
+	pthread_mutex_unlock(&fs->k->lock);
+	return r;
+}
+
+static void op_poll(struct emu_viewfs *fs, const struct fuse_in_header *h, const void *arg,
+		    size_t n)
+{
+	const struct fuse_poll_in *in = arg;
+	struct kmsg_open *ko = n >= sizeof(*in) ? kmsg_get(fs, in->fh) : NULL;
+	struct fuse_poll_out out = { .revents = POLLOUT | POLLWRNORM };
+
+	/* The views are always readable. Never ENOSYS: the kernel would stop
+	 * asking for every file, /dev/kmsg too. */
+	if (!ko || kmsg_readable(fs, ko))
+		out.revents |= POLLIN | POLLRDNORM;
+	else if (in->flags & FUSE_POLL_SCHEDULE_NOTIFY) {
+		ko->is_polled = true;
+		ko->poll_kh = in->kh;
+	}
+	reply(fs, h->unique, 0, &out, sizeof(out));
+}
+
+static void notify_poll(struct emu_viewfs *fs, uint64_t kh)
+{
+	struct fuse_notify_poll_wakeup_out w = { .kh = kh };
+	struct fuse_out_header h = { .len = sizeof(h) + sizeof(w), .error = FUSE_NOTIFY_POLL };
+	struct iovec iov[2] = { { &h, sizeof(h) }, { &w, sizeof(w) } };
+
+	if (writev(fs->fuse_fd, iov, 2) < 0)
+		pr_debug("poll notification: %s", strerror(errno));
+}
+
+/* A record came: answer the waiting reads, wake the pollers. */
+static void kmsg_wake(struct emu_viewfs *fs)
+{
+	uint64_t count;
+
+	(void)!read(fs->kmsg_fd, &count, sizeof(count));
+	for (size_t i = 0; i < MAX_OPEN; i++) {
+		struct kmsg_open *ko = fs->open[i].kmsg;
+		if (!ko)
+			continue;
+		if (ko->is_waiting &&
+		    kmsg_answer(fs, ko, ko->wait_unique, ko->wait_size, ko->wait_off, true))
+			ko->is_waiting = false;
+		if (ko->is_polled && kmsg_readable(fs, ko)) {
+			ko->is_polled = false;
+			notify_poll(fs, ko->poll_kh);
+		}
+	}
+}
+
+/* A signal for a task in a waiting read: it returns EINTR (a fatal signal
+ * would otherwise leave it unkillable until a record came). */
+static void op_interrupt(struct emu_viewfs *fs, const void *arg, size_t n)
+{
+	const struct fuse_interrupt_in *in = arg;
+
+	for (size_t i = 0; i < MAX_OPEN && n >= sizeof(*in); i++) {
+		struct kmsg_open *ko = fs->open[i].kmsg;
+		if (ko && ko->is_waiting && ko->wait_unique == in->unique) {
+			ko->is_waiting = false;
+			reply(fs, ko->wait_unique, -EINTR, NULL, 0);
+		}
+	}
+}
+
+/* Shutting down: no read waits for a record that will never come. */
+static void kmsg_fail_waiting(struct emu_viewfs *fs)
+{
+	for (size_t i = 0; i < MAX_OPEN; i++) {
+		struct kmsg_open *ko = fs->open[i].kmsg;
+		if (ko && ko->is_waiting) {
+			ko->is_waiting = false;
+			reply(fs, ko->wait_unique, -EIO, NULL, 0);
+		}
+	}
 }
 
 static void op_init(struct emu_viewfs *fs, const struct fuse_in_header *h, const void *arg,
@@ -274,6 +582,7 @@ static void op_lookup(struct emu_viewfs *fs, const struct fuse_in_header *h, con
 			continue;
 		out.nodeid = ROOT_ID + 1 + v;
 		out.generation = 1;
+		out.attr_valid = out.nodeid == KMSG_ID ? 0 : out.attr_valid;
 		fill_attr(out.nodeid, &out.attr);
 		return reply(fs, h->unique, 0, &out, sizeof(out));
 	}
@@ -285,12 +594,15 @@ static bool is_file_node(uint64_t node)
 	return node > ROOT_ID && node <= ROOT_ID + V__COUNT;
 }
 
-static void op_getattr(struct emu_viewfs *fs, const struct fuse_in_header *h)
+static void op_getattr(struct emu_viewfs *fs, const struct fuse_in_header *h, const void *arg,
+		       size_t n)
 {
-	struct fuse_attr_out out = { .attr_valid = 3600 };
+	struct fuse_attr_out out = { .attr_valid = h->nodeid == KMSG_ID ? 0 : 3600 };
 
 	if (h->nodeid != ROOT_ID && !is_file_node(h->nodeid))
 		return reply(fs, h->unique, -ENOENT, NULL, 0);
+	if (h->nodeid == KMSG_ID)
+		kmsg_getattr(fs, arg, n);
 	fill_attr(h->nodeid, &out.attr);
 	reply(fs, h->unique, 0, &out, sizeof(out));
 }
@@ -304,9 +616,12 @@ static void op_open(struct emu_viewfs *fs, const struct fuse_in_header *h, const
 
 	if (n < sizeof(*in) || !is_file_node(h->nodeid))
 		return reply(fs, h->unique, -ENOENT, NULL, 0);
-	if ((in->flags & O_ACCMODE) != O_RDONLY)
-		return reply(fs, h->unique, -EACCES, NULL, 0);
-	r = snapshot_take(fs, (enum view)(h->nodeid - ROOT_ID - 1), &out.fh);
+	if (h->nodeid == KMSG_ID)
+		r = kmsg_open(fs, &out.fh);
+	else if ((in->flags & O_ACCMODE) != O_RDONLY)
+		r = -EACCES;
+	else
+		r = snapshot_take(fs, (enum view)(h->nodeid - ROOT_ID - 1), &out.fh);
 	reply(fs, h->unique, r, &out, sizeof(out));
 }
 
@@ -315,7 +630,10 @@ static void op_read(struct emu_viewfs *fs, const struct fuse_in_header *h, const
 {
 	const struct fuse_read_in *in = arg;
 	struct snapshot *s = n >= sizeof(*in) ? snapshot_get(fs, in->fh) : NULL;
+	struct kmsg_open *ko = n >= sizeof(*in) ? kmsg_get(fs, in->fh) : NULL;
 
+	if (ko)
+		return kmsg_read(fs, h, ko, in);
 	if (!s)
 		return reply(fs, h->unique, -EBADF, NULL, 0);
 	size_t off = in->offset < s->len ? (size_t)in->offset : s->len;
@@ -326,11 +644,14 @@ static void op_release(struct emu_viewfs *fs, const struct fuse_in_header *h, co
 		       size_t n)
 {
 	const struct fuse_release_in *in = arg;
-	struct snapshot *s = n >= sizeof(*in) ? snapshot_get(fs, in->fh) : NULL;
+	struct handle *o = n >= sizeof(*in) ? handle_get(fs, in->fh) : NULL;
 
-	if (s) {
-		free(s->text);
-		s->text = NULL;
+	/* No read can wait here: a waiting read holds the file open. */
+	if (o) {
+		free(o->snap.text);
+		o->snap.text = NULL;
+		free(o->kmsg);
+		o->kmsg = NULL;
 	}
 	reply(fs, h->unique, 0, NULL, 0);
 }
@@ -344,14 +665,18 @@ static bool dispatch(struct emu_viewfs *fs, const struct fuse_in_header *h, cons
 	switch (h->opcode) {
 	case FUSE_INIT: op_init(fs, h, arg, n); break;
 	case FUSE_LOOKUP: op_lookup(fs, h, arg, n); break;
-	case FUSE_GETATTR: op_getattr(fs, h); break;
+	case FUSE_GETATTR: op_getattr(fs, h, arg, n); break;
+	case FUSE_SETATTR: op_setattr(fs, h, arg, n); break;
 	case FUSE_OPEN: op_open(fs, h, arg, n); break;
 	case FUSE_READ: op_read(fs, h, arg, n); break;
+	case FUSE_WRITE: op_write(fs, h, arg, n); break;
+	case FUSE_LSEEK: op_lseek(fs, h, arg, n); break;
+	case FUSE_POLL: op_poll(fs, h, arg, n); break;
 	case FUSE_RELEASE: op_release(fs, h, arg, n); break;
 	case FUSE_STATFS: reply(fs, h->unique, 0, &st, sizeof(st)); break;
+	case FUSE_INTERRUPT: op_interrupt(fs, arg, n); break;
 	case FUSE_FORGET:
 	case FUSE_BATCH_FORGET:
-	case FUSE_INTERRUPT: /* no reply: every operation here answers at once */
 		break;
 	case FUSE_DESTROY:
 		reply(fs, h->unique, 0, NULL, 0);
@@ -366,19 +691,22 @@ static void *serve(void *arg)
 {
 	struct emu_viewfs *fs = arg;
 	_cleanup_free_ char *buf = xmalloc(REQ_BUF);
-	struct pollfd p[2] = { { .fd = fs->fuse_fd, .events = POLLIN },
-			       { .fd = fs->stop_fd, .events = POLLIN } };
+	struct pollfd p[3] = { { .fd = fs->fuse_fd, .events = POLLIN },
+			       { .fd = fs->stop_fd, .events = POLLIN },
+			       { .fd = fs->kmsg_fd, .events = POLLIN } };
 
 	for (;;) {
-		int ready = poll(p, 2, sample_load(fs));
+		int ready = poll(p, 3, sample_load(fs));
 		if (ready < 0 && errno == EINTR)
 			continue;
 		if (ready < 0 || p[1].revents)
 			break;
 		if (p[0].revents & (POLLERR | POLLHUP | POLLNVAL))
 			break; /* the connection is gone: every mount of it went with the container */
+		if (p[2].revents & POLLIN)
+			kmsg_wake(fs);
 		if (!(p[0].revents & POLLIN))
-			continue; /* the load's timer */
+			continue; /* the load's timer, or a record */
 		ssize_t n = read(fs->fuse_fd, buf, REQ_BUF);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == ENOENT))
 			continue;
@@ -392,6 +720,7 @@ static void *serve(void *arg)
 		if (!dispatch(fs, h, buf + sizeof(*h), (size_t)n - sizeof(*h)))
 			break;
 	}
+	kmsg_fail_waiting(fs);
 	return NULL;
 }
 
@@ -423,9 +752,24 @@ static int mount_detached(int fuse_fd)
 		r = (int)syscall(SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
 	if (r < 0)
 		return -errno;
+	/* Read-only but for /dev/kmsg, whose bind init makes writable. */
 	r = (int)syscall(SYS_fsmount, fsfd, FSMOUNT_CLOEXEC,
 			 MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	return r < 0 ? -errno : r;
+}
+
+static void viewfs_free(struct emu_viewfs *fs)
+{
+	closep(&fs->kmsg_fd);
+	closep(&fs->stop_fd);
+	/* Closing the last /dev/fuse fd aborts the connection: a reader still
+	 * in the container gets ENOTCONN instead of waiting for us. */
+	closep(&fs->fuse_fd);
+	for (size_t i = 0; i < MAX_OPEN; i++) {
+		free(fs->open[i].snap.text);
+		free(fs->open[i].kmsg);
+	}
+	free(fs);
 }
 
 int emu_viewfs_start(struct emu_kernel *k)
@@ -434,7 +778,7 @@ int emu_viewfs_start(struct emu_kernel *k)
 	int r, mnt = -1;
 
 	fs->k = k;
-	fs->stop_fd = -1;
+	fs->stop_fd = fs->kmsg_fd = -1;
 	fs->fuse_fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fs->fuse_fd < 0) {
 		r = -errno;
@@ -444,23 +788,23 @@ int emu_viewfs_start(struct emu_kernel *k)
 	if (r < 0)
 		goto fail;
 	fs->stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (fs->stop_fd < 0) {
+	fs->kmsg_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fs->stop_fd < 0 || fs->kmsg_fd < 0) {
 		r = -errno;
 		goto fail;
 	}
 	r = hy_thread_start(&fs->thread, serve, fs);
 	if (r < 0)
 		goto fail;
+	pthread_mutex_lock(&k->lock);
+	k->syslog.wake_fd = fs->kmsg_fd;
+	pthread_mutex_unlock(&k->lock);
 	k->views = fs;
 	return mnt;
 fail:
 	if (mnt >= 0)
 		close(mnt);
-	if (fs->stop_fd >= 0)
-		close(fs->stop_fd);
-	if (fs->fuse_fd >= 0)
-		close(fs->fuse_fd);
-	free(fs);
+	viewfs_free(fs);
 	return r;
 }
 
@@ -470,14 +814,11 @@ void emu_viewfs_stop(struct emu_kernel *k)
 
 	if (!fs)
 		return;
+	pthread_mutex_lock(&k->lock);
+	k->syslog.wake_fd = -1;
+	pthread_mutex_unlock(&k->lock);
 	(void)!write(fs->stop_fd, &(uint64_t){ 1 }, sizeof(uint64_t));
 	pthread_join(fs->thread, NULL);
-	/* Closing the last /dev/fuse fd aborts the connection: a reader still
-	 * in the container gets ENOTCONN instead of waiting for us. */
-	close(fs->fuse_fd);
-	close(fs->stop_fd);
-	for (size_t i = 0; i < MAX_OPEN; i++)
-		free(fs->open[i].text);
-	free(fs);
+	viewfs_free(fs);
 	k->views = NULL;
 }

@@ -145,10 +145,30 @@ static int setup_extra(const struct hy_root_spec *spec, const char **ret_step)
 #define VIEWS BASE "/views"
 
 /*
- * kernel-emu's /proc views: attach its FUSE mount (detached, on views_fd)
- * out of the new root's sight, and bind each file over its target where the
- * target exists (a rootfs may have no /sys). The mount on VIEWS goes with
- * the old root at pivot_root; the binds stay.
+ * A view on the container's /dev (kmsg): an empty file on the tmpfs to bind
+ * over, and after the bind, the bind made writable (the FUSE mount is
+ * read-only; a bind takes its flags).
+ */
+static int create_dev_target(const char *dst)
+{
+	int fd = open(dst, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+static int make_bind_writable(const char *dst)
+{
+	return do_mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			NULL);
+}
+
+/*
+ * kernel-emu's views: attach its FUSE mount (detached, on views_fd) out of
+ * the new root's sight, and bind each file over its target where the target
+ * exists (a rootfs may have no /sys) or is made (/dev). The mount on VIEWS
+ * goes with the old root at pivot_root; the binds stay.
  */
 static int mount_views(int views_fd, const char **ret_step)
 {
@@ -162,12 +182,16 @@ static int mount_views(int views_fd, const char **ret_step)
 	if (syscall(SYS_move_mount, views_fd, "", AT_FDCWD, VIEWS, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return -errno;
 	for (size_t i = 0; i < emu_view_nfiles; i++) {
-		snprintf(dst, sizeof(dst), NEWROOT "%s", emu_view_files[i].target);
+		const struct emu_view_file *v = &emu_view_files[i];
+		snprintf(dst, sizeof(dst), NEWROOT "%s", v->target);
+		STEP(v->step);
+		if (v->is_dev && (r = create_dev_target(dst)) < 0)
+			return r;
 		if (stat(dst, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		snprintf(src, sizeof(src), VIEWS "/%s", emu_view_files[i].name);
-		STEP(emu_view_files[i].step);
-		if ((r = do_mount(src, dst, NULL, MS_BIND, NULL)) < 0)
+		snprintf(src, sizeof(src), VIEWS "/%s", v->name);
+		if ((r = do_mount(src, dst, NULL, MS_BIND, NULL)) < 0 ||
+		    (v->is_dev && (r = make_bind_writable(dst)) < 0))
 			return r;
 	}
 	return 0;

@@ -25,7 +25,7 @@ fi
 etimes=$(sed -n 2p <<<"$RUN_OUT" | tr -d ' ')
 check "ps agrees: init started ${etimes:-?} s ago (0..10)" test "${etimes:-99}" -ge 0 -a "${etimes:-99}" -lt 10
 assert_eq "$(sed -n 3p <<<"$RUN_OUT")" "$host_cpus" "without --cpus, cpuinfo lists the host's $host_cpus CPUs"
-assert_eq "$(sed -n 4p <<<"$RUN_OUT")" 6 "six views are fuse.hybox mounts in the container"
+assert_eq "$(sed -n 4p <<<"$RUN_OUT")" 7 "six views and /dev/kmsg are fuse.hybox mounts in the container"
 assert_eq "$(sed -n 5p <<<"$RUN_OUT")" mem-ok "meminfo reads through the view"
 
 # --- --memory -----------------------------------------------------------------

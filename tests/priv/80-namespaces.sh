@@ -82,11 +82,19 @@ while read -r d; do
 	case $d in
 	null | zero | full | random | urandom | tty | pts | ptmx | fd | stdin | stdout | stderr | \
 		shm | mqueue | console | core | "") ;;
+	kmsg) [ "$(feature_state fuse)" = yes ] || extra="$extra kmsg" ;; # kernel-emu's, over FUSE
 	*) extra="$extra $d" ;;
 	esac
 done <<<"$RUN_OUT"
 assert_eq "${missing:-none}" none "/dev has null zero full random urandom tty pts ($devs)"
-assert_eq "${extra:-none}" none "/dev has nothing else (no disks, kmsg, mem...)"
+assert_eq "${extra:-none}" none "/dev has nothing else (no disks, mem...; kmsg only as kernel-emu's)"
+if [ "$(feature_state fuse)" = yes ]; then
+	hy run -- /bin/sh -c 'grep " /dev/kmsg " /proc/self/mountinfo | grep -c " - fuse.hybox "; head -n 1 /dev/kmsg'
+	assert_match "$RUN_OUT" $'^1\n5,0,[0-9]+,-;Linux version .*hybox' \
+		"/dev/kmsg is kernel-emu's (a fuse.hybox bind), starting with the container's banner"
+else
+	skip "no FUSE: no /dev/kmsg"
+fi
 hy run -- /usr/bin/stat -c '%n %F %t:%T' /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty
 assert_eq "$RUN_OUT" "/dev/null character special file 1:3
 /dev/zero character special file 1:5
