@@ -85,7 +85,7 @@ GEN_FILTER_OBJS := $(BUILD)/user/supervisor_rules.o $(BUILD)/common/error.o \
 $(BUILD)/tools/gen_supervisor_filter: tools/gen_supervisor_filter.c $(GEN_FILTER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 $(BUILD)/gen/supervisor_filter_bpf.h: $(BUILD)/tools/gen_supervisor_filter
 	$(call msg,GEN,$@)

@@ -21,13 +21,15 @@ static inline void freep(void *p)
 	free(*(void **)p);
 }
 
-/* Never retried on EINTR: Linux releases the descriptor anyway. */
+/* Close *fd if open and mark it closed (-1), so a second call is harmless.
+ * Never retried on EINTR: Linux releases the descriptor anyway. */
 static inline void closep(int *fd)
 {
 	if (*fd >= 0) {
 		int saved = errno;
 		close(*fd);
 		errno = saved;
+		*fd = -1;
 	}
 }
 
