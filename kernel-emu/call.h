@@ -47,6 +47,7 @@ struct emu_call {
 	const struct emu_mem_ops *mem;
 	void *mem_ctx; /* ops private (real: the /proc/PID/mem fd; tests: a buffer) */
 	struct emu_cred_state *cred; /* the serving thread's credentials (cred.h) */
+	int listener;  /* the listener it came from, 0: the container's (kernel.h emu_listener) */
 };
 
 static inline int emu_call_read(struct emu_call *c, uint64_t addr, void *buf, size_t len)

@@ -178,6 +178,14 @@ struct emu_container_fds {
  * mount namespace: nothing is served).
  */
 int emu_kernel_start(struct emu_kernel *k, const struct emu_container_fds *fds);
+/*
+ * Serve one more listener: that of a process `hybox exec` started in the
+ * container, which installed the container's filter again (a new filter, a
+ * new listener). One thread serves it, with the same policy, until every
+ * task under that filter has exited. Takes listener (closed on failure).
+ * 0 or -errno (-ESRCH: not serving any more).
+ */
+int emu_kernel_add_listener(struct emu_kernel *k, int listener);
 /* Stop serving and join the thread; pending notifications fail with ENOSYS. */
 void emu_kernel_stop(struct emu_kernel *k);
 

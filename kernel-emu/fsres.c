@@ -222,7 +222,7 @@ long emu_fs_install(struct emu_kernel *k, struct emu_call *c, int fd, bool cloex
 		.srcfd = (uint32_t)fd,
 		.newfd_flags = cloexec ? O_CLOEXEC : 0,
 	};
-	int r = ioctl(k->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+	int r = ioctl(emu_listener(k, c), SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
 	int e = errno;
 	close(fd);
 	return r >= 0 ? EMU_RET_ADDFD : -e;

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <sys/utsname.h>
 
+#include "call.h"
 #include "cred.h"
 #include "emu.h"
 #include "procmem.h"
@@ -60,11 +61,19 @@ struct emu_kernel {
 	int proc_fd;     /* the host's /proc, opened before joining the container */
 	int root_fd;     /* the container's root (O_PATH), opened after joining it */
 	struct emu_notifier *notifiers; /* notify.c: the threads serving the listener */
+	struct emu_notifier *extra;     /* notify.c: those of exec'd processes (under lock) */
 	int nnotifiers;                 /* started */
 	sem_t started;     /* posted by each notify thread once it joined the container */
 	bool running;
 	volatile int stopping;
 };
+
+/* The listener c came from: the container's own, or one of `hybox exec`'s
+ * processes (emu_kernel_add_listener). fd 0 is never a listener here. */
+static inline int emu_listener(const struct emu_kernel *k, const struct emu_call *c)
+{
+	return c->listener > 0 ? c->listener : k->listener;
+}
 
 /* The container's memory, task and uptime numbers (cgroup, --memory): what
  * sysinfo(2) and the /proc/meminfo view both show. 0 or -errno. */

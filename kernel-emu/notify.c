@@ -22,7 +22,9 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,6 +49,10 @@
 struct emu_notifier {
 	struct emu_kernel *k;
 	pthread_t thread;
+	int listener;  /* k->listener, or an exec'd process's own (owned then) */
+	bool is_extra; /* serves an emu_kernel_add_listener() listener */
+	atomic_bool is_done; /* an extra one whose tasks are all gone: join it */
+	struct emu_notifier *next; /* k->extra list, under k->lock */
 	int start_err;
 	struct emu_cred_state cred;        /* this thread's (cred.h) */
 	struct emu_procmem_cache memcache; /* this thread's task memory fds */
@@ -134,7 +140,7 @@ static bool emulate(struct emu_notifier *n, const struct seccomp_notif *req,
 	struct emu_kernel *k = n->k;
 	struct emu_procmem pm;
 	struct emu_call c = { .id = req->id, .nr = req->data.nr, .arch = req->data.arch,
-			      .pid = req->pid, .cred = &n->cred };
+			      .pid = req->pid, .cred = &n->cred, .listener = n->listener };
 	memcpy(c.args, req->data.args, sizeof(c.args));
 	emu_procmem_attach(&c, &pm, &n->memcache);
 	/* Every call starts with ours; object handlers adopt the task's (cred.h). */
@@ -210,6 +216,19 @@ static int join_container(struct emu_kernel *k, bool is_first)
 	return 0;
 }
 
+/*
+ * An extra listener waits in poll() before each NOTIF_RECV: a filter whose
+ * tasks have all exited reports POLLHUP (RECV would block for ever), and
+ * the thread ends. (Its calls lose SYNC_WAKE_UP's fast wake-up; the
+ * container's own listener keeps it.) Interrupted by STOP_SIGNAL: false,
+ * and the loop looks at k->stopping.
+ */
+static bool orphaned(int listener)
+{
+	struct pollfd p = { .fd = listener, .events = POLLIN };
+	return poll(&p, 1, -1) > 0 && (p.revents & (POLLHUP | POLLERR)) && !(p.revents & POLLIN);
+}
+
 static void *notify_thread(void *arg)
 {
 	struct emu_notifier *n = arg;
@@ -217,12 +236,12 @@ static void *notify_thread(void *arg)
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
 
-	emu_procmem_cache_init(&n->memcache, k->listener, k->proc_fd);
+	emu_procmem_cache_init(&n->memcache, n->listener, k->proc_fd);
 	n->start_err = join_container(k, n == &k->notifiers[0]);
 	sem_post(&k->started);
-	while (!k->stopping && !n->start_err) {
+	while (!k->stopping && !n->start_err && !(n->is_extra && orphaned(n->listener))) {
 		memset(&req, 0, sizeof(req));
-		if (ioctl(k->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+		if (ioctl(n->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
 			if (errno == EINTR || errno == ENOENT)
 				continue;
 			pr_debug("NOTIF_RECV: %s", strerror(errno));
@@ -232,11 +251,12 @@ static void *notify_thread(void *arg)
 		resp.id = req.id;
 		/* ENOENT: the task died or the call was interrupted meanwhile; nothing to do. */
 		if (dispatch(n, &req, &resp) &&
-		    ioctl(k->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+		    ioctl(n->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
 			pr_debug("NOTIF_SEND: %s", strerror(errno));
 	}
 	emu_procmem_cache_fini(&n->memcache);
 	emu_cred_restore(&n->cred);
+	atomic_store(&n->is_done, true);
 	return NULL;
 }
 
@@ -252,6 +272,7 @@ static int start_notifier(struct emu_kernel *k, int i)
 {
 	struct emu_notifier *n = &k->notifiers[i];
 	n->k = k;
+	n->listener = k->listener;
 	int r = -pthread_create(&n->thread, NULL, notify_thread, n);
 	if (r < 0)
 		return r;
@@ -313,11 +334,71 @@ static void stop_thread(pthread_t t)
 	}
 }
 
+/* Join and free the extra notifiers that are done (all when stopping). The
+ * list is cut under the lock, the threads joined outside it: a handler may
+ * be waiting for that lock. */
+static void reap_extra(struct emu_kernel *k, bool all)
+{
+	struct emu_notifier *gone = NULL;
+	pthread_mutex_lock(&k->lock);
+	for (struct emu_notifier **pp = &k->extra; *pp;) {
+		struct emu_notifier *n = *pp;
+		if (!all && !atomic_load(&n->is_done)) {
+			pp = &n->next;
+			continue;
+		}
+		*pp = n->next;
+		n->next = gone;
+		gone = n;
+	}
+	pthread_mutex_unlock(&k->lock);
+	while (gone) {
+		struct emu_notifier *n = gone;
+		gone = n->next;
+		if (all)
+			stop_thread(n->thread);
+		else
+			pthread_join(n->thread, NULL);
+		close(n->listener);
+		free(n);
+	}
+}
+
+int emu_kernel_add_listener(struct emu_kernel *k, int listener)
+{
+	if (!k->running || k->stopping) {
+		close(listener);
+		return -ESRCH;
+	}
+	reap_extra(k, false);
+	struct emu_notifier *n = xcalloc(1, sizeof(*n));
+	*n = (struct emu_notifier){ .k = k, .listener = listener, .is_extra = true };
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, STOP_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &set, &old);
+	int r = -pthread_create(&n->thread, NULL, notify_thread, n);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r < 0) {
+		close(listener);
+		free(n);
+		return r;
+	}
+	while (sem_wait(&k->started) < 0)
+		;
+	pthread_mutex_lock(&k->lock);
+	n->next = k->extra;
+	k->extra = n;
+	pthread_mutex_unlock(&k->lock);
+	return n->start_err;
+}
+
 void emu_kernel_stop(struct emu_kernel *k)
 {
 	if (!k->running)
 		return;
 	k->stopping = 1;
+	reap_extra(k, true);
 	for (int i = 0; i < k->nnotifiers; i++)
 		stop_thread(k->notifiers[i].thread);
 	free(k->notifiers);

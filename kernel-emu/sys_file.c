@@ -107,7 +107,7 @@ static long open_fifo_async(struct emu_kernel *k, struct emu_call *c, int opath,
 	pthread_attr_t attr;
 	pthread_t t;
 	*f = (struct fifo_open){ .proc_fd = fcntl(k->proc_fd, F_DUPFD_CLOEXEC, 0),
-				 .listener = fcntl(k->listener, F_DUPFD_CLOEXEC, 0),
+				 .listener = fcntl(emu_listener(k, c), F_DUPFD_CLOEXEC, 0),
 				 .opath = fcntl(opath, F_DUPFD_CLOEXEC, 0),
 				 .flags = flags, .id = c->id };
 	pthread_attr_init(&attr);

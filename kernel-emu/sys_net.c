@@ -747,11 +747,11 @@ static bool op_go_async(struct emu_kernel *k, struct emu_call *c, struct net_op 
 {
 	pthread_t t;
 
-	if (!op->blocking || k->listener < 0)
+	if (!op->blocking || emu_listener(k, c) < 0)
 		return false;
 	if (atomic_fetch_add(&async_live, 1) >= NET_ASYNC_MAX)
 		goto out;
-	op->listener = fcntl(k->listener, F_DUPFD_CLOEXEC, 3);
+	op->listener = fcntl(emu_listener(k, c), F_DUPFD_CLOEXEC, 3);
 	if (op->listener < 0)
 		goto out;
 	op->own_listener = true;
@@ -766,7 +766,7 @@ out:
 	if (op->own_listener)
 		closep(&op->listener);
 	op->own_listener = false;
-	op->listener = k->listener;
+	op->listener = emu_listener(k, c);
 	return false;
 }
 
@@ -796,7 +796,7 @@ static long op_run(struct emu_kernel *k, struct emu_call *c, struct net_op **opp
 
 	op->id = c->id;
 	op->tid = c->pid;
-	op->listener = k->listener; /* borrowed while the loop waits for us */
+	op->listener = emu_listener(k, c); /* borrowed while the loop waits for us */
 	r = emu_task_cred(k, c, &op->cred);
 	if (r < 0)
 		return r;

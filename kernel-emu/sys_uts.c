@@ -70,7 +70,8 @@ static bool task_may_set_names(const struct emu_kernel *k, struct emu_call *c)
 	if (dfd < 0)
 		return false;
 	/* No listener: a unit test's fake call, nothing to validate against. */
-	if (k->listener >= 0 && ioctl(k->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &c->id) < 0)
+	if (emu_listener(k, c) >= 0 &&
+	    ioctl(emu_listener(k, c), SECCOMP_IOCTL_NOTIF_ID_VALID, &c->id) < 0)
 		return false;
 	if (read_file_at(dfd, "status", &buf) < 0)
 		return false;

@@ -24,7 +24,7 @@
 bool emu_call_valid(struct emu_kernel *k, const struct emu_call *c)
 {
 	uint64_t id = c->id;
-	return ioctl(k->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+	return ioctl(emu_listener(k, c), SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
 int emu_task_dir(struct emu_kernel *k, struct emu_call *c)

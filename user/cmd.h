@@ -43,6 +43,7 @@ int hy_cmd_ps(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_events(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_stats(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_kill(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_exec(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_pause(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_resume(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_checkpoint(const struct hy_global_opts *g, int argc, char **argv);

@@ -28,6 +28,7 @@
 #include "evfilter.h"
 #include "evserver.h"
 #include "evtrace.h"
+#include "execsrv.h"
 #include "oci_bundle.h"
 #include "filter_cache.h"
 #include "log.h"
@@ -64,6 +65,7 @@ struct run_ctx {
 	int views_fd;   /* the detached mount of the /proc views until spawn, or -1 */
 	struct hy_sandbox sb;
 	struct hy_control *ctl;
+	struct hy_execsrv *execsrv; /* exec.sock: `hybox exec` */
 	const struct hy_run_hooks *hooks; /* the OCI verbs' (run.h), or NULL */
 	bool is_kept;			  /* hooks->created succeeded and hooks->is_kept */
 	int wstatus;
@@ -494,7 +496,9 @@ static json_t *run_stats(void *ctx)
 static ssize_t list_processes(void *ctx, struct emu_proc **ret)
 {
 	struct run_ctx *c = ctx;
-	emu_kernel_tasks_fed(c->kernel, hy_evtrace_start(&c->trace) == 0);
+	bool fed = hy_evtrace_start(&c->trace) == 0;
+	/* Forks that happened before the request are in the set (else: a scan). */
+	emu_kernel_tasks_fed(c->kernel, fed && hy_evtrace_sync(&c->trace, 200) == 0);
 	return emu_kernel_processes(c->kernel, ret);
 }
 
@@ -502,6 +506,22 @@ static ssize_t list_processes(void *ctx, struct emu_proc **ret)
 static void on_checkpointed(void *ctx, const struct hy_control_ckpt *ck)
 {
 	emit_ckpt(ctx, HY_EVT_CHECKPOINT, ck);
+}
+
+/* `hybox exec`: new processes take the command's environment, cwd and ids. */
+static int phase_exec(struct run_ctx *c, struct hy_err *err)
+{
+	const struct hy_proc_spec *p = c->o.sandbox ? c->o.sandbox->proc : NULL;
+	const char *cwd = c->o.sandbox && c->o.sandbox->cwd ? c->o.sandbox->cwd : c->cwd;
+	struct hy_execsrv_config cfg = {
+		.state_dirfd = c->state.dirfd,
+		.state_dir = c->state.dir,
+		.exec_fd = c->sb.exec_fd,
+		.kernel = c->kernel,
+		.defaults = { .env = p ? p->envp : NULL, .cwd = cwd[0] ? cwd : "/",
+			      .uid = p ? p->uid : 0, .gid = p ? p->gid : 0 },
+	};
+	return hy_execsrv_start(&c->execsrv, &cfg, err);
 }
 
 /* After supervision starts: every pid a client may ask about exists by now. */
@@ -589,6 +609,7 @@ static const struct {
 	{ "start supervision", phase_supervise },
 	{ "restore tasks", phase_restore },
 	{ "open control socket", phase_control },
+	{ "open exec socket", phase_exec },
 	{ "open events socket", phase_events_socket },
 	{ "report created", phase_created },
 	{ "confine supervisor", phase_confine },
@@ -599,6 +620,8 @@ static void teardown(struct run_ctx *c)
 {
 	hy_control_stop(c->ctl); /* joined before the state directory goes */
 	c->ctl = NULL;
+	hy_execsrv_stop(c->execsrv); /* before kernel-emu: it adds listeners there */
+	c->execsrv = NULL;
 	hy_sandbox_release(&c->sb);
 	hy_evtrace_stop(&c->trace); /* its consumer feeds the kernel's task set */
 	if (c->kernel) {
@@ -649,7 +672,7 @@ int hy_run_container(const struct hy_global_opts *g, const struct hy_run_opts *o
 {
 	struct run_ctx c = { .g = g, .o = *o, .hooks = hooks, .state = { .dirfd = -1, .lockfd = -1 },
 			     .cg = { .dirfd = -1 }, .views_fd = -1,
-			     .sb = { .sync_fd = -1, .listener = -1, .uts_ns_fd = -1, .mnt_ns_fd = -1,
+			     .sb = { .sync_fd = -1, .exec_fd = -1, .listener = -1, .uts_ns_fd = -1, .mnt_ns_fd = -1,
 				     .root_fd = -1 } };
 	int r;
 	if (c.o.id)
@@ -666,6 +689,8 @@ int hy_run_container(const struct hy_global_opts *g, const struct hy_run_opts *o
 		}
 	}
 	int status = hy_sandbox_wait(&c.sb, &c.wstatus, err);
+	hy_execsrv_stop(c.execsrv); /* its clients learn the container ended */
+	c.execsrv = NULL;
 	emu_kernel_stop(c.kernel);
 	/* The container's tasks are gone: drain their events before `exit`. */
 	hy_evtrace_stop(&c.trace);

@@ -72,6 +72,18 @@ void hy_evtrace_deliver(struct hy_evtrace *et)
 	pthread_mutex_unlock(&et->lock);
 }
 
+int hy_evtrace_sync(struct hy_evtrace *et, int timeout_ms)
+{
+	int r = -ENODEV;
+	if (!et->tel)
+		return r;
+	pthread_mutex_lock(&et->lock);
+	if (et->trace)
+		r = hy_trace_sync(et->trace, timeout_ms);
+	pthread_mutex_unlock(&et->lock);
+	return r;
+}
+
 int hy_evtrace_counters(struct hy_evtrace *et, struct hy_trace_counters *ret)
 {
 	int r = -ENODEV;

@@ -38,6 +38,8 @@ void hy_evtrace_init(struct hy_evtrace *et, const struct hy_trace_config *cfg,
 int hy_evtrace_start(struct hy_evtrace *et);
 /* Let the consumer pass events on (after `start`); later starts deliver at once. */
 void hy_evtrace_deliver(struct hy_evtrace *et);
+/* hy_trace_sync() of the running consumer; -ENODEV when none runs. */
+int hy_evtrace_sync(struct hy_evtrace *et, int timeout_ms);
 /* Kernel-side counters; -ENODEV when the consumer is not running. */
 int hy_evtrace_counters(struct hy_evtrace *et, struct hy_trace_counters *ret);
 /* Syscalls by number (hy_trace_read_syscalls); -ENODEV when not running. */

@@ -16,6 +16,7 @@ static const struct hy_cmd commands[] = {
 	{ "ps", "list the processes of a running container", hy_cmd_ps },
 	{ "events", "follow a running container's events as JSON Lines", hy_cmd_events },
 	{ "stats", "show a running container's event, syscall and policy counters", hy_cmd_stats },
+	{ "exec", "run one more process in a running container", hy_cmd_exec },
 	{ "kill", "send a signal to a container's command (or --all its processes)", hy_cmd_kill },
 	{ "pause", "freeze every process of a container", hy_cmd_pause },
 	{ "resume", "thaw a paused container", hy_cmd_resume },

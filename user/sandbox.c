@@ -145,21 +145,29 @@ static int open_mount_view(struct hy_sandbox *sb, struct hy_err *err)
 
 int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, struct hy_err *err)
 {
-	int sv[2];
-	*sb = (struct hy_sandbox){ .sync_fd = -1, .listener = -1, .uts_ns_fd = -1, .mnt_ns_fd = -1,
-				   .root_fd = -1 };
+	int sv[2], ex[2];
+	*sb = (struct hy_sandbox){ .sync_fd = -1, .exec_fd = -1, .listener = -1, .uts_ns_fd = -1,
+				   .mnt_ns_fd = -1, .root_fd = -1 };
 	err->exit_code = HY_EXIT_RUNTIME;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return hy_err_setr(err, -errno, "socketpair");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ex) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return hy_err_setr(err, -errno, "socketpair");
+	}
 	int one = 1;
 	setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	pid_t pid = clone_init(spec);
 	if (pid == 0) {
 		close(sv[0]);
-		hy_sandbox_init_main(spec, sv[1]);
+		close(ex[0]);
+		hy_sandbox_init_main(spec, sv[1], ex[1]);
 	}
 	close(sv[1]);
+	close(ex[1]);
 	sb->sync_fd = sv[0];
+	sb->exec_fd = ex[0];
 	if (pid < 0)
 		return hy_err_setr(err, pid, "clone the container init (clone3 into cgroup)");
 	sb->init_pid = pid;
@@ -251,6 +259,7 @@ void hy_sandbox_release(struct hy_sandbox *sb)
 		sb->init_pid = 0;
 	}
 	closep(&sb->sync_fd);
+	closep(&sb->exec_fd);
 	closep(&sb->listener);
 	closep(&sb->uts_ns_fd);
 	closep(&sb->mnt_ns_fd);

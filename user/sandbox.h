@@ -29,6 +29,7 @@ struct hy_sandbox_spec {
 	/* OCI bundles (NULL/0 for `hybox run`): environment, ids, capability sets and
 	 * rlimits of the command, whose cwd must then exist; mounts beyond hybox's own. */
 	const struct hy_proc_spec *proc;
+	char *const *envp;           /* the command's environment; NULL: proc's, or hybox's */
 	const char *console_socket;  /* proc->terminal: where the pty master goes */
 	unsigned int mounts;	     /* HY_MOUNT_* (ns.h) */
 	const struct hy_mount *user_mounts; /* config.json's binds, tmpfs, masked and */
@@ -52,6 +53,7 @@ struct hy_sandbox {
 	pid_t init_pid; /* host pid of the container's init */
 	pid_t cmd_pid;  /* host pid of the user's command */
 	int sync_fd;    /* supervisor end of the setup/status channel */
+	int exec_fd;    /* supervisor end of the exec channel (sync.h; execsrv.c) */
 	int listener;   /* seccomp listener (handed to kernel-emu) */
 	int uts_ns_fd;  /* the container's UTS namespace */
 	int mnt_ns_fd;  /* its mount namespace */

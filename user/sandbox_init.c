@@ -145,7 +145,7 @@ static void open_console(const struct hy_proc_spec *p, int sync)
 }
 
 /* The user's command: drop privileges, install the filter, hand over the listener, exec. */
-static __attribute__((noreturn)) void cmd_main(const struct hy_sandbox_spec *spec, int sync)
+void hy_sandbox_cmd_main(const struct hy_sandbox_spec *spec, int sync)
 {
 	sigset_t none;
 	sigemptyset(&none);
@@ -189,8 +189,9 @@ static __attribute__((noreturn)) void cmd_main(const struct hy_sandbox_spec *spe
 	/* From here on every syscall is filtered; sync is CLOEXEC and goes away at exec. */
 	if (!spec->cwd || chdir(spec->cwd) < 0)
 		(void)!chdir("/");
-	if (spec->proc)
-		exec_env(spec->argv, spec->proc->envp);
+	char *const *envp = spec->envp ? spec->envp : spec->proc ? spec->proc->envp : NULL;
+	if (envp)
+		exec_env(spec->argv, envp);
 	else
 		execvp(spec->argv[0], spec->argv);
 	int e = errno;
@@ -299,7 +300,7 @@ static int setup(const struct hy_sandbox_spec *spec, const char **step)
 static int cmd_entry(void *arg)
 {
 	struct cmd_args *a = arg;
-	cmd_main(a->spec, a->sync);
+	hy_sandbox_cmd_main(a->spec, a->sync);
 }
 
 /*
@@ -322,20 +323,30 @@ static pid_t spawn_cmd(const struct hy_sandbox_spec *spec, int sync)
 	return pid < 0 ? -errno : pid;
 }
 
-/* Reap everything; return the command's wait status once it has ended. */
-static int reap_until(pid_t cmd)
+/* Close every fd but stdio and the n in keep (ascending, all >= 3). */
+static void close_except(const int *keep, size_t n)
 {
-	for (;;) {
-		int st;
-		pid_t p = waitpid(-1, &st, __WALL);
-		if (p == cmd)
-			return st;
-		if (p < 0 && errno == ECHILD)
-			return W_EXITCODE(125, 0);
+	unsigned int from = 3;
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned int)keep[i] > from)
+			close_range(from, (unsigned int)keep[i] - 1, 0);
+		from = (unsigned int)keep[i] + 1;
 	}
+	close_range(from, ~0U, 0);
 }
 
-int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync)
+static void sort3(int *v)
+{
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2 - i; j++)
+			if (v[j] > v[j + 1]) {
+				int t = v[j];
+				v[j] = v[j + 1];
+				v[j + 1] = t;
+			}
+}
+
+int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync, int exec_fd)
 {
 	const char *step = "";
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -343,15 +354,11 @@ int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync)
 	struct pollfd pfd = { .fd = sync, .events = POLLIN };
 	if (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLHUP))
 		_exit(125);
-	/* Init keeps only stdio (inherited by the command), the setup channel
-	 * and, until its views are mounted, kernel-emu's /dev/fuse. */
-	int keep_lo = spec->has_views ? MIN(sync, spec->views_fd) : sync;
-	int keep_hi = spec->has_views ? MAX(sync, spec->views_fd) : sync;
-	if (keep_lo > 3)
-		close_range(3, keep_lo - 1, 0);
-	if (keep_hi > keep_lo + 1)
-		close_range(keep_lo + 1, keep_hi - 1, 0);
-	close_range(keep_hi + 1, ~0U, 0);
+	/* Init keeps only stdio (inherited by the command), the setup and exec
+	 * channels and, until its views are mounted, kernel-emu's /dev/fuse. */
+	int keep[3] = { sync, exec_fd, spec->has_views ? spec->views_fd : sync };
+	sort3(keep);
+	close_except(keep, 3);
 	int r = setup(spec, &step);
 	if (spec->has_views)
 		close(spec->views_fd);
@@ -362,7 +369,7 @@ int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync)
 	pid_t cmd = spawn_cmd(spec, sync);
 	if (cmd < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -cmd, "start the command", 125);
-	int st = reap_until(cmd);
+	int st = hy_init_serve(spec, cmd, exec_fd);
 	struct hy_sync_msg m = { .type = HY_SYNC_CMD_STATUS, .status = st };
 	hy_sync_send(sync, &m);
 	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));

@@ -3,5 +3,14 @@
 #pragma once
 #include "sandbox.h"
 
-/* Never returns: builds the container, runs the command, exits with its status. */
-int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync) __attribute__((noreturn));
+/* Never returns: builds the container, runs the command, serves exec requests
+ * on exec_fd, exits with the command's status. */
+int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync, int exec_fd)
+	__attribute__((noreturn));
+/* The command's road (and that of an exec'd process): drop privileges,
+ * install the filter, hand over the listener on sync, wait for HY_SYNC_GO,
+ * exec spec->argv. Never returns. */
+void hy_sandbox_cmd_main(const struct hy_sandbox_spec *spec, int sync) __attribute__((noreturn));
+/* init_exec.c: reap every child and serve exec requests on exec_fd until the
+ * command (cmd) has ended; returns its wait status. */
+int hy_init_serve(const struct hy_sandbox_spec *spec, pid_t cmd, int exec_fd);

@@ -101,6 +101,16 @@ static int add_rules(scmp_filter_ctx ctx, struct hy_err *err)
 	if (r == 0)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(unshare), 1,
 				     SCMP_A0_64(SCMP_CMP_EQ, CLONE_FS));
+	/* A kernel-emu thread started for `hybox exec` joins the container's UTS
+	 * and mount namespaces and root (notify.c join_container). */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setns), 1,
+				     SCMP_A1_64(SCMP_CMP_EQ, CLONE_NEWUTS));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setns), 1,
+				     SCMP_A1_64(SCMP_CMP_EQ, CLONE_NEWNS));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(chroot), 0);
 	if (r == 0)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 	return r < 0 ? hy_err_setr(err, r, "supervisor filter: add rules") : 0;

@@ -26,6 +26,39 @@ struct hy_sync_msg {
 	char what[240];
 };
 
+/*
+ * The exec channel (another SOCK_SEQPACKET pair, supervisor <-> init): how
+ * `hybox exec` starts a process in a running container (execsrv.c,
+ * init_exec.c). The supervisor sends one hy_exec_req datagram with the
+ * process's stdin, stdout, stderr and the supervisor end's peer of a fresh
+ * sync pair as SCM_RIGHTS; init forks the process, which runs the command's
+ * setup (filter, listener hand-over on that sync pair, HY_SYNC_GO) and
+ * execs. Init answers with hy_exec_msg: STARTED (or its failure) per
+ * request, and STATUS when it reaps the process.
+ */
+#define HY_EXEC_BLOB_MAX (64 * 1024) /* argv and env strings, NUL-separated */
+#define HY_EXEC_ARGS_MAX 1024        /* argv + env entries */
+#define HY_EXEC_FDS 4                /* stdin, stdout, stderr, the sync peer */
+
+struct hy_exec_req {
+	unsigned int seq;  /* echoed in STARTED */
+	unsigned int argc; /* strings in blob: argc of argv, then envc of env */
+	unsigned int envc;
+	unsigned int blob_len;
+	char cwd[4096];
+	char blob[HY_EXEC_BLOB_MAX];
+};
+
+enum hy_exec_msg_type { HY_EXEC_STARTED = 1, HY_EXEC_STATUS = 2 };
+
+struct hy_exec_msg {
+	int type;
+	unsigned int seq; /* STARTED: the request's */
+	int pid;          /* the process, in the container's pid namespace */
+	int err;          /* STARTED: 0, or the errno of a failed fork */
+	int status;       /* STATUS: its wait status */
+};
+
 /* Container side: send a message (the kernel attaches the sender's pid). */
 int hy_sync_send(int sock, const struct hy_sync_msg *m);
 /* Supervisor side: receive one message; *ret_fd / *ret_pid filled when present

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -61,6 +62,9 @@ struct hy_trace {
 	int extra_counters_fd;            /* -1, or the hy_counters of hy_trace_add_ring()'s ring */
 	uint64_t dropped_reported;        /* consumer thread, then hy_trace_stop after join */
 	uint64_t malformed;
+	pthread_mutex_t sync_lock;        /* hy_trace_sync(): a reader waits until the ring */
+	pthread_cond_t synced;            /* has been consumed past its request */
+	uint64_t sync_req, sync_done;     /* under sync_lock */
 };
 
 /* ------------------------------------------------------------ consumer */
@@ -179,8 +183,15 @@ static void *consumer_main(void *arg)
 			return NULL;
 		}
 		drain_ctl(t->ctl_fd);
+		pthread_mutex_lock(&t->sync_lock);
+		uint64_t want = t->sync_req;
+		pthread_mutex_unlock(&t->sync_lock);
 		hy_telemetry_batch(t->tel, true);
 		ring_buffer__consume(t->rb);
+		pthread_mutex_lock(&t->sync_lock);
+		t->sync_done = want;
+		pthread_cond_broadcast(&t->synced);
+		pthread_mutex_unlock(&t->sync_lock);
 		if (read_counters(t, &c) == 0)
 			report_lost(t, &c);
 		hy_telemetry_batch(t->tel, false);
@@ -195,6 +206,32 @@ static void poke(struct hy_trace *t, enum trace_state s)
 	atomic_store(&t->state, s);
 	if (write(t->ctl_fd, &one, sizeof(one)) < 0)
 		pr_debug("eventfd write: %s", strerror(errno));
+}
+
+int hy_trace_sync(struct hy_trace *t, int timeout_ms)
+{
+	uint64_t one = 1;
+	if (atomic_load(&t->state) != TRACE_DELIVER)
+		return -EAGAIN;
+	pthread_mutex_lock(&t->sync_lock);
+	uint64_t want = ++t->sync_req;
+	pthread_mutex_unlock(&t->sync_lock);
+	if (write(t->ctl_fd, &one, sizeof(one)) < 0)
+		return -errno;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	int r = 0;
+	pthread_mutex_lock(&t->sync_lock);
+	while (t->sync_done < want && r == 0)
+		r = pthread_cond_timedwait(&t->synced, &t->sync_lock, &until);
+	pthread_mutex_unlock(&t->sync_lock);
+	return -r;
 }
 
 void hy_trace_deliver(struct hy_trace *t)
@@ -330,6 +367,8 @@ int hy_trace_start(struct hy_trace **ret, const struct hy_trace_config *cfg,
 	t->cfg = *cfg;
 	t->cgid = cfg->cgid;
 	t->ctl_fd = t->ep_fd = t->extra_counters_fd = -1;
+	pthread_mutex_init(&t->sync_lock, NULL);
+	pthread_cond_init(&t->synced, NULL);
 	atomic_init(&t->state, TRACE_HELD);
 	t->ncpus = libbpf_num_possible_cpus();
 	if (t->ncpus <= 0) {

@@ -62,6 +62,10 @@ int hy_trace_read_counters(struct hy_trace *t, struct hy_trace_counters *ret);
  * Any thread. Returns 0, -ENODATA without has_syscalls, or -errno.
  */
 int hy_trace_read_syscalls(struct hy_trace *t, uint64_t counts[HY_SYS_NR_SLOTS]);
+/* Wait (at most timeout_ms) until the consumer has taken every event
+ * submitted before the call: a reader of the task set sees forks that
+ * happened before it asked. 0, -EAGAIN (not delivering) or -ETIMEDOUT. */
+int hy_trace_sync(struct hy_trace *t, int timeout_ms);
 /* Start passing events to the exporter. */
 void hy_trace_deliver(struct hy_trace *t);
 /*

@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# `hybox exec`: one more process in a running container, in its namespaces
+# and cgroup, under its filter, policy and kernel-emu (its own listener),
+# with the caller's stdio; exit statuses (code, 126, 127, 128+N), the
+# environment and cwd, forwarded signals, --detach and --pid-file, runc's
+# --process, an OCI container's user and env, the container ending under a
+# waiting exec, kernel-emu threads reaped once their processes are gone,
+# and refusals (unknown container, a stranger, --tty, --user).
+# shellcheck disable=SC2016 # single-quoted $ is for the sandboxed shell
+# shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
+. "$(dirname "$0")/../lib/libtest.sh"
+require root cgroup2 busybox python3
+
+scratch_dir
+id=$(tid exec)
+start_cwd=$(pwd -P) # the command's cwd, and so exec's default
+bg_start "$HYBOX" run --id "$id" --hostname exec-box -- /bin/sh -c 'sleep 1000 & wait'
+sup=$BG_PID
+running() { "$HYBOX" ps "$id" >/dev/null 2>&1; }
+wait_for 10 running
+hx() { hy exec "$@"; }
+
+# --- the process and its sandbox ---------------------------------------------------
+hx "$id" /bin/sh -c 'echo out; echo err >&2; exit 7'
+assert_eq "$RUN_RC $RUN_OUT $RUN_ERR" "7 out err" "exec: stdout, stderr and the exit code reach the caller"
+hx "$id" hostname
+assert_eq "$RUN_OUT" exec-box "exec: the container's hostname (kernel-emu's uname)"
+hx "$id" /bin/sh -c 'grep -E "^(Seccomp|NoNewPrivs):" /proc/self/status | tr -s "\t" " "; awk "/^NSpid/ {print \$NF}" /proc/self/status'
+assert_match "$RUN_OUT" $'^NoNewPrivs: 1\nSeccomp: 2\n[0-9]+$' "exec: under a seccomp filter, no_new_privs, a pid of the container's"
+assert_ne "$(tail -n 1 <<<"$RUN_OUT")" 2 "exec: not the command's pid"
+hx "$id" unshare --uts true
+assert_ne "$RUN_RC" 0 "exec: the syscall table applies (unshare is denied)"
+hx "$id" /bin/sh -c 'echo x >/etc/hybox-exec-test'
+assert_ne "$RUN_RC" 0 "exec: the files policy applies (/etc is read-only for it)"
+hx "$id" /bin/sh -c 'echo x >/tmp/f && cat /tmp/f'
+assert_eq "$RUN_OUT" x "exec: /tmp is the container's, writable"
+assert_eq "$(printf 'through stdin\n' | "$HYBOX" exec "$id" cat)" "through stdin" "exec: stdin is the caller's"
+
+# --- exit statuses ------------------------------------------------------------------------
+hx "$id" nosuchcmd
+assert_eq "$RUN_RC" 127 "a missing command: 127"
+assert_error_line "hybox exec: nosuchcmd: command not found" "... with its name"
+hx "$id" /etc/hostname
+assert_eq "$RUN_RC" 126 "a file that is not executable: 126"
+hx "$id" /bin/sh -c 'kill -9 $$'
+assert_eq "$RUN_RC" 137 "killed by SIGKILL: 128+9"
+
+# --- environment and working directory ---------------------------------------------------
+HYBOX_T_VAR=from-caller hy exec --env EXTRA=1 --env HYBOX_T_VAR=overridden "$id" /bin/sh -c 'echo $HYBOX_T_VAR $EXTRA; pwd'
+assert_eq "$RUN_OUT" "overridden 1"$'\n'"$start_cwd" "--env on top of the caller's environment; cwd: the command's"
+hx --cwd /tmp "$id" pwd
+assert_eq "$RUN_OUT" /tmp "--cwd"
+hx --cwd /nonexistent "$id" pwd
+assert_eq "$RUN_OUT" / "--cwd that does not exist: / (as for hybox run)"
+
+# --- signals, --detach, --pid-file -------------------------------------------------------
+out=$SCRATCH/sig.out
+"$HYBOX" exec "$id" /bin/sh -c 'trap "echo got-term; exit 42" TERM; echo ready; sleep 100 & wait' >"$out" 2>&1 &
+client=$!
+wait_for 10 grep -q ready "$out"
+kill -TERM "$client"
+wait "$client"
+assert_eq "$? $(tr '\n' ' ' <"$out")" "42 ready got-term " "a signal to the client reaches the process"
+hx --detach --pid-file "$SCRATCH/pid" "$id" sleep 1000
+assert_eq "$RUN_RC $RUN_OUT" "0 " "--detach returns once the process runs, printing nothing"
+pid=$(cat "$SCRATCH/pid")
+assert_match "$(cat "/proc/$pid/cgroup" 2>&1)" "/hybox/$id$" "--pid-file: a host pid in the container's cgroup"
+assert_match "$("$HYBOX" ps "$id")" $'\n'"$pid +[0-9]+ +[0-9]+ +S +sleep 1000" "hybox ps lists the detached process"
+kill -KILL "$pid"
+
+# --- runc's --process ---------------------------------------------------------------------
+cat >"$SCRATCH/process.json" <<'EOF'
+{ "args": ["/bin/sh", "-c", "echo $P; pwd"], "env": ["P=from-process-json", "PATH=/bin"],
+  "cwd": "/tmp", "user": { "uid": 0, "gid": 0 }, "terminal": false, "noNewPrivileges": true }
+EOF
+hx --process "$SCRATCH/process.json" "$id"
+assert_eq "$RUN_RC $RUN_OUT" $'0 from-process-json\n/tmp' "--process: args, env and cwd from process.json"
+python3 - "$SCRATCH/process.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1])); p["user"] = {"uid": 1000, "gid": 1000}
+json.dump(p, open(sys.argv[1], "w"))
+PY
+hx --process "$SCRATCH/process.json" "$id"
+assert_eq "$RUN_RC" 125 "--process with another user: 125"
+assert_error_line "user 1000:1000: exec runs as the container's process, 0:0" "... naming both users"
+
+# --- refusals -----------------------------------------------------------------------------
+hx does-not-exist true
+assert_eq "$RUN_RC" 125 "an unknown container: 125"
+assert_error_line "container 'does-not-exist' does not exist" "... with its name"
+hx -t "$id" true
+assert_error_line "--tty is not supported yet" "--tty is refused by name"
+hx -u 1000 "$id" true
+assert_error_line "--user is not supported yet" "--user is refused by name"
+run_capture setpriv --reuid 65534 --regid 65534 --clear-groups "$HYBOX" exec "$id" true
+assert_eq "$RUN_RC" 125 "exec as uid 65534: 125"
+assert_error_line "permission denied" "... permission denied"
+
+# --- kernel-emu serves each exec'd process with a thread, gone with it ---------------------
+threads() { ls "/proc/$sup/task" | wc -l; }
+hx "$id" true
+before=$(threads)
+for _ in 1 2 3 4 5 6 7 8; do "$HYBOX" exec "$id" true; done
+hx "$id" true
+assert_eq "$RUN_RC" 0 "ten execs in a row"
+check "kernel-emu's threads for finished processes are reaped ($before before, $(threads) after)" \
+	test "$(threads)" -le $((before + 1))
+
+# --- the container ends under a waiting exec ------------------------------------------------
+out=$SCRATCH/end.out
+"$HYBOX" exec "$id" sleep 1000 >"$out" 2>&1 &
+client=$!
+wait_for 10 sh -c "'$HYBOX' ps '$id' | grep -q ' sleep 1000\$'"
+hy kill --all "$id" KILL
+wait "$client"
+assert_eq "$?" 137 "the container ended: the waiting exec exits 137"
+assert_contains "$(cat "$out")" "the container ended" "... and says so"
+wait "$sup" 2>/dev/null
+assert_no_leftovers "$id"
+
+# --- an OCI container: the config's user and environment ------------------------------------
+B=$SCRATCH/bundle
+mkdir -p "$B"
+run_capture "$REPO_DIR/scripts/mkrootfs.sh" "$B/rootfs"
+hy spec --bundle "$B"
+python3 - "$B/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["args"] = ["sleep", "1000"]
+c["process"]["user"] = {"uid": 1000, "gid": 1000}
+c["process"]["env"].append("FROM_CONFIG=yes")
+json.dump(c, open(sys.argv[1], "w"))
+PY
+ROOT=$SCRATCH/state
+oid=$(tid oci)
+hy --root "$ROOT" run -d --bundle "$B" "$oid"
+assert_rc 0 "an OCI container runs detached"
+run_capture "$HYBOX" --root "$ROOT" exec "$oid" sh -c 'id -u; id -g; echo $FROM_CONFIG'
+assert_eq "$RUN_RC $RUN_OUT" $'0 1000\n1000\nyes' "OCI exec: process.user and process.env of the config"
+hy --root "$ROOT" delete --force "$oid"
+assert_no_leftovers "$oid" "$ROOT"
+done_testing

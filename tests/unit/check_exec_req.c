@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests for user/exec_req.c: a `hybox exec` request into the datagram
+ * init takes: argv and env in the blob, where the environment comes from,
+ * --env on top, cwd, user, and every refusal.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_req.h"
+
+static struct hy_exec_req *req;
+static char *oci_env[] = { "PATH=/oci/bin", "HOME=/root", NULL };
+static const struct hy_exec_defaults plain = { .cwd = "/work", .uid = 0, .gid = 0 };
+static const struct hy_exec_defaults oci = { .env = oci_env, .cwd = "/srv", .uid = 1000,
+					     .gid = 100 };
+
+static void setup(void)
+{
+	req = calloc(1, sizeof(*req));
+}
+
+static void teardown(void)
+{
+	free(req);
+}
+
+static int build(const char *json, const struct hy_exec_defaults *d, bool *detach,
+		 struct hy_err *err)
+{
+	return hy_exec_req_build(json, strlen(json), d, req, detach, err);
+}
+
+/* The blob's strings joined by '|', argv and env apart: "a|b / X=1|Y=2". */
+static const char *dump(void)
+{
+	static char out[1024];
+	size_t o = 0;
+	unsigned int k = 0;
+	for (unsigned int off = 0; off < req->blob_len; k++) {
+		const char *s = req->blob + off;
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s%s",
+				      k == 0 ? "" : k == req->argc ? " / " : "|", s);
+		off += (unsigned int)strlen(s) + 1;
+	}
+	return out;
+}
+
+START_TEST(test_args_and_client_env)
+{
+	struct hy_err err = { 0 };
+	bool detach = true;
+	ck_assert_int_eq(build("{\"args\": [\"sh\", \"-c\", \"\"], \"client_env\": [\"A=1\", "
+			       "\"B=2\"], \"env_add\": [\"B=3\", \"C=4\"]}", &plain, &detach, &err), 0);
+	ck_assert_uint_eq(req->argc, 3);
+	ck_assert_uint_eq(req->envc, 3);
+	ck_assert_str_eq(dump(), "sh|-c| / A=1|B=3|C=4");
+	ck_assert_str_eq(req->cwd, "/work"); /* the command's */
+	ck_assert(!detach);
+}
+END_TEST
+
+START_TEST(test_oci_env_wins_over_the_clients)
+{
+	struct hy_err err = { 0 };
+	bool detach;
+	ck_assert_int_eq(build("{\"args\": [\"id\"], \"client_env\": [\"A=1\"], \"cwd\": \"/tmp\", "
+			       "\"user\": {\"uid\": 1000, \"gid\": 100}, \"detach\": true}", &oci,
+			       &detach, &err), 0);
+	ck_assert_str_eq(dump(), "id / PATH=/oci/bin|HOME=/root");
+	ck_assert_str_eq(req->cwd, "/tmp");
+	ck_assert(detach);
+	/* runc's --process: its env is the whole environment */
+	ck_assert_int_eq(build("{\"args\": [\"id\"], \"env\": [\"PATH=/p\"]}", &oci, &detach, &err),
+			 0);
+	ck_assert_str_eq(dump(), "id / PATH=/p");
+}
+END_TEST
+
+static const struct {
+	const char *json, *msg;
+} bad[] = {
+	{ "[1]", "expected a JSON object" },
+	{ "{\"args\": [\"a\"],", "expected a JSON object: " },
+	{ "{\"args\": []}", "\"args\": expected the command and its arguments" },
+	{ "{}", "\"args\": expected the command and its arguments" },
+	{ "{\"args\": [\"a\", 7]}", "\"args\"[1]: expected a string" },
+	{ "{\"args\": \"a\"}", "\"args\": expected an array of strings" },
+	{ "{\"args\": [\"a\"], \"env_add\": [\"NOEQ\"]}", "\"env_add\"[0]: expected NAME=VALUE" },
+	{ "{\"args\": [\"a\"], \"env\": [\"=x\"]}", "\"env\"[0]: expected NAME=VALUE" },
+	{ "{\"args\": [\"a\"], \"cwd\": \"rel\"}", "\"cwd\": expected an absolute path" },
+	{ "{\"args\": [\"a\"], \"detach\": 1}", "\"detach\": expected true or false" },
+	{ "{\"args\": [\"a\"], \"tty\": true}", "\"tty\": unknown field" },
+	{ "{\"args\": [\"a\"], \"user\": {\"uid\": 5, \"gid\": 0}}",
+	  "user 5:0: exec runs as the container's process, 0:0" },
+	{ "{\"args\": [\"a\"], \"user\": {\"uid\": \"0\"}}", "\"user\": expected {\"uid\": N" },
+};
+
+START_TEST(test_refusals)
+{
+	struct hy_err err = { 0 };
+	bool detach;
+	ck_assert_int_lt(build(bad[_i].json, &plain, &detach, &err), 0);
+	ck_assert_msg(strstr(err.msg, bad[_i].msg), "case %d: got '%s'", _i, err.msg);
+}
+END_TEST
+
+START_TEST(test_too_big)
+{
+	struct hy_err err = { 0 };
+	bool detach;
+	size_t n = HY_EXEC_BLOB_MAX + 100;
+	char *json = malloc(n + 64);
+	strcpy(json, "{\"args\": [\"");
+	memset(json + strlen(json), 'x', n);
+	strcpy(json + 11 + n, "\"]}");
+	ck_assert_int_eq(build(json, &plain, &detach, &err), -E2BIG);
+	ck_assert(strstr(err.msg, "exceed"));
+	free(json);
+}
+END_TEST
+
+static Suite *exec_req_suite(void)
+{
+	Suite *s = suite_create("exec_req");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_args_and_client_env);
+	tcase_add_test(tc, test_oci_env_wins_over_the_clients);
+	tcase_add_loop_test(tc, test_refusals, 0, sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, test_too_big);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(exec_req_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failures = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `hybox exec [OPTIONS] ID COMMAND [ARG...]` and runc's `--process FILE`:
+ * run one more process in a running container, under the same filter,
+ * policy and supervision as its command (execsrv.h), with this process's
+ * stdin, stdout and stderr. Runs with the caller's privileges; the
+ * supervisor checks them. Waits for the process and exits with its status
+ * (as `hybox run` does), forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+ * SIGUSR1 and SIGUSR2 to it; with --detach, returns once it runs.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "control.h"
+#include "execsrv.h"
+#include "util.h"
+
+extern char **environ;
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: hybox exec [OPTIONS] ID COMMAND [ARG...]\n"
+		"       hybox exec [OPTIONS] --process FILE ID\n\n"
+		"Run COMMAND in the running container ID, as its command runs: in its\n"
+		"namespaces and cgroup, under its seccomp filter, policy and kernel-emu,\n"
+		"as its user with its capabilities, in a session of its own. COMMAND gets\n"
+		"this program's stdin, stdout and stderr and is looked up in the PATH of\n"
+		"its environment: the container's process.env for an OCI container, this\n"
+		"program's environment otherwise, plus --env.\n\n"
+		"  -e, --env NAME=VALUE  set a variable (repeatable)\n"
+		"  -w, --cwd DIR         working directory inside (default: the command's)\n"
+		"  -p, --process FILE    runc's process.json: args, env, cwd, user (which must\n"
+		"                        be the container's), terminal false\n"
+		"  -d, --detach          return once COMMAND runs, printing nothing\n"
+		"      --pid-file FILE   write COMMAND's host pid to FILE\n"
+		"  -h, --help            show this help\n\n"
+		"Exit status: COMMAND's, 128+N if it was killed by signal N; 125 when it\n"
+		"could not be started (unknown or stopped container, permission denied,\n"
+		"bad request), 126 when it cannot be executed, 127 when it is not found;\n"
+		"137 when the container ended while COMMAND ran. Not supported yet: a\n"
+		"terminal (-t) and another user (-u).\n");
+}
+
+struct exec_opts {
+	json_t *req; /* the request being built */
+	const char *process, *pid_file, *id;
+	bool detach;
+};
+
+/* runc's process.json: the fields exec takes; the rest refused by name. */
+static int load_process(struct exec_opts *o)
+{
+	json_error_t je;
+	json_t *p = json_load_file(o->process, JSON_REJECT_DUPLICATES, &je), *v;
+	const char *key;
+	if (!p || !json_is_object(p)) {
+		fprintf(stderr, "hybox exec: %s:%d:%d: %s\n", o->process, je.line, je.column,
+			p ? "expected an object" : je.text);
+		json_decref(p);
+		return -EINVAL;
+	}
+	json_object_foreach (p, key, v) {
+		const char *why = NULL;
+		if (!strcmp(key, "args") || !strcmp(key, "env") || !strcmp(key, "cwd") ||
+		    !strcmp(key, "user"))
+			json_object_set(o->req, key, v);
+		else if (strcmp(key, "terminal") == 0 && json_is_true(v))
+			why = "true is not supported yet";
+		else if (strcmp(key, "noNewPrivileges") == 0 && !json_is_true(v))
+			why = "only true (hybox always sets no_new_privs)";
+		else if (strcmp(key, "terminal") && strcmp(key, "noNewPrivileges"))
+			why = "not supported (exec takes args, env, cwd and user; it runs with the "
+			      "container's capabilities and rlimits)";
+		if (why) {
+			fprintf(stderr, "hybox exec: %s: %s: %s\n", o->process, key, why);
+			json_decref(p);
+			return -EINVAL;
+		}
+	}
+	json_decref(p);
+	return 0;
+}
+
+static int add_env(struct exec_opts *o, const char *kv)
+{
+	if (!strchr(kv, '=') || kv[0] == '=') {
+		fprintf(stderr, "hybox exec: --env %s: expected NAME=VALUE\n", kv);
+		return -EINVAL;
+	}
+	json_t *a = json_object_get(o->req, "env_add");
+	if (!a)
+		json_object_set_new(o->req, "env_add", a = json_array());
+	json_array_append_new(a, json_string(kv));
+	return 0;
+}
+
+/* Options, ID and the command into o. 0, 1 (--help) or -EINVAL. */
+static int parse(int argc, char **argv, struct exec_opts *o)
+{
+	static const struct option opts[] = {
+		{ "env", required_argument, NULL, 'e' },   { "cwd", required_argument, NULL, 'w' },
+		{ "process", required_argument, NULL, 'p' }, { "detach", no_argument, NULL, 'd' },
+		{ "pid-file", required_argument, NULL, 'P' }, { "tty", no_argument, NULL, 't' },
+		{ "user", required_argument, NULL, 'u' },  { "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c, r = 0;
+	optind = 0;
+	opterr = 0;
+	while (r == 0 && (c = getopt_long(argc, argv, "+:e:w:p:dtu:h", opts, NULL)) != -1) {
+		if (c == 'e')
+			r = add_env(o, optarg);
+		else if (c == 'w')
+			json_object_set_new(o->req, "cwd", json_string(optarg));
+		else if (c == 'p')
+			o->process = optarg;
+		else if (c == 'd')
+			o->detach = true;
+		else if (c == 'P')
+			o->pid_file = optarg;
+		else if (c == 'h')
+			return 1;
+		else if (c == 't' || c == 'u')
+			r = fprintf(stderr, "hybox exec: %s is not supported yet (exec runs without a "
+					    "terminal, as the container's user)\n",
+				    c == 't' ? "--tty" : "--user") < 0 ? -EIO : -ENOTSUP;
+		else
+			r = fprintf(stderr, "hybox exec: bad option '%s'\n", argv[optind - 1]) < 0 ?
+				    -EIO : -EINVAL;
+	}
+	if (r < 0)
+		return r;
+	if (optind >= argc || (!o->process && optind + 1 >= argc) ||
+	    (o->process && optind + 1 != argc)) {
+		fprintf(stderr, "hybox exec: expected ID and a command, or --process FILE and ID\n");
+		return -EINVAL;
+	}
+	o->id = argv[optind++];
+	if (optind < argc && strcmp(argv[optind], "--") == 0)
+		optind++;
+	if (o->process)
+		return load_process(o);
+	json_t *args = json_array();
+	for (int i = optind; i < argc; i++)
+		json_array_append_new(args, json_string(argv[i]));
+	json_object_set_new(o->req, "args", args);
+	return json_array_size(args) ? 0 : -EINVAL;
+}
+
+/* The request, with stdin, stdout and stderr attached. */
+static int send_request(int fd, json_t *req)
+{
+	_cleanup_free_ char *s = json_dumps(req, JSON_COMPACT);
+	int fds[3] = { 0, 1, 2 };
+	union {
+		char buf[CMSG_SPACE(sizeof(fds))];
+		struct cmsghdr align;
+	} u = { 0 };
+	struct iovec iov = { .iov_base = s, .iov_len = s ? strlen(s) : 0 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(c), fds, sizeof(fds));
+	if (!s)
+		return -ENOMEM;
+	return sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+/* The next reply, forwarding signals meanwhile. NULL: the supervisor is gone. */
+static json_t *next_reply(int fd, int sfd)
+{
+	char buf[4096];
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return NULL;
+		struct signalfd_siginfo si;
+		if ((p[1].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si)) {
+			char msg[32];
+			int n = snprintf(msg, sizeof(msg), "{\"signal\":%u}", si.ssi_signo);
+			(void)!send(fd, msg, (size_t)n, MSG_NOSIGNAL);
+		}
+		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
+		return n > 0 ? json_loadb(buf, (size_t)n, 0, NULL) : NULL;
+	}
+}
+
+/* A reply: the failure's message and exit code, or the process's status. */
+static int outcome(json_t *r, int *status)
+{
+	if (!r) {
+		fprintf(stderr, "hybox exec: the container's supervisor went away\n");
+		return HY_EXIT_RUNTIME;
+	}
+	if (!json_is_true(json_object_get(r, "ok"))) {
+		const char *e = json_string_value(json_object_get(r, "error"));
+		json_int_t code = json_integer_value(json_object_get(r, "exit_code"));
+		fprintf(stderr, "hybox exec: %s\n", e ? e : "failed");
+		return code > 0 && code < 256 ? (int)code : HY_EXIT_RUNTIME;
+	}
+	*status = (int)json_integer_value(json_object_get(r, "exit"));
+	return -1;
+}
+
+static int write_pid_file(const char *path, json_int_t pid)
+{
+	FILE *f = fopen(path, "we");
+	if (!f || fprintf(f, "%lld", (long long)pid) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "hybox exec: --pid-file %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int run_exec(const struct hy_global_opts *g, struct exec_opts *o, int sfd)
+{
+	struct hy_err err = { 0 };
+	_cleanup_close_ int fd = hy_control_connect(g->root, o->id, HY_EXEC_SOCK, &err);
+	if (fd < 0) {
+		fprintf(stderr, "hybox: %s\n", err.msg);
+		return HY_EXIT_RUNTIME;
+	}
+	if (send_request(fd, o->req) < 0) {
+		fprintf(stderr, "hybox exec: send the request: %s\n", strerror(errno));
+		return HY_EXIT_RUNTIME;
+	}
+	int status = 0, r;
+	json_t *started = next_reply(fd, sfd);
+	if ((r = outcome(started, &status)) >= 0) {
+		json_decref(started);
+		return r;
+	}
+	json_int_t pid = json_integer_value(json_object_get(started, "pid"));
+	json_decref(started);
+	if (o->pid_file && write_pid_file(o->pid_file, pid) < 0)
+		return HY_EXIT_RUNTIME; /* the process runs on; its pid was not recorded */
+	if (o->detach)
+		return 0;
+	json_t *end = next_reply(fd, sfd);
+	r = outcome(end, &status);
+	json_decref(end);
+	if (r >= 0)
+		return r;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int hy_cmd_exec(const struct hy_global_opts *g, int argc, char **argv)
+{
+	struct exec_opts o = { .req = json_object() };
+	json_t *env = json_array();
+	for (char **e = environ; *e; e++)
+		json_array_append_new(env, json_string(*e));
+	json_object_set_new(o.req, "client_env", env);
+	int r = parse(argc, argv, &o);
+	if (r != 0) {
+		if (r > 0)
+			usage(stdout);
+		else if (r != -ENOTSUP)
+			usage(stderr);
+		json_decref(o.req);
+		return r > 0 ? 0 : HY_EXIT_RUNTIME;
+	}
+	if (o.detach)
+		json_object_set_new(o.req, "detach", json_true());
+	/* Delivered to the process, not to us (a terminal's ^C included). */
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	int status = run_exec(g, &o, sfd);
+	if (sfd >= 0)
+		close(sfd);
+	json_decref(o.req);
+	return status;
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* A `hybox exec` request -> struct hy_exec_req (see exec_req.h). */
+#include "exec_req.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "util.h"
+
+/* Append s and its NUL to the blob. */
+static int put(struct hy_exec_req *req, const char *s, struct hy_err *err)
+{
+	size_t n = strlen(s) + 1;
+	if (req->blob_len + n > sizeof(req->blob))
+		return hy_err_set(err, -E2BIG, "the arguments and environment exceed %d bytes",
+				  HY_EXEC_BLOB_MAX);
+	memcpy(req->blob + req->blob_len, s, n);
+	req->blob_len += (unsigned int)n;
+	return 0;
+}
+
+/* An array of strings (NAME=VALUE each when is_env); NULL v: none. */
+static int want_strings(json_t *v, const char *key, bool is_env, struct hy_err *err)
+{
+	size_t i;
+	json_t *el;
+	if (!v)
+		return 0;
+	if (!json_is_array(v))
+		return hy_err_set(err, -EINVAL, "\"%s\": expected an array of strings", key);
+	json_array_foreach (v, i, el) {
+		const char *s = json_string_value(el);
+		if (!s)
+			return hy_err_set(err, -EINVAL, "\"%s\"[%zu]: expected a string", key, i);
+		if (is_env && (!strchr(s, '=') || s[0] == '='))
+			return hy_err_set(err, -EINVAL, "\"%s\"[%zu]: expected NAME=VALUE, got \"%s\"",
+					  key, i, s);
+	}
+	return 0;
+}
+
+/* Is NAME= of a the same as of b? */
+static bool same_name(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "=");
+	return strncmp(a, b, n) == 0 && b[n] == '=';
+}
+
+/* The base environment, minus what env_add sets again, then env_add. */
+static int put_env(struct hy_exec_req *req, json_t *base_json, char *const *base, json_t *add,
+		   struct hy_err *err)
+{
+	size_t i, n = base_json ? json_array_size(base_json) : 0;
+	json_t *el;
+	int r = 0;
+	for (size_t k = 0; r == 0 && (base_json ? k < n : base && base[k]); k++) {
+		const char *s = base_json ? json_string_value(json_array_get(base_json, k)) : base[k];
+		bool replaced = false;
+		json_array_foreach (add, i, el)
+			replaced |= same_name(json_string_value(el), s);
+		if (!replaced && (r = put(req, s, err)) == 0)
+			req->envc++;
+	}
+	json_array_foreach (add, i, el)
+		if (r == 0 && (r = put(req, json_string_value(el), err)) == 0)
+			req->envc++;
+	return r;
+}
+
+static int check_user(json_t *u, const struct hy_exec_defaults *d, struct hy_err *err)
+{
+	json_t *uid = json_object_get(u, "uid"), *gid = json_object_get(u, "gid");
+	if (!u)
+		return 0;
+	if (!json_is_object(u) || !json_is_integer(uid) || !json_is_integer(gid))
+		return hy_err_set(err, -EINVAL, "\"user\": expected {\"uid\": N, \"gid\": N}");
+	if (json_integer_value(uid) != d->uid || json_integer_value(gid) != d->gid)
+		return hy_err_set(err, -EINVAL, "user %lld:%lld: exec runs as the container's "
+						"process, %u:%u (another user is not supported yet)",
+				  json_integer_value(uid), json_integer_value(gid), d->uid, d->gid);
+	return 0;
+}
+
+static int build(json_t *o, const struct hy_exec_defaults *d, struct hy_exec_req *req,
+		 bool *detach, struct hy_err *err)
+{
+	static const char *const known[] = { "args", "env", "client_env", "env_add", "cwd", "user",
+					     "detach" };
+	const char *key, *cwd = d->cwd ? d->cwd : "/";
+	json_t *v, *args = json_object_get(o, "args");
+	json_object_foreach (o, key, v) {
+		size_t k = 0;
+		while (k < ARRAY_SIZE(known) && strcmp(known[k], key) != 0)
+			k++;
+		if (k == ARRAY_SIZE(known))
+			return hy_err_set(err, -EINVAL, "\"%s\": unknown field", key);
+	}
+	int r = want_strings(args, "args", false, err);
+	if (r == 0 && json_array_size(args) == 0)
+		r = hy_err_set(err, -EINVAL, "\"args\": expected the command and its arguments");
+	if (r == 0 && json_array_size(args) + 2 > HY_EXEC_ARGS_MAX)
+		r = hy_err_set(err, -E2BIG, "\"args\": more than %d", HY_EXEC_ARGS_MAX - 2);
+	if (r == 0)
+		r = want_strings(json_object_get(o, "env"), "env", true, err);
+	if (r == 0)
+		r = want_strings(json_object_get(o, "client_env"), "client_env", true, err);
+	if (r == 0)
+		r = want_strings(json_object_get(o, "env_add"), "env_add", true, err);
+	if (r == 0 && (v = json_object_get(o, "cwd")) &&
+	    (!json_is_string(v) || json_string_value(v)[0] != '/'))
+		r = hy_err_set(err, -EINVAL, "\"cwd\": expected an absolute path");
+	if (r == 0 && v && (cwd = json_string_value(v)) && strlen(cwd) >= sizeof(req->cwd))
+		r = hy_err_set(err, -ENAMETOOLONG, "\"cwd\": too long");
+	if (r == 0 && (v = json_object_get(o, "detach")) && !json_is_boolean(v))
+		r = hy_err_set(err, -EINVAL, "\"detach\": expected true or false");
+	if (r == 0)
+		r = check_user(json_object_get(o, "user"), d, err);
+	if (r < 0)
+		return r;
+	*detach = json_is_true(json_object_get(o, "detach"));
+	strscpy(req->cwd, cwd, sizeof(req->cwd));
+	size_t i;
+	json_array_foreach (args, i, v)
+		if ((r = put(req, json_string_value(v), err)) < 0)
+			return r;
+	req->argc = (unsigned int)json_array_size(args);
+	json_t *env = json_object_get(o, "env");
+	if (!env && !d->env)
+		env = json_object_get(o, "client_env");
+	r = put_env(req, env, d->env, json_object_get(o, "env_add"), err);
+	if (r == 0 && req->argc + req->envc > HY_EXEC_ARGS_MAX)
+		r = hy_err_set(err, -E2BIG, "more than %d arguments and environment entries",
+			       HY_EXEC_ARGS_MAX);
+	return r;
+}
+
+int hy_exec_req_build(const char *json, size_t len, const struct hy_exec_defaults *d,
+		      struct hy_exec_req *req, bool *detach, struct hy_err *err)
+{
+	json_error_t je;
+	json_t *o = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+	req->argc = req->envc = req->blob_len = 0;
+	if (!o || !json_is_object(o)) {
+		json_decref(o);
+		return hy_err_set(err, -EINVAL, "expected a JSON object%s%s", o ? "" : ": ",
+				  o ? "" : je.text);
+	}
+	int r = build(o, d, req, detach, err);
+	json_decref(o);
+	return r;
+}

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The exec socket (see execsrv.h). One thread, one poll loop over the
+ * listening socket, the exec channel to init, a stop eventfd and, per
+ * session, the client's connection and the process's sync socket. A
+ * session goes: request read and checked -> sent to init (STARTED gives the
+ * container pid) -> the process's LISTENER (its host pid from
+ * SCM_CREDENTIALS, the listener taken with pidfd_getfd and handed to
+ * kernel-emu) -> GO, reply {"pid"} -> init's STATUS, reply {"exit"}.
+ * Everything a client or the process sends is untrusted: requests are
+ * bounded and validated, a process's sync socket speaks only the sync.h
+ * protocol, and signals go through a pidfd pinned at LISTENER time.
+ */
+#define LOG_PREFIX "execsrv: "
+#include "execsrv.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "control.h"
+#include "log.h"
+#include "sync.h"
+#include "util.h"
+
+#define REQ_MAX (256 * 1024) /* bytes of one request */
+#define REQ_WAIT_MS 2000     /* a client has this long to send its request */
+
+struct session {
+	bool is_used;
+	bool detach;
+	int conn;  /* the client, -1 once gone */
+	int sync;  /* the process's sync socket, -1 once done */
+	int pidfd; /* the process, from LISTENER on */
+	unsigned int seq;
+	pid_t cpid; /* in the container (init's STARTED) */
+	int exit_code; /* a failure's (126, 127, 125), 0: none */
+	char failure[512];
+};
+
+struct hy_execsrv {
+	int lfd, stopfd, exec_fd;
+	int state_dirfd; /* borrowed: exec.sock is unlinked at stop */
+	uid_t owner;
+	struct emu_kernel *kernel;
+	struct hy_exec_defaults defaults;
+	unsigned int next_seq;
+	struct hy_exec_req *req; /* scratch for the one being built */
+	char *buf;               /* REQ_MAX + 1 */
+	pthread_t thread;
+	bool has_thread;
+	struct session ss[HY_EXEC_SESSIONS_MAX];
+};
+
+static void reply(int conn, json_t *j)
+{
+	_cleanup_free_ char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	if (conn >= 0 && s)
+		(void)!send(conn, s, strlen(s), MSG_NOSIGNAL | MSG_DONTWAIT);
+	json_decref(j);
+}
+
+static void close_session(struct session *x)
+{
+	closep(&x->conn);
+	closep(&x->sync);
+	closep(&x->pidfd);
+	*x = (struct session){ .conn = -1, .sync = -1, .pidfd = -1 };
+}
+
+/* A failure before or instead of the process: the client hears it now. */
+static void fail(struct session *x, int exit_code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void fail(struct session *x, int exit_code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(x->failure, sizeof(x->failure), fmt, ap);
+	va_end(ap);
+	reply(x->conn, json_pack("{s:b,s:s,s:i}", "ok", 0, "error", x->failure, "exit_code",
+				 exit_code));
+	close_session(x);
+}
+
+/* The request and the client's stdin, stdout, stderr. 1, or 0 after failing x. */
+static int read_request(struct hy_execsrv *s, struct session *x, int fds[3])
+{
+	union {
+		char buf[CMSG_SPACE(3 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = s->buf, .iov_len = REQ_MAX };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf) };
+	struct pollfd p = { .fd = x->conn, .events = POLLIN };
+	ssize_t n = poll(&p, 1, REQ_WAIT_MS) == 1 ? recvmsg(x->conn, &mh, MSG_CMSG_CLOEXEC) : -1;
+	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+	bool has_fds = c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(3 * sizeof(int));
+	if (has_fds)
+		memcpy(fds, CMSG_DATA(c), 3 * sizeof(int));
+	if (n <= 0 || !has_fds || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+		for (int i = 0; has_fds && i < 3; i++)
+			close(fds[i]);
+		fail(x, HY_EXIT_RUNTIME, "expected one request (at most %d bytes) with stdin, stdout "
+					 "and stderr attached", REQ_MAX);
+		return 0;
+	}
+	struct hy_err err = { 0 };
+	if (hy_exec_req_build(s->buf, (size_t)n, &s->defaults, s->req, &x->detach, &err) < 0) {
+		for (int i = 0; i < 3; i++)
+			close(fds[i]);
+		fail(x, HY_EXIT_RUNTIME, "%s", err.msg);
+		return 0;
+	}
+	return 1;
+}
+
+/* Send the request to init with the process's fds and its end of a new sync pair. */
+static void start_process(struct hy_execsrv *s, struct session *x, const int fds[3])
+{
+	int sp[2], one = 1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+		fail(x, HY_EXIT_RUNTIME, "socketpair: %s", strerror(errno));
+		return;
+	}
+	setsockopt(sp[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	x->sync = sp[0];
+	x->seq = s->req->seq = ++s->next_seq;
+	int all[4] = { fds[0], fds[1], fds[2], sp[1] };
+	union {
+		char buf[CMSG_SPACE(sizeof(all))];
+		struct cmsghdr align;
+	} u = { 0 };
+	struct iovec iov = { .iov_base = s->req,
+			     .iov_len = offsetof(struct hy_exec_req, blob) + s->req->blob_len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(all));
+	memcpy(CMSG_DATA(c), all, sizeof(all));
+	ssize_t n = sendmsg(s->exec_fd, &mh, MSG_NOSIGNAL);
+	int e = errno;
+	close(sp[1]);
+	if (n < 0)
+		fail(x, HY_EXIT_RUNTIME, "the container's init does not take requests: %s",
+		     strerror(e));
+}
+
+static void accept_client(struct hy_execsrv *s)
+{
+	int fds[3];
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+	int conn = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (conn < 0)
+		return;
+	size_t i = 0;
+	while (i < HY_EXEC_SESSIONS_MAX && s->ss[i].is_used)
+		i++;
+	struct session tmp = { .conn = conn, .sync = -1, .pidfd = -1 };
+	struct session *x = i < HY_EXEC_SESSIONS_MAX ? &s->ss[i] : &tmp;
+	*x = tmp;
+	x->is_used = true;
+	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
+	    !hy_control_peer_allowed(cred.uid, s->owner))
+		fail(x, HY_EXIT_RUNTIME, "permission denied: only root or the owner of the state "
+					 "directory may exec in this container");
+	else if (x == &tmp)
+		fail(x, HY_EXIT_RUNTIME, "%d processes are being started or waited for already",
+		     HY_EXEC_SESSIONS_MAX);
+	else if (read_request(s, x, fds)) {
+		start_process(s, x, fds);
+		for (int k = 0; k < 3; k++) /* init has its own copies now */
+			close(fds[k]);
+	}
+}
+
+static struct session *by_seq(struct hy_execsrv *s, unsigned int seq, pid_t cpid)
+{
+	for (size_t i = 0; i < HY_EXEC_SESSIONS_MAX; i++)
+		if (s->ss[i].is_used && (seq ? s->ss[i].seq == seq : s->ss[i].cpid == cpid))
+			return &s->ss[i];
+	return NULL;
+}
+
+/* STARTED (the fork) or STATUS (the end) from init. */
+static void on_init(struct hy_execsrv *s)
+{
+	struct hy_exec_msg m;
+	if (recv(s->exec_fd, &m, sizeof(m), MSG_DONTWAIT) != (ssize_t)sizeof(m))
+		return;
+	struct session *x = by_seq(s, m.type == HY_EXEC_STARTED ? m.seq : 0, m.pid);
+	if (!x || (m.pid <= 0 && !m.err))
+		return;
+	if (m.type == HY_EXEC_STARTED && m.err) {
+		fail(x, HY_EXIT_RUNTIME, "the container's init could not start the process: %s",
+		     strerror(m.err));
+	} else if (m.type == HY_EXEC_STARTED) {
+		x->cpid = m.pid;
+	} else if (x->exit_code) {
+		char why[sizeof(x->failure)];
+		strscpy(why, x->failure, sizeof(why));
+		fail(x, x->exit_code, "%s", why);
+	} else {
+		reply(x->conn, json_pack("{s:b,s:i}", "ok", 1, "exit", m.status));
+		close_session(x);
+	}
+}
+
+/* The process is under its filter: its listener goes to kernel-emu, then GO. */
+static void on_listener(struct hy_execsrv *s, struct session *x, pid_t pid, int num)
+{
+	struct hy_sync_msg go = { .type = HY_SYNC_GO };
+	x->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int fd = x->pidfd < 0 ? -errno : (int)syscall(SYS_pidfd_getfd, x->pidfd, num, 0);
+	int r = fd < 0 ? (fd == -1 ? -errno : fd) : emu_kernel_add_listener(s->kernel, fd);
+	if (r < 0) {
+		/* Unsupervised it must not run: it dies before exec. */
+		if (x->pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, x->pidfd, SIGKILL, NULL, 0);
+		x->exit_code = HY_EXIT_RUNTIME;
+		snprintf(x->failure, sizeof(x->failure), "supervise the process: %s", strerror(-r));
+		return;
+	}
+	if (send(x->sync, &go, sizeof(go), MSG_NOSIGNAL) < 0)
+		return;
+	reply(x->conn, json_pack("{s:b,s:i}", "ok", 1, "pid", pid));
+	if (x->detach) /* nobody waits: the session ends at init's STATUS */
+		closep(&x->conn);
+}
+
+/* A message on the process's sync socket (before its exec). */
+static void on_sync(struct hy_execsrv *s, struct session *x)
+{
+	struct hy_sync_msg m;
+	int fd;
+	pid_t pid;
+	int r = hy_sync_recv(x->sync, &m, &fd, &pid);
+	if (fd >= 0)
+		close(fd);
+	if (r <= 0) { /* exec'd (CLOEXEC) or gone: init's STATUS ends the session */
+		closep(&x->sync);
+		return;
+	}
+	bool nf = m.err == ENOENT || m.err == ENOTDIR;
+	if (m.type == HY_SYNC_LISTENER && pid > 0 && x->pidfd < 0) {
+		on_listener(s, x, pid, m.status);
+	} else if (m.type == HY_SYNC_SETUP_FAILED) {
+		x->exit_code = HY_EXIT_RUNTIME;
+		snprintf(x->failure, sizeof(x->failure), "exec setup: %s: %s", m.what, strerror(m.err));
+	} else if (m.type == HY_SYNC_EXEC_FAILED) {
+		x->exit_code = nf ? HY_EXIT_NOTFOUND : HY_EXIT_NOEXEC;
+		snprintf(x->failure, sizeof(x->failure), nf ? "%s: command not found" :
+			 "%s: cannot execute: %s", m.what, strerror(m.err));
+	}
+}
+
+/* The client: a signal to forward, or gone (the process goes on). */
+static void on_client(struct hy_execsrv *s, struct session *x)
+{
+	ssize_t n = recv(x->conn, s->buf, 256, MSG_DONTWAIT);
+	if (n <= 0) {
+		closep(&x->conn);
+		return;
+	}
+	json_t *j = json_loadb(s->buf, (size_t)n, 0, NULL);
+	json_int_t sig = json_integer_value(json_object_get(j, "signal"));
+	json_decref(j);
+	if (sig > 0 && sig < 65 && x->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, x->pidfd, (int)sig, NULL, 0);
+}
+
+/* The container ended: its init (and every exec'd process) is gone. */
+static void finish_all(struct hy_execsrv *s)
+{
+	for (size_t i = 0; i < HY_EXEC_SESSIONS_MAX; i++)
+		if (s->ss[i].is_used)
+			fail(&s->ss[i], 128 + SIGKILL, "the container ended: its processes were killed");
+}
+
+/* Poll set: [0] stop, [1] listener, [2] init, then conn and sync of each session. */
+static void *serve(void *arg)
+{
+	struct hy_execsrv *s = arg;
+	struct pollfd p[3 + 2 * HY_EXEC_SESSIONS_MAX];
+	for (;;) {
+		p[0] = (struct pollfd){ .fd = s->stopfd, .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
+		p[2] = (struct pollfd){ .fd = s->exec_fd, .events = POLLIN };
+		for (size_t i = 0; i < HY_EXEC_SESSIONS_MAX; i++) {
+			p[3 + 2 * i] = (struct pollfd){ .fd = s->ss[i].conn, .events = POLLIN };
+			p[4 + 2 * i] = (struct pollfd){ .fd = s->ss[i].sync, .events = POLLIN };
+		}
+		if (poll(p, ARRAY_SIZE(p), -1) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents)
+			break;
+		if (p[2].revents & POLLIN)
+			on_init(s);
+		else if (p[2].revents & (POLLHUP | POLLERR))
+			break; /* init is gone */
+		for (size_t i = 0; i < HY_EXEC_SESSIONS_MAX; i++) {
+			struct session *x = &s->ss[i];
+			if (x->is_used && x->sync >= 0 && p[4 + 2 * i].revents)
+				on_sync(s, x);
+			if (x->is_used && x->conn >= 0 && p[3 + 2 * i].revents)
+				on_client(s, x);
+		}
+		if (p[1].revents & POLLIN)
+			accept_client(s);
+	}
+	finish_all(s);
+	return NULL;
+}
+
+int hy_execsrv_start(struct hy_execsrv **ret, const struct hy_execsrv_config *cfg,
+		     struct hy_err *err)
+{
+	struct stat st;
+	if (fstat(cfg->state_dirfd, &st) < 0)
+		return hy_err_setr(err, -errno, "stat %s", cfg->state_dir);
+	struct hy_execsrv *s = xcalloc(1, sizeof(*s));
+	*s = (struct hy_execsrv){ .lfd = -1, .stopfd = -1, .exec_fd = cfg->exec_fd,
+				  .state_dirfd = cfg->state_dirfd,
+				  .owner = st.st_uid, .kernel = cfg->kernel,
+				  .defaults = cfg->defaults };
+	for (size_t i = 0; i < HY_EXEC_SESSIONS_MAX; i++) /* no fds yet (0 is stdin) */
+		s->ss[i] = (struct session){ .conn = -1, .sync = -1, .pidfd = -1 };
+	s->req = xmalloc(sizeof(*s->req));
+	s->buf = xmalloc(REQ_MAX + 1);
+	int r = 0;
+	s->lfd = hy_control_listen(cfg->state_dirfd, cfg->state_dir, HY_EXEC_SOCK, err);
+	s->stopfd = eventfd(0, EFD_CLOEXEC);
+	if (s->lfd < 0)
+		r = s->lfd;
+	else if (s->stopfd < 0)
+		r = hy_err_setr(err, -errno, "eventfd");
+	else if ((r = hy_thread_start(&s->thread, serve, s)) < 0)
+		hy_err_setr(err, r, "start the exec server thread");
+	s->has_thread = r == 0;
+	if (r < 0) {
+		hy_execsrv_stop(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+void hy_execsrv_stop(struct hy_execsrv *s)
+{
+	if (!s)
+		return;
+	uint64_t one = 1;
+	if (s->has_thread && write(s->stopfd, &one, sizeof(one)) == sizeof(one))
+		pthread_join(s->thread, NULL);
+	if (s->lfd >= 0)
+		unlinkat(s->state_dirfd, HY_EXEC_SOCK, 0);
+	closep(&s->lfd);
+	closep(&s->stopfd);
+	free(s->req);
+	free(s->buf);
+	free(s);
+}
