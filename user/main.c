@@ -96,7 +96,8 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			fprintf(stderr, "hybox: --systemd-cgroup: not supported (hybox creates and "
-					"removes its cgroup v2 leaves itself, under <cgroup2>/hybox)\n");
+					"removes its cgroup v2 leaves itself, under <cgroup2>/hybox or "
+					"at config.json's linux.cgroupsPath)\n");
 			return HY_EXIT_RUNTIME;
 		case 'h':
 			usage(stdout);

@@ -12,7 +12,8 @@
 #   hy ARGS...                    run_capture "$HYBOX" ARGS...
 #   require WHAT...               exit 77 with the reason when a prerequisite is missing
 #   cg2_mount / cg2_mounts        the cgroup2 mount point(s) from /proc/self/mountinfo
-#   assert_no_leftovers ID [ROOT [ROOTFS]]   state dir, cgroup leaf, mounts, processes
+#   assert_no_leftovers ID [ROOT [ROOTFS [CGPATH]]]   state dir, cgroup leaf (CGPATH:
+#                                 linux.cgroupsPath's, below the cgroup2 mount), mounts, processes
 #   events_query FILE EXPR        evaluate a Python expression over the JSON Lines events
 #   bg_start / wait_for / tid / scratch_dir   background runs, polling, unique ids,
 #                                 temp dirs outside /tmp (the sandbox's /tmp is private)
@@ -372,18 +373,20 @@ cg2_mount() {
 	printf '%s\n' "$all" | head -n 1
 }
 
-# leftovers ID [ROOT [ROOTFS]]: prints what hybox left behind for container ID.
+# leftovers ID [ROOT [ROOTFS [CGPATH]]]: prints what hybox left behind for
+# container ID; CGPATH is its leaf below the cgroup2 mount (default hybox/ID).
 leftovers() {
-	local id=$1 root=${2:-$HYBOX_STATE_ROOT} rootfs=${3:-} cg f pid
+	local id=$1 root=${2:-$HYBOX_STATE_ROOT} rootfs=${3:-} leaf=${4:-hybox/$1} cg f pid
 	cg=$(cg2_mount)
 	[ -e "$root/$id" ] && echo "state dir $root/$id exists"
 	[ -n "$cg" ] && [ -e "$cg/hybox/$id" ] && echo "cgroup leaf $cg/hybox/$id exists"
+	[ -n "$cg" ] && [ "$leaf" != "hybox/$id" ] && [ -e "$cg/$leaf" ] && echo "cgroup leaf $cg/$leaf exists"
 	grep -F -- "$id" /proc/self/mountinfo | sed 's/^/mount: /'
 	if [ -n "$rootfs" ]; then
 		grep -F -- " $rootfs" /proc/self/mountinfo | sed 's/^/mount: /'
 	fi
 	# One grep over all of /proc: a loop forking per process takes seconds.
-	grep -lE -- "/hybox/$id(/|\$)" /proc/[0-9]*/cgroup 2>/dev/null | while read -r f; do
+	grep -lE -- "/(hybox/$id|$leaf)(/|\$)" /proc/[0-9]*/cgroup 2>/dev/null | while read -r f; do
 		pid=${f#/proc/}
 		pid=${pid%/cgroup}
 		echo "process $pid in the leaf: $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")"
@@ -398,7 +401,7 @@ leftovers() {
 	return 0
 }
 
-assert_no_leftovers() { # ID [ROOT [ROOTFS]]
+assert_no_leftovers() { # ID [ROOT [ROOTFS [CGPATH]]]
 	local left
 	left=$(leftovers "$@")
 	if [ -z "$left" ]; then

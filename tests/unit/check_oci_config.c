@@ -145,6 +145,7 @@ START_TEST(test_oci_config_settings)
 	set_path(doc, "linux.resources", J("{\"memory\": {\"limit\": 268435456}, \"cpu\": "
 					   "{\"quota\": 150000, \"period\": 100000}, \"pids\": {}}"));
 	set_path(doc, "linux.namespaces[+]", J("{\"type\": \"time\"}"));
+	set_path(doc, "linux.cgroupsPath", json_string("/default/x.y-1"));
 	int r = parse_doc(doc, &cfg, &err);
 	ck_assert_msg(r == 0, "%s", err.msg);
 	ck_assert_int_eq(cfg.proc.uid, 1000);
@@ -164,6 +165,7 @@ START_TEST(test_oci_config_settings)
 	ck_assert_ptr_nonnull(cfg.annotations);
 	ck_assert_uint_eq(cfg.memory, 268435456);
 	ck_assert_uint_eq(cfg.cpus_milli, 1500);
+	ck_assert_str_eq(cfg.cgroups_path, "/default/x.y-1");
 	hy_oci_config_fini(&cfg);
 }
 END_TEST
@@ -339,7 +341,20 @@ static const struct bad_case {
 	  "linux.resources.cpu.cpus: not supported yet (use quota and period)" },
 	{ "linux.resources", "{\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]}",
 	  "linux.resources.devices: not supported yet" },
-	{ "linux.cgroupsPath", "\"/machine/x\"", "linux.cgroupsPath: not supported yet" },
+	{ "linux.cgroupsPath", "\"system.slice:libpod:x\"",
+	  "linux.cgroupsPath: \"system.slice:libpod:x\": systemd cgroups (\"slice:prefix:name\") "
+	  "are not supported" },
+	{ "linux.cgroupsPath", "\"/default/../x\"",
+	  "linux.cgroupsPath: expected a cgroup path like \"/default/ID\" or \"group/ID\", got "
+	  "\"/default/../x\": a \".\" or \"..\" component" },
+	{ "linux.cgroupsPath", "\"..\"", "linux.cgroupsPath: expected a cgroup path like" },
+	{ "linux.cgroupsPath", "\"a/./b\"", "a \".\" or \"..\" component" },
+	{ "linux.cgroupsPath", "\"/default//x\"",
+	  "got \"/default//x\": an empty component (\"//\" or a trailing \"/\")" },
+	{ "linux.cgroupsPath", "\"default/x/\"", "an empty component" },
+	{ "linux.cgroupsPath", "\"/\"", "got \"/\": the root cgroup cannot hold a container" },
+	{ "linux.cgroupsPath", "\"a\\nb\"", "a control character in it" },
+	{ "linux.cgroupsPath", "7", "linux.cgroupsPath: expected a string, got 7" },
 	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}",
 	  "linux.seccomp: not supported yet" },
 	{ "linux.rootfsPropagation", "\"shared\"", "linux.rootfsPropagation: \"shared\" is not "

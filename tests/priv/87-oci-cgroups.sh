@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# linux.cgroupsPath: an absolute path is below the cgroup2 mount's root, a
+# relative one below <cgroup2>/hybox. The container's processes are there
+# (host's /proc/PID/cgroup), ps, kill --all, pause/resume and a killed
+# supervisor's delete find the leaf; delete removes the leaf and the parents
+# hybox created, never a parent that existed. Refused paths (systemd's
+# form, "..", "//", an existing leaf) leave nothing.
+# shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
+. "$(dirname "$0")/../lib/libtest.sh"
+require root cgroup2 busybox python3
+
+scratch_dir
+ROOT=$SCRATCH/state
+B=$SCRATCH/bundle
+CG=$(cg2_mount)
+TOP=hyt-$$ # every parent this test makes starts here, below the cgroup2 root
+mkdir -p "$B"
+run_capture "$REPO_DIR/scripts/mkrootfs.sh" "$B/rootfs"
+assert_rc 0 "mkrootfs.sh builds a busybox rootfs for the bundle"
+hy spec --bundle "$B"
+cp "$B/config.json" "$SCRATCH/default.json"
+
+hyr() { hy --root "$ROOT" "$@"; }
+cleanup_cg() { # whatever a failed run left below $TOP, deepest first
+	[ -d "$CG/$TOP" ] && find "$CG/$TOP" -depth -type d -exec rmdir {} + 2>/dev/null
+	[ -d "$CG/hybox/$TOP" ] && find "$CG/hybox/$TOP" -depth -type d -exec rmdir {} + 2>/dev/null
+	return 0
+}
+trap 'cleanup_cg; _t_cleanup' EXIT
+
+# set_config ARGS CGROUPSPATH: the default config with args and linux.cgroupsPath.
+set_config() {
+	cp "$SCRATCH/default.json" "$B/config.json"
+	python3 - "$B/config.json" "$1" "$2" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["args"] = json.loads(sys.argv[2])
+c["linux"]["cgroupsPath"] = sys.argv[3]
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+PY
+}
+
+state_field() {
+	"$HYBOX" --root "$ROOT" state "$1" 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2" 2>/dev/null
+}
+
+# --- absolute: /TOP/pod/ID, none of it existing --------------------------------
+id=$(tid abs)
+leaf=$TOP/pod/$id
+set_config '["sh", "-c", "sleep 1000 & sleep 1000"]' "/$leaf"
+hyr create --bundle "$B" "$id"
+assert_rc 0 "create with an absolute linux.cgroupsPath"
+pid=$(state_field "$id" pid)
+assert_match "$(cat "/proc/$pid/cgroup" 2>&1)" "0::/$leaf\$" "the command is in <cgroup2>/$leaf"
+check "run.json records the leaf and the parents hybox made" python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["cgroup"]
+sys.exit(not (c["path"] == sys.argv[2] and c["created"] == sys.argv[3]))' \
+	"$ROOT/$id/run.json" "$leaf" "$TOP"
+hyr start "$id"
+assert_rc 0 "start"
+check "init, sh and the sleeps are in the leaf" wait_for 10 sh -c "[ \$(wc -l <'$CG/$leaf/cgroup.procs') -ge 3 ]"
+hyr ps --format json "$id"
+assert_match "$RUN_OUT" "^\[[0-9]+(,[0-9]+)+\]$" "ps --format json lists the processes ($RUN_OUT)"
+hyr pause "$id"
+assert_eq "$(state_field "$id" status):$(cat "$CG/$leaf/cgroup.freeze" 2>&1)" "paused:1" \
+	"pause freezes the configured leaf"
+hyr resume "$id"
+assert_eq "$(state_field "$id" status):$(cat "$CG/$leaf/cgroup.freeze" 2>&1)" "running:0" \
+	"resume thaws it"
+hyr kill --all "$id" KILL
+assert_rc 0 "kill --all KILL"
+check "kill --all stops the container" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
+hyr delete "$id"
+assert_rc 0 "delete"
+check "the leaf and the parents hybox made are gone" test ! -e "$CG/$TOP"
+assert_no_leftovers "$id" "$ROOT" "" "$leaf"
+
+# --- relative: hybox/TOP/sub/ID, a parent that pre-exists stays ---------------
+mkdir -p "$CG/hybox/$TOP"
+id=$(tid rel)
+leaf=hybox/$TOP/sub/$id
+set_config '["sleep", "1000"]' "$TOP/sub/$id"
+hyr create --bundle "$B" "$id"
+assert_rc 0 "create with a relative linux.cgroupsPath"
+pid=$(state_field "$id" pid)
+assert_match "$(cat "/proc/$pid/cgroup" 2>&1)" "0::/$leaf\$" "the command is in <cgroup2>/$leaf"
+check "run.json: the leaf is below hybox/, made from $TOP/sub on" python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["cgroup"]
+sys.exit(not (c["path"] == sys.argv[2] and c["created"] == sys.argv[3]))' \
+	"$ROOT/$id/run.json" "$leaf" "hybox/$TOP/sub"
+hyr delete --force "$id"
+assert_rc 0 "delete --force"
+check "the leaf and the parent hybox made are gone" test ! -e "$CG/hybox/$TOP/sub"
+check "the parent that existed stays" test -d "$CG/hybox/$TOP"
+assert_no_leftovers "$id" "$ROOT" "" "$leaf"
+
+# The supervisor's own teardown (the command ends) removes them too.
+id=$(tid run)
+set_config '["true"]' "$TOP/r1/r2/$id"
+hyr run --bundle "$B" --keep "$id"
+assert_rc 0 "run --keep with a relative linux.cgroupsPath"
+check "after the run, $TOP/r1 (made by hybox) is gone" test ! -e "$CG/hybox/$TOP/r1"
+hyr delete "$id"
+assert_no_leftovers "$id" "$ROOT" "" "hybox/$TOP/r1/r2/$id"
+
+# A killed supervisor: delete finds the configured leaf through run.json.
+id=$(tid killed)
+leaf=hybox/$TOP/k/$id
+set_config '["sleep", "1000"]' "$TOP/k/$id"
+hyr create --bundle "$B" "$id"
+assert_rc 0 "create (relative path) for the killed-supervisor case"
+sup=$(pgrep -xf "$HYBOX --root $ROOT create --bundle $B $id" | head -n 1)
+check "the detached supervisor runs (pid ${sup:-none})" test -n "$sup"
+[ -n "$sup" ] && kill -KILL "$sup"
+check "after SIGKILL of the supervisor the state is stopped" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
+hyr delete "$id"
+assert_rc 0 "delete after a killed supervisor"
+check "delete removed the leaf and the parent hybox made ($TOP/k)" test ! -e "$CG/hybox/$TOP/k"
+check "the pre-existing parent stays" test -d "$CG/hybox/$TOP"
+assert_no_leftovers "$id" "$ROOT" "" "$leaf"
+rmdir "$CG/hybox/$TOP"
+
+# --- refusals: nothing is created ----------------------------------------------
+refuse() { # NAME CGROUPSPATH ERE DESC
+	local id
+	id=$(tid "$1")
+	shift
+	set_config '["true"]' "$1"
+	hyr create --bundle "$B" "$id"
+	assert_rc 125 "$3: create exits 125"
+	assert_error_line "$2" "$3: one line naming linux.cgroupsPath"
+	assert_no_leftovers "$id" "$ROOT"
+}
+refuse systemd "system.slice:libpod:x" "linux.cgroupsPath: .*systemd cgroups .* are not supported" "systemd's slice:prefix:name"
+refuse dotdot "/$TOP/../x" "linux.cgroupsPath: expected a cgroup path .*\"\.\.\" component" "a .. component"
+refuse slashes "/$TOP//x" "linux.cgroupsPath: .*an empty component" "a // in the path"
+check "the refused paths created nothing" test ! -e "$CG/$TOP"
+mkdir -p "$CG/$TOP/taken"
+refuse exists "/$TOP/taken" "config.json linux.cgroupsPath \"/$TOP/taken\": create cgroup .*/$TOP/taken: File exists" "an existing leaf"
+check "the existing leaf stays" test -d "$CG/$TOP/taken"
+rmdir "$CG/$TOP/taken" "$CG/$TOP"
+
+done_testing
