@@ -228,7 +228,7 @@ static int phase_limits(struct run_ctx *c, struct hy_err *err)
 			return hy_err_setr(err, -errno, "read hybox's CPU affinity for --cpus");
 		hy_limits_pick_cpus(c->o.cpus_milli, &ours, &c->cpus);
 	}
-	return hy_limits_apply(c->cg.dirfd, c->o.memory, c->o.cpus_milli, err);
+	return hy_limits_apply(c->cg.dirfd, c->o.memory, c->o.cpus_milli, c->o.pids, err);
 }
 
 /* Always open: events are counted for `hybox stats` and followed through

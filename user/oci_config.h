@@ -44,6 +44,7 @@ struct hy_oci_config {
 	int64_t cpu_quota;	/* linux.resources.cpu.quota (us), <= 0: none */
 	uint64_t cpu_period;	/* linux.resources.cpu.period (us), 0: 100000 */
 	uint32_t cpus_milli;	/* quota / period in thousandths of a CPU, 0: none */
+	uint64_t pids;		/* linux.resources.pids.limit, 0: none */
 	const char *cgroups_path; /* linux.cgroupsPath: "/a/b" or "a/b" (cgroup.h); NULL: none */
 	const char *policy;	/* annotation org.hybox.policy: a path, or inline JSON */
 	bool is_policy_inline;

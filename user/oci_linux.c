@@ -162,15 +162,35 @@ static int parse_cpu(struct oci_ctx *c, const char *path, json_t *v)
 	return oci_parse_fields(c, path, v, cpu_fields, ARRAY_SIZE(cpu_fields));
 }
 
+static int parse_pids_limit(struct oci_ctx *c, const char *path, json_t *v)
+{
+	int64_t limit;
+	int r = want_limit(c, path, v, &limit);
+	if (r == 0)
+		c->cfg->pids = limit > 0 ? (uint64_t)limit : 0;
+	return r;
+}
+
+static const struct oci_field pids_fields[] = {
+	{ "limit", parse_pids_limit },
+};
+
+static int parse_pids(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return oci_parse_fields(c, path, v, pids_fields, ARRAY_SIZE(pids_fields));
+}
+
 static const struct oci_field resource_fields[] = {
 	{ "memory", parse_memory },
 	{ "cpu", parse_cpu },
+	{ "pids", parse_pids },
 	{ "devices", NULL, "hybox's /dev is fixed: null, zero, full, random, urandom, tty, pts, shm" },
-	{ "pids", NULL }, { "blockIO", NULL }, { "hugepageLimits", NULL }, { "network", NULL },
+	{ "blockIO", NULL }, { "hugepageLimits", NULL }, { "network", NULL },
 	{ "rdma", NULL }, { "unified", NULL },
 };
 
-/* memory.limit and cpu.quota/period, as `hybox run --memory --cpus` applies them. */
+/* memory.limit and cpu.quota/period, as `hybox run --memory --cpus` applies
+ * them; pids.limit as pids.max. */
 static int parse_resources(struct oci_ctx *c, const char *path, json_t *v)
 {
 	int r = oci_parse_fields(c, path, v, resource_fields, ARRAY_SIZE(resource_fields));

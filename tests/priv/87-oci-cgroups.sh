@@ -5,7 +5,8 @@
 # (host's /proc/PID/cgroup), ps, kill --all, pause/resume and a killed
 # supervisor's delete find the leaf; delete removes the leaf and the parents
 # hybox created, never a parent that existed. Refused paths (systemd's
-# form, "..", "//", an existing leaf) leave nothing.
+# form, "..", "//", an existing leaf) leave nothing. linux.resources.pids.limit
+# sets pids.max (where the pids controller is available, else a warning).
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
 require root cgroup2 busybox python3
@@ -123,6 +124,47 @@ check "delete removed the leaf and the parent hybox made ($TOP/k)" test ! -e "$C
 check "the pre-existing parent stays" test -d "$CG/hybox/$TOP"
 assert_no_leftovers "$id" "$ROOT" "" "$leaf"
 rmdir "$CG/hybox/$TOP"
+
+# --- linux.resources.pids.limit -> pids.max ----------------------------------
+set_pids() { # ARGS LIMIT
+	set_config "$1" ""
+	python3 - "$B/config.json" "$2" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["linux"]["resources"] = {"pids": {"limit": int(sys.argv[2])}}
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+PY
+}
+hy features
+if grep -qw pids "$CG/cgroup.controllers"; then
+	assert_match "$RUN_OUT" "cgroup v2 pids controller \(OCI linux.resources.pids.limit\): yes" \
+		"features: the pids controller is available"
+	# init, sh and the sleeps: at most 8 tasks, so a fork fails (EAGAIN) and
+	# busybox sh stops with "can't fork" before the echo.
+	set_pids '["sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 10 & done; echo all-forked"]' 8
+	id=$(tid pids)
+	hyr run --bundle "$B" "$id"
+	assert_not_contains "$RUN_OUT" all-forked "pids.max 8 stops the loop before its 12 sleeps"
+	assert_match "$RUN_ERR" "can't fork|Resource temporarily unavailable" "the failed fork is EAGAIN"
+	assert_no_leftovers "$id" "$ROOT"
+else
+	# This host's cgroup2 lacks the pids controller (bound to cgroup v1): the
+	# limit cannot be enforced, which hybox says at run time and in features.
+	assert_match "$RUN_OUT" "cgroup v2 pids controller \(OCI linux.resources.pids.limit\): no \(no pids controller in $CG/cgroup.controllers .*: the limit is not enforced\)" \
+		"features: the pids controller is unavailable, with the reason"
+	set_pids '["true"]' 8
+	id=$(tid pids)
+	hyr run --bundle "$B" "$id"
+	assert_rc 0 "run with linux.resources.pids.limit 8 (not enforceable here)"
+	assert_error_line "warning: linux.resources.pids.limit is not enforced: the cgroup v2 pids controller is not available to hybox on this host \(see 'hybox features'\)\$" \
+		"run warns that pids.limit is not enforced"
+	assert_no_leftovers "$id" "$ROOT"
+fi
+set_pids '["true"]' -2
+hyr run --bundle "$B" "$(tid pidsbad)"
+assert_rc 125 "pids.limit -2 is refused"
+assert_error_line "linux.resources.pids.limit: expected an integer \(-1: no limit\), got -2" \
+	"the refusal names linux.resources.pids.limit"
 
 # --- refusals: nothing is created ----------------------------------------------
 refuse() { # NAME CGROUPSPATH ERE DESC
