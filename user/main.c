@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "logfile.h"
+#include "gen/commit.h"
 #include "version.h"
 
 static const struct hy_cmd commands[] = {
@@ -61,9 +62,11 @@ static void usage(FILE *f)
 		HY_DEFAULT_ROOT);
 }
 
+/* runc's three lines (podman and containerd log them). */
 static void version(void)
 {
-	printf("hybox version %s\n", HYBOX_VERSION);
+	printf("hybox version %s\ncommit: %s\nspec: %s\n", HYBOX_VERSION, HYBOX_COMMIT,
+	       HYBOX_OCI_SPEC);
 }
 
 struct globals {

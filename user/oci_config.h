@@ -18,8 +18,9 @@
 #include "error.h"
 #include "ns.h"
 #include "proc_spec.h"
+#include "version.h"
 
-#define HY_OCI_VERSION "1.0.2" /* what `hybox state` and `hybox spec` say */
+#define HY_OCI_VERSION HYBOX_OCI_SPEC /* what `hybox state` and `hybox spec` say */
 #define HY_OCI_CONFIG_MAX (4 << 20) /* bytes of config.json read at most */
 #define HY_OCI_ANN_POLICY "org.hybox.policy"
 #define HY_OCI_ANN_EVENTS "org.hybox.events"
