@@ -15,6 +15,8 @@
 #   assert_no_leftovers ID [ROOT [ROOTFS [CGPATH]]]   state dir, cgroup leaf (CGPATH:
 #                                 linux.cgroupsPath's, below the cgroup2 mount), mounts, processes
 #   events_query FILE EXPR        evaluate a Python expression over the JSON Lines events
+#   make_bundle DIR               an OCI bundle: busybox rootfs + `hybox spec`
+#   kill_supervisor ROOT BUNDLE ID   SIGKILL a created container's supervisor
 #   bg_start / wait_for / tid / scratch_dir   background runs, polling, unique ids,
 #                                 temp dirs outside /tmp (the sandbox's /tmp is private)
 #
@@ -240,6 +242,27 @@ wait_for() {
 # A container id unique to this run of this script.
 tid() {
 	echo "hyt-$$-$1"
+}
+
+# make_bundle DIR: DIR/rootfs (scripts/mkrootfs.sh, busybox) and DIR/config.json
+# (`hybox spec`), one TAP line; needs `require busybox`.
+make_bundle() {
+	mkdir -p "$1"
+	run_capture "$REPO_DIR/scripts/mkrootfs.sh" "$1/rootfs"
+	assert_rc 0 "mkrootfs.sh builds a busybox rootfs for the bundle"
+	run_capture "$HYBOX" spec --bundle "$1"
+}
+
+# kill_supervisor ROOT BUNDLE ID: SIGKILL the detached supervisor of container
+# ID (created with `--root ROOT create --bundle BUNDLE ID`) and wait until the
+# container reads as stopped; two TAP lines.
+kill_supervisor() {
+	local root=$1 bundle=$2 id=$3 sup
+	sup=$(pgrep -xf "$HYBOX --root $root create --bundle $bundle $id" | head -n 1)
+	check "the detached supervisor runs (pid ${sup:-none})" test -n "$sup"
+	[ -n "$sup" ] && kill -KILL "$sup"
+	check "after SIGKILL of the supervisor the state is stopped" wait_for 10 sh -c \
+		"\"$HYBOX\" --root \"$root\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
 }
 
 # --- prerequisites -----------------------------------------------------------

@@ -14,10 +14,7 @@ scratch_dir
 ROOT=$SCRATCH/state
 B=$SCRATCH/bundle
 LOG=$SCRATCH/log
-mkdir -p "$B"
-run_capture "$REPO_DIR/scripts/mkrootfs.sh" "$B/rootfs"
-assert_rc 0 "mkrootfs.sh builds a busybox rootfs for the bundle"
-hy spec --bundle "$B"
+make_bundle "$B"
 
 # json_lines FILE: "LEVEL|MSG|TIME-OK" per line, or "BAD: line" for a line that is not one.
 json_lines() {

@@ -16,10 +16,7 @@ ROOT=$SCRATCH/state
 B=$SCRATCH/bundle
 CG=$(cg2_mount)
 TOP=hyt-$$ # every parent this test makes starts here, below the cgroup2 root
-mkdir -p "$B"
-run_capture "$REPO_DIR/scripts/mkrootfs.sh" "$B/rootfs"
-assert_rc 0 "mkrootfs.sh builds a busybox rootfs for the bundle"
-hy spec --bundle "$B"
+make_bundle "$B"
 cp "$B/config.json" "$SCRATCH/default.json"
 
 hyr() { hy --root "$ROOT" "$@"; }
@@ -42,6 +39,29 @@ json.dump(c, open(sys.argv[1], "w"), indent=2)
 PY
 }
 
+# assert_leaf ID LEAF CREATED: the command of created container ID is in
+# <cgroup2>/LEAF, and run.json records LEAF and CREATED (the shallowest parent
+# hybox made).
+assert_leaf() {
+	local pid
+	pid=$(state_field "$1" pid)
+	assert_match "$(cat "/proc/$pid/cgroup" 2>&1)" "0::/$2\$" "the command is in <cgroup2>/$2"
+	check "run.json records the leaf and the parents hybox made from $3 on" python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["cgroup"]
+sys.exit(not (c["path"] == sys.argv[2] and c["created"] == sys.argv[3]))' \
+		"$ROOT/$1/run.json" "$2" "$3"
+}
+
+# create_in NAME CGROUPSPATH: container $(tid NAME), `sleep 1000`, created at
+# CGROUPSPATH; sets id.
+create_in() {
+	id=$(tid "$1")
+	set_config '["sleep", "1000"]' "$2"
+	hyr create --bundle "$B" "$id"
+	assert_rc 0 "create $id with linux.cgroupsPath $2"
+}
+
 state_field() {
 	"$HYBOX" --root "$ROOT" state "$1" 2>/dev/null |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2" 2>/dev/null
@@ -53,13 +73,7 @@ leaf=$TOP/pod/$id
 set_config '["sh", "-c", "sleep 1000 & sleep 1000"]' "/$leaf"
 hyr create --bundle "$B" "$id"
 assert_rc 0 "create with an absolute linux.cgroupsPath"
-pid=$(state_field "$id" pid)
-assert_match "$(cat "/proc/$pid/cgroup" 2>&1)" "0::/$leaf\$" "the command is in <cgroup2>/$leaf"
-check "run.json records the leaf and the parents hybox made" python3 -c '
-import json, sys
-c = json.load(open(sys.argv[1]))["cgroup"]
-sys.exit(not (c["path"] == sys.argv[2] and c["created"] == sys.argv[3]))' \
-	"$ROOT/$id/run.json" "$leaf" "$TOP"
+assert_leaf "$id" "$leaf" "$TOP"
 hyr start "$id"
 assert_rc 0 "start"
 check "init, sh and the sleeps are in the leaf" wait_for 10 sh -c "[ \$(wc -l <'$CG/$leaf/cgroup.procs') -ge 3 ]"
@@ -81,18 +95,9 @@ assert_no_leftovers "$id" "$ROOT" "" "$leaf"
 
 # --- relative: hybox/TOP/sub/ID, a parent that pre-exists stays ---------------
 mkdir -p "$CG/hybox/$TOP"
-id=$(tid rel)
+create_in rel "$TOP/sub/$(tid rel)"
 leaf=hybox/$TOP/sub/$id
-set_config '["sleep", "1000"]' "$TOP/sub/$id"
-hyr create --bundle "$B" "$id"
-assert_rc 0 "create with a relative linux.cgroupsPath"
-pid=$(state_field "$id" pid)
-assert_match "$(cat "/proc/$pid/cgroup" 2>&1)" "0::/$leaf\$" "the command is in <cgroup2>/$leaf"
-check "run.json: the leaf is below hybox/, made from $TOP/sub on" python3 -c '
-import json, sys
-c = json.load(open(sys.argv[1]))["cgroup"]
-sys.exit(not (c["path"] == sys.argv[2] and c["created"] == sys.argv[3]))' \
-	"$ROOT/$id/run.json" "$leaf" "hybox/$TOP/sub"
+assert_leaf "$id" "$leaf" "hybox/$TOP/sub"
 hyr delete --force "$id"
 assert_rc 0 "delete --force"
 check "the leaf and the parent hybox made are gone" test ! -e "$CG/hybox/$TOP/sub"
@@ -109,15 +114,9 @@ hyr delete "$id"
 assert_no_leftovers "$id" "$ROOT" "" "hybox/$TOP/r1/r2/$id"
 
 # A killed supervisor: delete finds the configured leaf through run.json.
-id=$(tid killed)
+create_in killed "$TOP/k/$(tid killed)"
 leaf=hybox/$TOP/k/$id
-set_config '["sleep", "1000"]' "$TOP/k/$id"
-hyr create --bundle "$B" "$id"
-assert_rc 0 "create (relative path) for the killed-supervisor case"
-sup=$(pgrep -xf "$HYBOX --root $ROOT create --bundle $B $id" | head -n 1)
-check "the detached supervisor runs (pid ${sup:-none})" test -n "$sup"
-[ -n "$sup" ] && kill -KILL "$sup"
-check "after SIGKILL of the supervisor the state is stopped" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
+kill_supervisor "$ROOT" "$B" "$id"
 hyr delete "$id"
 assert_rc 0 "delete after a killed supervisor"
 check "delete removed the leaf and the parent hybox made ($TOP/k)" test ! -e "$CG/hybox/$TOP/k"

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "logfile.h"
 
 static const struct timespec when = { .tv_sec = 1714564800, .tv_nsec = 123456789 };
@@ -95,11 +96,4 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+HY_CHECK_MAIN(suite)

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 
 #include "caps.h"
+#include "check_main.h"
 #include "ns.h"
 #include "oci_config.h"
 
@@ -458,11 +459,4 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+HY_CHECK_MAIN(suite)
