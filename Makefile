@@ -57,7 +57,7 @@ PAYLOAD_SRCS := $(wildcard tests/payload/*.c)
 PAYLOAD_BINS := $(patsubst tests/payload/%.c,$(BUILD)/payload/%,$(PAYLOAD_SRCS))
 CONFORMANCE_BINS := $(patsubst tests/conformance/%.c,$(BUILD)/conformance/%,$(wildcard tests/conformance/*.c))
 
-.PHONY: all check check-priv integration test demo bench vmtest vmlinux format clean deps payloads
+.PHONY: FORCE all check check-priv integration test demo bench vmtest vmlinux format clean deps payloads
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -93,6 +93,16 @@ $(BUILD)/gen/supervisor_filter_bpf.h: $(BUILD)/tools/gen_supervisor_filter
 	$(Q)$< >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/user/supervisor_filter.o: $(BUILD)/gen/supervisor_filter_bpf.h
+
+# `hybox --version`'s commit line: `git describe` of a checkout, else
+# "unknown". Rewritten only when it changes, so main.o rebuilds only then.
+HYBOX_COMMIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(BUILD)/gen/commit.h: FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)echo '#define HYBOX_COMMIT "$(HYBOX_COMMIT)"' >$@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/user/main.o: $(BUILD)/gen/commit.h
+FORCE:
 
 $(BUILD)/libhybox.a: $(CORE_OBJS)
 	$(call msg,AR,$@)

@@ -61,10 +61,10 @@ int hy_cgroup_has_file(const char *mount, const char *file)
 	return access(p, F_OK) == 0;
 }
 
-/* Make sure the controllers we may use are delegated to hybox's children. */
+/* Make sure the controllers we may use are delegated to the children of parent. */
 static void enable_controllers(const char *parent)
 {
-	char p[4096];
+	char p[4096 + 32];
 	snprintf(p, sizeof(p), "%s/cgroup.subtree_control", parent);
 	static const char *const ctl[] = { "+memory", "+pids", "+cpu" };
 	for (size_t i = 0; i < ARRAY_SIZE(ctl); i++)
@@ -72,41 +72,115 @@ static void enable_controllers(const char *parent)
 			pr_debug("cannot enable %s in %s", ctl[i] + 1, parent);
 }
 
-int hy_cgroup_create(struct hy_cgroup *cg, const char *mount, const char *name,
+int hy_cgroup_leaf_path(const char *cgroups_path, const char *id, char *rel, size_t len)
+{
+	int n;
+	if (!cgroups_path || !*cgroups_path)
+		n = snprintf(rel, len, "hybox/%s", id);
+	else if (cgroups_path[0] == '/')
+		n = snprintf(rel, len, "%s", cgroups_path + 1);
+	else
+		n = snprintf(rel, len, "hybox/%s", cgroups_path);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* <mount>/<rel> into cg->path; nothing open, nothing created yet. */
+static int set_path(struct hy_cgroup *cg, const char *mount, const char *rel)
+{
+	cg->dirfd = -1;
+	cg->created = 0;
+	int n = snprintf(cg->path, sizeof(cg->path), "%s/%s", mount, rel);
+	cg->rel = strlen(mount) + 1;
+	if (n < 0 || (size_t)n >= sizeof(cg->path)) {
+		cg->path[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+/* rmdir the parents hybox made, deepest first; stop at one still in use
+ * (-EBUSY: another container's leaf is in it). Leaves cg->path cut short. */
+static void remove_parents(struct hy_cgroup *cg)
+{
+	char *s;
+	while (cg->created && (s = strrchr(cg->path + cg->rel, '/'))) {
+		*s = '\0';
+		if ((size_t)(s - cg->path) < cg->created)
+			break;
+		if (rmdir(cg->path) < 0 && errno != ENOENT) {
+			pr_debug("keeping cgroup %s: %s", cg->path, strerror(errno));
+			break;
+		}
+	}
+	cg->created = 0;
+}
+
+/*
+ * mkdir -p of the leaf's parents, top down, each with the controllers
+ * delegated to its children. The shallowest one made here (not the shared
+ * "hybox") goes in cg->created; one that appears meanwhile (EEXIST: another
+ * container's) is not ours.
+ */
+static int make_parents(struct hy_cgroup *cg, struct hy_err *err)
+{
+	for (char *s = strchr(cg->path + cg->rel, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		int r = mkdir(cg->path, 0755) < 0 ? -errno : 0;
+		if (r == 0 && !cg->created && strcmp(cg->path + cg->rel, "hybox") != 0)
+			cg->created = (size_t)(s - cg->path);
+		if (r == 0 || r == -EEXIST)
+			enable_controllers(cg->path);
+		else
+			hy_err_setr(err, r, "create cgroup %s", cg->path);
+		*s = '/';
+		if (r < 0 && r != -EEXIST)
+			return r;
+	}
+	return 0;
+}
+
+/* The caller holds the container's state lock, so a leaf of that name is
+ * left over from a supervisor that was killed: empty it and start afresh. */
+static int remake_stale(struct hy_cgroup *cg)
+{
+	char stale[sizeof(cg->path)];
+	size_t created = cg->created;
+	pr_info("removing stale cgroup %s", cg->path);
+	memcpy(stale, cg->path, sizeof(stale));
+	cg->created = 0; /* the parents stay */
+	cg->dirfd = open(cg->path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	hy_cgroup_destroy(cg);
+	memcpy(cg->path, stale, sizeof(stale));
+	cg->created = created;
+	return mkdir(cg->path, 0755) < 0 ? -errno : 0;
+}
+
+int hy_cgroup_create(struct hy_cgroup *cg, const char *mount, const char *rel, bool is_reuse_stale,
 		     struct hy_err *err)
 {
-	char parent[4096];
-	cg->dirfd = -1;
-	cg->path[0] = '\0';
-	snprintf(parent, sizeof(parent), "%s/hybox", mount);
-	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
-		return hy_err_setr(err, -errno, "create cgroup %s", parent);
+	if (set_path(cg, mount, rel) < 0)
+		return hy_err_set(err, -ENAMETOOLONG, "cgroup path %s/%s too long", mount, rel);
 	enable_controllers(mount);
-	enable_controllers(parent);
-	if ((size_t)snprintf(cg->path, sizeof(cg->path), "%s/%s", parent, name) >= sizeof(cg->path))
-		return hy_err_set(err, -ENAMETOOLONG, "cgroup path too long");
-	int r = mkdir(cg->path, 0755) < 0 ? -errno : 0;
-	if (r == -EEXIST) {
-		/* The caller holds the container's state lock, so a leaf of that name is
-		 * left over from a supervisor that was killed: empty it and start afresh. */
-		pr_info("removing stale cgroup %s", cg->path);
-		cg->dirfd = open(cg->path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-		char stale[sizeof(cg->path)];
-		memcpy(stale, cg->path, sizeof(stale));
-		hy_cgroup_destroy(cg);
-		memcpy(cg->path, stale, sizeof(stale));
+	int r = make_parents(cg, err);
+	if (r == 0) {
 		r = mkdir(cg->path, 0755) < 0 ? -errno : 0;
+		if (r == -EEXIST && is_reuse_stale)
+			r = remake_stale(cg);
+		if (r < 0)
+			hy_err_setr(err, r, "create cgroup %s", cg->path);
 	}
-	if (r < 0) {
+	if (r < 0) { /* the leaf is not ours (or not there): only the parents go */
+		remove_parents(cg);
 		cg->path[0] = '\0';
-		return hy_err_setr(err, r, "create cgroup %s/%s", parent, name);
+		return r;
 	}
 	cg->dirfd = open(cg->path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (cg->dirfd < 0 || fstat(cg->dirfd, &st) < 0) {
-		int r = -errno;
+		r = -errno;
+		hy_err_setr(err, r, "open cgroup %s", cg->path);
 		hy_cgroup_destroy(cg);
-		return hy_err_setr(err, r, "open cgroup %s", cg->path);
+		return r;
 	}
 	cg->id = st.st_ino;
 	return 0;
@@ -149,26 +223,48 @@ int hy_cgroup_destroy(struct hy_cgroup *cg)
 	}
 	if (r < 0)
 		pr_warn("cannot remove cgroup %s: %s", cg->path, strerror(-r));
+	else
+		remove_parents(cg);
 	cg->path[0] = '\0';
+	cg->created = 0;
 out:
 	closep(&cg->dirfd);
 	cg->dirfd = -1;
 	return r;
 }
 
-int hy_cgroup_open(struct hy_cgroup *cg, const char *mount, const char *name)
+int hy_cgroup_open(struct hy_cgroup *cg, const char *mount, const char *rel, const char *created)
 {
-	cg->dirfd = -1;
-	cg->path[0] = '\0';
-	if ((size_t)snprintf(cg->path, sizeof(cg->path), "%s/hybox/%s", mount, name) >=
-	    sizeof(cg->path)) {
-		cg->path[0] = '\0';
+	if (set_path(cg, mount, rel) < 0)
 		return -ENAMETOOLONG;
-	}
+	/* Only a proper ancestor of the leaf (a record is root's, but stay exact). */
+	size_t n = created ? strlen(created) : 0;
+	if (n && strncmp(cg->path + cg->rel, created, n) == 0 && cg->path[cg->rel + n] == '/')
+		cg->created = cg->rel + n;
 	cg->dirfd = open(cg->path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (cg->dirfd < 0) {
 		cg->path[0] = '\0';
 		return -errno;
 	}
 	return 0;
+}
+
+json_t *hy_cgroup_record(const struct hy_cgroup *cg)
+{
+	const char *rel = cg->path + cg->rel;
+	json_t *created = cg->created ? json_stringn(rel, cg->created - cg->rel) : json_null();
+	return json_pack("{s:s,s:o}", "path", rel, "created", created);
+}
+
+int hy_cgroup_open_record(struct hy_cgroup *cg, const char *mount, const json_t *rec,
+			  const char *id)
+{
+	const char *rel = json_string_value(json_object_get(rec, "path"));
+	const char *created = json_string_value(json_object_get(rec, "created"));
+	char def[4096];
+	if (!rel) {
+		snprintf(def, sizeof(def), "hybox/%s", id);
+		rel = def;
+	}
+	return hy_cgroup_open(cg, mount, rel, created);
 }

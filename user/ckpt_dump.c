@@ -383,9 +383,7 @@ static void count(const struct dumper *d, struct ck_dump_stats *s)
 /* rootfs, net, memory, cpus as the supervisor saved them (run.json). */
 static void read_run_settings(struct dumper *d, const struct ck_dump_opts *o)
 {
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s/%s", o->root, o->id, HY_STATE_RUN_FILE);
-	json_t *j = json_load_file(path, 0, NULL);
+	json_t *j = hy_state_run_settings(o->root, o->id);
 	const char *rootfs = json_string_value(json_object_get(j, "rootfs"));
 	const char *net = json_string_value(json_object_get(j, "net"));
 	d->img.rootfs = rootfs ? strdup(rootfs) : NULL;
@@ -413,7 +411,6 @@ static void report_checkpoint(int ctl, const struct ck_dump_opts *o, const struc
 int ck_dump(const struct ck_dump_opts *o, struct ck_dump_stats *stats, struct hy_err *err)
 {
 	struct dumper *d = calloc(1, sizeof(*d));
-	char mount[4096];
 	if (!d)
 		return hy_err_set(err, -ENOMEM, "checkpoint");
 	d->o = o;
@@ -423,8 +420,7 @@ int ck_dump(const struct ck_dump_opts *o, struct ck_dump_stats *stats, struct hy
 	int r = hy_state_is_live(o->root, o->id);
 	if (r <= 0)
 		r = hy_err_set(err, -ENOENT, "no running container %s under %s", o->id, o->root);
-	else if ((r = hy_cgroup2_find_mount(mount, sizeof(mount))) < 0 ||
-		 (r = hy_cgroup_open(&d->cg, mount, o->id)) < 0)
+	else if ((r = hy_state_open_cgroup(o->root, o->id, &d->cg)) < 0)
 		hy_err_setr(err, r, "open the cgroup of container %s", o->id);
 	else {
 		/* Both now: their paths are not in the container's mounts. */

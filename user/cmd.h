@@ -11,7 +11,7 @@
 struct hy_global_opts {
 	const char *root; /* state directory root, default /run/hybox */
 	int debug;
-	const char *log; /* --log FILE: a detached supervisor's diagnostics (NULL: /dev/null) */
+	const char *log; /* --log FILE: every diagnostic is copied there too (logfile.h) */
 };
 
 struct hy_cmd {

@@ -63,12 +63,12 @@ static int kill_all(const struct hy_global_opts *g, const char *id, struct hy_er
 	return r < 0 ? r : wait_supervisor(g, id, err);
 }
 
-/* What a killed supervisor may have left: the leaf (emptied by cgroup.kill). */
-static void remove_cgroup(const char *id)
+/* What a killed supervisor may have left: the leaf (emptied by cgroup.kill),
+ * where run.json says it is, and the parents the supervisor made for it. */
+static void remove_cgroup(const struct hy_global_opts *g, const char *id)
 {
-	char mount[PATH_MAX];
 	struct hy_cgroup cg;
-	if (hy_cgroup2_find_mount(mount, sizeof(mount)) == 0 && hy_cgroup_open(&cg, mount, id) == 0)
+	if (hy_state_open_cgroup(g->root, id, &cg) == 0)
 		hy_cgroup_destroy(&cg);
 }
 
@@ -81,7 +81,7 @@ static int remove_all(const struct hy_global_opts *g, const char *id, struct hy_
 		return 0;
 	if (r < 0)
 		return r;
-	remove_cgroup(id);
+	remove_cgroup(g, id);
 	hy_state_remove(&st);
 	return 0;
 }

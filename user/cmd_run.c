@@ -163,13 +163,16 @@ static int phase_cgroup_mount(struct run_ctx *c, struct hy_err *err)
 	return 0;
 }
 
-/* How this container runs, kept with the state for `hybox checkpoint`. */
+/* How this container runs, kept with the state for `hybox checkpoint`; and
+ * where its cgroup leaf is, for `hybox delete` and `hybox checkpoint`. */
 static int save_run_settings(struct run_ctx *c, struct hy_err *err)
 {
-	json_t *j = json_pack("{s:o,s:s,s:I,s:i}", "rootfs",
-			      c->o.rootfs ? json_string(c->rootfs) : json_null(), "net",
-			      c->o.net_none ? "none" : "host", "memory", (json_int_t)c->o.memory,
-			      "cpus_milli", (int)c->o.cpus_milli);
+	json_t *cg = hy_cgroup_record(&c->cg);
+	json_t *j = cg ? json_pack("{s:o,s:s,s:I,s:i,s:o}", "rootfs",
+				   c->o.rootfs ? json_string(c->rootfs) : json_null(), "net",
+				   c->o.net_none ? "none" : "host", "memory", (json_int_t)c->o.memory,
+				   "cpus_milli", (int)c->o.cpus_milli, "cgroup", cg)
+		       : NULL;
 	_cleanup_free_ char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	_cleanup_close_ int fd = openat(c->state.dirfd, HY_STATE_RUN_FILE,
@@ -200,14 +203,22 @@ static int save_policy(struct run_ctx *c, struct hy_err *err)
 static int phase_state(struct run_ctx *c, struct hy_err *err)
 {
 	int r = hy_state_create(&c->state, c->g->root, c->id, err);
-	if (r == 0)
-		r = save_policy(c, err);
-	return r < 0 ? r : save_run_settings(c, err);
+	return r < 0 ? r : save_policy(c, err);
 }
 
+/* <cgroup2>/hybox/ID, or OCI's linux.cgroupsPath: never an existing leaf there. */
 static int phase_cgroup(struct run_ctx *c, struct hy_err *err)
 {
-	return hy_cgroup_create(&c->cg, c->cg2, c->id, err);
+	const char *cp = c->o.cgroups_path && *c->o.cgroups_path ? c->o.cgroups_path : NULL;
+	char rel[PATH_MAX];
+	int r = hy_cgroup_leaf_path(cp, c->id, rel, sizeof(rel));
+	if (r < 0)
+		r = hy_err_set(err, r, "cgroup path too long");
+	else
+		r = hy_cgroup_create(&c->cg, c->cg2, rel, !cp, err);
+	if (r < 0 && cp)
+		return hy_err_wrap(err, "config.json linux.cgroupsPath \"%s\"", cp);
+	return r < 0 ? r : save_run_settings(c, err);
 }
 
 static int phase_limits(struct run_ctx *c, struct hy_err *err)
@@ -219,7 +230,7 @@ static int phase_limits(struct run_ctx *c, struct hy_err *err)
 			return hy_err_setr(err, -errno, "read hybox's CPU affinity for --cpus");
 		hy_limits_pick_cpus(c->o.cpus_milli, &ours, &c->cpus);
 	}
-	return hy_limits_apply(c->cg.dirfd, c->o.memory, c->o.cpus_milli, err);
+	return hy_limits_apply(c->cg.dirfd, c->o.memory, c->o.cpus_milli, c->o.pids, err);
 }
 
 /* Always open: events are counted for `hybox stats` and followed through
@@ -532,6 +543,7 @@ static int phase_control(struct run_ctx *c, struct hy_err *err)
 		.state_dirfd = c->state.dirfd,
 		.state_dir = c->state.dir,
 		.cgroup_dirfd = c->cg.dirfd,
+		.cgroup_path = c->cg.path + c->cg.rel,
 		.cmd_pid = c->sb.cmd_pid,
 		.processes = list_processes,
 		.processes_ctx = c,

@@ -14,6 +14,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include "cgroup.h"
 #include "log.h"
 #include "util.h"
 
@@ -170,4 +171,25 @@ int hy_state_is_live(const char *root, const char *id)
 	if (flock(fd, LOCK_SH | LOCK_NB) == 0)
 		return 0; /* released when fd closes */
 	return errno == EWOULDBLOCK ? 1 : -errno;
+}
+
+json_t *hy_state_run_settings(const char *root, const char *id)
+{
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", root, id, HY_STATE_RUN_FILE) >=
+	    sizeof(path))
+		return NULL;
+	return json_load_file(path, 0, NULL);
+}
+
+int hy_state_open_cgroup(const char *root, const char *id, struct hy_cgroup *cg)
+{
+	char mount[4096];
+	int r = hy_cgroup2_find_mount(mount, sizeof(mount));
+	if (r < 0)
+		return r;
+	json_t *run = hy_state_run_settings(root, id);
+	r = hy_cgroup_open_record(cg, mount, json_object_get(run, "cgroup"), id);
+	json_decref(run);
+	return r;
 }

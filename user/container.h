@@ -8,6 +8,8 @@
 #pragma once
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "error.h"
 
 #define HY_ID_MAX 64
@@ -37,8 +39,15 @@ void hy_state_remove(struct hy_state *st);
 #define HY_STATE_OCI_FILE "state.json"
 /* The policy's text (when one was given), which `hybox checkpoint` saves. */
 #define HY_STATE_POLICY_FILE "policy.json"
-/* How it runs (rootfs, net, memory, cpus), which `hybox checkpoint` saves. */
+/* How it runs (rootfs, net, memory, cpus), which `hybox checkpoint` saves,
+ * and where its cgroup leaf is ("cgroup": hy_cgroup_record()). */
 #define HY_STATE_RUN_FILE "run.json"
+/* <root>/<id>/run.json as a new JSON object, NULL if missing or unreadable. */
+json_t *hy_state_run_settings(const char *root, const char *id);
+struct hy_cgroup;
+/* Open container id's cgroup leaf where run.json says it is (<cgroup2>/hybox/ID
+ * without one). 0, -ENOENT (no leaf) or -errno. */
+int hy_state_open_cgroup(const char *root, const char *id, struct hy_cgroup *cg);
 /* Release the lock and fds, keep the directory. Idempotent. */
 void hy_state_release(struct hy_state *st);
 /* Open and lock an existing <root>/<id>: -ENOENT (no such container), -EBUSY

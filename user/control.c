@@ -212,6 +212,7 @@ struct hy_control {
 	pthread_t thread;
 	char id[HY_ID_MAX];
 	char created[32];
+	char leaf[4096]; /* "/" + the leaf below the cgroup2 root */
 };
 
 static json_t *reply_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -249,10 +250,11 @@ static ssize_t read_bounded(const char *path, char *buf, size_t size)
 	return n;
 }
 
-/* Is pid's cgroup our leaf (…/hybox/<id>)? Read after pinning the task with a pidfd. */
+/* Is pid's cgroup our leaf (…/hybox/<id>, or linux.cgroupsPath's)? Read after
+ * pinning the task with a pidfd. */
 static bool in_leaf(struct hy_control *ctl, pid_t pid)
 {
-	char p[64], buf[4096], want[HY_ID_MAX + 16];
+	char p[64], buf[4096 + 64];
 	snprintf(p, sizeof(p), "/proc/%d/cgroup", pid);
 	if (read_bounded(p, buf, sizeof(buf)) <= 0)
 		return false;
@@ -262,8 +264,8 @@ static bool in_leaf(struct hy_control *ctl, pid_t pid)
 		return false;
 	l += l == buf ? 3 : 4;
 	l[strcspn(l, "\n")] = '\0';
-	size_t n = snprintf(want, sizeof(want), "/hybox/%s", ctl->id), len = strlen(l);
-	return len >= n && strcmp(l + len - n, want) == 0;
+	size_t n = strlen(ctl->leaf), len = strlen(l);
+	return len >= n && strcmp(l + len - n, ctl->leaf) == 0;
 }
 
 /* What ps(1) prints after the state letter of /proc/PID/status. */
@@ -597,6 +599,10 @@ int hy_control_start(struct hy_control **ret, const struct hy_control_config *cf
 	ctl->start = cfg->start;
 	ctl->start_ctx = cfg->start_ctx;
 	strscpy(ctl->id, cfg->id, sizeof(ctl->id));
+	if (cfg->cgroup_path)
+		snprintf(ctl->leaf, sizeof(ctl->leaf), "/%s", cfg->cgroup_path);
+	else
+		snprintf(ctl->leaf, sizeof(ctl->leaf), "/hybox/%s", cfg->id);
 	strftime(ctl->created, sizeof(ctl->created), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
 	if (fstat(cfg->state_dirfd, &st) < 0) {
 		r = hy_err_setr(err, -errno, "stat %s", cfg->state_dir);

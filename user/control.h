@@ -63,6 +63,7 @@ struct hy_control_config {
 	int state_dirfd;  /* the state directory (borrowed) */
 	const char *state_dir;
 	int cgroup_dirfd; /* the container's leaf (borrowed; outlives the server) */
+	const char *cgroup_path; /* the leaf below the cgroup2 root ("hybox/ID"); NULL: that */
 	pid_t cmd_pid;    /* host pid of the user's command */
 	/* op ps: the container's processes (emu_kernel_processes()), from the
 	 * control thread. Returns the count or -errno. */

@@ -103,32 +103,18 @@ static int redirect(int fd, const char *path, int flags)
 	return r;
 }
 
-int hy_detach_ready(struct hy_detach *d, pid_t pid, const char *log, bool keep_stdout,
-		    struct hy_err *err)
+int hy_detach_ready(struct hy_detach *d, pid_t pid, bool keep_stdout, struct hy_err *err)
 {
-	/* Open the log first: failing here is still reported to the caller. */
-	int logfd = -1;
-	if (log) {
-		logfd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-		if (logfd < 0)
-			return hy_err_setr(err, -errno, "--log %s", log);
-	}
 	struct report rep = { .is_ok = 1, .pid = pid };
 	int r = send_report(d, &rep);
-	if (r < 0) {
-		closep(&logfd);
+	if (r < 0)
 		return hy_err_setr(err, r, "report to the caller (was it killed?)");
-	}
 	fflush(NULL);
 	redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
 	if (!keep_stdout)
 		redirect(STDOUT_FILENO, "/dev/null", O_WRONLY);
-	if (logfd >= 0) {
-		dup2(logfd, STDERR_FILENO);
-		close(logfd);
-	} else {
-		redirect(STDERR_FILENO, "/dev/null", O_WRONLY);
-	}
+	/* The --log file, if any, is written by stderr's stream itself (logfile.h). */
+	redirect(STDERR_FILENO, "/dev/null", O_WRONLY);
 	if (chdir("/") < 0)
 		pr_debug("chdir /: %s", strerror(errno));
 	return 0;

@@ -30,11 +30,11 @@ int hy_detach_fork(struct hy_detach *d, int *ret_status, pid_t *ret_pid, struct 
 /*
  * Supervisor: report success, then let go of the caller: stdin and stdout
  * become /dev/null (stdout is kept when keep_stdout: it is where `--events -`
- * goes), stderr the log file (appended; NULL: /dev/null), cwd "/". The
- * container keeps the stdio it inherited. 0 or -errno (nothing reported).
+ * goes), fd 2 /dev/null (the diagnostics still reach --log: logfile.h), cwd
+ * "/". The container keeps the stdio it inherited. 0 or -errno (nothing
+ * reported).
  */
-int hy_detach_ready(struct hy_detach *d, pid_t pid, const char *log, bool keep_stdout,
-		    struct hy_err *err);
+int hy_detach_ready(struct hy_detach *d, pid_t pid, bool keep_stdout, struct hy_err *err);
 
 /* Supervisor: report failure (err's message and exit code); no-op once reported. */
 void hy_detach_failed(struct hy_detach *d, const struct hy_err *err);

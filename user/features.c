@@ -69,6 +69,8 @@ static const struct {
 	[HY_FEAT_OPENAT2] = { "openat2", "openat2 (RESOLVE_IN_ROOT)" },
 	[HY_FEAT_CGROUP_MEMORY] = { "cgroup_memory", "cgroup v2 memory controller (--memory)" },
 	[HY_FEAT_CGROUP_CPU] = { "cgroup_cpu", "cgroup v2 cpu controller (--cpus)" },
+	[HY_FEAT_CGROUP_PIDS] = { "cgroup_pids",
+				  "cgroup v2 pids controller (OCI linux.resources.pids.limit)" },
 	[HY_FEAT_FUSE] = { "fuse", "FUSE (the container's /proc views)" },
 	[HY_FEAT_CHECKPOINT] = { "checkpoint", "checkpoint/restore (CONFIG_CHECKPOINT_RESTORE)" },
 };
@@ -710,7 +712,12 @@ static void probe_controllers(struct hy_features *f)
 	static const struct {
 		enum hy_feature id;
 		const char *name;
-	} ctl[] = { { HY_FEAT_CGROUP_MEMORY, "memory" }, { HY_FEAT_CGROUP_CPU, "cpu" } };
+		const char *consequence;
+	} ctl[] = {
+		{ HY_FEAT_CGROUP_MEMORY, "memory", "the limit is not enforced, the views still show it" },
+		{ HY_FEAT_CGROUP_CPU, "cpu", "the limit is not enforced, the views still show it" },
+		{ HY_FEAT_CGROUP_PIDS, "pids", "the limit is not enforced" },
+	};
 	_cleanup_free_ char *list = NULL;
 	char path[4096 + 32];
 
@@ -720,8 +727,8 @@ static void probe_controllers(struct hy_features *f)
 	for (size_t i = 0; i < ARRAY_SIZE(ctl); i++)
 		hy_features_set(f, ctl[i].id, list && has_word(list, ctl[i].name),
 				"no %s controller in %s (bound to a cgroup v1 hierarchy, or "
-				"disabled): the limit is not enforced, the views still show it",
-				ctl[i].name, path);
+				"disabled): %s",
+				ctl[i].name, path, ctl[i].consequence);
 }
 
 static void probe_cgroup(struct hy_features *f)
@@ -751,6 +758,7 @@ static void probe_cgroup(struct hy_features *f)
 			hy_features_set(f, files[i].id, false, "no cgroup2 mount");
 		hy_features_set(f, HY_FEAT_CGROUP_MEMORY, false, "no cgroup2 mount");
 		hy_features_set(f, HY_FEAT_CGROUP_CPU, false, "no cgroup2 mount");
+		hy_features_set(f, HY_FEAT_CGROUP_PIDS, false, "no cgroup2 mount");
 		return;
 	}
 	hy_features_set(f, HY_FEAT_CGROUP2, true, NULL);

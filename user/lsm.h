@@ -43,10 +43,10 @@ int hy_lsm_open(struct hy_lsm **ret, struct hy_err *err);
  * followed inside the root, as kernel-emu canonicalises rule paths); a path
  * that does not exist is skipped (debug log): an inode rule needs its path
  * to exist at start. Two rules naming one object keep the union of their
- * access (kernel-emu/canon.c does the same). All
- * containers of one struct hy_lsm must sit at the same cgroup level (hybox
- * puts them all under <cgroup2>/hybox/). Returns 0 or -errno with err filled;
- * on failure nothing of cgid is left in the maps.
+ * access (kernel-emu/canon.c does the same). All containers of one struct
+ * hy_lsm must sit at the same cgroup level (each supervisor has its own, so
+ * linux.cgroupsPath may put a leaf at any depth). Returns 0 or -errno with
+ * err filled; on failure nothing of cgid is left in the maps.
  */
 int hy_lsm_add(struct hy_lsm *l, uint64_t cgid, const struct hy_obj_policy *obj, bool audit,
 	       int root_fd, struct hy_err *err);

@@ -9,6 +9,8 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "logfile.h"
+#include "gen/commit.h"
 #include "version.h"
 
 static const struct hy_cmd commands[] = {
@@ -48,9 +50,11 @@ static void usage(FILE *f)
 	fprintf(f, "\nGlobal options:\n"
 		   "  --root DIR   state directory root (default %s)\n"
 		   "  --debug      verbose logging to stderr (same as HYBOX_LOG=debug)\n"
-		   "  --log FILE   diagnostics of detached supervisors (create, run -d)\n"
-		   "  --log-format text\n"
-		   "               the --log format (only text so far)\n"
+		   "  --log FILE   append every diagnostic there too (a detached supervisor's:\n"
+		   "               only there)\n"
+		   "  --log-format text|json\n"
+		   "               --log's lines: as on stderr (text, the default), or runc's\n"
+		   "               JSON objects {\"level\", \"msg\", \"time\"} (json)\n"
 		   "  --systemd-cgroup\n"
 		   "               not supported (hybox manages its cgroup v2 leaves itself)\n"
 		   "  -h, --help   show this help\n"
@@ -59,7 +63,21 @@ static void usage(FILE *f)
 		HY_DEFAULT_ROOT);
 }
 
-int main(int argc, char **argv)
+/* runc's three lines (podman and containerd log them). */
+static void version(void)
+{
+	printf("hybox version %s\ncommit: %s\nspec: %s\n", HYBOX_VERSION, HYBOX_COMMIT,
+	       HYBOX_OCI_SPEC);
+}
+
+struct globals {
+	struct hy_global_opts g;
+	enum hy_log_format log_format;
+	bool is_systemd_cgroup;
+};
+
+/* The flags before the command name: -1 to go on, else the exit status. */
+static int parse_globals(int argc, char **argv, struct globals *x)
 {
 	static const struct option opts[] = {
 		{ "root", required_argument, NULL, 'r' },
@@ -71,44 +89,57 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	struct hy_global_opts g = { .root = HY_DEFAULT_ROOT };
 	int c;
-
-	hy_log_init();
 	/* '+': stop at the first non-option (the command name). */
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			g.root = optarg;
-			break;
-		case 'd':
-			g.debug = 1;
+		if (c == 'r') {
+			x->g.root = optarg;
+		} else if (c == 'd') {
+			x->g.debug = 1;
 			hy_log_level = HY_LOG_DEBUG;
-			break;
-		case 'l':
-			g.log = optarg;
-			break;
-		case 'f':
-			if (strcmp(optarg, "text") != 0) {
-				fprintf(stderr, "hybox: --log-format %s: not supported yet (only "
-						"text)\n", optarg);
+		} else if (c == 'l') {
+			x->g.log = optarg;
+		} else if (c == 'f') {
+			if (hy_log_format_parse(optarg, &x->log_format) < 0) {
+				fprintf(stderr, "hybox: --log-format %s: expected text or json\n",
+					optarg);
 				return HY_EXIT_RUNTIME;
 			}
-			break;
-		case 's':
-			fprintf(stderr, "hybox: --systemd-cgroup: not supported (hybox creates and "
-					"removes its cgroup v2 leaves itself, under <cgroup2>/hybox)\n");
-			return HY_EXIT_RUNTIME;
-		case 'h':
+		} else if (c == 's') {
+			x->is_systemd_cgroup = true;
+		} else if (c == 'h') {
 			usage(stdout);
 			return 0;
-		case 'V':
-			printf("hybox version %s\n", HYBOX_VERSION);
+		} else if (c == 'V') {
+			version();
 			return 0;
-		default:
+		} else {
 			usage(stderr);
 			return HY_EXIT_RUNTIME;
 		}
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct globals x = { .g = { .root = HY_DEFAULT_ROOT }, .log_format = HY_LOG_FORMAT_TEXT };
+	struct hy_err err = { 0 };
+
+	hy_log_init();
+	int r = parse_globals(argc, argv, &x);
+	if (r >= 0)
+		return r;
+	/* From here every diagnostic is copied to --log (a refused flag below too). */
+	if (x.g.log && hy_logfile_open(x.g.log, x.log_format, &err) < 0) {
+		fprintf(stderr, "hybox: %s\n", err.msg);
+		return HY_EXIT_RUNTIME;
+	}
+	if (x.is_systemd_cgroup) {
+		fprintf(stderr, "hybox: --systemd-cgroup: not supported (hybox creates and removes "
+				"its cgroup v2 leaves itself, under <cgroup2>/hybox or at config.json's "
+				"linux.cgroupsPath)\n");
+		return HY_EXIT_RUNTIME;
 	}
 	if (optind >= argc) {
 		usage(stderr);
@@ -119,7 +150,7 @@ int main(int argc, char **argv)
 		if (strcmp(commands[i].name, name) == 0) {
 			int idx = optind;
 			optind = 0; /* full getopt reset: commands parse argv[1..] themselves */
-			return commands[i].run(&g, argc - idx, argv + idx);
+			return commands[i].run(&x.g, argc - idx, argv + idx);
 		}
 	fprintf(stderr, "hybox: unknown command '%s' (see 'hybox --help')\n", name);
 	return HY_EXIT_RUNTIME;

@@ -252,6 +252,8 @@ void hy_oci_bundle_run_opts(struct hy_oci_bundle *b, const char *id, struct hy_r
 		.net_none = b->cfg.is_net_none,
 		.memory = b->cfg.memory,
 		.cpus_milli = b->cfg.cpus_milli,
+		.cgroups_path = b->cfg.cgroups_path,
+		.pids = b->cfg.pids,
 		.argv = b->cfg.args,
 		.sandbox = &b->sandbox,
 	};

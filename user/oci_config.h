@@ -18,8 +18,9 @@
 #include "error.h"
 #include "ns.h"
 #include "proc_spec.h"
+#include "version.h"
 
-#define HY_OCI_VERSION "1.0.2" /* what `hybox state` and `hybox spec` say */
+#define HY_OCI_VERSION HYBOX_OCI_SPEC /* what `hybox state` and `hybox spec` say */
 #define HY_OCI_CONFIG_MAX (4 << 20) /* bytes of config.json read at most */
 #define HY_OCI_ANN_POLICY "org.hybox.policy"
 #define HY_OCI_ANN_EVENTS "org.hybox.events"
@@ -44,6 +45,8 @@ struct hy_oci_config {
 	int64_t cpu_quota;	/* linux.resources.cpu.quota (us), <= 0: none */
 	uint64_t cpu_period;	/* linux.resources.cpu.period (us), 0: 100000 */
 	uint32_t cpus_milli;	/* quota / period in thousandths of a CPU, 0: none */
+	uint64_t pids;		/* linux.resources.pids.limit, 0: none */
+	const char *cgroups_path; /* linux.cgroupsPath: "/a/b" or "a/b" (cgroup.h); NULL: none */
 	const char *policy;	/* annotation org.hybox.policy: a path, or inline JSON */
 	bool is_policy_inline;
 	const char *events;	/* annotation org.hybox.events: "-" or a file path */

@@ -101,7 +101,7 @@ static int on_created(void *ctx, int state_dirfd, pid_t pid, struct hy_err *err)
 		r = write_pid_file(l->pid_file, pid, err);
 	if (r == 0 && l->is_detached) {
 		bool keep_stdout = l->b->cfg.events && strcmp(l->b->cfg.events, "-") == 0;
-		r = hy_detach_ready(&l->det, pid, l->g->log, keep_stdout, err);
+		r = hy_detach_ready(&l->det, pid, keep_stdout, err);
 	}
 	if (r < 0 && l->pid_file[0])
 		unlink(l->pid_file);

@@ -162,15 +162,35 @@ static int parse_cpu(struct oci_ctx *c, const char *path, json_t *v)
 	return oci_parse_fields(c, path, v, cpu_fields, ARRAY_SIZE(cpu_fields));
 }
 
+static int parse_pids_limit(struct oci_ctx *c, const char *path, json_t *v)
+{
+	int64_t limit;
+	int r = want_limit(c, path, v, &limit);
+	if (r == 0)
+		c->cfg->pids = limit > 0 ? (uint64_t)limit : 0;
+	return r;
+}
+
+static const struct oci_field pids_fields[] = {
+	{ "limit", parse_pids_limit },
+};
+
+static int parse_pids(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return oci_parse_fields(c, path, v, pids_fields, ARRAY_SIZE(pids_fields));
+}
+
 static const struct oci_field resource_fields[] = {
 	{ "memory", parse_memory },
 	{ "cpu", parse_cpu },
+	{ "pids", parse_pids },
 	{ "devices", NULL, "hybox's /dev is fixed: null, zero, full, random, urandom, tty, pts, shm" },
-	{ "pids", NULL }, { "blockIO", NULL }, { "hugepageLimits", NULL }, { "network", NULL },
+	{ "blockIO", NULL }, { "hugepageLimits", NULL }, { "network", NULL },
 	{ "rdma", NULL }, { "unified", NULL },
 };
 
-/* memory.limit and cpu.quota/period, as `hybox run --memory --cpus` applies them. */
+/* memory.limit and cpu.quota/period, as `hybox run --memory --cpus` applies
+ * them; pids.limit as pids.max. */
 static int parse_resources(struct oci_ctx *c, const char *path, json_t *v)
 {
 	int r = oci_parse_fields(c, path, v, resource_fields, ARRAY_SIZE(resource_fields));
@@ -184,6 +204,53 @@ static int parse_resources(struct oci_ctx *c, const char *path, json_t *v)
 	return 0;
 }
 
+/* ---- linux.cgroupsPath --------------------------------------------------------------- */
+
+/* What is wrong with a cgroupsPath (no colons), or NULL. */
+static const char *cgroups_path_problem(const char *s)
+{
+	if (strlen(s) > 1024)
+		return "longer than 1024 characters";
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return "a control character in it";
+	const char *p = s + (*s == '/');
+	if (!*p)
+		return "the root cgroup cannot hold a container";
+	for (;;) {
+		size_t n = strcspn(p, "/");
+		if (n == 0)
+			return "an empty component (\"//\" or a trailing \"/\")";
+		if (p[0] == '.' && (n == 1 || (n == 2 && p[1] == '.')))
+			return "a \".\" or \"..\" component";
+		if (!p[n])
+			return NULL;
+		p += n + 1;
+	}
+}
+
+/*
+ * "/a/b": <cgroup2 mount>/a/b; "a/b": <cgroup2 mount>/hybox/a/b (cgroup.h).
+ * runc's systemd form "slice:prefix:name" is refused: hybox does not ask
+ * systemd for its cgroups.
+ */
+static int parse_cgroups_path(struct oci_ctx *c, const char *path, json_t *v)
+{
+	const char *s = NULL, *why;
+	int r = oci_want_string(c, path, v, &s);
+	if (r < 0 || !*s)
+		return r;
+	if (strchr(s, ':'))
+		return oci_fail(c, path, "%s: systemd cgroups (\"slice:prefix:name\") are not "
+					 "supported (hybox manages its cgroup v2 directories itself; "
+					 "give a path like \"/default/ID\")", OCI_GOT(v));
+	if ((why = cgroups_path_problem(s)))
+		return oci_fail(c, path, "expected a cgroup path like \"/default/ID\" or "
+					 "\"group/ID\", got %s: %s", OCI_GOT(v), why);
+	c->cfg->cgroups_path = s;
+	return 0;
+}
+
 static const struct oci_field linux_fields[] = {
 	{ "namespaces", parse_namespaces },
 	{ "rootfsPropagation", parse_propagation },
@@ -192,7 +259,7 @@ static const struct oci_field linux_fields[] = {
 	{ "timeOffsets", NULL, "hybox sets the time namespace's offsets itself (boot time: the "
 				"container's start)" },
 	{ "devices", NULL, "hybox's /dev is fixed: null, zero, full, random, urandom, tty, pts, shm" },
-	{ "cgroupsPath", NULL, "hybox puts each container in <cgroup2 mount>/hybox/ID" },
+	{ "cgroupsPath", parse_cgroups_path },
 	{ "resources", parse_resources },
 	{ "sysctl", NULL },
 	{ "seccomp", NULL, "hybox's own filter applies; merging a supplied profile is not "

@@ -24,35 +24,49 @@ void hy_limits_cpu_max(uint32_t milli, char *buf, size_t len)
 		 HY_CPU_PERIOD_US);
 }
 
-static int write_limit(int dirfd, const char *file, const char *value, const char *option,
-		       const char *controller, struct hy_err *err)
+/* One limit: its cgroup file, the option that set it, its controller, and
+ * whether kernel-emu's /proc views show it even where it is not enforced. */
+struct limit {
+	const char *file, *option, *controller;
+	bool is_in_views;
+};
+
+static int write_limit(int dirfd, const struct limit *l, const char *value, struct hy_err *err)
 {
-	int r = write_file_at(dirfd, file, value);
+	int r = write_file_at(dirfd, l->file, value);
 
 	if (r == -ENOENT) {
 		fprintf(stderr, "hybox: warning: %s is not enforced: the cgroup v2 %s controller "
-				"is not available to hybox on this host (see 'hybox features'); "
-				"the container's /proc views still show the limit\n",
-			option, controller);
+				"is not available to hybox on this host (see 'hybox features')%s\n",
+			l->option, l->controller,
+			l->is_in_views ? "; the container's /proc views still show the limit" : "");
 		return 0;
 	}
 	if (r < 0)
-		return hy_err_setr(err, r, "set %s to '%s' for %s", file, value, option);
+		return hy_err_setr(err, r, "set %s to '%s' for %s", l->file, value, l->option);
 	return 0;
 }
 
-int hy_limits_apply(int cgroup_dirfd, uint64_t memory, uint32_t cpus_milli, struct hy_err *err)
+int hy_limits_apply(int cgroup_dirfd, uint64_t memory, uint32_t cpus_milli, uint64_t pids,
+		    struct hy_err *err)
 {
+	static const struct limit mem = { "memory.max", "--memory", "memory", true },
+				  cpu = { "cpu.max", "--cpus", "cpu", true },
+				  pid = { "pids.max", "linux.resources.pids.limit", "pids", false };
 	char buf[64];
 	int r = 0;
 
 	if (memory) {
 		snprintf(buf, sizeof(buf), "%" PRIu64, memory);
-		r = write_limit(cgroup_dirfd, "memory.max", buf, "--memory", "memory", err);
+		r = write_limit(cgroup_dirfd, &mem, buf, err);
 	}
 	if (r == 0 && cpus_milli) {
 		hy_limits_cpu_max(cpus_milli, buf, sizeof(buf));
-		r = write_limit(cgroup_dirfd, "cpu.max", buf, "--cpus", "cpu", err);
+		r = write_limit(cgroup_dirfd, &cpu, buf, err);
+	}
+	if (r == 0 && pids) {
+		snprintf(buf, sizeof(buf), "%" PRIu64, pids);
+		r = write_limit(cgroup_dirfd, &pid, buf, err);
 	}
 	return r;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Resource limits of a container (hybox run --memory, --cpus): cgroup v2
- * memory.max and cpu.max in its leaf where those controllers are enabled,
+ * Resource limits of a container (hybox run --memory, --cpus; OCI's
+ * linux.resources.pids.limit): cgroup v2 memory.max, cpu.max and pids.max
+ * in its leaf where those controllers are enabled,
  * and the CPUs it runs on. What the host cannot enforce is said, never
  * skipped in silence; kernel-emu's views show the limits either way.
  */
@@ -20,8 +21,9 @@ void hy_limits_pick_cpus(uint32_t milli, const cpu_set_t *ours, cpu_set_t *out);
 void hy_limits_cpu_max(uint32_t milli, char *buf, size_t len);
 
 /*
- * Write the limits (0: none) into the cgroup leaf. A controller that is not
+ * Write the limits (0: none; pids: the most tasks) into the cgroup leaf. A controller that is not
  * enabled there (its file is missing) gets a warning on stderr naming the
  * option; any other failure is an error. Returns 0 or -errno.
  */
-int hy_limits_apply(int cgroup_dirfd, uint64_t memory, uint32_t cpus_milli, struct hy_err *err);
+int hy_limits_apply(int cgroup_dirfd, uint64_t memory, uint32_t cpus_milli, uint64_t pids,
+		    struct hy_err *err);

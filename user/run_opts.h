@@ -31,6 +31,9 @@ struct hy_run_opts {
 	 * (proc, mounts, shm_*, cwd) from config.json. */
 	const char *policy_text;
 	const struct hy_sandbox_spec *sandbox;
+	/* linux.cgroupsPath (validated, hy_cgroup_leaf_path()); NULL: hybox/ID. */
+	const char *cgroups_path;
+	uint64_t pids; /* linux.resources.pids.limit (pids.max), 0: none */
 	/* Set by `hybox restore`: the checked image whose processes replace the
 	 * command (argv then names the image's root executable). */
 	const struct ck_image *restore;

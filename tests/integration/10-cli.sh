@@ -13,7 +13,12 @@ for verb in run features syscalls; do
 	assert_contains "$RUN_OUT" "  $verb " "hybox --help lists '$verb'"
 done
 hy --version
-assert_match "$RUN_OUT" "^hybox version [0-9]+\.[0-9]+\.[0-9]+$" "hybox --version prints a version"
+assert_rc 0 "hybox --version exits 0"
+assert_eq "$(sed -n 1p <<<"$RUN_OUT")" "hybox version 0.1.0" "--version: runc's first line, hybox's version"
+assert_match "$(sed -n 2p <<<"$RUN_OUT")" "^commit: ([0-9a-f]{7,}(-dirty)?|v?[0-9.]+-[0-9]+-g[0-9a-f]+(-dirty)?|unknown)$" \
+	"--version: a commit line (git describe of the build tree, or unknown)"
+assert_eq "$(sed -n 3p <<<"$RUN_OUT")" "spec: 1.0.2" "--version: the runtime-spec version"
+assert_eq "$(grep -c '' <<<"$RUN_OUT")" 3 "--version: three lines, as runc's"
 hy run --help
 assert_rc 0 "hybox run --help exits 0"
 for opt in --id --hostname --rootfs --policy --events --net; do

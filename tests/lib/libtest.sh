@@ -12,8 +12,11 @@
 #   hy ARGS...                    run_capture "$HYBOX" ARGS...
 #   require WHAT...               exit 77 with the reason when a prerequisite is missing
 #   cg2_mount / cg2_mounts        the cgroup2 mount point(s) from /proc/self/mountinfo
-#   assert_no_leftovers ID [ROOT [ROOTFS]]   state dir, cgroup leaf, mounts, processes
+#   assert_no_leftovers ID [ROOT [ROOTFS [CGPATH]]]   state dir, cgroup leaf (CGPATH:
+#                                 linux.cgroupsPath's, below the cgroup2 mount), mounts, processes
 #   events_query FILE EXPR        evaluate a Python expression over the JSON Lines events
+#   make_bundle DIR               an OCI bundle: busybox rootfs + `hybox spec`
+#   kill_supervisor ROOT BUNDLE ID   SIGKILL a created container's supervisor
 #   bg_start / wait_for / tid / scratch_dir   background runs, polling, unique ids,
 #                                 temp dirs outside /tmp (the sandbox's /tmp is private)
 #
@@ -241,6 +244,27 @@ tid() {
 	echo "hyt-$$-$1"
 }
 
+# make_bundle DIR: DIR/rootfs (scripts/mkrootfs.sh, busybox) and DIR/config.json
+# (`hybox spec`), one TAP line; needs `require busybox`.
+make_bundle() {
+	mkdir -p "$1"
+	run_capture "$REPO_DIR/scripts/mkrootfs.sh" "$1/rootfs"
+	assert_rc 0 "mkrootfs.sh builds a busybox rootfs for the bundle"
+	run_capture "$HYBOX" spec --bundle "$1"
+}
+
+# kill_supervisor ROOT BUNDLE ID: SIGKILL the detached supervisor of container
+# ID (created with `--root ROOT create --bundle BUNDLE ID`) and wait until the
+# container reads as stopped; two TAP lines.
+kill_supervisor() {
+	local root=$1 bundle=$2 id=$3 sup
+	sup=$(pgrep -xf "$HYBOX --root $root create --bundle $bundle $id" | head -n 1)
+	check "the detached supervisor runs (pid ${sup:-none})" test -n "$sup"
+	[ -n "$sup" ] && kill -KILL "$sup"
+	check "after SIGKILL of the supervisor the state is stopped" wait_for 10 sh -c \
+		"\"$HYBOX\" --root \"$root\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
+}
+
 # --- prerequisites -----------------------------------------------------------
 
 _t_skip_all() {
@@ -372,18 +396,20 @@ cg2_mount() {
 	printf '%s\n' "$all" | head -n 1
 }
 
-# leftovers ID [ROOT [ROOTFS]]: prints what hybox left behind for container ID.
+# leftovers ID [ROOT [ROOTFS [CGPATH]]]: prints what hybox left behind for
+# container ID; CGPATH is its leaf below the cgroup2 mount (default hybox/ID).
 leftovers() {
-	local id=$1 root=${2:-$HYBOX_STATE_ROOT} rootfs=${3:-} cg f pid
+	local id=$1 root=${2:-$HYBOX_STATE_ROOT} rootfs=${3:-} leaf=${4:-hybox/$1} cg f pid
 	cg=$(cg2_mount)
 	[ -e "$root/$id" ] && echo "state dir $root/$id exists"
 	[ -n "$cg" ] && [ -e "$cg/hybox/$id" ] && echo "cgroup leaf $cg/hybox/$id exists"
+	[ -n "$cg" ] && [ "$leaf" != "hybox/$id" ] && [ -e "$cg/$leaf" ] && echo "cgroup leaf $cg/$leaf exists"
 	grep -F -- "$id" /proc/self/mountinfo | sed 's/^/mount: /'
 	if [ -n "$rootfs" ]; then
 		grep -F -- " $rootfs" /proc/self/mountinfo | sed 's/^/mount: /'
 	fi
 	# One grep over all of /proc: a loop forking per process takes seconds.
-	grep -lE -- "/hybox/$id(/|\$)" /proc/[0-9]*/cgroup 2>/dev/null | while read -r f; do
+	grep -lE -- "/(hybox/$id|$leaf)(/|\$)" /proc/[0-9]*/cgroup 2>/dev/null | while read -r f; do
 		pid=${f#/proc/}
 		pid=${pid%/cgroup}
 		echo "process $pid in the leaf: $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")"
@@ -398,7 +424,7 @@ leftovers() {
 	return 0
 }
 
-assert_no_leftovers() { # ID [ROOT [ROOTFS]]
+assert_no_leftovers() { # ID [ROOT [ROOTFS [CGPATH]]]
 	local left
 	left=$(leftovers "$@")
 	if [ -z "$left" ]; then

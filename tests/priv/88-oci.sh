@@ -145,10 +145,7 @@ assert_no_leftovers "$id" "$ROOT"
 # removes what it left (its cgroup leaf).
 id=$(tid killed)
 hyr create --bundle "$B" "$id"
-sup=$(pgrep -xf "$HYBOX --root $ROOT create --bundle $B $id" | head -n 1)
-check "the detached supervisor runs (pid ${sup:-none})" test -n "$sup"
-[ -n "$sup" ] && kill -KILL "$sup"
-check "after SIGKILL of the supervisor the state is stopped" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
+kill_supervisor "$ROOT" "$B" "$id"
 hyr delete "$id"
 assert_rc 0 "delete after a killed supervisor exits 0"
 assert_no_leftovers "$id" "$ROOT"

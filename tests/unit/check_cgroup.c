@@ -2,7 +2,8 @@
 /*
  * Unit tests for user/cgroup.c: hy_cgroup2_parse_mountinfo() on the mount
  * tables of a pure cgroup v2 host, a hybrid host, a v1-only host, and lines
- * with optional fields before the " - " separator.
+ * with optional fields before the " - " separator; the leaf path of
+ * linux.cgroupsPath and the record kept in run.json.
  */
 #include <check.h>
 #include <errno.h>
@@ -106,6 +107,40 @@ START_TEST(test_cgroup_short_buffer)
 }
 END_TEST
 
+/* linux.cgroupsPath: absolute below the mount, relative below hybox's parent. */
+START_TEST(test_cgroup_leaf_path)
+{
+	char rel[32];
+
+	ck_assert_int_eq(hy_cgroup_leaf_path(NULL, "c1", rel, sizeof(rel)), 0);
+	ck_assert_str_eq(rel, "hybox/c1");
+	ck_assert_int_eq(hy_cgroup_leaf_path("", "c1", rel, sizeof(rel)), 0);
+	ck_assert_str_eq(rel, "hybox/c1");
+	ck_assert_int_eq(hy_cgroup_leaf_path("/default/c1", "c1", rel, sizeof(rel)), 0);
+	ck_assert_str_eq(rel, "default/c1");
+	ck_assert_int_eq(hy_cgroup_leaf_path("pod/c1", "c1", rel, sizeof(rel)), 0);
+	ck_assert_str_eq(rel, "hybox/pod/c1");
+	ck_assert_int_eq(hy_cgroup_leaf_path("/a/very/long/path/of/cgroups", "c1", rel, 16),
+			 -ENAMETOOLONG);
+}
+END_TEST
+
+/* The record names the leaf and the shallowest parent hybox made (or null). */
+START_TEST(test_cgroup_record)
+{
+	struct hy_cgroup cg = { .dirfd = -1, .path = "/cg/default/pod/c1", .rel = 4 };
+	json_t *j = hy_cgroup_record(&cg);
+
+	ck_assert_str_eq(json_string_value(json_object_get(j, "path")), "default/pod/c1");
+	ck_assert(json_is_null(json_object_get(j, "created")));
+	json_decref(j);
+	cg.created = strlen("/cg/default/pod");
+	j = hy_cgroup_record(&cg);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "created")), "default/pod");
+	json_decref(j);
+}
+END_TEST
+
 static Suite *cgroup_suite(void)
 {
 	Suite *s = suite_create("cgroup");
@@ -117,6 +152,8 @@ static Suite *cgroup_suite(void)
 	tcase_add_test(tc, test_cgroup_optional_fields);
 	tcase_add_test(tc, test_cgroup_first_match_and_last_line_without_newline);
 	tcase_add_test(tc, test_cgroup_short_buffer);
+	tcase_add_test(tc, test_cgroup_leaf_path);
+	tcase_add_test(tc, test_cgroup_record);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 
 #include "caps.h"
+#include "check_main.h"
 #include "ns.h"
 #include "oci_config.h"
 
@@ -143,8 +144,10 @@ START_TEST(test_oci_config_settings)
 	set_path(doc, "linux.maskedPaths", J("[]"));
 	set_path(doc, "linux.rootfsPropagation", json_string("rprivate"));
 	set_path(doc, "linux.resources", J("{\"memory\": {\"limit\": 268435456}, \"cpu\": "
-					   "{\"quota\": 150000, \"period\": 100000}, \"pids\": {}}"));
+					   "{\"quota\": 150000, \"period\": 100000}, \"pids\": "
+					   "{\"limit\": 100}}"));
 	set_path(doc, "linux.namespaces[+]", J("{\"type\": \"time\"}"));
+	set_path(doc, "linux.cgroupsPath", json_string("/default/x.y-1"));
 	int r = parse_doc(doc, &cfg, &err);
 	ck_assert_msg(r == 0, "%s", err.msg);
 	ck_assert_int_eq(cfg.proc.uid, 1000);
@@ -164,7 +167,25 @@ START_TEST(test_oci_config_settings)
 	ck_assert_ptr_nonnull(cfg.annotations);
 	ck_assert_uint_eq(cfg.memory, 268435456);
 	ck_assert_uint_eq(cfg.cpus_milli, 1500);
+	ck_assert_str_eq(cfg.cgroups_path, "/default/x.y-1");
+	ck_assert_uint_eq(cfg.pids, 100);
 	hy_oci_config_fini(&cfg);
+}
+END_TEST
+
+/* linux.resources.pids.limit: -1 and 0 ask for no limit (runc's reading). */
+START_TEST(test_oci_config_pids_unlimited)
+{
+	static const char *const none[] = { "{\"limit\": -1}", "{\"limit\": 0}", "{}" };
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		struct hy_oci_config cfg;
+		struct hy_err err = { 0 };
+		json_t *doc = default_doc();
+		set_path(doc, "linux.resources", json_pack("{s:o}", "pids", J(none[i])));
+		ck_assert_msg(parse_doc(doc, &cfg, &err) == 0, "%s: %s", none[i], err.msg);
+		ck_assert_uint_eq(cfg.pids, 0);
+		hy_oci_config_fini(&cfg);
+	}
 }
 END_TEST
 
@@ -337,9 +358,27 @@ static const struct bad_case {
 	  "linux.resources.cpu.period: expected 1000 to 1000000 microseconds, got 10" },
 	{ "linux.resources", "{\"cpu\": {\"cpus\": \"0-1\"}}",
 	  "linux.resources.cpu.cpus: not supported yet (use quota and period)" },
+	{ "linux.resources", "{\"pids\": {\"limit\": -2}}",
+	  "linux.resources.pids.limit: expected an integer (-1: no limit), got -2" },
+	{ "linux.resources", "{\"pids\": {\"limit\": 1.5}}",
+	  "linux.resources.pids.limit: expected an integer (-1: no limit), got 1.5" },
+	{ "linux.resources", "{\"pids\": {\"max\": 5}}", "linux.resources.pids.max: unknown property" },
 	{ "linux.resources", "{\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]}",
 	  "linux.resources.devices: not supported yet" },
-	{ "linux.cgroupsPath", "\"/machine/x\"", "linux.cgroupsPath: not supported yet" },
+	{ "linux.cgroupsPath", "\"system.slice:libpod:x\"",
+	  "linux.cgroupsPath: \"system.slice:libpod:x\": systemd cgroups (\"slice:prefix:name\") "
+	  "are not supported" },
+	{ "linux.cgroupsPath", "\"/default/../x\"",
+	  "linux.cgroupsPath: expected a cgroup path like \"/default/ID\" or \"group/ID\", got "
+	  "\"/default/../x\": a \".\" or \"..\" component" },
+	{ "linux.cgroupsPath", "\"..\"", "linux.cgroupsPath: expected a cgroup path like" },
+	{ "linux.cgroupsPath", "\"a/./b\"", "a \".\" or \"..\" component" },
+	{ "linux.cgroupsPath", "\"/default//x\"",
+	  "got \"/default//x\": an empty component (\"//\" or a trailing \"/\")" },
+	{ "linux.cgroupsPath", "\"default/x/\"", "an empty component" },
+	{ "linux.cgroupsPath", "\"/\"", "got \"/\": the root cgroup cannot hold a container" },
+	{ "linux.cgroupsPath", "\"a\\nb\"", "a control character in it" },
+	{ "linux.cgroupsPath", "7", "linux.cgroupsPath: expected a string, got 7" },
 	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}",
 	  "linux.seccomp: not supported yet" },
 	{ "linux.rootfsPropagation", "\"shared\"", "linux.rootfsPropagation: \"shared\" is not "
@@ -410,6 +449,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_oci_config_default_parses);
 	tcase_add_test(tc, test_oci_config_settings);
+	tcase_add_test(tc, test_oci_config_pids_unlimited);
 	tcase_add_test(tc, test_oci_config_user_mounts);
 	tcase_add_test(tc, test_oci_config_policy_path);
 	tcase_add_loop_test(tc, test_oci_config_refusals, 0, sizeof(bad) / sizeof(bad[0]));
@@ -419,11 +459,4 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+HY_CHECK_MAIN(suite)

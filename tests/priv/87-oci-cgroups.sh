@@ -1,0 +1,188 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# linux.cgroupsPath: an absolute path is below the cgroup2 mount's root, a
+# relative one below <cgroup2>/hybox. The container's processes are there
+# (host's /proc/PID/cgroup), ps, kill --all, pause/resume and a killed
+# supervisor's delete find the leaf; delete removes the leaf and the parents
+# hybox created, never a parent that existed. Refused paths (systemd's
+# form, "..", "//", an existing leaf) leave nothing. linux.resources.pids.limit
+# sets pids.max (where the pids controller is available, else a warning).
+# shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
+. "$(dirname "$0")/../lib/libtest.sh"
+require root cgroup2 busybox python3
+
+scratch_dir
+ROOT=$SCRATCH/state
+B=$SCRATCH/bundle
+CG=$(cg2_mount)
+TOP=hyt-$$ # every parent this test makes starts here, below the cgroup2 root
+make_bundle "$B"
+cp "$B/config.json" "$SCRATCH/default.json"
+
+hyr() { hy --root "$ROOT" "$@"; }
+cleanup_cg() { # whatever a failed run left below $TOP, deepest first
+	[ -d "$CG/$TOP" ] && find "$CG/$TOP" -depth -type d -exec rmdir {} + 2>/dev/null
+	[ -d "$CG/hybox/$TOP" ] && find "$CG/hybox/$TOP" -depth -type d -exec rmdir {} + 2>/dev/null
+	return 0
+}
+trap 'cleanup_cg; _t_cleanup' EXIT
+
+# set_config ARGS CGROUPSPATH: the default config with args and linux.cgroupsPath.
+set_config() {
+	cp "$SCRATCH/default.json" "$B/config.json"
+	python3 - "$B/config.json" "$1" "$2" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["args"] = json.loads(sys.argv[2])
+c["linux"]["cgroupsPath"] = sys.argv[3]
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+PY
+}
+
+# assert_leaf ID LEAF CREATED: the command of created container ID is in
+# <cgroup2>/LEAF, and run.json records LEAF and CREATED (the shallowest parent
+# hybox made).
+assert_leaf() {
+	local pid
+	pid=$(state_field "$1" pid)
+	assert_match "$(cat "/proc/$pid/cgroup" 2>&1)" "0::/$2\$" "the command is in <cgroup2>/$2"
+	check "run.json records the leaf and the parents hybox made from $3 on" python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["cgroup"]
+sys.exit(not (c["path"] == sys.argv[2] and c["created"] == sys.argv[3]))' \
+		"$ROOT/$1/run.json" "$2" "$3"
+}
+
+# create_in NAME CGROUPSPATH: container $(tid NAME), `sleep 1000`, created at
+# CGROUPSPATH; sets id.
+create_in() {
+	id=$(tid "$1")
+	set_config '["sleep", "1000"]' "$2"
+	hyr create --bundle "$B" "$id"
+	assert_rc 0 "create $id with linux.cgroupsPath $2"
+}
+
+state_field() {
+	"$HYBOX" --root "$ROOT" state "$1" 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2" 2>/dev/null
+}
+
+# --- absolute: /TOP/pod/ID, none of it existing --------------------------------
+id=$(tid abs)
+leaf=$TOP/pod/$id
+set_config '["sh", "-c", "sleep 1000 & sleep 1000"]' "/$leaf"
+hyr create --bundle "$B" "$id"
+assert_rc 0 "create with an absolute linux.cgroupsPath"
+assert_leaf "$id" "$leaf" "$TOP"
+hyr start "$id"
+assert_rc 0 "start"
+check "init, sh and the sleeps are in the leaf" wait_for 10 sh -c "[ \$(wc -l <'$CG/$leaf/cgroup.procs') -ge 3 ]"
+hyr ps --format json "$id"
+assert_match "$RUN_OUT" "^\[[0-9]+(,[0-9]+)+\]$" "ps --format json lists the processes ($RUN_OUT)"
+hyr pause "$id"
+assert_eq "$(state_field "$id" status):$(cat "$CG/$leaf/cgroup.freeze" 2>&1)" "paused:1" \
+	"pause freezes the configured leaf"
+hyr resume "$id"
+assert_eq "$(state_field "$id" status):$(cat "$CG/$leaf/cgroup.freeze" 2>&1)" "running:0" \
+	"resume thaws it"
+hyr kill --all "$id" KILL
+assert_rc 0 "kill --all KILL"
+check "kill --all stops the container" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
+hyr delete "$id"
+assert_rc 0 "delete"
+check "the leaf and the parents hybox made are gone" test ! -e "$CG/$TOP"
+assert_no_leftovers "$id" "$ROOT" "" "$leaf"
+
+# --- relative: hybox/TOP/sub/ID, a parent that pre-exists stays ---------------
+mkdir -p "$CG/hybox/$TOP"
+create_in rel "$TOP/sub/$(tid rel)"
+leaf=hybox/$TOP/sub/$id
+assert_leaf "$id" "$leaf" "hybox/$TOP/sub"
+hyr delete --force "$id"
+assert_rc 0 "delete --force"
+check "the leaf and the parent hybox made are gone" test ! -e "$CG/hybox/$TOP/sub"
+check "the parent that existed stays" test -d "$CG/hybox/$TOP"
+assert_no_leftovers "$id" "$ROOT" "" "$leaf"
+
+# The supervisor's own teardown (the command ends) removes them too.
+id=$(tid run)
+set_config '["true"]' "$TOP/r1/r2/$id"
+hyr run --bundle "$B" --keep "$id"
+assert_rc 0 "run --keep with a relative linux.cgroupsPath"
+check "after the run, $TOP/r1 (made by hybox) is gone" test ! -e "$CG/hybox/$TOP/r1"
+hyr delete "$id"
+assert_no_leftovers "$id" "$ROOT" "" "hybox/$TOP/r1/r2/$id"
+
+# A killed supervisor: delete finds the configured leaf through run.json.
+create_in killed "$TOP/k/$(tid killed)"
+leaf=hybox/$TOP/k/$id
+kill_supervisor "$ROOT" "$B" "$id"
+hyr delete "$id"
+assert_rc 0 "delete after a killed supervisor"
+check "delete removed the leaf and the parent hybox made ($TOP/k)" test ! -e "$CG/hybox/$TOP/k"
+check "the pre-existing parent stays" test -d "$CG/hybox/$TOP"
+assert_no_leftovers "$id" "$ROOT" "" "$leaf"
+rmdir "$CG/hybox/$TOP"
+
+# --- linux.resources.pids.limit -> pids.max ----------------------------------
+set_pids() { # ARGS LIMIT
+	set_config "$1" ""
+	python3 - "$B/config.json" "$2" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["linux"]["resources"] = {"pids": {"limit": int(sys.argv[2])}}
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+PY
+}
+hy features
+if grep -qw pids "$CG/cgroup.controllers"; then
+	assert_match "$RUN_OUT" "cgroup v2 pids controller \(OCI linux.resources.pids.limit\): yes" \
+		"features: the pids controller is available"
+	# init, sh and the sleeps: at most 8 tasks, so a fork fails (EAGAIN) and
+	# busybox sh stops with "can't fork" before the echo.
+	set_pids '["sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 10 & done; echo all-forked"]' 8
+	id=$(tid pids)
+	hyr run --bundle "$B" "$id"
+	assert_not_contains "$RUN_OUT" all-forked "pids.max 8 stops the loop before its 12 sleeps"
+	assert_match "$RUN_ERR" "can't fork|Resource temporarily unavailable" "the failed fork is EAGAIN"
+	assert_no_leftovers "$id" "$ROOT"
+else
+	# This host's cgroup2 lacks the pids controller (bound to cgroup v1): the
+	# limit cannot be enforced, which hybox says at run time and in features.
+	assert_match "$RUN_OUT" "cgroup v2 pids controller \(OCI linux.resources.pids.limit\): no \(no pids controller in $CG/cgroup.controllers .*: the limit is not enforced\)" \
+		"features: the pids controller is unavailable, with the reason"
+	set_pids '["true"]' 8
+	id=$(tid pids)
+	hyr run --bundle "$B" "$id"
+	assert_rc 0 "run with linux.resources.pids.limit 8 (not enforceable here)"
+	assert_error_line "warning: linux.resources.pids.limit is not enforced: the cgroup v2 pids controller is not available to hybox on this host \(see 'hybox features'\)\$" \
+		"run warns that pids.limit is not enforced"
+	assert_no_leftovers "$id" "$ROOT"
+fi
+set_pids '["true"]' -2
+hyr run --bundle "$B" "$(tid pidsbad)"
+assert_rc 125 "pids.limit -2 is refused"
+assert_error_line "linux.resources.pids.limit: expected an integer \(-1: no limit\), got -2" \
+	"the refusal names linux.resources.pids.limit"
+
+# --- refusals: nothing is created ----------------------------------------------
+refuse() { # NAME CGROUPSPATH ERE DESC
+	local id
+	id=$(tid "$1")
+	shift
+	set_config '["true"]' "$1"
+	hyr create --bundle "$B" "$id"
+	assert_rc 125 "$3: create exits 125"
+	assert_error_line "$2" "$3: one line naming linux.cgroupsPath"
+	assert_no_leftovers "$id" "$ROOT"
+}
+refuse systemd "system.slice:libpod:x" "linux.cgroupsPath: .*systemd cgroups .* are not supported" "systemd's slice:prefix:name"
+refuse dotdot "/$TOP/../x" "linux.cgroupsPath: expected a cgroup path .*\"\.\.\" component" "a .. component"
+refuse slashes "/$TOP//x" "linux.cgroupsPath: .*an empty component" "a // in the path"
+check "the refused paths created nothing" test ! -e "$CG/$TOP"
+mkdir -p "$CG/$TOP/taken"
+refuse exists "/$TOP/taken" "config.json linux.cgroupsPath \"/$TOP/taken\": create cgroup .*/$TOP/taken: File exists" "an existing leaf"
+check "the existing leaf stays" test -d "$CG/$TOP/taken"
+rmdir "$CG/$TOP/taken" "$CG/$TOP"
+
+done_testing
