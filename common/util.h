@@ -73,6 +73,9 @@ int write_all(int fd, const void *buf, size_t len);
 int hy_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 /* read() exactly len bytes; returns bytes read (< len only at EOF) or -errno. */
 ssize_t read_full(int fd, void *buf, size_t len);
+/* One message of len bytes with nfds (at most 8) fds attached (SCM_RIGHTS).
+ * Returns sendmsg()'s result: bytes sent or -1 with errno. */
+ssize_t send_fds(int sock, const void *buf, size_t len, const int *fds, size_t nfds, int flags);
 
 /* Monotonic / realtime clocks in nanoseconds. */
 unsigned long long now_mono_ns(void);

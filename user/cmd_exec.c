@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -23,6 +24,8 @@
 
 #include "cmd.h"
 #include "control.h"
+#include "console.h"
+#include "exec_tty.h"
 #include "execsrv.h"
 #include "util.h"
 
@@ -43,22 +46,28 @@ static void usage(FILE *f)
 		"program's environment otherwise, plus --env.\n\n"
 		"  -e, --env NAME=VALUE  set a variable (repeatable)\n"
 		"  -w, --cwd DIR         working directory inside (default: the command's)\n"
+		"  -t, --tty             a pseudo-terminal, opened in the container, as\n"
+		"                        COMMAND's stdio; this program relays it to its own\n"
+		"                        terminal (raw mode, window size)\n"
+		"      --console-socket SOCKET\n"
+		"                        with -t: send the terminal's master there instead\n"
+		"                        (SCM_RIGHTS, as runc does)\n"
 		"  -p, --process FILE    runc's process.json: args, env, cwd, user (which must\n"
-		"                        be the container's), terminal false\n"
+		"                        be the container's), terminal, consoleSize\n"
 		"  -d, --detach          return once COMMAND runs, printing nothing\n"
 		"      --pid-file FILE   write COMMAND's host pid to FILE\n"
 		"  -h, --help            show this help\n\n"
 		"Exit status: COMMAND's, 128+N if it was killed by signal N; 125 when it\n"
 		"could not be started (unknown or stopped container, permission denied,\n"
 		"bad request), 126 when it cannot be executed, 127 when it is not found;\n"
-		"137 when the container ended while COMMAND ran. Not supported yet: a\n"
-		"terminal (-t) and another user (-u).\n");
+		"137 when the container ended while COMMAND ran. Not supported yet:\n"
+		"another user (-u).\n");
 }
 
 struct exec_opts {
 	json_t *req; /* the request being built */
-	const char *process, *pid_file, *id;
-	bool detach;
+	const char *process, *pid_file, *id, *console_socket;
+	bool detach, tty;
 };
 
 /* runc's process.json: the fields exec takes; the rest refused by name. */
@@ -76,15 +85,13 @@ static int load_process(struct exec_opts *o)
 	json_object_foreach (p, key, v) {
 		const char *why = NULL;
 		if (!strcmp(key, "args") || !strcmp(key, "env") || !strcmp(key, "cwd") ||
-		    !strcmp(key, "user"))
+		    !strcmp(key, "user") || !strcmp(key, "terminal") || !strcmp(key, "consoleSize"))
 			json_object_set(o->req, key, v);
-		else if (strcmp(key, "terminal") == 0 && json_is_true(v))
-			why = "true is not supported yet";
 		else if (strcmp(key, "noNewPrivileges") == 0 && !json_is_true(v))
 			why = "only true (hybox always sets no_new_privs)";
-		else if (strcmp(key, "terminal") && strcmp(key, "noNewPrivileges"))
-			why = "not supported (exec takes args, env, cwd and user; it runs with the "
-			      "container's capabilities and rlimits)";
+		else if (strcmp(key, "noNewPrivileges"))
+			why = "not supported (exec takes args, env, cwd, user, terminal and "
+			      "consoleSize; it runs with the container's capabilities and rlimits)";
 		if (why) {
 			fprintf(stderr, "hybox exec: %s: %s: %s\n", o->process, key, why);
 			json_decref(p);
@@ -115,6 +122,7 @@ static int parse(int argc, char **argv, struct exec_opts *o)
 		{ "env", required_argument, NULL, 'e' },   { "cwd", required_argument, NULL, 'w' },
 		{ "process", required_argument, NULL, 'p' }, { "detach", no_argument, NULL, 'd' },
 		{ "pid-file", required_argument, NULL, 'P' }, { "tty", no_argument, NULL, 't' },
+		{ "console-socket", required_argument, NULL, 'C' },
 		{ "user", required_argument, NULL, 'u' },  { "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -132,12 +140,15 @@ static int parse(int argc, char **argv, struct exec_opts *o)
 			o->detach = true;
 		else if (c == 'P')
 			o->pid_file = optarg;
+		else if (c == 't')
+			o->tty = true;
+		else if (c == 'C')
+			o->console_socket = optarg;
 		else if (c == 'h')
 			return 1;
-		else if (c == 't' || c == 'u')
-			r = fprintf(stderr, "hybox exec: %s is not supported yet (exec runs without a "
-					    "terminal, as the container's user)\n",
-				    c == 't' ? "--tty" : "--user") < 0 ? -EIO : -ENOTSUP;
+		else if (c == 'u')
+			r = fprintf(stderr, "hybox exec: --user is not supported yet (exec runs as the "
+					    "container's user)\n") < 0 ? -EIO : -ENOTSUP;
 		else
 			r = fprintf(stderr, "hybox exec: bad option '%s'\n", argv[optind - 1]) < 0 ?
 				    -EIO : -EINVAL;
@@ -165,42 +176,60 @@ static int parse(int argc, char **argv, struct exec_opts *o)
 static int send_request(int fd, json_t *req)
 {
 	_cleanup_free_ char *s = json_dumps(req, JSON_COMPACT);
-	int fds[3] = { 0, 1, 2 };
-	union {
-		char buf[CMSG_SPACE(sizeof(fds))];
-		struct cmsghdr align;
-	} u = { 0 };
-	struct iovec iov = { .iov_base = s, .iov_len = s ? strlen(s) : 0 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(fds));
-	memcpy(CMSG_DATA(c), fds, sizeof(fds));
+	static const int stdio[3] = { 0, 1, 2 };
 	if (!s)
 		return -ENOMEM;
-	return sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+	return send_fds(fd, s, strlen(s), stdio, 3, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
-/* The next reply, forwarding signals meanwhile. NULL: the supervisor is gone. */
-static json_t *next_reply(int fd, int sfd)
+/* One reply, and the fd attached to it (a terminal's master) in *ret_fd. */
+static json_t *recv_reply(int fd, int *ret_fd)
 {
 	char buf[4096];
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf) };
+	ssize_t n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+	if (c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(ret_fd, CMSG_DATA(c), sizeof(int));
+	return n > 0 ? json_loadb(buf, (size_t)n, 0, NULL) : NULL;
+}
+
+/* A signal the client got: the window size to the terminal, the rest to the process. */
+static void on_signal(int fd, int sfd, struct hy_exec_tty *tty)
+{
+	struct signalfd_siginfo si;
+	char msg[32];
+	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGWINCH) {
+		hy_exec_tty_resize(tty);
+		return;
+	}
+	int n = snprintf(msg, sizeof(msg), "{\"signal\":%u}", si.ssi_signo);
+	(void)!send(fd, msg, (size_t)n, MSG_NOSIGNAL);
+}
+
+/* The next reply, relaying the terminal and forwarding signals meanwhile.
+ * NULL: the supervisor is gone. */
+static json_t *next_reply(int fd, int sfd, struct hy_exec_tty *tty, int *ret_fd)
+{
+	*ret_fd = -1;
 	for (;;) {
-		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		struct pollfd p[4] = { { .fd = fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+		int nt = hy_exec_tty_pollfds(tty, p + 2);
+		if (poll(p, 2 + (nfds_t)nt, -1) < 0 && errno != EINTR)
 			return NULL;
-		struct signalfd_siginfo si;
-		if ((p[1].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si)) {
-			char msg[32];
-			int n = snprintf(msg, sizeof(msg), "{\"signal\":%u}", si.ssi_signo);
-			(void)!send(fd, msg, (size_t)n, MSG_NOSIGNAL);
-		}
-		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
-		return n > 0 ? json_loadb(buf, (size_t)n, 0, NULL) : NULL;
+		if (p[1].revents & POLLIN)
+			on_signal(fd, sfd, tty);
+		hy_exec_tty_service(tty, p + 2, nt);
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
+			return recv_reply(fd, ret_fd);
 	}
 }
 
@@ -231,9 +260,59 @@ static int write_pid_file(const char *path, json_int_t pid)
 	return 0;
 }
 
+/* The terminal's master: to --console-socket (runc's way), or relayed here. */
+static int take_console(const struct exec_opts *o, struct hy_exec_tty *tty, int master)
+{
+	struct hy_err err = { 0 };
+	if (master < 0) {
+		fprintf(stderr, "hybox exec: the terminal came without its master\n");
+		return -EBADMSG;
+	}
+	if (!o->console_socket) {
+		hy_exec_tty_attach(tty, master);
+		return 0;
+	}
+	int r = hy_console_send(o->console_socket, master, &err);
+	close(master);
+	if (r < 0)
+		fprintf(stderr, "hybox exec: %s\n", err.msg);
+	return r;
+}
+
+/* Replies until the end: the terminal, the pid (-d: done), the status. */
+static int follow(int fd, int sfd, const struct exec_opts *o, struct hy_exec_tty *tty)
+{
+	for (;;) {
+		int status = 0, got = -1, r;
+		json_t *rep = next_reply(fd, sfd, tty, &got);
+		json_t *pid = json_object_get(rep, "pid");
+		if (rep && json_object_get(rep, "console")) {
+			r = take_console(o, tty, got);
+			json_decref(rep);
+			if (r < 0)
+				return HY_EXIT_RUNTIME;
+			continue;
+		}
+		if (got >= 0)
+			close(got);
+		r = outcome(rep, &status);
+		json_int_t p = json_integer_value(pid);
+		json_decref(rep);
+		if (r >= 0)
+			return r;
+		if (pid && o->pid_file && write_pid_file(o->pid_file, p) < 0)
+			return HY_EXIT_RUNTIME; /* it runs on; its pid was not recorded */
+		if (pid && o->detach)
+			return 0;
+		if (!pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
+}
+
 static int run_exec(const struct hy_global_opts *g, struct exec_opts *o, int sfd)
 {
 	struct hy_err err = { 0 };
+	struct hy_exec_tty tty;
 	_cleanup_close_ int fd = hy_control_connect(g->root, o->id, HY_EXEC_SOCK, &err);
 	if (fd < 0) {
 		fprintf(stderr, "hybox: %s\n", err.msg);
@@ -243,24 +322,35 @@ static int run_exec(const struct hy_global_opts *g, struct exec_opts *o, int sfd
 		fprintf(stderr, "hybox exec: send the request: %s\n", strerror(errno));
 		return HY_EXIT_RUNTIME;
 	}
-	int status = 0, r;
-	json_t *started = next_reply(fd, sfd);
-	if ((r = outcome(started, &status)) >= 0) {
-		json_decref(started);
-		return r;
+	hy_exec_tty_init(&tty);
+	int status = follow(fd, sfd, o, &tty);
+	hy_exec_tty_finish(&tty);
+	return status;
+}
+
+/* -t (or process.json's terminal): sized like the caller's terminal; who
+ * gets the master: --console-socket, or this program (not with -d). */
+static int check_terminal(struct exec_opts *o)
+{
+	struct winsize ws;
+	if (json_is_true(json_object_get(o->req, "terminal")))
+		o->tty = true;
+	if (o->console_socket && !o->tty) {
+		fprintf(stderr, "hybox exec: --console-socket needs a terminal (-t)\n");
+		return -EINVAL;
 	}
-	json_int_t pid = json_integer_value(json_object_get(started, "pid"));
-	json_decref(started);
-	if (o->pid_file && write_pid_file(o->pid_file, pid) < 0)
-		return HY_EXIT_RUNTIME; /* the process runs on; its pid was not recorded */
-	if (o->detach)
+	if (o->tty && o->detach && !o->console_socket) {
+		fprintf(stderr, "hybox exec: -t with --detach needs --console-socket (nobody "
+				"would read the terminal)\n");
+		return -EINVAL;
+	}
+	if (!o->tty)
 		return 0;
-	json_t *end = next_reply(fd, sfd);
-	r = outcome(end, &status);
-	json_decref(end);
-	if (r >= 0)
-		return r;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	json_object_set_new(o->req, "terminal", json_true());
+	if (!json_object_get(o->req, "consoleSize") && ioctl(0, TIOCGWINSZ, &ws) == 0)
+		json_object_set_new(o->req, "consoleSize", json_pack("{s:i,s:i}", "height",
+								     ws.ws_row, "width", ws.ws_col));
+	return 0;
 }
 
 int hy_cmd_exec(const struct hy_global_opts *g, int argc, char **argv)
@@ -281,11 +371,17 @@ int hy_cmd_exec(const struct hy_global_opts *g, int argc, char **argv)
 	}
 	if (o.detach)
 		json_object_set_new(o.req, "detach", json_true());
+	if (check_terminal(&o) < 0) {
+		json_decref(o.req);
+		return HY_EXIT_RUNTIME;
+	}
 	/* Delivered to the process, not to us (a terminal's ^C included). */
 	sigset_t set;
 	sigemptyset(&set);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaddset(&set, forwarded[i]);
+	if (o.tty)
+		sigaddset(&set, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	int status = run_exec(g, &o, sfd);

@@ -56,7 +56,7 @@ fail:;
 int hy_console_send(const char *path, int master, struct hy_err *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char name[64], cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char name[64];
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return hy_err_set(err, -ENAMETOOLONG, "--console-socket %s: path too long", path);
@@ -66,15 +66,7 @@ int hy_console_send(const char *path, int master, struct hy_err *err)
 		return hy_err_setr(err, -errno, "--console-socket %s: connect", path);
 	if (ptsname_r(master, name, sizeof(name)) != 0)
 		strscpy(name, "/dev/ptmx", sizeof(name));
-	struct iovec iov = { .iov_base = name, .iov_len = strlen(name) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			      .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &master, sizeof(int));
-	if (sendmsg(s, &msg, MSG_NOSIGNAL) < 0)
+	if (send_fds(s, name, strlen(name), &master, 1, MSG_NOSIGNAL) < 0)
 		return hy_err_setr(err, -errno, "--console-socket %s: send the terminal", path);
 	return 0;
 }

@@ -83,11 +83,29 @@ static int check_user(json_t *u, const struct hy_exec_defaults *d, struct hy_err
 	return 0;
 }
 
+/* "terminal": true and "consoleSize": {"height": H, "width": W} (runc's names). */
+static int parse_terminal(json_t *o, struct hy_exec_req *req, struct hy_err *err)
+{
+	json_t *t = json_object_get(o, "terminal"), *size = json_object_get(o, "consoleSize");
+	json_t *h = json_object_get(size, "height"), *w = json_object_get(size, "width");
+	if (t && !json_is_boolean(t))
+		return hy_err_set(err, -EINVAL, "\"terminal\": expected true or false");
+	if (size && (!json_is_object(size) || !json_is_integer(h) || !json_is_integer(w) ||
+		     json_integer_value(h) < 0 || json_integer_value(h) > 65535 ||
+		     json_integer_value(w) < 0 || json_integer_value(w) > 65535))
+		return hy_err_set(err, -EINVAL, "\"consoleSize\": expected {\"height\": N, "
+						"\"width\": N}, each 0 to 65535");
+	req->terminal = json_is_true(t);
+	req->rows = (unsigned short)json_integer_value(h);
+	req->cols = (unsigned short)json_integer_value(w);
+	return 0;
+}
+
 static int build(json_t *o, const struct hy_exec_defaults *d, struct hy_exec_req *req,
 		 bool *detach, struct hy_err *err)
 {
 	static const char *const known[] = { "args", "env", "client_env", "env_add", "cwd", "user",
-					     "detach" };
+					     "detach", "terminal", "consoleSize" };
 	const char *key, *cwd = d->cwd ? d->cwd : "/";
 	json_t *v, *args = json_object_get(o, "args");
 	json_object_foreach (o, key, v) {
@@ -117,6 +135,8 @@ static int build(json_t *o, const struct hy_exec_defaults *d, struct hy_exec_req
 		r = hy_err_set(err, -EINVAL, "\"detach\": expected true or false");
 	if (r == 0)
 		r = check_user(json_object_get(o, "user"), d, err);
+	if (r == 0)
+		r = parse_terminal(o, req, err);
 	if (r < 0)
 		return r;
 	*detach = json_is_true(json_object_get(o, "detach"));
@@ -141,7 +161,8 @@ int hy_exec_req_build(const char *json, size_t len, const struct hy_exec_default
 {
 	json_error_t je;
 	json_t *o = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-	req->argc = req->envc = req->blob_len = 0;
+	req->argc = req->envc = req->blob_len = req->terminal = 0;
+	req->rows = req->cols = 0;
 	if (!o || !json_is_object(o)) {
 		json_decref(o);
 		return hy_err_set(err, -EINVAL, "expected a JSON object%s%s", o ? "" : ": ",

@@ -12,6 +12,8 @@
  *    "env_add": [STRING, ...],       NAME=VALUE set on top (--env)
  *    "cwd": STRING,                  absolute; default: the command's
  *    "user": {"uid": N, "gid": N},   must be the command's (no other user yet)
+ *    "terminal": BOOL,               a pseudo-terminal opened in the container
+ *    "consoleSize": {"height": N, "width": N},   its size
  *    "detach": BOOL}
  */
 #pragma once

@@ -138,21 +138,9 @@ static void start_process(struct hy_execsrv *s, struct session *x, const int fds
 	setsockopt(sp[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	x->sync = sp[0];
 	x->seq = s->req->seq = ++s->next_seq;
-	int all[4] = { fds[0], fds[1], fds[2], sp[1] };
-	union {
-		char buf[CMSG_SPACE(sizeof(all))];
-		struct cmsghdr align;
-	} u = { 0 };
-	struct iovec iov = { .iov_base = s->req,
-			     .iov_len = offsetof(struct hy_exec_req, blob) + s->req->blob_len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(all));
-	memcpy(CMSG_DATA(c), all, sizeof(all));
-	ssize_t n = sendmsg(s->exec_fd, &mh, MSG_NOSIGNAL);
+	int all[HY_EXEC_FDS] = { fds[0], fds[1], fds[2], sp[1] };
+	ssize_t n = send_fds(s->exec_fd, s->req, offsetof(struct hy_exec_req, blob) +
+				 s->req->blob_len, all, HY_EXEC_FDS, MSG_NOSIGNAL);
 	int e = errno;
 	close(sp[1]);
 	if (n < 0)
@@ -221,6 +209,25 @@ static void on_init(struct hy_execsrv *s)
 	}
 }
 
+/* exec -t: the process opened a pseudo-terminal in the container; its
+ * master goes to the client, with the terminal's name. */
+static void on_console(struct session *x, pid_t pid, int num)
+{
+	char name[64] = "/dev/ptmx";
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	_cleanup_close_ int master = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (master < 0 || x->conn < 0)
+		return;
+	ptsname_r(master, name, sizeof(name));
+	json_t *j = json_pack("{s:b,s:s}", "ok", 1, "console", name);
+	_cleanup_free_ char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (s)
+		(void)!send_fds(x->conn, s, strlen(s), &master, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
 /* The process is under its filter: its listener goes to kernel-emu, then GO. */
 static void on_listener(struct hy_execsrv *s, struct session *x, pid_t pid, int num)
 {
@@ -259,6 +266,8 @@ static void on_sync(struct hy_execsrv *s, struct session *x)
 	bool nf = m.err == ENOENT || m.err == ENOTDIR;
 	if (m.type == HY_SYNC_LISTENER && pid > 0 && x->pidfd < 0) {
 		on_listener(s, x, pid, m.status);
+	} else if (m.type == HY_SYNC_CONSOLE && pid > 0 && x->pidfd < 0) {
+		on_console(x, pid, m.status);
 	} else if (m.type == HY_SYNC_SETUP_FAILED) {
 		x->exit_code = HY_EXIT_RUNTIME;
 		snprintf(x->failure, sizeof(x->failure), "exec setup: %s: %s", m.what, strerror(m.err));

@@ -98,7 +98,7 @@ static __attribute__((noreturn)) void exec_child(const struct hy_sandbox_spec *s
 		_exit(125);
 	close_range(4, ~0U, 0);
 	struct hy_sandbox_spec xs = *spec;
-	struct hy_proc_spec xp;
+	struct hy_proc_spec xp, tty = { 0 }; /* without proc: root's terminal */
 	xs.argv = argv;
 	xs.envp = envp;
 	xs.cwd = req.cwd;
@@ -109,7 +109,12 @@ static __attribute__((noreturn)) void exec_child(const struct hy_sandbox_spec *s
 		xp.terminal = false;
 		xp.envp = envp;
 		xs.proc = &xp;
+		tty = xp;
 	}
+	tty.terminal = req.terminal != 0;
+	tty.console_rows = req.rows;
+	tty.console_cols = req.cols;
+	xs.tty = tty.terminal ? &tty : NULL;
 	hy_sandbox_cmd_main(&xs, 3);
 }
 

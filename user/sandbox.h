@@ -30,6 +30,8 @@ struct hy_sandbox_spec {
 	 * rlimits of the command, whose cwd must then exist; mounts beyond hybox's own. */
 	const struct hy_proc_spec *proc;
 	char *const *envp;           /* the command's environment; NULL: proc's, or hybox's */
+	const struct hy_proc_spec *tty; /* a pseudo-terminal for it (owner, size); NULL:
+					 * proc's when proc->terminal, else none */
 	const char *console_socket;  /* proc->terminal: where the pty master goes */
 	unsigned int mounts;	     /* HY_MOUNT_* (ns.h) */
 	const struct hy_mount *user_mounts; /* config.json's binds, tmpfs, masked and */

@@ -159,8 +159,10 @@ void hy_sandbox_cmd_main(const struct hy_sandbox_spec *spec, int sync)
 	 * signal hybox and whatever else shares its group. */
 	if (setsid() < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, errno, "start a new session", 125);
-	if (spec->proc && spec->proc->terminal)
-		open_console(spec->proc, sync);
+	const struct hy_proc_spec *tty = spec->tty ? spec->tty :
+					 spec->proc && spec->proc->terminal ? spec->proc : NULL;
+	if (tty)
+		open_console(tty, sync);
 	uint64_t caps = hy_caps_default() | (spec->is_restore ? 1ULL << CAP_CHECKPOINT_RESTORE : 0);
 	int r = spec->proc ? 0 : hy_caps_restrict(caps);
 	if (r < 0)

@@ -45,6 +45,8 @@ struct hy_exec_req {
 	unsigned int argc; /* strings in blob: argc of argv, then envc of env */
 	unsigned int envc;
 	unsigned int blob_len;
+	unsigned int terminal;             /* a pseudo-terminal as stdio (exec -t) */
+	unsigned short rows, cols;         /* its size, 0: the kernel's default */
 	char cwd[4096];
 	char blob[HY_EXEC_BLOB_MAX];
 };

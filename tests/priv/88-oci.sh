@@ -189,35 +189,6 @@ assert_eq "$(sed -n 2p <<<"$RUN_OUT")" 1 "linux.resources.cpu quota/period 0.5: 
 # --- process.terminal: a pty whose master goes to --console-socket --------------
 # A console socket server as containerd's shim or conmon: it takes the master
 # (SCM_RIGHTS), types a line and reads what the command printed.
-console_server() { # SOCKET: prints name:NAME and what it read
-	python3 - "$1" <<'PY'
-import array, os, select, socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(sys.argv[1]); s.listen(1); s.settimeout(20)
-c, _ = s.accept()
-fds = array.array("i")
-msg, anc, _, _ = c.recvmsg(256, socket.CMSG_LEN(fds.itemsize))
-for level, kind, data in anc:
-    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-        fds.frombytes(data[:fds.itemsize])
-print("name:" + msg.decode())
-if not fds:
-    sys.exit("no fd received")
-m, out, end = fds[0], b"", time.time() + 15
-os.write(m, b"hello\n")
-while time.time() < end and b"got:hello" not in out:
-    r, _, _ = select.select([m], [], [], 0.5)
-    if r:
-        try:
-            d = os.read(m, 4096)
-        except OSError:
-            break
-        if not d:
-            break
-        out += d
-print(out.decode(errors="replace").replace("\r", ""))
-PY
-}
 cp "$SCRATCH/default.json" "$B/config.json"
 edit_config "$B/config.json" 'c["process"]["terminal"] = True
 c["process"]["consoleSize"] = {"height": 33, "width": 101}

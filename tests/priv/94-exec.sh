@@ -3,10 +3,11 @@
 # `hybox exec`: one more process in a running container, in its namespaces
 # and cgroup, under its filter, policy and kernel-emu (its own listener),
 # with the caller's stdio; exit statuses (code, 126, 127, 128+N), the
-# environment and cwd, forwarded signals, --detach and --pid-file, runc's
+# environment and cwd, forwarded signals, --detach and --pid-file, a
+# terminal (-t relayed by the client, or --console-socket), runc's
 # --process, an OCI container's user and env, the container ending under a
 # waiting exec, kernel-emu threads reaped once their processes are gone,
-# and refusals (unknown container, a stranger, --tty, --user).
+# and refusals (unknown container, a stranger, --user).
 # shellcheck disable=SC2016 # single-quoted $ is for the sandboxed shell
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
@@ -89,13 +90,32 @@ assert_error_line "user 1000:1000: exec runs as the container's process, 0:0" ".
 hx does-not-exist true
 assert_eq "$RUN_RC" 125 "an unknown container: 125"
 assert_error_line "container 'does-not-exist' does not exist" "... with its name"
-hx -t "$id" true
-assert_error_line "--tty is not supported yet" "--tty is refused by name"
 hx -u 1000 "$id" true
 assert_error_line "--user is not supported yet" "--user is refused by name"
 run_capture setpriv --reuid 65534 --regid 65534 --clear-groups "$HYBOX" exec "$id" true
 assert_eq "$RUN_RC" 125 "exec as uid 65534: 125"
 assert_error_line "permission denied" "... permission denied"
+
+# --- a terminal: relayed by the client (-t), or to --console-socket -------------------------
+run_capture script -qec "stty rows 40 cols 100; '$HYBOX' exec -t '$id' sh -c 'tty; stty size; test -t 0 && test -t 1 && echo on-a-tty; exit 4'" /dev/null
+assert_eq "$RUN_RC" 4 "exec -t: the exit code"
+assert_match "$RUN_OUT" '/dev/pts/[0-9]+' "exec -t: a terminal of the container's devpts"
+assert_contains "$RUN_OUT" "40 100" "exec -t: sized like the caller's terminal"
+assert_contains "$RUN_OUT" "on-a-tty" "exec -t: stdin and stdout are the terminal"
+run_capture sh -c "printf 'echo typed-\$((6*7))\nexit 0\n' | script -qec \"'$HYBOX' exec -t '$id' sh\" /dev/null"
+assert_contains "$RUN_OUT" "typed-42" "exec -t: what the caller types reaches the process"
+sock=$SCRATCH/console.sock
+console_server "$sock" >"$SCRATCH/console.out" 2>&1 &
+srv=$!
+wait_for 10 test -S "$sock" || true
+hx -t -d --console-socket "$sock" "$id" sh -c 'stty size; test -t 0 && echo on-a-tty; read x; echo got:$x'
+assert_rc 0 "exec -t -d --console-socket exits 0 once the process runs"
+wait "$srv"
+con=$(cat "$SCRATCH/console.out")
+assert_match "$(sed -n 1p <<<"$con")" '^name:/dev/pts/[0-9]+$' "--console-socket gets the master, named after its pts"
+assert_contains "$con" "got:hello" "... and what its holder types reaches the process"
+hx -d -t "$id" true
+assert_error_line "-t with --detach needs --console-socket" "-t -d without a console socket is refused"
 
 # --- kernel-emu serves each exec'd process with a thread, gone with it ---------------------
 threads() { ls "/proc/$sup/task" | wc -l; }

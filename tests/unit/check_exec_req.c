@@ -73,6 +73,12 @@ START_TEST(test_oci_env_wins_over_the_clients)
 	ck_assert_str_eq(dump(), "id / PATH=/oci/bin|HOME=/root");
 	ck_assert_str_eq(req->cwd, "/tmp");
 	ck_assert(detach);
+	ck_assert_uint_eq(req->terminal, 0);
+	ck_assert_int_eq(build("{\"args\": [\"sh\"], \"terminal\": true, \"consoleSize\": "
+			       "{\"height\": 40, \"width\": 120}}", &oci, &detach, &err), 0);
+	ck_assert_uint_eq(req->terminal, 1);
+	ck_assert_uint_eq(req->rows, 40);
+	ck_assert_uint_eq(req->cols, 120);
 	/* runc's --process: its env is the whole environment */
 	ck_assert_int_eq(build("{\"args\": [\"id\"], \"env\": [\"PATH=/p\"]}", &oci, &detach, &err),
 			 0);
@@ -94,6 +100,9 @@ static const struct {
 	{ "{\"args\": [\"a\"], \"cwd\": \"rel\"}", "\"cwd\": expected an absolute path" },
 	{ "{\"args\": [\"a\"], \"detach\": 1}", "\"detach\": expected true or false" },
 	{ "{\"args\": [\"a\"], \"tty\": true}", "\"tty\": unknown field" },
+	{ "{\"args\": [\"a\"], \"terminal\": 1}", "\"terminal\": expected true or false" },
+	{ "{\"args\": [\"a\"], \"consoleSize\": {\"height\": 70000, \"width\": 1}}",
+	  "\"consoleSize\": expected {\"height\": N, \"width\": N}, each 0 to 65535" },
 	{ "{\"args\": [\"a\"], \"user\": {\"uid\": 5, \"gid\": 0}}",
 	  "user 5:0: exec runs as the container's process, 0:0" },
 	{ "{\"args\": [\"a\"], \"user\": {\"uid\": \"0\"}}", "\"user\": expected {\"uid\": N" },
