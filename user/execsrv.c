@@ -246,8 +246,8 @@ static void on_listener(struct hy_execsrv *s, struct session *x, pid_t pid, int 
 	if (send(x->sync, &go, sizeof(go), MSG_NOSIGNAL) < 0)
 		return;
 	reply(x->conn, json_pack("{s:b,s:i}", "ok", 1, "pid", pid));
-	if (x->detach) /* nobody waits: the session ends at init's STATUS */
-		closep(&x->conn);
+	if (x->detach) /* nobody waits: init's STATUS will find no session */
+		close_session(x);
 }
 
 /* A message on the process's sync socket (before its exec). */

@@ -127,6 +127,12 @@ assert_eq "$RUN_RC" 0 "ten execs in a row"
 check "kernel-emu's threads for finished processes are reaped ($before before, $(threads) after)" \
 	test "$(threads)" -le $((before + 1))
 
+# --- detached processes do not hold a session (there are 64) ---------------------------------
+n=0
+while [ "$n" -lt 70 ] && "$HYBOX" exec -d "$id" sleep 1001 2>/dev/null; do n=$((n + 1)); done
+assert_eq "$n" 70 "70 detached processes running at once"
+assert_eq "$("$HYBOX" ps "$id" | grep -c ' sleep 1001$')" 70 "... all listed by hybox ps"
+
 # --- the container ends under a waiting exec ------------------------------------------------
 out=$SCRATCH/end.out
 "$HYBOX" exec "$id" sleep 1000 >"$out" 2>&1 &
