@@ -15,8 +15,7 @@ require root cgroup2 busybox python3
 
 scratch_dir
 id=$(tid exec)
-start_cwd=$(pwd -P) # the command's cwd, and so exec's default
-bg_start "$HYBOX" run --id "$id" --hostname exec-box -- /bin/sh -c 'sleep 1000 & wait'
+bg_start "$HYBOX" run --id "$id" --hostname exec-box -- /bin/sh -c 'pwd >/tmp/cmd-cwd; sleep 1000 & wait'
 sup=$BG_PID
 running() { "$HYBOX" ps "$id" >/dev/null 2>&1; }
 wait_for 10 running
@@ -48,6 +47,7 @@ hx "$id" /bin/sh -c 'kill -9 $$'
 assert_eq "$RUN_RC" 137 "killed by SIGKILL: 128+9"
 
 # --- environment and working directory ---------------------------------------------------
+start_cwd=$("$HYBOX" exec "$id" cat /tmp/cmd-cwd) # the command's: exec's default
 HYBOX_T_VAR=from-caller hy exec --env EXTRA=1 --env HYBOX_T_VAR=overridden "$id" /bin/sh -c 'echo $HYBOX_T_VAR $EXTRA; pwd'
 assert_eq "$RUN_OUT" "overridden 1"$'\n'"$start_cwd" "--env on top of the caller's environment; cwd: the command's"
 hx --cwd /tmp "$id" pwd
