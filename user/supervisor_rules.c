@@ -81,6 +81,20 @@ static const unsigned bpf_cmds[] = {
 	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |        \
 	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
 
+/* Syscalls allowed only with one argument equal to a value. */
+static const struct {
+	int nr;
+	unsigned int arg;
+	uint64_t value;
+} arg_rules[] = {
+	{ SCMP_SYS(clone), 0, THREAD_FLAGS }, /* new threads, never processes */
+	{ SCMP_SYS(unshare), 0, CLONE_FS },   /* a thread's own cwd and root (kernel-emu) */
+	/* a kernel-emu thread started for `hybox exec` joins the container's UTS and
+	 * mount namespaces (notify.c join_container), then chroots there */
+	{ SCMP_SYS(setns), 1, CLONE_NEWUTS },
+	{ SCMP_SYS(setns), 1, CLONE_NEWNS },
+};
+
 static int add_rules(scmp_filter_ctx ctx, struct hy_err *err)
 {
 	int r = 0;
@@ -94,21 +108,11 @@ static int add_rules(scmp_filter_ctx ctx, struct hy_err *err)
 	for (size_t i = 0; i < ARRAY_SIZE(bpf_cmds) && r == 0; i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(bpf), 1,
 				     SCMP_A0_32(SCMP_CMP_EQ, bpf_cmds[i]));
-	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-				     SCMP_A0_64(SCMP_CMP_EQ, THREAD_FLAGS));
-	/* unshare(CLONE_FS): a thread's own cwd and root (kernel-emu threads). */
-	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(unshare), 1,
-				     SCMP_A0_64(SCMP_CMP_EQ, CLONE_FS));
-	/* A kernel-emu thread started for `hybox exec` joins the container's UTS
-	 * and mount namespaces and root (notify.c join_container). */
-	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setns), 1,
-				     SCMP_A1_64(SCMP_CMP_EQ, CLONE_NEWUTS));
-	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setns), 1,
-				     SCMP_A1_64(SCMP_CMP_EQ, CLONE_NEWNS));
+	for (size_t i = 0; i < ARRAY_SIZE(arg_rules) && r == 0; i++) {
+		struct scmp_arg_cmp cmp = { .arg = arg_rules[i].arg, .op = SCMP_CMP_EQ,
+					    .datum_a = arg_rules[i].value };
+		r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, arg_rules[i].nr, 1, &cmp);
+	}
 	if (r == 0)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(chroot), 0);
 	if (r == 0)
