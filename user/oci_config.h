@@ -18,6 +18,7 @@
 #include "error.h"
 #include "ns.h"
 #include "proc_spec.h"
+#include "seccomp.h"
 #include "version.h"
 
 #define HY_OCI_VERSION HYBOX_OCI_SPEC /* what `hybox state` and `hybox spec` say */
@@ -39,6 +40,7 @@ struct hy_oci_config {
 	struct hy_mount *user_mounts; /* binds, tmpfs, masked and read-only paths (ns.h); owned */
 	size_t nuser_mounts;
 	bool is_root_writable;	/* root.readonly false (the spec's default) */
+	struct hy_filter profile; /* linux.seccomp compiled (len 0: none); stacked on hybox's */
 	unsigned long shm_flags;
 	unsigned long long shm_size;
 	uint64_t memory;	/* linux.resources.memory.limit in bytes, 0: none */

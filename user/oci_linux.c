@@ -262,8 +262,7 @@ static const struct oci_field linux_fields[] = {
 	{ "cgroupsPath", parse_cgroups_path },
 	{ "resources", parse_resources },
 	{ "sysctl", NULL },
-	{ "seccomp", NULL, "hybox's own filter applies; merging a supplied profile is not "
-			   "implemented" },
+	{ "seccomp", oci_parse_seccomp },
 	{ "maskedPaths", oci_parse_masked_paths },
 	{ "readonlyPaths", oci_parse_readonly_paths },
 	{ "mountLabel", NULL, "no SELinux labels" },

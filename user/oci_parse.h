@@ -62,3 +62,5 @@ int oci_parse_linux(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_mounts(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_masked_paths(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_readonly_paths(struct oci_ctx *c, const char *path, json_t *v);
+/* linux.seccomp, compiled into cfg->profile (oci_seccomp.c). */
+int oci_parse_seccomp(struct oci_ctx *c, const char *path, json_t *v);

@@ -25,6 +25,7 @@ struct hy_sandbox_spec {
 	char **argv;        /* the command; argv[0] looked up in PATH inside */
 	const char *cwd;    /* working directory inside; "/" if it does not exist there */
 	const struct hy_filter *filter;
+	const struct hy_filter *profile; /* linux.seccomp, stacked on filter; NULL: none */
 	int cgroup_fd;
 	/* OCI bundles (NULL/0 for `hybox run`): environment, ids, capability sets and
 	 * rlimits of the command, whose cwd must then exist; mounts beyond hybox's own. */

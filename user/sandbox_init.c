@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -172,6 +174,11 @@ void hy_sandbox_cmd_main(const struct hy_sandbox_spec *spec, int sync)
 	int listener = hy_seccomp_install(spec->filter);
 	if (listener < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -listener, "install the seccomp filter", 125);
+	/* linux.seccomp on top: the kernel takes the stricter of the two for every call. */
+	struct sock_fprog profile = { .len = spec->profile ? spec->profile->len : 0,
+				      .filter = spec->profile ? spec->profile->insns : NULL };
+	if (spec->profile && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &profile) < 0)
+		fail(sync, HY_SYNC_SETUP_FAILED, errno, "install linux.seccomp's filter", 125);
 	/* The supervisor takes the listener with pidfd_getfd: passing it with
 	 * SCM_RIGHTS would need sendmsg, which the filter may already route to
 	 * the very listener being passed. */

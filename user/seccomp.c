@@ -127,7 +127,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct emu_syscall_policy *p, st
 }
 
 /* libseccomp 2.5 exports only to an fd: round-trip through a memfd. */
-static int export_program(scmp_filter_ctx ctx, struct hy_filter *f, struct hy_err *err)
+int hy_seccomp_export(scmp_filter_ctx ctx, struct hy_filter *f, struct hy_err *err)
 {
 	_cleanup_close_ int fd = memfd_create("hybox-filter", MFD_CLOEXEC);
 	if (fd < 0)
@@ -159,7 +159,7 @@ int hy_seccomp_build(const struct emu_syscall_policy *p, struct hy_filter *f, st
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (r < 0)
 		return hy_err_setr(err, r, "configure libseccomp");
-	if ((r = add_rules(ctx, p, f, err)) < 0 || (r = export_program(ctx, f, err)) < 0) {
+	if ((r = add_rules(ctx, p, f, err)) < 0 || (r = hy_seccomp_export(ctx, f, err)) < 0) {
 		hy_seccomp_fini(f);
 		return r;
 	}

@@ -10,6 +10,7 @@
  */
 #pragma once
 #include <linux/filter.h>
+#include <seccomp.h>
 
 #include "emu.h"
 #include "error.h"
@@ -24,6 +25,10 @@ struct hy_filter {
 /* Build the filter program (in the supervisor, before the container starts). */
 int hy_seccomp_build(const struct emu_syscall_policy *p, struct hy_filter *f, struct hy_err *err);
 void hy_seccomp_fini(struct hy_filter *f);
+
+/* The program of a libseccomp filter into f (libseccomp 2.5 exports only to
+ * an fd: through a memfd). 0 or -errno with err filled. */
+int hy_seccomp_export(scmp_filter_ctx ctx, struct hy_filter *f, struct hy_err *err);
 
 /* In the container task: install f and return the listener fd (or -errno).
  * Sets no_new_privs first. Async-signal-safe (no allocation). */

@@ -242,6 +242,30 @@ START_TEST(test_oci_config_user_mounts)
 }
 END_TEST
 
+/* A Docker-shaped profile compiles into a filter stacked on hybox's. */
+START_TEST(test_oci_config_seccomp_profile)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	json_t *doc = default_doc();
+	set_path(doc, "linux.seccomp", J("{\"defaultAction\": \"SCMP_ACT_ERRNO\", "
+					 "\"defaultErrnoRet\": 1, \"architectures\": "
+					 "[\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"], "
+					 "\"syscalls\": [{\"names\": [\"read\", \"write\", "
+					 "\"no_such_call\"], \"action\": \"SCMP_ACT_ALLOW\", "
+					 "\"comment\": \"io\"}, {\"names\": [\"personality\"], "
+					 "\"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, "
+					 "\"value\": 0, \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 0, "
+					 "\"value\": 8, \"op\": \"SCMP_CMP_EQ\"}]}, {\"names\": "
+					 "[\"mkdir\"], \"action\": \"SCMP_ACT_ERRNO\"}]}"));
+	int r = parse_doc(doc, &cfg, &err);
+	ck_assert_msg(r == 0, "%s", err.msg);
+	ck_assert_uint_gt(cfg.profile.len, 10);
+	hy_oci_config_fini(&cfg);
+	ck_assert_uint_eq(cfg.profile.len, 0);
+}
+END_TEST
+
 START_TEST(test_oci_config_policy_path)
 {
 	struct hy_oci_config cfg;
@@ -379,8 +403,29 @@ static const struct bad_case {
 	{ "linux.cgroupsPath", "\"/\"", "got \"/\": the root cgroup cannot hold a container" },
 	{ "linux.cgroupsPath", "\"a\\nb\"", "a control character in it" },
 	{ "linux.cgroupsPath", "7", "linux.cgroupsPath: expected a string, got 7" },
-	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}",
-	  "linux.seccomp: not supported yet" },
+	{ "linux.seccomp", "{\"syscalls\": []}",
+	  "linux.seccomp.defaultAction: expected an action like \"SCMP_ACT_ERRNO\"" },
+	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_NOTIFY\"}",
+	  "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY is not supported" },
+	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/x\"}",
+	  "linux.seccomp.listenerPath: not supported yet" },
+	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": "
+			   "[\"SCMP_ARCH_VAX\"]}",
+	  "linux.seccomp.architectures[0]: expected an architecture like" },
+	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+			   "[\"mkdir\"], \"action\": \"SCMP_ACT_DANCE\"}]}",
+	  "linux.seccomp.syscalls[0].action: expected SCMP_ACT_ALLOW" },
+	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+			   "[\"kill\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 6, "
+			   "\"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]}]}",
+	  "linux.seccomp.syscalls[0].args[0].index: expected an integer from 0 to 5" },
+	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+			   "[\"kill\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 1, "
+			   "\"value\": 1, \"op\": \"SCMP_CMP_ABOUT\"}]}]}",
+	  "linux.seccomp.syscalls[0].args[0].op: expected SCMP_CMP_EQ" },
+	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+			   "[\"kill\"], \"action\": \"SCMP_ACT_ERRNO\", \"includes\": {}}]}",
+	  "linux.seccomp.syscalls[0].includes: unknown property" },
 	{ "linux.rootfsPropagation", "\"shared\"", "linux.rootfsPropagation: \"shared\" is not "
 						   "supported yet" },
 	{ "hooks", "{\"prestart\": [{\"path\": \"/bin/true\"}]}", "hooks: not supported yet" },
@@ -451,6 +496,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_oci_config_settings);
 	tcase_add_test(tc, test_oci_config_pids_unlimited);
 	tcase_add_test(tc, test_oci_config_user_mounts);
+	tcase_add_test(tc, test_oci_config_seccomp_profile);
 	tcase_add_test(tc, test_oci_config_policy_path);
 	tcase_add_loop_test(tc, test_oci_config_refusals, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_oci_config_position);

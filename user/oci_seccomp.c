@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * linux.seccomp: a supplied profile (Docker's, podman's, containerd's) is
+ * compiled with libseccomp into a second filter that the container's tasks
+ * install on top of hybox's (sandbox_init.c). The kernel runs both and
+ * takes the stricter action for every call (KILL > TRAP > ERRNO >
+ * USER_NOTIF > LOG > ALLOW), so a syscall the profile denies stays denied
+ * and hybox's table can only narrow what the profile allows: the merge the
+ * runtime-spec asks for, done by the kernel on each call rather than by
+ * hand once. Argument conditions are the profile's own, compiled as runc
+ * compiles them (several on one argument: one rule each, i.e. OR).
+ * Syscall names libseccomp does not know are skipped as runc does; such a
+ * number is unknown to hybox's table too, which denies it.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <seccomp.h>
+
+#include "oci_parse.h"
+#include "seccomp.h"
+#include "util.h"
+
+#define ARG_MAX 6
+
+static const struct {
+	const char *name;
+	uint32_t action; /* SCMP_ACT_ERRNO(0): errnoRet filled in */
+} actions[] = {
+	{ "SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD },	{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD },
+	{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS }, { "SCMP_ACT_TRAP", SCMP_ACT_TRAP },
+	{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0) },	{ "SCMP_ACT_LOG", SCMP_ACT_LOG },
+	{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW },
+};
+
+static const struct {
+	const char *name;
+	enum scmp_compare op;
+} ops[] = {
+	{ "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT },
+	{ "SCMP_CMP_LE", SCMP_CMP_LE }, { "SCMP_CMP_EQ", SCMP_CMP_EQ },
+	{ "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
+	{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+};
+
+/* An action name (+ its errnoRet) at path; errno_key names errnoRet's member. */
+static int want_action(struct oci_ctx *c, const char *path, json_t *obj, const char *key,
+		       const char *errno_key, uint32_t *ret)
+{
+	char apath[HY_JSON_PATH_MAX], epath[HY_JSON_PATH_MAX];
+	const char *name = NULL;
+	uint64_t e = EPERM;
+	hy_json_path_key(apath, sizeof(apath), path, key);
+	hy_json_path_key(epath, sizeof(epath), path, errno_key);
+	int r = oci_require(c, path, obj, key, "an action like \"SCMP_ACT_ERRNO\"");
+	if (r == 0)
+		r = oci_want_string(c, apath, json_object_get(obj, key), &name);
+	json_t *ev = json_object_get(obj, errno_key);
+	if (r == 0 && ev && (r = oci_want_uint(c, epath, ev, 4095, &e)) < 0)
+		return r;
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(actions); i++)
+		if (strcmp(actions[i].name, name) == 0) {
+			*ret = actions[i].action == SCMP_ACT_ERRNO(0) ? SCMP_ACT_ERRNO((uint16_t)e) :
+								       actions[i].action;
+			return 0;
+		}
+	if (r == 0 && (!strcmp(name, "SCMP_ACT_NOTIFY") || !strcmp(name, "SCMP_ACT_TRACE")))
+		return oci_fail(c, apath, "%s is not supported (hybox's supervisor is the only "
+					  "listener and tracer of the container)", name);
+	return r < 0 ? r : oci_fail(c, apath, "expected SCMP_ACT_ALLOW, ERRNO, KILL, KILL_THREAD, "
+					       "KILL_PROCESS, TRAP or LOG, got \"%s\"", name);
+}
+
+/* A known member, read by the code that follows (oci_parse_fields checks the names). */
+static int read_below(struct oci_ctx *c, const char *path, json_t *v)
+{
+	(void)c, (void)path, (void)v;
+	return 0;
+}
+
+/* One args[] element into a comparison. */
+static int want_arg(struct oci_ctx *c, const char *path, json_t *v, struct scmp_arg_cmp *cmp)
+{
+	static const struct oci_field fields[] = { { "index", read_below }, { "value", read_below },
+						   { "valueTwo", read_below }, { "op", read_below } };
+	char p[HY_JSON_PATH_MAX];
+	uint64_t idx = 0, val = 0, val2 = 0;
+	const char *op = NULL;
+	int r = oci_parse_fields(c, path, v, fields, ARRAY_SIZE(fields));
+	if (r == 0 && (r = oci_require(c, path, v, "index", "an argument index, 0 to 5")) == 0) {
+		hy_json_path_key(p, sizeof(p), path, "index");
+		r = oci_want_uint(c, p, json_object_get(v, "index"), ARG_MAX - 1, &idx);
+	}
+	if (r == 0 && (r = oci_require(c, path, v, "op", "an operator like \"SCMP_CMP_EQ\"")) == 0) {
+		hy_json_path_key(p, sizeof(p), path, "op");
+		r = oci_want_string(c, p, json_object_get(v, "op"), &op);
+	}
+	hy_json_path_key(p, sizeof(p), path, "value");
+	if (r == 0 && json_object_get(v, "value"))
+		r = oci_want_uint(c, p, json_object_get(v, "value"), UINT64_MAX, &val);
+	hy_json_path_key(p, sizeof(p), path, "valueTwo");
+	if (r == 0 && json_object_get(v, "valueTwo"))
+		r = oci_want_uint(c, p, json_object_get(v, "valueTwo"), UINT64_MAX, &val2);
+	if (r < 0)
+		return r;
+	*cmp = (struct scmp_arg_cmp){ .arg = (unsigned int)idx, .datum_a = val, .datum_b = val2 };
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
+		if (strcmp(ops[i].name, op) == 0) {
+			cmp->op = ops[i].op;
+			return 0;
+		}
+	hy_json_path_key(p, sizeof(p), path, "op");
+	return oci_fail(c, p, "expected SCMP_CMP_EQ, NE, LT, LE, GE, GT or MASKED_EQ, got \"%s\"", op);
+}
+
+/* Add the rule for one syscall: its comparisons ANDed when on distinct
+ * arguments, else one rule each (runc's reading of the spec). */
+static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, const struct scmp_arg_cmp *a,
+		    unsigned int n)
+{
+	bool distinct = true;
+	for (unsigned int i = 0; i < n; i++)
+		for (unsigned int j = 0; j < i; j++)
+			distinct &= a[i].arg != a[j].arg;
+	if (distinct)
+		return seccomp_rule_add_array(ctx, action, nr, n, a);
+	int r = 0;
+	for (unsigned int i = 0; i < n && r == 0; i++)
+		r = seccomp_rule_add_array(ctx, action, nr, 1, &a[i]);
+	return r;
+}
+
+/* The args of a rule at path into a (at most ARG_MAX). */
+static int want_args(struct oci_ctx *c, const char *path, json_t *v, struct scmp_arg_cmp *a,
+		     unsigned int *n)
+{
+	size_t i;
+	json_t *el;
+	int r;
+	*n = 0;
+	if (!v)
+		return 0;
+	if ((r = oci_want_type(c, path, v, JSON_ARRAY)) < 0)
+		return r;
+	if (json_array_size(v) > ARG_MAX)
+		return oci_fail(c, path, "expected at most %d comparisons", ARG_MAX);
+	json_array_foreach (v, i, el) {
+		char sub[HY_JSON_PATH_MAX];
+		hy_json_path_index(sub, sizeof(sub), path, i);
+		if ((r = want_arg(c, sub, el, &a[(*n)++])) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* One syscalls[] element: names, action, errnoRet, args. */
+static int parse_rule(struct oci_ctx *c, const char *path, json_t *v, scmp_filter_ctx ctx,
+		      uint32_t default_action)
+{
+	static const struct oci_field fields[] = {
+		{ "names", read_below }, { "action", read_below }, { "errnoRet", read_below },
+		{ "args", read_below },	 { "comment", read_below },
+	};
+	char p[HY_JSON_PATH_MAX];
+	struct scmp_arg_cmp a[ARG_MAX];
+	unsigned int n = 0;
+	uint32_t action = 0;
+	size_t i;
+	json_t *el, *names = json_object_get(v, "names");
+	hy_json_path_key(p, sizeof(p), path, "args");
+	int r = oci_parse_fields(c, path, v, fields, ARRAY_SIZE(fields));
+	if (r == 0)
+		r = want_action(c, path, v, "action", "errnoRet", &action);
+	if (r == 0)
+		r = want_args(c, p, json_object_get(v, "args"), a, &n);
+	if (r == 0)
+		r = oci_require(c, path, v, "names", "an array of syscall names");
+	hy_json_path_key(p, sizeof(p), path, "names");
+	if (r == 0 && (r = oci_want_type(c, p, names, JSON_ARRAY)) < 0)
+		return r;
+	json_array_foreach (names, i, el) {
+		char sub[HY_JSON_PATH_MAX];
+		const char *name = NULL;
+		hy_json_path_index(sub, sizeof(sub), p, i);
+		if (r == 0)
+			r = oci_want_string(c, sub, el, &name);
+		int nr = r == 0 ? seccomp_syscall_resolve_name(name) : __NR_SCMP_ERROR;
+		/* Unknown here: skipped (hybox's table denies unknown numbers anyway). */
+		if (r < 0 || nr == __NR_SCMP_ERROR || action == default_action) /* a no-op rule */
+			continue;
+		int e = add_rule(ctx, action, nr, a, n);
+		if (e < 0)
+			return oci_fail(c, sub, "libseccomp refused the rule for %s: %s", name,
+					strerror(-e));
+	}
+	return r;
+}
+
+/* architectures: SCMP_ARCH_* names; the native one is always in the filter. */
+static int add_arches(struct oci_ctx *c, const char *path, json_t *v, scmp_filter_ctx ctx)
+{
+	size_t i;
+	json_t *el;
+	int r = v ? oci_want_type(c, path, v, JSON_ARRAY) : 0;
+	json_array_foreach (v, i, el) {
+		char sub[HY_JSON_PATH_MAX], lower[32];
+		const char *name = NULL;
+		hy_json_path_index(sub, sizeof(sub), path, i);
+		if (r == 0)
+			r = oci_want_string(c, sub, el, &name);
+		if (r < 0)
+			return r;
+		size_t k = 0;
+		const char *s = strncmp(name, "SCMP_ARCH_", 10) == 0 ? name + 10 : "";
+		for (; s[k] && k < sizeof(lower) - 1; k++)
+			lower[k] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] - 'A' + 'a' : s[k]);
+		lower[k] = '\0';
+		uint32_t arch = seccomp_arch_resolve_name(lower);
+		if (!arch)
+			return oci_fail(c, sub, "expected an architecture like \"SCMP_ARCH_X86_64\", got "
+						"\"%s\"", name);
+		int e = seccomp_arch_add(ctx, arch);
+		if (e < 0 && e != -EEXIST)
+			return oci_fail(c, sub, "libseccomp cannot add %s: %s", name, strerror(-e));
+	}
+	return r;
+}
+
+/* The profile's top level into a libseccomp filter, exported into cfg->profile. */
+static int compile(struct oci_ctx *c, const char *path, json_t *v, scmp_filter_ctx ctx,
+		   uint32_t def)
+{
+	char p[HY_JSON_PATH_MAX];
+	size_t i;
+	json_t *el, *rules = json_object_get(v, "syscalls");
+	hy_json_path_key(p, sizeof(p), path, "architectures");
+	int r = add_arches(c, p, json_object_get(v, "architectures"), ctx);
+	hy_json_path_key(p, sizeof(p), path, "syscalls");
+	if (r == 0 && rules)
+		r = oci_want_type(c, p, rules, JSON_ARRAY);
+	json_array_foreach (rules, i, el) {
+		char sub[HY_JSON_PATH_MAX];
+		hy_json_path_index(sub, sizeof(sub), p, i);
+		if (r == 0)
+			r = parse_rule(c, sub, el, ctx, def);
+	}
+	struct hy_err err = { 0 };
+	if (r == 0 && hy_seccomp_export(ctx, &c->cfg->profile, &err) < 0)
+		return oci_fail(c, path, "%s", err.msg);
+	return r;
+}
+
+int oci_parse_seccomp(struct oci_ctx *c, const char *path, json_t *v)
+{
+	static const struct oci_field fields[] = {
+		{ "defaultAction", read_below }, { "defaultErrnoRet", read_below },
+		{ "architectures", read_below }, { "syscalls", read_below },
+		{ "flags", NULL, "hybox installs the profile without flags" },
+		{ "listenerPath", NULL, "hybox's supervisor is the container's only listener" },
+		{ "listenerMetadata", NULL, "hybox's supervisor is the container's only listener" },
+	};
+	uint32_t def;
+	int r = oci_parse_fields(c, path, v, fields, ARRAY_SIZE(fields));
+	if (r == 0)
+		r = want_action(c, path, v, "defaultAction", "defaultErrnoRet", &def);
+	if (r < 0)
+		return r;
+	scmp_filter_ctx ctx = seccomp_init(def);
+	if (!ctx)
+		return oci_fail(c, path, "libseccomp could not start a filter");
+	/* A foreign architecture the profile does not list: killed, as runc's. */
+	seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	hy_seccomp_fini(&c->cfg->profile);
+	r = compile(c, path, v, ctx, def);
+	seccomp_release(ctx);
+	return r;
+}
