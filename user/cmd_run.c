@@ -362,6 +362,7 @@ static int phase_spawn(struct run_ctx *c, struct hy_err *err)
 		spec.mono = ts_sub_ns(spec.mono, c->o.restore->mono_ns);
 	}
 	spec.has_views = c->views_fd >= 0;
+	spec.is_init_adopted = c->hooks && c->hooks->is_adopted;
 	spec.views_fd = c->views_fd;
 	hy_sandbox_block_signals();
 	int r = hy_sandbox_spawn(&spec, &c->sb, err);
@@ -547,6 +548,7 @@ static int phase_control(struct run_ctx *c, struct hy_err *err)
 		.cgroup_dirfd = c->cg.dirfd,
 		.cgroup_path = c->cg.path + c->cg.rel,
 		.cmd_pid = c->sb.cmd_pid,
+		.state_pid = c->sb.is_adopted ? c->sb.init_pid : c->sb.cmd_pid,
 		.processes = list_processes,
 		.processes_ctx = c,
 		.stats = run_stats,
@@ -590,7 +592,8 @@ static int phase_created(struct run_ctx *c, struct hy_err *err)
 {
 	if (!c->hooks || !c->hooks->created)
 		return 0;
-	int r = c->hooks->created(c->hooks->ctx, c->state.dirfd, c->sb.cmd_pid, err);
+	int r = c->hooks->created(c->hooks->ctx, c->state.dirfd,
+				  c->sb.is_adopted ? c->sb.init_pid : c->sb.cmd_pid, err);
 	c->is_kept = r == 0 && c->hooks->is_kept;
 	return r;
 }

@@ -198,6 +198,7 @@ struct hy_control {
 	int statefd;   /* borrowed */
 	int cmd_pidfd; /* the command, pinned at start */
 	pid_t cmd_pid;
+	pid_t state_pid; /* what op state reports as "pid" */
 	uid_t owner;
 	ssize_t (*processes)(void *ctx, struct emu_proc **ret);
 	void *processes_ctx;
@@ -418,7 +419,7 @@ static const char *status_of(struct hy_control *ctl)
 
 static json_t *op_state(struct hy_control *ctl)
 {
-	return json_pack("{s:b,s:s,s:i,s:s,s:s}", "ok", 1, "id", ctl->id, "pid", ctl->cmd_pid,
+	return json_pack("{s:b,s:s,s:i,s:s,s:s}", "ok", 1, "id", ctl->id, "pid", ctl->state_pid,
 			 "status", status_of(ctl), "created", ctl->created);
 }
 
@@ -590,6 +591,7 @@ int hy_control_start(struct hy_control **ret, const struct hy_control_config *cf
 	ctl->cgfd = cfg->cgroup_dirfd;
 	ctl->statefd = cfg->state_dirfd;
 	ctl->cmd_pid = cfg->cmd_pid;
+	ctl->state_pid = cfg->state_pid ? cfg->state_pid : cfg->cmd_pid;
 	ctl->processes = cfg->processes;
 	ctl->processes_ctx = cfg->processes_ctx;
 	ctl->stats = cfg->stats;

@@ -65,6 +65,7 @@ struct hy_control_config {
 	int cgroup_dirfd; /* the container's leaf (borrowed; outlives the server) */
 	const char *cgroup_path; /* the leaf below the cgroup2 root ("hybox/ID"); NULL: that */
 	pid_t cmd_pid;    /* host pid of the user's command */
+	pid_t state_pid;  /* op state's "pid" (0: cmd_pid): an adopted init's, as runc's */
 	/* op ps: the container's processes (emu_kernel_processes()), from the
 	 * control thread. Returns the count or -errno. */
 	ssize_t (*processes)(void *ctx, struct emu_proc **ret);

@@ -157,7 +157,7 @@ static void reaped(int exec_fd, pid_t pid, int status)
 		}
 }
 
-int hy_init_serve(const struct hy_sandbox_spec *spec, pid_t cmd, int exec_fd)
+int hy_init_serve(const struct hy_sandbox_spec *spec, pid_t cmd, int exec_fd, int sync)
 {
 	sigset_t chld;
 	sigemptyset(&chld);
@@ -174,11 +174,14 @@ int hy_init_serve(const struct hy_sandbox_spec *spec, pid_t cmd, int exec_fd)
 		}
 		if (p < 0 && errno == ECHILD)
 			return W_EXITCODE(125, 0);
-		struct pollfd pf[2] = { { .fd = sfd, .events = POLLIN },
-					{ .fd = exec_fd, .events = POLLIN } };
+		struct pollfd pf[3] = { { .fd = sfd, .events = POLLIN },
+					{ .fd = exec_fd, .events = POLLIN },
+					{ .fd = sync, .events = 0 } /* POLLHUP comes anyway */ };
 		/* Without a signalfd, poll with a timeout so that children are still reaped. */
-		if (poll(pf, exec_fd >= 0 ? 2 : 1, sfd < 0 ? 100 : -1) < 0 && errno != EINTR)
+		if (poll(pf, 3, sfd < 0 ? 100 : -1) < 0 && errno != EINTR)
 			continue;
+		if (pf[2].revents & (POLLHUP | POLLERR))
+			return SIGKILL; /* init's exit takes every task of the namespace along */
 		struct signalfd_siginfo si;
 		while (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si))
 			;

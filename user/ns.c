@@ -49,9 +49,16 @@ static int do_mount(const char *src, const char *dst, const char *type, unsigned
 	return mount(src, dst, type, flags, data) < 0 ? -errno : 0;
 }
 
-static int make_rdonly_recursive(const char *path)
+/*
+ * The root and everything under it: nodev always (there is no device
+ * cgroup: with CAP_MKNOD a node made anywhere else could open a host disk;
+ * the container's devices are the ones bound into its own /dev), read-only
+ * unless root.readonly is false.
+ */
+static int restrict_root(const char *path, bool is_writable)
 {
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NODEV |
+					       (is_writable ? 0 : MOUNT_ATTR_RDONLY) };
 	if (syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return -errno;
 	return 0;
@@ -76,7 +83,10 @@ static int setup_dev(const struct hy_root_spec *spec, const char **ret_step)
 	char p[256], shm[64] = "mode=1777";
 	int r;
 	STEP("mount tmpfs on /dev");
-	r = do_mount("tmpfs", NEWROOT "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k");
+	/* nodev: its nodes are bind mounts of the host's, which keep working;
+	 * a node made in it later does not. */
+	r = do_mount("tmpfs", NEWROOT "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV,
+		     "mode=0755,size=64k");
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
@@ -271,8 +281,8 @@ int hy_ns_setup_root(const struct hy_root_spec *spec, const char **ret_step)
 		goto out;
 	if (spec->rootfs && (r = ensure_mountpoints(spec, ret_step)) < 0)
 		goto out;
-	STEP("make the root read-only");
-	if (!spec->is_writable && (r = make_rdonly_recursive(NEWROOT)) < 0)
+	STEP(spec->is_writable ? "make the root nodev" : "make the root read-only");
+	if ((r = restrict_root(NEWROOT, spec->is_writable)) < 0)
 		goto out;
 	if ((r = setup_overlays(spec, ret_step)) < 0 ||
 	    (r = setup_config_mounts(spec, trees, rootfs_fd, ret_step)) < 0)

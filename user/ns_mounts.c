@@ -109,9 +109,13 @@ static int attach(int tree, int dest)
 	return r < 0 ? -errno : 0;
 }
 
+/* Every mount of the config is nodev, whatever it asked (see ns.c restrict_root). */
 static int set_attr(int tree, uint64_t attr, bool recursive)
 {
-	struct mount_attr a = { .attr_set = attr, .propagation = MS_PRIVATE };
+	struct mount_attr a = { .attr_set = attr | MOUNT_ATTR_NODEV, .propagation = MS_PRIVATE,
+				/* an atime mode replaces the current one */
+				.attr_clr = attr & (MOUNT_ATTR_NOATIME | MOUNT_ATTR_STRICTATIME) ?
+						    MOUNT_ATTR__ATIME : 0 };
 	int flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
 	return syscall(SYS_mount_setattr, tree, "", flags, &a, sizeof(a)) < 0 ? -errno : 0;
 }
@@ -134,7 +138,8 @@ static int make_tmpfs(const char *data, uint64_t attr)
 	}
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return -errno;
-	int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, (unsigned int)attr);
+	int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+			       (unsigned int)(attr | MOUNT_ATTR_NODEV));
 	return mnt < 0 ? -errno : mnt;
 }
 

@@ -150,6 +150,7 @@ int hy_oci_launch(const struct hy_global_opts *g, enum hy_oci_verb verb,
 		.ctx = &l,
 		.is_wait_start = l.is_wait_start,
 		.is_kept = l.is_detached || o->is_keep,
+		.is_adopted = l.is_detached,
 		.created = on_created,
 		.stopped = on_stopped,
 	};

@@ -19,9 +19,11 @@ struct hy_run_hooks {
 	void *ctx;
 	bool is_wait_start; /* the command waits for the control op "start" */
 	bool is_kept;	    /* keep the state directory (unlocked) once the command ended */
+	bool is_adopted;    /* init goes to the caller's subreaper (sandbox.h
+			     * is_init_adopted); created and state report its pid */
 	/* The container exists, its control socket listens, its command runs or
 	 * waits for start. Failure tears everything down (err says why). */
-	int (*created)(void *ctx, int state_dirfd, pid_t cmd_pid, struct hy_err *err);
+	int (*created)(void *ctx, int state_dirfd, pid_t pid, struct hy_err *err);
 	/* With is_kept: the command ended with wstatus and all but the state
 	 * directory is gone; the directory is still locked. May be NULL. */
 	void (*stopped)(void *ctx, int state_dirfd, int wstatus);

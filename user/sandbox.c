@@ -38,12 +38,16 @@ void hy_sandbox_block_signals(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
-static pid_t clone_init(const struct hy_sandbox_spec *spec)
+static pid_t clone_init(const struct hy_sandbox_spec *spec, int *pidfd)
 {
 	struct clone_args args = {
-		.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
-			 CLONE_INTO_CGROUP | (spec->net_none ? CLONE_NEWNET : 0),
-		.exit_signal = SIGCHLD,
+		.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_PIDFD |
+			 CLONE_INTO_CGROUP | (spec->net_none ? CLONE_NEWNET : 0) |
+			 (spec->is_init_adopted ? CLONE_PARENT : 0),
+		.pidfd = (uint64_t)(uintptr_t)pidfd,
+		/* With CLONE_PARENT clone3 wants 0: the child inherits our exit
+		 * signal (SIGCHLD: we were forked), which goes to our parent. */
+		.exit_signal = spec->is_init_adopted ? 0 : SIGCHLD,
 		.cgroup = (uint64_t)spec->cgroup_fd,
 	};
 	long pid = syscall(SYS_clone3, &args, sizeof(args));
@@ -147,7 +151,8 @@ int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, 
 {
 	int sv[2], ex[2];
 	*sb = (struct hy_sandbox){ .sync_fd = -1, .exec_fd = -1, .listener = -1, .uts_ns_fd = -1,
-				   .mnt_ns_fd = -1, .root_fd = -1 };
+				   .mnt_ns_fd = -1, .root_fd = -1, .init_pidfd = -1,
+				   .is_adopted = spec->is_init_adopted };
 	err->exit_code = HY_EXIT_RUNTIME;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return hy_err_setr(err, -errno, "socketpair");
@@ -158,7 +163,7 @@ int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, 
 	}
 	int one = 1;
 	setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
-	pid_t pid = clone_init(spec);
+	pid_t pid = clone_init(spec, &sb->init_pidfd);
 	if (pid == 0) {
 		close(sv[0]);
 		close(ex[0]);
@@ -219,6 +224,17 @@ static void forward(struct hy_sandbox *sb, const struct signalfd_siginfo *si)
 		kill(-sb->cmd_pid, si->ssi_signo);
 }
 
+/* Has init ended? Our child: reaped, with its status. Adopted (not ours):
+ * its pidfd says so; killed by SIGKILL unless the command's status came. */
+static bool init_ended(struct hy_sandbox *sb, int *status)
+{
+	if (!sb->is_adopted)
+		return waitpid(sb->init_pid, status, WNOHANG) == sb->init_pid;
+	struct pollfd p = { .fd = sb->init_pidfd, .events = POLLIN };
+	*status = SIGKILL;
+	return sb->init_pidfd < 0 || poll(&p, 1, 0) > 0;
+}
+
 int hy_sandbox_wait(struct hy_sandbox *sb, int *ret_wstatus, struct hy_err *err)
 {
 	sigset_t set;
@@ -228,15 +244,18 @@ int hy_sandbox_wait(struct hy_sandbox *sb, int *ret_wstatus, struct hy_err *err)
 		sigaddset(&set, forwarded[i]);
 	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	int cmd_status = -1, init_status = 0;
-	for (;;) {
-		pid_t p = waitpid(sb->init_pid, &init_status, WNOHANG);
-		if (p == sb->init_pid)
-			break;
+	while (!init_ended(sb, &init_status)) {
 		struct signalfd_siginfo si;
-		if (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD)
+		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN },
+				       { .fd = sb->init_pidfd, .events = POLLIN } };
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if ((p[0].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si) &&
+		    si.ssi_signo != SIGCHLD)
 			forward(sb, &si);
 	}
 	sb->init_pid = 0;
+	closep(&sb->init_pidfd);
 	read_messages(sb, &cmd_status, err);
 	int st = cmd_status >= 0 ? cmd_status : init_status;
 	*ret_wstatus = st;
@@ -252,12 +271,19 @@ int hy_sandbox_go(struct hy_sandbox *sb)
 
 void hy_sandbox_release(struct hy_sandbox *sb)
 {
-	if (sb->init_pid > 0) {
+	if (sb->init_pid > 0 && !sb->is_adopted) {
 		kill(sb->init_pid, SIGKILL);
 		while (waitpid(sb->init_pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		sb->init_pid = 0;
+	} else if (sb->init_pid > 0 && sb->init_pidfd >= 0) {
+		/* Not ours to reap: wait until it is gone (its pid namespace with it). */
+		struct pollfd p = { .fd = sb->init_pidfd, .events = POLLIN };
+		syscall(SYS_pidfd_send_signal, sb->init_pidfd, SIGKILL, NULL, 0);
+		while (poll(&p, 1, 5000) < 0 && errno == EINTR)
+			;
 	}
+	sb->init_pid = 0;
+	closep(&sb->init_pidfd);
 	closep(&sb->sync_fd);
 	closep(&sb->exec_fd);
 	closep(&sb->listener);

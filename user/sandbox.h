@@ -48,12 +48,20 @@ struct hy_sandbox_spec {
 	 * and with CAP_CHECKPOINT_RESTORE, to become the image's root process
 	 * (ckpt_restore.c drops that capability again). */
 	bool is_restore;
+	/* OCI create / run -d: init is cloned with CLONE_PARENT, so it becomes the
+	 * child of whoever adopts the detached supervisor (containerd's shim,
+	 * conmon: subreapers), which reaps it and gets the command's exit status
+	 * from it, as from runc's init. Init then dies with the supervisor by
+	 * watching the setup channel instead of PDEATHSIG. */
+	bool is_init_adopted;
 	bool has_views;              /* views_fd: /dev/fuse served by kernel-emu, whose */
 	int views_fd;                /* files init binds over /proc (emu_view_files) */
 };
 
 struct hy_sandbox {
 	pid_t init_pid; /* host pid of the container's init */
+	int init_pidfd; /* a pidfd of it (CLONE_PIDFD): how an adopted init is waited for */
+	bool is_adopted; /* init is not our child (spec->is_init_adopted) */
 	pid_t cmd_pid;  /* host pid of the user's command */
 	int sync_fd;    /* supervisor end of the setup/status channel */
 	int exec_fd;    /* supervisor end of the exec channel (sync.h; execsrv.c) */

@@ -358,7 +358,10 @@ static void sort3(int *v)
 int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync, int exec_fd)
 {
 	const char *step = "";
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* An adopted init's parent is not the supervisor: it watches sync instead
+	 * (hy_init_serve; before that the command's read of GO fails first). */
+	if (!spec->is_init_adopted)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* The supervisor may have died before PDEATHSIG was armed: it holds the peer. */
 	struct pollfd pfd = { .fd = sync, .events = POLLIN };
 	if (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLHUP))
@@ -378,7 +381,7 @@ int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync, int exec_
 	pid_t cmd = spawn_cmd(spec, sync);
 	if (cmd < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -cmd, "start the command", 125);
-	int st = hy_init_serve(spec, cmd, exec_fd);
+	int st = hy_init_serve(spec, cmd, exec_fd, sync);
 	struct hy_sync_msg m = { .type = HY_SYNC_CMD_STATUS, .status = st };
 	hy_sync_send(sync, &m);
 	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));

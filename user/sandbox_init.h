@@ -12,5 +12,7 @@ int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync, int exec_
  * exec spec->argv. Never returns. */
 void hy_sandbox_cmd_main(const struct hy_sandbox_spec *spec, int sync) __attribute__((noreturn));
 /* init_exec.c: reap every child and serve exec requests on exec_fd until the
- * command (cmd) has ended; returns its wait status. */
-int hy_init_serve(const struct hy_sandbox_spec *spec, pid_t cmd, int exec_fd);
+ * command (cmd) has ended, or the supervisor has (sync hangs up: the
+ * container must not run unsupervised); returns the command's wait status,
+ * or SIGKILL's. */
+int hy_init_serve(const struct hy_sandbox_spec *spec, pid_t cmd, int exec_fd, int sync);

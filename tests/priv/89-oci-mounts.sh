@@ -89,11 +89,16 @@ assert_match "$RUN_OUT" $'\n/proc/sys ro,' "read-only path /proc/sys is mounted 
 with_config "
 c['root']['readonly'] = False
 c['mounts'].append({'destination': '/made/here', 'type': 'bind', 'source': 'data', 'options': ['bind']})"
-run_in 'echo hi >/root-file && echo root-ok; cat /made/here/file'
+run_in 'echo hi >/root-file && echo root-ok; cat /made/here/file
+mknod /null-here c 1 3 && echo mknod-ok; echo x >/null-here 2>/dev/null && echo device-opened
+mknod /tmp/n c 1 3 && { echo x >/tmp/n 2>/dev/null && echo tmp-device-opened; }'
 assert_contains "$RUN_OUT" "root-ok" "root.readonly false: the root is writable under the default policy"
 assert_eq "$(cat "$B/rootfs/root-file" 2>&1)" hi "the write landed in the rootfs"
 assert_contains "$RUN_OUT" "from-the-host" "a missing destination was created and bound"
-rm -rf "$B/rootfs/root-file" "$B/rootfs/made"
+assert_contains "$RUN_OUT" "mknod-ok" "CAP_MKNOD: a device node can be made in the writable root"
+assert_not_contains "$RUN_OUT" "device-opened" "... but not opened: the root is nodev (no device cgroup here)"
+assert_not_contains "$RUN_OUT" "tmp-device-opened" "... nor one in /tmp"
+rm -rf "$B/rootfs/root-file" "$B/rootfs/made" "$B/rootfs/null-here"
 with_config "
 c['mounts'].append({'destination': '/made/here', 'type': 'bind', 'source': 'data', 'options': ['bind', 'ro']})"
 run_in 'cat /made/here/file; echo hi >/root-file 2>/dev/null || echo root-refused'
