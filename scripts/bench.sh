@@ -17,7 +17,9 @@
 # (iterations per file-policy run, default 5000), BENCH_FILE_DIR (where the
 # file-policy runs put their file, default /dev/shm: tmpfs both on the host
 # and in the container), BENCH_SECTIONS (which sections run, default
-# "native uname startup file views workload cache telemetry checkpoint vm-lsm"); BENCH_TELEMETRY_ROUNDS
+# "native uname startup file views workload cache oci telemetry checkpoint
+# vm-lsm"); BENCH_OCI_N (default 30) is the runs per command of the oci
+# section (hybox, crun, runc: run and create..delete; bwrap); BENCH_TELEMETRY_ROUNDS
 # and BENCH_TELEMETRY_N size the telemetry section, BENCH_VIEWS_ROUNDS
 # (default 5) and BENCH_VIEWS_N (default 3000) the views section,
 # BENCH_WORKLOAD_ROUNDS (default 5) the workload section (gcc, python3), BENCH_CKPT_MIB
@@ -45,7 +47,7 @@ FDIR=${BENCH_FILE_DIR:-/dev/shm}
 VROUNDS=${BENCH_VIEWS_ROUNDS:-5}
 VN=${BENCH_VIEWS_N:-3000}
 POLICY_NO_R=$ROOT/tests/bench/policy-no-r.json
-SECTIONS=${BENCH_SECTIONS:-native uname startup file views workload cache telemetry checkpoint vm-lsm}
+SECTIONS=${BENCH_SECTIONS:-native uname startup file views workload cache oci telemetry checkpoint vm-lsm}
 BWRAP=$(command -v bwrap 2>/dev/null || true)
 PIN=${BENCH_PIN:-$(($(nproc) - 1))}
 PINCMD=""
@@ -544,6 +546,155 @@ else
 	echo "r everywhere (their flags choose native or trap); every other native syscall is decided on"
 	echo "nr alone (getpid and read included) - checked on the generated program by"
 	echo "test_seccomp_native_stays_in_action_cache (make check)."
+fi
+
+# --- OCI lifecycle: hybox, crun and runc on one bundle ---------------------------
+# One busybox bundle (build/bench/oci-bundle: scripts/mkrootfs.sh + `hybox
+# spec`, args ["/bin/true"]), and per runtime two commands, all timed by the
+# start-up timer in one interleaved round-robin (OCI_N runs each, after one
+# warm-up run each):
+#  run   `RT --root R run --bundle B ID`: create + start + wait + delete in one
+#        (runc's verb; hybox takes runc's form, docs/oci.md);
+#  life  `RT create --bundle B ID`, `RT start ID`, `RT state ID` until it reads
+#        "stopped", `RT delete ID`: the four calls an engine makes. The wait
+#        polls `state` (without a pause: one exec per poll, counted in the time,
+#        polls per run printed) because that is what OCI offers every runtime
+#        alike; hybox records "stopped" only once its supervisor has torn the
+#        container down, so its first poll may see "running".
+# bwrap (--ro-bind of the same rootfs, --unshare-all, /bin/true) is the floor.
+# Every runtime has its own --root under $T and every run its own id
+# ({run} is the run number). runc and crun are Debian packages, measured when
+# installed and never installed here. crun 1.8.1 refuses a hybrid cgroup
+# layout ("cgroups in hybrid mode not supported, drop all controllers from
+# cgroupv2": v1 hierarchies plus cgroup2 on /sys/fs/cgroup/unified, as this
+# host has). In a private mount namespace without that cgroup2 mount it sees
+# plain cgroup v1 and runs; the timer makes that namespace once (--unmount)
+# and enters it around crun's runs, outside the timed part, so crun pays no
+# extra unshare/sh exec per call as `unshare -m sh -c 'umount ...; exec crun'`
+# would. Afterwards no state directory nor cgroup of ours may be left: what
+# is left is counted as a failure and removed (delete --force, rmdir).
+OCI_N=${BENCH_OCI_N:-30}
+OCI_BUNDLE=$BENCH_DIR/oci-bundle
+OCI_ID=bench-oci-$$
+OCI_UNIFIED=/sys/fs/cgroup/unified
+
+oci_bundle() {
+	"$ROOT/scripts/mkrootfs.sh" "$OCI_BUNDLE/rootfs" >/dev/null || return 1
+	rm -f "$OCI_BUNDLE/config.json"
+	"$HYBOX" spec --bundle "$OCI_BUNDLE" || return 1
+	sed -i '/"args": \[/{n;s|"sh"|"/bin/true"|}' "$OCI_BUNDLE/config.json"
+	grep -q '"/bin/true"' "$OCI_BUNDLE/config.json"
+}
+
+# oci_unmount NAME: the timer's --unmount option NAME needs (crun on a hybrid host).
+oci_unmount() {
+	[ "$1" = crun ] && mountpoint -q "$OCI_UNIFIED" && echo "--unmount $OCI_UNIFIED"
+}
+
+# oci_args NAME BINARY: the timer's two commands (run, life) for one runtime.
+oci_args() {
+	local rt="$2 --root $T/oci/$1" ns id=$OCI_ID-$1
+	ns=$(oci_unmount "$1")
+	echo ":: $1-run $ns $rt run --bundle $OCI_BUNDLE $id-run-{run}"
+	echo ":: $1-life $ns $rt create --bundle $OCI_BUNDLE $id-life-{run} + $rt start $id-life-{run}" \
+		"+ until stopped $rt state $id-life-{run} + $rt delete $id-life-{run}"
+}
+
+# oci_leftovers NAME BINARY: count and remove what NAME's runs left behind.
+oci_leftovers() {
+	local d id left=""
+	for d in "$T/oci/$1"/*; do
+		[ -d "$d" ] || continue
+		id=${d##*/}
+		left="$left $id"
+		if [ -n "$(oci_unmount "$1")" ]; then
+			unshare -m sh -c 'umount "$0"; exec "$@"' "$OCI_UNIFIED" \
+				"$2" --root "$T/oci/$1" delete --force "$id" >/dev/null 2>&1
+		else
+			"$2" --root "$T/oci/$1" delete --force "$id" >/dev/null 2>&1
+		fi
+	done
+	[ -z "$left" ] || fail "oci: $1 left containers behind:$left"
+}
+
+oci() {
+	local name bin cg missing=""
+	set -f # the arguments below are split on spaces, never globbed
+	set --
+	for name in hybox crun runc; do
+		bin=$HYBOX
+		[ $name = hybox ] || bin=$(command -v $name 2>/dev/null)
+		if [ -z "$bin" ]; then
+			missing="$missing  $name: not installed (apt-get install $name)\n"
+			continue
+		fi
+		set -- "$@" $(oci_args $name "$bin")
+	done
+	[ -n "$BWRAP" ] && set -- "$@" :: bwrap "$BWRAP" --ro-bind "$OCI_BUNDLE/rootfs" / --unshare-all /bin/true
+	shift # the first "::"
+	set +f
+	mkdir -p "$T/oci"
+	"$STARTUP" "$OCI_N" "$@" >"$T/oci.out" </dev/null || fail "oci: the start-up timer failed"
+	if grep -Eq '(failures|spawn_errors)=[1-9]' "$T/oci.out"; then
+		fail "oci: some runs failed: $(grep -E '(failures|spawn_errors)=[1-9]' "$T/oci.out" | tr '\n' ' ')"
+	fi
+	for name in hybox crun runc; do
+		bin=$HYBOX
+		[ $name = hybox ] || bin=$(command -v $name 2>/dev/null) || continue
+		oci_leftovers $name "$bin"
+	done
+	for cg in $(find /sys/fs/cgroup -maxdepth 4 -type d -name "$OCI_ID-*" 2>/dev/null); do
+		fail "oci: cgroup left behind: $cg"
+		rmdir "$cg" 2>/dev/null
+	done
+	rm -rf "$T/oci"
+
+	echo "oci: /bin/true in one busybox bundle (build/bench/oci-bundle), $OCI_N runs each, interleaved; ms"
+	awk -v f="$T/oci.out" -v missing="$missing" "$AWKLIB"'
+function v(label, key) { return (label SUBSEP key) in val ? val[label, key] : "nan" }
+function ms(label,    m) { m = v(label, "median_us"); return isnum(m) ? m / 1000 : "nan" }
+function cell(label) {
+	if (!isnum(v(label, "median_us"))) return "n/a"
+	return sprintf("%.1f (%.1f..%.1f)", ms(label), v(label, "p10_us") / 1000, v(label, "p90_us") / 1000)
+}
+function ratio(a, b) { return isnum(a) && isnum(b) && b > 0 ? a / b : "nan" }
+function judge(x, lim, up) { return !isnum(x) ? "n/a" : (up ? x >= lim : x <= lim) ? "met" : "missed" }
+function verb(kind, label) {
+	printf "  %-40s %18s %18s %18s\n", label, cell("hybox-" kind), cell("crun-" kind), cell("runc-" kind)
+}
+function summary(kind, label,    hc, rh) {
+	hc = ratio(ms("hybox-" kind), ms("crun-" kind)); rh = ratio(ms("runc-" kind), ms("hybox-" kind))
+	printf "  %-15s hybox/crun %s (target <= 1.00: %s), runc/hybox %s (target >= 3.0: %s)\n", label,
+	       fmt(hc, 2), judge(hc, 1.0, 0), fmt(rh, 2), judge(rh, 3.0, 1)
+}
+BEGIN {
+	while ((getline line < f) > 0) { # label=L key=value...
+		n = split(line, a, " ")
+		for (i = 2; i <= n; i++) { k = index(a[i], "="); val[substr(a[1], 7), substr(a[i], 1, k - 1)] = substr(a[i], k + 1) }
+	}
+	printf "  %-40s %18s %18s %18s\n", "median (p10..p90)", "hybox", "crun", "runc"
+	verb("run", "run --bundle B ID")
+	verb("life", "create+start+state..stopped+delete")
+	printf "  %-40s %18s %18s %18s\n", "  state polls per lifecycle", fmt(v("hybox-life", "polls_per_run"), 2),
+	       fmt(v("crun-life", "polls_per_run"), 2), fmt(v("runc-life", "polls_per_run"), 2)
+	b = v("bwrap", "median_us")
+	if (isnum(b)) printf "  bwrap --ro-bind rootfs / --unshare-all /bin/true (floor): %s; hybox run / bwrap %s\n",
+	                     cell("bwrap"), fmt(ratio(ms("hybox-run"), ms("bwrap")), 2)
+	else print "  bwrap: not installed (apt-get install bubblewrap): no floor"
+	printf "%s", missing
+	summary("run", "run:")
+	summary("life", "create..delete:")
+}'
+	echo "(ratios of medians; crun runs in a private mount namespace without $OCI_UNIFIED when that is"
+	echo "mounted (crun 1.8.1 refuses hybrid cgroups); each run its own id and --root per runtime)"
+}
+if want oci && [ "$have_hybox" = 1 ]; then
+	echo
+	if oci_bundle; then
+		oci
+	else
+		fail "oci: could not build the bundle $OCI_BUNDLE"
+	fi
 fi
 
 # --- telemetry: the cost of events, and how many the exporter sustains ------------
