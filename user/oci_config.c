@@ -615,6 +615,7 @@ void hy_oci_config_fini(struct hy_oci_config *cfg)
 	free(cfg->args);
 	free(cfg->env);
 	free(cfg->user_mounts);
+	free(cfg->sysctls);
 	json_decref(cfg->doc);
 	*cfg = (struct hy_oci_config){ 0 };
 }

@@ -39,6 +39,8 @@ struct hy_oci_config {
 	struct hy_mount *user_mounts; /* binds, tmpfs, masked and read-only paths (ns.h); owned */
 	size_t nuser_mounts;
 	bool is_root_writable;	/* root.readonly false (the spec's default) */
+	struct hy_sysctl *sysctls; /* linux.sysctl, namespaced keys only (ns.h); owned */
+	size_t nsysctls;
 	unsigned long shm_flags;
 	unsigned long long shm_size;
 	uint64_t memory;	/* linux.resources.memory.limit in bytes, 0: none */

@@ -255,6 +255,48 @@ START_TEST(test_oci_config_policy_path)
 }
 END_TEST
 
+/* linux.sysctl: namespaced keys kept in order, dots as slashes, with their step. */
+START_TEST(test_oci_config_sysctl)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	json_t *doc = default_doc(); /* with a network namespace */
+	set_path(doc, "linux.sysctl", J("{\"net.ipv4.ip_forward\": \"1\", \"kernel.shmmax\": "
+					"\"68719476736\", \"fs.mqueue.msg_max\": \"20\", "
+					"\"kernel.shm_rmid_forced\": \"1\"}"));
+	int r = parse_doc(doc, &cfg, &err);
+	ck_assert_msg(r == 0, "%s", err.msg);
+	ck_assert_uint_eq(cfg.nsysctls, 4);
+	ck_assert_str_eq(cfg.sysctls[0].path, "net/ipv4/ip_forward");
+	ck_assert_str_eq(cfg.sysctls[0].value, "1");
+	ck_assert_str_eq(cfg.sysctls[0].step, "write linux.sysctl[\"net.ipv4.ip_forward\"]");
+	ck_assert_str_eq(cfg.sysctls[1].path, "kernel/shmmax");
+	ck_assert_str_eq(cfg.sysctls[2].path, "fs/mqueue/msg_max");
+	ck_assert_str_eq(cfg.sysctls[3].path, "kernel/shm_rmid_forced");
+	hy_oci_config_fini(&cfg);
+
+	doc = default_doc(); /* no network namespace: IPC ones still fine */
+	set_path(doc, "linux.namespaces[1]", NULL);
+	set_path(doc, "linux.sysctl", J("{\"kernel.msgmax\": \"16384\"}"));
+	ck_assert_int_eq(parse_doc(doc, &cfg, &err), 0);
+	ck_assert_uint_eq(cfg.nsysctls, 1);
+	hy_oci_config_fini(&cfg);
+
+	doc = default_doc(); /* net.* without one: the host's; sysctl before namespaces */
+	json_t *lx = json_object_get(doc, "linux");
+	json_t *ns = json_incref(json_object_get(lx, "namespaces"));
+	json_object_del(lx, "namespaces");
+	json_array_remove(ns, 1);
+	set_path(doc, "linux.sysctl", J("{\"kernel.sem\": \"250 32000 32 128\", "
+					"\"net.core.somaxconn\": \"1024\"}"));
+	json_object_set_new(lx, "namespaces", ns);
+	ck_assert_int_eq(parse_doc(doc, &cfg, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, "linux.sysctl[\"net.core.somaxconn\"]: the container shares "
+				      "the host's network") != NULL, "%s", err.msg);
+	ck_assert_ptr_null(cfg.doc);
+}
+END_TEST
+
 /* ---- refusals ------------------------------------------------------------------- */
 
 static const struct bad_case {
@@ -379,6 +421,25 @@ static const struct bad_case {
 	{ "linux.cgroupsPath", "\"/\"", "got \"/\": the root cgroup cannot hold a container" },
 	{ "linux.cgroupsPath", "\"a\\nb\"", "a control character in it" },
 	{ "linux.cgroupsPath", "7", "linux.cgroupsPath: expected a string, got 7" },
+	{ "linux.sysctl", "{\"vm.swappiness\": \"10\"}",
+	  "linux.sysctl[\"vm.swappiness\"]: not namespaced: it would change the host" },
+	{ "linux.sysctl", "{\"kernel.hostname\": \"x\"}",
+	  "linux.sysctl[\"kernel.hostname\"]: not supported (use hostname)" },
+	{ "linux.sysctl", "{\"kernel.domainname\": \"x\"}",
+	  "linux.sysctl[\"kernel.domainname\"]: not supported (use domainname)" },
+	{ "linux.sysctl", "{\"kernel.shmmax\": 5}",
+	  "linux.sysctl[\"kernel.shmmax\"]: expected a string, got 5" },
+	{ "linux.sysctl", "{\"kernel.shmmax\": \"\"}",
+	  "linux.sysctl[\"kernel.shmmax\"]: expected a value, got \"\"" },
+	{ "linux.sysctl", "{\"net.ipv4..x\": \"1\"}", "an empty component" },
+	{ "linux.sysctl", "{\"net.ipv4.\": \"1\"}", "an empty component" },
+	{ "linux.sysctl", "{\"fs.mqueue.a/../../../vm/x\": \"1\"}",
+	  "a character other than letters" },
+	{ "linux.sysctl", "{\"net/ipv4/ip_forward\": \"1\"}",
+	  "expected a dotted name like \"kernel.shmmax\"" },
+	{ "linux.sysctl", "{\"kernel.shmmax\": \"1\", \"kernel.core_pattern\": \"|/x\"}",
+	  "linux.sysctl[\"kernel.core_pattern\"]: not namespaced" },
+	{ "linux.sysctl", "[\"kernel.shmmax\"]", "linux.sysctl: expected an object" },
 	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}",
 	  "linux.seccomp: not supported yet" },
 	{ "linux.rootfsPropagation", "\"shared\"", "linux.rootfsPropagation: \"shared\" is not "
@@ -452,6 +513,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_oci_config_pids_unlimited);
 	tcase_add_test(tc, test_oci_config_user_mounts);
 	tcase_add_test(tc, test_oci_config_policy_path);
+	tcase_add_test(tc, test_oci_config_sysctl);
 	tcase_add_loop_test(tc, test_oci_config_refusals, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_oci_config_position);
 	tcase_add_test(tc, test_oci_config_load_missing);
