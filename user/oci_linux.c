@@ -184,7 +184,7 @@ static const struct oci_field resource_fields[] = {
 	{ "memory", parse_memory },
 	{ "cpu", parse_cpu },
 	{ "pids", parse_pids },
-	{ "devices", NULL, "hybox's /dev is fixed: null, zero, full, random, urandom, tty, pts, shm" },
+	{ "devices", oci_parse_device_rules },
 	{ "blockIO", NULL }, { "hugepageLimits", NULL }, { "network", NULL },
 	{ "rdma", NULL }, { "unified", NULL },
 };
@@ -362,7 +362,7 @@ static const struct oci_field linux_fields[] = {
 	{ "gidMappings", NULL, "no user namespaces" },
 	{ "timeOffsets", NULL, "hybox sets the time namespace's offsets itself (boot time: the "
 				"container's start)" },
-	{ "devices", NULL, "hybox's /dev is fixed: null, zero, full, random, urandom, tty, pts, shm" },
+	{ "devices", oci_parse_devices },
 	{ "cgroupsPath", parse_cgroups_path },
 	{ "resources", parse_resources },
 	{ "sysctl", parse_sysctl },

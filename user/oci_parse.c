@@ -68,6 +68,23 @@ int oci_parse_fields(struct oci_ctx *c, const char *path, json_t *obj,
 	return 0;
 }
 
+int oci_parse_each(struct oci_ctx *c, const char *path, json_t *v,
+		   int (*fn)(struct oci_ctx *c, const char *path, json_t *el, size_t i))
+{
+	size_t i;
+	json_t *el;
+	int r;
+	if ((r = oci_want_type(c, path, v, JSON_ARRAY)) < 0)
+		return r;
+	json_array_foreach (v, i, el) {
+		char sub[HY_JSON_PATH_MAX];
+		hy_json_path_index(sub, sizeof(sub), path, i);
+		if ((r = fn(c, sub, el, i)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int oci_require(struct oci_ctx *c, const char *path, json_t *obj, const char *key,
 		const char *expected)
 {

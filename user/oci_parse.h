@@ -56,9 +56,16 @@ int oci_want_type(struct oci_ctx *c, const char *path, const json_t *v, json_typ
 /* An absolute, normalized path (no "//", ".", ".." or trailing "/"). */
 int oci_want_abs_path(struct oci_ctx *c, const char *path, const json_t *v, const char **ret);
 
+/* Each element of the array v, with its path and index, to fn; stops at the first error. */
+int oci_parse_each(struct oci_ctx *c, const char *path, json_t *v,
+		   int (*fn)(struct oci_ctx *c, const char *path, json_t *el, size_t i));
+
 /* linux (oci_linux.c). */
 int oci_parse_linux(struct oci_ctx *c, const char *path, json_t *v);
 /* mounts, linux.maskedPaths and linux.readonlyPaths (oci_mounts.c). */
 int oci_parse_mounts(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_masked_paths(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_readonly_paths(struct oci_ctx *c, const char *path, json_t *v);
+/* linux.devices and linux.resources.devices (oci_devices.c). */
+int oci_parse_devices(struct oci_ctx *c, const char *path, json_t *v);
+int oci_parse_device_rules(struct oci_ctx *c, const char *path, json_t *v);

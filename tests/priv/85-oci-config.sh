@@ -74,4 +74,20 @@ c['linux']['sysctl'] = {'net.ipv4.ip_forward': '1'}" true
 refused "net.* with the host's network" \
 	'linux\.sysctl\["net\.ipv4\.ip_forward"\]: the container shares the host.s network'
 assert_eq "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_fwd" "after the refusals the host's ip_forward is unchanged"
+
+# --- linux.devices and linux.resources.devices --------------------------------------
+config "std = [(1, 3), (1, 5), (1, 7), (1, 8), (1, 9), (5, 0), (5, 1), (5, 2), (136, -1)]
+c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}] +
+  [{'allow': True, 'type': 'c', 'major': a, 'minor': b, 'access': 'rwm'} for a, b in std]}
+c['linux']['devices'] = [{'path': '/dev/null', 'type': 'c', 'major': 1, 'minor': 3, 'fileMode': 438, 'uid': 0, 'gid': 0}]" \
+	'echo x >/dev/null && head -c 4 /dev/zero | wc -c && ls /dev/pts/ptmx'
+run_ok "podman's device list (deny-all, then hybox's own devices) runs"
+assert_eq "$RUN_OUT" "4
+/dev/pts/ptmx" "the fixed /dev works as before"
+config "c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'},
+  {'allow': True, 'type': 'c', 'major': 10, 'minor': 200, 'access': 'rwm'}]}" true
+refused "an allow for /dev/net/tun" \
+	'linux\.resources\.devices\[1\]: allows char 10:200, which is not supported \(hybox.s /dev holds only'
+config "c['linux']['devices'] = [{'path': '/dev/fuse', 'type': 'c', 'major': 10, 'minor': 229}]" true
+refused "a device node hybox does not make" 'linux\.devices\[0\]: /dev/fuse \(c 10:229\) is not supported'
 done_testing

@@ -297,6 +297,40 @@ START_TEST(test_oci_config_sysctl)
 }
 END_TEST
 
+/* Device lists as podman and containerd send them: nothing beyond hybox's /dev. */
+START_TEST(test_oci_config_devices)
+{
+	static const char *const ok[] = {
+		"[]",
+		"[{\"allow\": false, \"access\": \"rwm\"}]",
+		"[{\"allow\": false, \"type\": \"a\", \"major\": -1, \"minor\": -1, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 5, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 7, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 8, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 9, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 5, \"minor\": 0, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 5, \"minor\": 1, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 5, \"minor\": 2, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 136, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 136, \"minor\": -1, \"access\": \"rw\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"r\"}]",
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct hy_oci_config cfg;
+		struct hy_err err = { 0 };
+		json_t *doc = default_doc();
+		set_path(doc, "linux.resources", json_pack("{s:o}", "devices", J(ok[i])));
+		set_path(doc, "linux.devices", J("[{\"path\": \"/dev/null\", \"type\": \"c\", "
+						 "\"major\": 1, \"minor\": 3, \"fileMode\": 438, "
+						 "\"uid\": 0, \"gid\": 0}, {\"path\": \"/dev/tty\", "
+						 "\"type\": \"c\", \"major\": 5, \"minor\": 0}]"));
+		ck_assert_msg(parse_doc(doc, &cfg, &err) == 0, "%zu: %s", i, err.msg);
+		hy_oci_config_fini(&cfg);
+	}
+}
+END_TEST
+
 /* ---- refusals ------------------------------------------------------------------- */
 
 static const struct bad_case {
@@ -405,8 +439,61 @@ static const struct bad_case {
 	{ "linux.resources", "{\"pids\": {\"limit\": 1.5}}",
 	  "linux.resources.pids.limit: expected an integer (-1: no limit), got 1.5" },
 	{ "linux.resources", "{\"pids\": {\"max\": 5}}", "linux.resources.pids.max: unknown property" },
-	{ "linux.resources", "{\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]}",
-	  "linux.resources.devices: not supported yet" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": true, \"type\": \"c\", \"major\": 1, "
+			     "\"minor\": 3, \"access\": \"rwm\"}]}",
+	  "linux.resources.devices[0]: expected a deny-all first" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false, \"access\": \"rw\"}]}",
+	  "linux.resources.devices[0]: expected a deny-all first" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false, \"type\": \"c\", \"major\": 1, "
+			     "\"access\": \"rwm\"}]}",
+	  "linux.resources.devices[0]: expected a deny-all first" },
+	{ "linux.resources", "{\"devices\": [{\"access\": \"rwm\"}]}",
+	  "linux.resources.devices[0].allow: expected true or false, got nothing" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false, \"access\": \"rwx\"}]}",
+	  "linux.resources.devices[0].access: expected r, w and m (any of them), got \"rwx\"" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false, \"access\": \"rwm\", \"path\": "
+			     "\"/dev/sda\"}]}",
+	  "linux.resources.devices[0].path: unknown property" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true}]}",
+	  "linux.resources.devices[1]: allows all devices, which is not supported (hybox's /dev "
+	  "holds only char 1:3 null" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true, \"type\": \"b\", "
+			     "\"major\": 8, \"minor\": 0, \"access\": \"r\"}]}",
+	  "linux.resources.devices[1]: allows block devices" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true, \"type\": \"c\", "
+			     "\"major\": 10, \"minor\": 200, \"access\": \"rwm\"}]}",
+	  "linux.resources.devices[1]: allows char 10:200, which is not supported" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true, \"type\": \"c\", "
+			     "\"major\": -1, \"minor\": -1, \"access\": \"m\"}]}",
+	  "linux.resources.devices[1]: allows char -1:-1 (-1: any)" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true, \"type\": \"c\", "
+			     "\"major\": 1, \"access\": \"rwm\"}]}",
+	  "linux.resources.devices[1]: allows char 1:-1 (-1: any)" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": false, \"type\": \"c\", "
+			     "\"major\": 1, \"minor\": 3}]}",
+	  "linux.resources.devices[1]: a deny rule after the first is not supported" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true, \"type\": \"c\", "
+			     "\"major\": 136, \"minor\": -2}]}",
+	  "linux.resources.devices[1].minor: expected -1 (any) or a device number, got -2" },
+	{ "linux.devices", "[{\"path\": \"/dev/fuse\", \"type\": \"c\", \"major\": 10, \"minor\": "
+			   "229}]",
+	  "linux.devices[0]: /dev/fuse (c 10:229) is not supported (hybox's /dev is fixed" },
+	{ "linux.devices", "[{\"path\": \"/dev/sda\", \"type\": \"b\", \"major\": 8, \"minor\": 0}]",
+	  "linux.devices[0]: /dev/sda (b 8:0) is not supported" },
+	{ "linux.devices", "[{\"path\": \"/dev/mynull\", \"type\": \"c\", \"major\": 1, \"minor\": "
+			   "3}]",
+	  "linux.devices[0]: /dev/mynull (c 1:3) is not supported" },
+	{ "linux.devices", "[{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": "
+			   "3, \"fileMode\": 511}]",
+	  "linux.devices[0]: /dev/null: expected fileMode 438 (0666), uid 0 and gid 0 or none" },
+	{ "linux.devices", "[{\"path\": \"/dev/null\", \"major\": 1, \"minor\": 3}]",
+	  "linux.devices[0].type: expected \"c\", got nothing" },
+	{ "linux.devices", "[{\"path\": \"/dev/ptmx\", \"type\": \"c\", \"major\": 5, \"minor\": "
+			   "2}]",
+	  "linux.devices[0]: /dev/ptmx (c 5:2) is not supported" },
+	{ "linux.devices", "[{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": "
+			   "3, \"major2\": 1}]",
+	  "linux.devices[0].major2: unknown property" },
 	{ "linux.cgroupsPath", "\"system.slice:libpod:x\"",
 	  "linux.cgroupsPath: \"system.slice:libpod:x\": systemd cgroups (\"slice:prefix:name\") "
 	  "are not supported" },
@@ -514,6 +601,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_oci_config_user_mounts);
 	tcase_add_test(tc, test_oci_config_policy_path);
 	tcase_add_test(tc, test_oci_config_sysctl);
+	tcase_add_test(tc, test_oci_config_devices);
 	tcase_add_loop_test(tc, test_oci_config_refusals, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_oci_config_position);
 	tcase_add_test(tc, test_oci_config_load_missing);
