@@ -194,6 +194,13 @@ static const char *const cap_names[] = {
 	"CAP_CHECKPOINT_RESTORE",
 };
 
+void oci_caps_json(json_t *a)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++)
+		if (hy_caps_default() & (1ULL << i))
+			json_array_append_new(a, json_string(cap_names[i]));
+}
+
 static int parse_cap_set(struct oci_ctx *c, const char *path, json_t *v, uint64_t *ret)
 {
 	size_t i;
@@ -661,9 +668,7 @@ static json_t *default_mounts(void)
 static json_t *default_caps(void)
 {
 	json_t *set = json_array();
-	for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++)
-		if (hy_caps_default() & (1ULL << i))
-			json_array_append_new(set, json_string(cap_names[i]));
+	oci_caps_json(set);
 	return json_pack("{s:O,s:O,s:O,s:o}", "bounding", set, "effective", set, "permitted", set,
 			 "inheritable", set);
 }

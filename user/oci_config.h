@@ -63,6 +63,10 @@ int hy_oci_config_load(const char *path, const char *name, struct hy_oci_config 
 		       struct hy_err *err);
 void hy_oci_config_fini(struct hy_oci_config *cfg);
 
+/* runc's `features` document (runtime-spec features.md) for what this parser
+ * accepts: `hybox features --oci`. Built from the parser's own tables. */
+json_t *hy_oci_features(void);
+
 /* The config.json `hybox spec` writes (runc's shape, hybox's defaults), as
  * indented JSON text; free() it. Parses without error. */
 char *hy_oci_config_default(void);

@@ -26,6 +26,13 @@ static const struct {
 	{ "time", false }, /* hybox always makes one: boot time at the container's start */
 };
 
+void oci_namespaces_json(json_t *a)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ns_types); i++)
+		if (!ns_types[i].unsupported)
+			json_array_append_new(a, json_string(ns_types[i].type));
+}
+
 static int parse_namespace(struct oci_ctx *c, const char *path, json_t *v, unsigned int *seen)
 {
 	char tpath[HY_JSON_PATH_MAX], ppath[HY_JSON_PATH_MAX];

@@ -147,6 +147,12 @@ static const struct {
 #define USER_OPTS "ro, rw, nosuid, suid, nodev, dev, noexec, exec, noatime, strictatime, " \
 		  "relatime, nodiratime, private, rprivate"
 
+void oci_mount_options_json(json_t *a)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(user_opts); i++)
+		json_array_append_new(a, json_string(user_opts[i].name));
+}
+
 /* A tmpfs option key=value: size (k/m/g), mode (octal), nr_inodes, uid, gid. */
 static int tmpfs_option(struct oci_ctx *c, const char *path, const char *opt, struct hy_mount *m)
 {

@@ -66,6 +66,12 @@ int oci_parse_linux(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_mounts(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_masked_paths(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_readonly_paths(struct oci_ctx *c, const char *path, json_t *v);
+/* For `hybox features --oci` (oci_features.c), from the tables the parser checks
+ * against, so the document cannot drift: each appends names to the array a. */
+void oci_namespaces_json(json_t *a); /* the namespace types linux.namespaces accepts */
+void oci_mount_options_json(json_t *a); /* the options a bind mount accepts */
+void oci_caps_json(json_t *a);	     /* the capabilities process.capabilities accepts */
+
 /* linux.devices and linux.resources.devices (oci_devices.c). */
 int oci_parse_devices(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_device_rules(struct oci_ctx *c, const char *path, json_t *v);

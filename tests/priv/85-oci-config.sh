@@ -90,4 +90,28 @@ refused "an allow for /dev/net/tun" \
 	'linux\.resources\.devices\[1\]: allows char 10:200, which is not supported \(hybox.s /dev holds only'
 config "c['linux']['devices'] = [{'path': '/dev/fuse', 'type': 'c', 'major': 10, 'minor': 229}]" true
 refused "a device node hybox does not make" 'linux\.devices\[0\]: /dev/fuse \(c 10:229\) is not supported'
+
+# --- hybox features --oci: runc's features document -----------------------------------
+hy features --oci
+assert_rc 0 "features --oci exits 0"
+check "features --oci is runc's document, with what hybox accepts" python3 -c '
+import json, sys
+f = json.loads(sys.argv[1])
+assert set(f) == {"ociVersionMin", "ociVersionMax", "hooks", "mountOptions", "linux", "annotations"}, f.keys()
+lx = f["linux"]
+assert set(lx) == {"namespaces", "capabilities", "cgroup", "seccomp", "apparmor", "selinux"}, lx.keys()
+assert lx["cgroup"] == {"v1": False, "v2": True, "systemd": False, "systemdUser": False}
+assert {"pid", "mount", "ipc", "uts", "cgroup", "network"} <= set(lx["namespaces"])
+assert "user" not in lx["namespaces"] and f["hooks"] == []
+assert "bind" in f["mountOptions"] and "shared" not in f["mountOptions"]
+assert all(k.startswith("org.hybox.") for k in f["annotations"])
+' "$RUN_OUT"
+# Every listed option on one bind, but the alternatives (ro for rw, bind for rbind,
+# one atime mode: the kernel takes only one).
+opts=$(printf '%s' "$RUN_OUT" | python3 -c 'import json, sys
+print([o for o in json.load(sys.stdin)["mountOptions"] if o not in ("ro", "bind", "noatime", "strictatime")])')
+config "c['mounts'].append({'destination': '/opts', 'type': 'bind', 'source': '/tmp', 'options': $opts})" true
+run_ok "a bind mount with the listed options runs"
+hy features --oci --json
+assert_rc 125 "features --oci --json is refused"
 done_testing

@@ -331,6 +331,51 @@ START_TEST(test_oci_config_devices)
 }
 END_TEST
 
+/* The features document (`hybox features --oci`) says what a create accepts. */
+static void assert_accepts(const char *path, json_t *v, const char *what)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	json_t *doc = default_doc();
+	set_path(doc, path, v);
+	ck_assert_msg(parse_doc(doc, &cfg, &err) == 0, "%s: %s", what, err.msg);
+	hy_oci_config_fini(&cfg);
+}
+
+START_TEST(test_oci_config_features)
+{
+	json_t *f = hy_oci_features(), *el, *ns = json_array();
+	const char *key;
+	size_t i;
+	json_t *lx = json_object_get(f, "linux");
+	ck_assert_ptr_nonnull(lx);
+	ck_assert_uint_eq(json_array_size(json_object_get(f, "hooks")), 0);
+	ck_assert(json_is_true(json_object_get(json_object_get(lx, "cgroup"), "v2")));
+	ck_assert(json_is_false(json_object_get(json_object_get(lx, "cgroup"), "v1")));
+	ck_assert(json_is_false(json_object_get(json_object_get(lx, "seccomp"), "enabled")));
+	json_object_foreach (json_object_get(f, "annotations"), key, el)
+		ck_assert_int_eq(strncmp(key, "org.hybox.", 10), 0);
+	assert_accepts("ociVersion", json_incref(json_object_get(f, "ociVersionMin")), "min");
+	assert_accepts("ociVersion", json_incref(json_object_get(f, "ociVersionMax")), "max");
+	json_array_foreach (json_object_get(f, "mountOptions"), i, el) {
+		ck_assert_ptr_nonnull(json_string_value(el));
+		assert_accepts("mounts[+]", json_pack("{s:s,s:s,s:s,s:[O]}", "destination", "/data",
+						      "type", "bind", "source", "/srv", "options",
+						      el), json_string_value(el));
+	}
+	json_array_foreach (json_object_get(lx, "namespaces"), i, el)
+		json_array_append_new(ns, json_pack("{s:O}", "type", el));
+	ck_assert_uint_ge(json_array_size(ns), 5);
+	assert_accepts("linux.namespaces", ns, "every listed namespace");
+	el = json_object_get(lx, "capabilities");
+	ck_assert_uint_ge(json_array_size(el), 1);
+	assert_accepts("process.capabilities", json_pack("{s:O,s:O,s:O}", "bounding", el,
+							 "effective", el, "permitted", el),
+		       "every listed capability");
+	json_decref(f);
+}
+END_TEST
+
 /* ---- refusals ------------------------------------------------------------------- */
 
 static const struct bad_case {
@@ -602,6 +647,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_oci_config_policy_path);
 	tcase_add_test(tc, test_oci_config_sysctl);
 	tcase_add_test(tc, test_oci_config_devices);
+	tcase_add_test(tc, test_oci_config_features);
 	tcase_add_loop_test(tc, test_oci_config_refusals, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_oci_config_position);
 	tcase_add_test(tc, test_oci_config_load_missing);
