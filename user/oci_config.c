@@ -500,23 +500,21 @@ static int parse_hybox_annotation(struct oci_ctx *c, const char *path, const cha
 	return r;
 }
 
+static int parse_annotation(struct oci_ctx *c, const char *path, const char *key, json_t *v,
+			    void *data)
+{
+	const char *s = NULL;
+	int r = oci_want_string(c, path, v, &s);
+	if (r == 0 && strncmp(key, "org.hybox.", 10) == 0)
+		r = parse_hybox_annotation(c, path, key, s);
+	return r;
+}
+
 static int parse_annotations(struct oci_ctx *c, const char *path, json_t *v)
 {
-	const char *key;
-	json_t *el;
-	int r;
-	if ((r = oci_want_type(c, path, v, JSON_OBJECT)) < 0)
+	int r = oci_parse_members(c, path, v, parse_annotation, NULL);
+	if (r < 0)
 		return r;
-	json_object_foreach (v, key, el) {
-		char sub[HY_JSON_PATH_MAX];
-		const char *s = NULL;
-		hy_json_path_key(sub, sizeof(sub), path, key);
-		if ((r = oci_want_string(c, sub, el, &s)) < 0)
-			return r;
-		if (strncmp(key, "org.hybox.", 10) == 0 &&
-		    (r = parse_hybox_annotation(c, sub, key, s)) < 0)
-			return r;
-	}
 	c->cfg->annotations = v;
 	return 0;
 }

@@ -44,29 +44,31 @@ struct dev_key {
 	const json_t **ret;
 };
 
+struct dev_keys {
+	const struct dev_key *keys;
+	size_t n;
+	const char *expected; /* the names, for "unknown property" */
+};
+
+static int read_key(struct oci_ctx *c, const char *path, const char *key, json_t *v, void *data)
+{
+	const struct dev_keys *k = data;
+	size_t i = 0;
+	while (i < k->n && strcmp(k->keys[i].name, key) != 0)
+		i++;
+	if (i == k->n)
+		return oci_fail(c, path, "unknown property (expected %s)", k->expected);
+	if (k->keys[i].type == JSON_TRUE && !json_is_boolean(v))
+		return oci_fail(c, path, "expected true or false, got %s", OCI_GOT(v));
+	*k->keys[i].ret = v;
+	return k->keys[i].type == JSON_TRUE ? 0 : oci_want_type(c, path, v, k->keys[i].type);
+}
+
 static int read_keys(struct oci_ctx *c, const char *path, json_t *v, const struct dev_key *keys,
 		     size_t n, const char *expected)
 {
-	const char *key;
-	json_t *el;
-	int r;
-	if ((r = oci_want_type(c, path, v, JSON_OBJECT)) < 0)
-		return r;
-	json_object_foreach (v, key, el) {
-		char sub[HY_JSON_PATH_MAX];
-		size_t i = 0;
-		hy_json_path_key(sub, sizeof(sub), path, key);
-		while (i < n && strcmp(keys[i].name, key) != 0)
-			i++;
-		if (i == n)
-			return oci_fail(c, sub, "unknown property (expected %s)", expected);
-		if (keys[i].type == JSON_TRUE && !json_is_boolean(el))
-			return oci_fail(c, sub, "expected true or false, got %s", OCI_GOT(el));
-		if (keys[i].type != JSON_TRUE && (r = oci_want_type(c, sub, el, keys[i].type)) < 0)
-			return r;
-		*keys[i].ret = el;
-	}
-	return 0;
+	struct dev_keys k = { keys, n, expected };
+	return oci_parse_members(c, path, v, read_key, &k);
 }
 
 /* major or minor: absent or -1 mean any (-1 returned). */
@@ -146,7 +148,7 @@ static int check_rule(struct oci_ctx *c, const char *path, size_t i, const struc
 	return 0;
 }
 
-static int parse_rule(struct oci_ctx *c, const char *path, json_t *v, size_t i)
+static int parse_rule(struct oci_ctx *c, const char *path, json_t *v, size_t i, void *data)
 {
 	struct dev_rule rule;
 	int r = read_rule(c, path, v, &rule);
@@ -155,7 +157,7 @@ static int parse_rule(struct oci_ctx *c, const char *path, json_t *v, size_t i)
 
 int oci_parse_device_rules(struct oci_ctx *c, const char *path, json_t *v)
 {
-	return oci_parse_each(c, path, v, parse_rule);
+	return oci_parse_each(c, path, v, parse_rule, NULL);
 }
 
 /* ---- linux.devices -------------------------------------------------------------------- */
@@ -180,7 +182,7 @@ static int check_device(struct oci_ctx *c, const char *path, const json_t *const
 	return 0;
 }
 
-static int parse_device(struct oci_ctx *c, const char *path, json_t *v, size_t i)
+static int parse_device(struct oci_ctx *c, const char *path, json_t *v, size_t i, void *data)
 {
 	const json_t *f[7] = { NULL };
 	const struct dev_key keys[] = {
@@ -190,7 +192,6 @@ static int parse_device(struct oci_ctx *c, const char *path, json_t *v, size_t i
 		{ "gid", JSON_INTEGER, &f[6] },
 	};
 	int64_t major, minor;
-	(void)i;
 	int r = read_keys(c, path, v, keys, ARRAY_SIZE(keys),
 			  "path, type, major, minor, fileMode, uid, gid");
 	if (r == 0)
@@ -206,5 +207,5 @@ static int parse_device(struct oci_ctx *c, const char *path, json_t *v, size_t i
 
 int oci_parse_devices(struct oci_ctx *c, const char *path, json_t *v)
 {
-	return oci_parse_each(c, path, v, parse_device);
+	return oci_parse_each(c, path, v, parse_device, NULL);
 }

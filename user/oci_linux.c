@@ -33,8 +33,9 @@ void oci_namespaces_json(json_t *a)
 			json_array_append_new(a, json_string(ns_types[i].type));
 }
 
-static int parse_namespace(struct oci_ctx *c, const char *path, json_t *v, unsigned int *seen)
+static int parse_namespace(struct oci_ctx *c, const char *path, json_t *v, size_t idx, void *data)
 {
+	unsigned int *seen = data;
 	char tpath[HY_JSON_PATH_MAX], ppath[HY_JSON_PATH_MAX];
 	const char *key, *type = NULL, *nspath = NULL;
 	json_t *el;
@@ -78,16 +79,9 @@ static int parse_namespaces(struct oci_ctx *c, const char *path, json_t *v)
 {
 	unsigned int seen = 0;
 	size_t i;
-	json_t *el;
 	int r;
-	if ((r = oci_want_type(c, path, v, JSON_ARRAY)) < 0)
+	if ((r = oci_parse_each(c, path, v, parse_namespace, &seen)) < 0)
 		return r;
-	json_array_foreach (v, i, el) {
-		char sub[HY_JSON_PATH_MAX];
-		hy_json_path_index(sub, sizeof(sub), path, i);
-		if ((r = parse_namespace(c, sub, el, &seen)) < 0)
-			return r;
-	}
 	for (i = 0; i < ARRAY_SIZE(ns_types); i++)
 		if (ns_types[i].is_required && !(seen & (1u << i)))
 			return oci_fail(c, path, "hybox always creates a new %s namespace: sharing the "
@@ -301,7 +295,8 @@ static int sysctl_scope(struct oci_ctx *c, const char *path, const char *key)
 				 "network namespace, net.*)");
 }
 
-static int parse_sysctl_entry(struct oci_ctx *c, const char *path, const char *key, json_t *v)
+static int parse_sysctl_entry(struct oci_ctx *c, const char *path, const char *key, json_t *v,
+			      void *data)
 {
 	struct hy_oci_config *cfg = c->cfg;
 	struct hy_sysctl *s;
@@ -329,18 +324,7 @@ static int parse_sysctl_entry(struct oci_ctx *c, const char *path, const char *k
 
 static int parse_sysctl(struct oci_ctx *c, const char *path, json_t *v)
 {
-	const char *key;
-	json_t *el;
-	int r;
-	if ((r = oci_want_type(c, path, v, JSON_OBJECT)) < 0)
-		return r;
-	json_object_foreach (v, key, el) {
-		char sub[HY_JSON_PATH_MAX];
-		hy_json_path_key(sub, sizeof(sub), path, key);
-		if ((r = parse_sysctl_entry(c, sub, key, el)) < 0)
-			return r;
-	}
-	return 0;
+	return oci_parse_members(c, path, v, parse_sysctl_entry, NULL);
 }
 
 /* net.* belongs to the container only in a network namespace of its own. */

@@ -56,9 +56,15 @@ int oci_want_type(struct oci_ctx *c, const char *path, const json_t *v, json_typ
 /* An absolute, normalized path (no "//", ".", ".." or trailing "/"). */
 int oci_want_abs_path(struct oci_ctx *c, const char *path, const json_t *v, const char **ret);
 
-/* Each element of the array v, with its path and index, to fn; stops at the first error. */
+/* Each element of the array v, with its path, index and data, to fn; stops at the first error. */
 int oci_parse_each(struct oci_ctx *c, const char *path, json_t *v,
-		   int (*fn)(struct oci_ctx *c, const char *path, json_t *el, size_t i));
+		   int (*fn)(struct oci_ctx *c, const char *path, json_t *el, size_t i, void *data),
+		   void *data);
+/* Each member of the object v, with its path, key and data, to fn; stops at the first error. */
+int oci_parse_members(struct oci_ctx *c, const char *path, json_t *v,
+		      int (*fn)(struct oci_ctx *c, const char *path, const char *key, json_t *el,
+				void *data),
+		      void *data);
 
 /* linux (oci_linux.c). */
 int oci_parse_linux(struct oci_ctx *c, const char *path, json_t *v);
