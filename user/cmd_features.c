@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "features.h"
+#include "oci_config.h"
 
 static void usage(FILE *out)
 {
@@ -22,6 +23,7 @@ static void usage(FILE *out)
 	      "\n"
 	      "SYNOPSIS\n"
 	      "    hybox [GLOBAL OPTIONS] features [--json]\n"
+	      "    hybox [GLOBAL OPTIONS] features --oci\n"
 	      "\n"
 	      "DESCRIPTION\n"
 	      "    Exercises each kernel feature hybox can use and prints one line per\n"
@@ -62,6 +64,13 @@ static void usage(FILE *out)
 	      "        pidfd_getfd, openat2, cgroup_memory, cgroup_cpu, cgroup_pids, fuse.\n"
 	      "        These names are stable; scripts may rely on them.\n"
 	      "\n"
+	      "    --oci\n"
+	      "        Print runc's `runc features` JSON document (runtime-spec\n"
+	      "        features.md) for hybox's OCI side instead: what a config.json may\n"
+	      "        ask for (ociVersionMin/Max, hooks, mountOptions, linux.namespaces,\n"
+	      "        capabilities, cgroup, seccomp, apparmor, selinux, annotations),\n"
+	      "        built from the config parser's own tables. Probes nothing.\n"
+	      "\n"
 	      "    -h, --help\n"
 	      "        Show this help and exit.\n"
 	      "\n"
@@ -83,9 +92,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-static int print_json(const struct hy_features *f)
+/* Print root (owned; NULL: out of memory) indented, with a newline. */
+static int print_json(json_t *root)
 {
-	json_t *root = hy_features_to_json(f);
 	int r;
 
 	if (!root) {
@@ -105,17 +114,21 @@ int hy_cmd_features(const struct hy_global_opts *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "oci", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct hy_features f;
-	bool is_json = false;
+	bool is_json = false, is_oci = false;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			is_json = true;
+			break;
+		case 'o':
+			is_oci = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -130,9 +143,16 @@ int hy_cmd_features(const struct hy_global_opts *g, int argc, char **argv)
 		return HY_EXIT_RUNTIME;
 	}
 
+	if (is_oci && is_json) {
+		fprintf(stderr, "hybox: features: --oci and --json do not go together (--oci is "
+				"JSON already)\n");
+		return HY_EXIT_RUNTIME;
+	}
+	if (is_oci)
+		return print_json(hy_oci_features());
 	hy_features_probe(&f);
 	if (is_json)
-		return print_json(&f);
+		return print_json(hy_features_to_json(&f));
 	if (hy_features_print_text(stdout, &f) < 0 || fflush(stdout) == EOF) {
 		fprintf(stderr, "hybox: features: cannot write to stdout\n");
 		return HY_EXIT_RUNTIME;

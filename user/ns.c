@@ -232,6 +232,31 @@ static int setup_overlays(const struct hy_root_spec *spec, const char **ret_step
 	return 0;
 }
 
+/*
+ * linux.sysctl, through the container's own proc: the kernel resolves
+ * /proc/sys/net and the IPC entries in the writer's namespaces, which are the
+ * container's (the parser let only those through).
+ */
+static int write_sysctls(const struct hy_root_spec *spec, const char **ret_step)
+{
+	char p[sizeof(NEWROOT "/proc/sys/") + sizeof(spec->sysctls->path)];
+	for (size_t i = 0; i < spec->nsysctls; i++) {
+		const struct hy_sysctl *s = &spec->sysctls[i];
+		size_t len = strlen(s->value);
+		snprintf(p, sizeof(p), NEWROOT "/proc/sys/%s", s->path);
+		STEP(s->step);
+		int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			return -errno;
+		ssize_t n = write(fd, s->value, len);
+		int e = errno;
+		close(fd);
+		if (n != (ssize_t)len)
+			return n < 0 ? -e : -EIO;
+	}
+	return 0;
+}
+
 static void close_all(int *fds, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -284,7 +309,7 @@ int hy_ns_setup_root(const struct hy_root_spec *spec, const char **ret_step)
 	STEP(spec->is_writable ? "make the root nodev" : "make the root read-only");
 	if ((r = restrict_root(NEWROOT, spec->is_writable)) < 0)
 		goto out;
-	if ((r = setup_overlays(spec, ret_step)) < 0 ||
+	if ((r = setup_overlays(spec, ret_step)) < 0 || (r = write_sysctls(spec, ret_step)) < 0 ||
 	    (r = setup_config_mounts(spec, trees, rootfs_fd, ret_step)) < 0)
 		goto out;
 	close_all(trees, HY_MOUNTS_MAX);

@@ -39,6 +39,16 @@ struct hy_mount {
 	char name[48];      /* "mounts[3]", "linux.maskedPaths[0]": for error steps */
 };
 
+/* A linux.sysctl entry, checked at parse time to be namespaced (oci_linux.c):
+ * written to /proc/sys/<path> on the container's own proc, before the
+ * config's mounts (linux.readonlyPaths makes /proc/sys read-only), as runc does. */
+#define HY_SYSCTLS_MAX 64
+struct hy_sysctl {
+	const char *value; /* written as it is */
+	char path[96];	   /* "net/ipv4/ip_forward": names without "/", "." or ".." */
+	char step[144];	   /* "write linux.sysctl[\"net.ipv4.ip_forward\"]": for errors */
+};
+
 struct hy_root_spec {
 	const char *rootfs;	     /* NULL: the host root */
 	unsigned int extra;	     /* HY_MOUNT_* */
@@ -48,6 +58,8 @@ struct hy_root_spec {
 	const struct hy_mount *mounts; /* config.json's, in order (ns_mounts.c) */
 	size_t nmounts;              /* at most HY_MOUNTS_MAX */
 	bool is_writable;            /* root.readonly false: the rootfs stays writable */
+	const struct hy_sysctl *sysctls; /* written once /proc is mounted */
+	size_t nsysctls;             /* at most HY_SYSCTLS_MAX */
 };
 
 /* Build and enter the root. Returns 0 or -errno with *ret_step naming what failed. */

@@ -207,6 +207,8 @@ int hy_oci_bundle_load(const char *dir, struct hy_oci_bundle *b, struct hy_err *
 		.nuser_mounts = b->cfg.nuser_mounts,
 		.is_root_writable = b->cfg.is_root_writable,
 		.profile = b->cfg.profile.len ? &b->cfg.profile : NULL,
+		.sysctls = b->cfg.sysctls,
+		.nsysctls = b->cfg.nsysctls,
 		.shm_flags = b->cfg.shm_flags,
 		.shm_size = b->cfg.shm_size,
 	};

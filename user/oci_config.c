@@ -194,6 +194,13 @@ static const char *const cap_names[] = {
 	"CAP_CHECKPOINT_RESTORE",
 };
 
+void oci_caps_json(json_t *a)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++)
+		if (hy_caps_default() & (1ULL << i))
+			json_array_append_new(a, json_string(cap_names[i]));
+}
+
 static int parse_cap_set(struct oci_ctx *c, const char *path, json_t *v, uint64_t *ret)
 {
 	size_t i;
@@ -493,23 +500,21 @@ static int parse_hybox_annotation(struct oci_ctx *c, const char *path, const cha
 	return r;
 }
 
+static int parse_annotation(struct oci_ctx *c, const char *path, const char *key, json_t *v,
+			    void *data)
+{
+	const char *s = NULL;
+	int r = oci_want_string(c, path, v, &s);
+	if (r == 0 && strncmp(key, "org.hybox.", 10) == 0)
+		r = parse_hybox_annotation(c, path, key, s);
+	return r;
+}
+
 static int parse_annotations(struct oci_ctx *c, const char *path, json_t *v)
 {
-	const char *key;
-	json_t *el;
-	int r;
-	if ((r = oci_want_type(c, path, v, JSON_OBJECT)) < 0)
+	int r = oci_parse_members(c, path, v, parse_annotation, NULL);
+	if (r < 0)
 		return r;
-	json_object_foreach (v, key, el) {
-		char sub[HY_JSON_PATH_MAX];
-		const char *s = NULL;
-		hy_json_path_key(sub, sizeof(sub), path, key);
-		if ((r = oci_want_string(c, sub, el, &s)) < 0)
-			return r;
-		if (strncmp(key, "org.hybox.", 10) == 0 &&
-		    (r = parse_hybox_annotation(c, sub, key, s)) < 0)
-			return r;
-	}
 	c->cfg->annotations = v;
 	return 0;
 }
@@ -616,6 +621,7 @@ void hy_oci_config_fini(struct hy_oci_config *cfg)
 	free(cfg->env);
 	free(cfg->user_mounts);
 	hy_seccomp_fini(&cfg->profile);
+	free(cfg->sysctls);
 	json_decref(cfg->doc);
 	*cfg = (struct hy_oci_config){ 0 };
 }
@@ -661,9 +667,7 @@ static json_t *default_mounts(void)
 static json_t *default_caps(void)
 {
 	json_t *set = json_array();
-	for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++)
-		if (hy_caps_default() & (1ULL << i))
-			json_array_append_new(set, json_string(cap_names[i]));
+	oci_caps_json(set);
 	return json_pack("{s:O,s:O,s:O,s:o}", "bounding", set, "effective", set, "permitted", set,
 			 "inheritable", set);
 }

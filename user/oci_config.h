@@ -41,6 +41,8 @@ struct hy_oci_config {
 	size_t nuser_mounts;
 	bool is_root_writable;	/* root.readonly false (the spec's default) */
 	struct hy_filter profile; /* linux.seccomp compiled (len 0: none); stacked on hybox's */
+	struct hy_sysctl *sysctls; /* linux.sysctl, namespaced keys only (ns.h); owned */
+	size_t nsysctls;
 	unsigned long shm_flags;
 	unsigned long long shm_size;
 	uint64_t memory;	/* linux.resources.memory.limit in bytes, 0: none */
@@ -62,6 +64,10 @@ int hy_oci_config_parse(const char *name, const char *text, size_t len, struct h
 int hy_oci_config_load(const char *path, const char *name, struct hy_oci_config *cfg,
 		       struct hy_err *err);
 void hy_oci_config_fini(struct hy_oci_config *cfg);
+
+/* runc's `features` document (runtime-spec features.md) for what this parser
+ * accepts: `hybox features --oci`. Built from the parser's own tables. */
+json_t *hy_oci_features(void);
 
 /* The config.json `hybox spec` writes (runc's shape, hybox's defaults), as
  * indented JSON text; free() it. Parses without error. */

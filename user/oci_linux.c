@@ -26,8 +26,16 @@ static const struct {
 	{ "time", false }, /* hybox always makes one: boot time at the container's start */
 };
 
-static int parse_namespace(struct oci_ctx *c, const char *path, json_t *v, unsigned int *seen)
+void oci_namespaces_json(json_t *a)
 {
+	for (size_t i = 0; i < ARRAY_SIZE(ns_types); i++)
+		if (!ns_types[i].unsupported)
+			json_array_append_new(a, json_string(ns_types[i].type));
+}
+
+static int parse_namespace(struct oci_ctx *c, const char *path, json_t *v, size_t idx, void *data)
+{
+	unsigned int *seen = data;
 	char tpath[HY_JSON_PATH_MAX], ppath[HY_JSON_PATH_MAX];
 	const char *key, *type = NULL, *nspath = NULL;
 	json_t *el;
@@ -71,16 +79,9 @@ static int parse_namespaces(struct oci_ctx *c, const char *path, json_t *v)
 {
 	unsigned int seen = 0;
 	size_t i;
-	json_t *el;
 	int r;
-	if ((r = oci_want_type(c, path, v, JSON_ARRAY)) < 0)
+	if ((r = oci_parse_each(c, path, v, parse_namespace, &seen)) < 0)
 		return r;
-	json_array_foreach (v, i, el) {
-		char sub[HY_JSON_PATH_MAX];
-		hy_json_path_index(sub, sizeof(sub), path, i);
-		if ((r = parse_namespace(c, sub, el, &seen)) < 0)
-			return r;
-	}
 	for (i = 0; i < ARRAY_SIZE(ns_types); i++)
 		if (ns_types[i].is_required && !(seen & (1u << i)))
 			return oci_fail(c, path, "hybox always creates a new %s namespace: sharing the "
@@ -184,7 +185,7 @@ static const struct oci_field resource_fields[] = {
 	{ "memory", parse_memory },
 	{ "cpu", parse_cpu },
 	{ "pids", parse_pids },
-	{ "devices", NULL, "hybox's /dev is fixed: null, zero, full, random, urandom, tty, pts, shm" },
+	{ "devices", oci_parse_device_rules },
 	{ "blockIO", NULL }, { "hugepageLimits", NULL }, { "network", NULL },
 	{ "rdma", NULL }, { "unified", NULL },
 };
@@ -251,6 +252,100 @@ static int parse_cgroups_path(struct oci_ctx *c, const char *path, json_t *v)
 	return 0;
 }
 
+/* ---- linux.sysctl -------------------------------------------------------------------- */
+
+/* The IPC namespace's (hybox always creates one), as runc lists them; also fs.mqueue.*. */
+static const char *const ipc_sysctls[] = {
+	"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+	"kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+};
+
+/* key's dots as slashes into out (n bytes), or what is wrong with it as a name
+ * below /proc/sys: no "/", no empty, "." or ".." component can get through. */
+static const char *sysctl_path(const char *key, char *out, size_t n)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+	size_t len = strlen(key);
+	if (len >= n)
+		return "a name longer than 95 characters";
+	for (size_t i = 0; i <= len; i++) {
+		bool is_end = key[i] == '.' || !key[i];
+		if (is_end && (i == 0 || key[i - 1] == '.'))
+			return "an empty component (\"..\", or a leading or trailing \".\")";
+		if (!is_end && !strchr(ok, key[i]))
+			return "a character other than letters, digits, \"_\", \"-\" and \".\"";
+		out[i] = key[i] == '.' ? '/' : key[i];
+	}
+	return NULL;
+}
+
+/* Refuse a sysctl that is not the container's own. net.* is checked once the
+ * whole linux object is read (linux.namespaces may come later). */
+static int sysctl_scope(struct oci_ctx *c, const char *path, const char *key)
+{
+	if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
+		return oci_fail(c, path, "not supported (use %s)", key + 7);
+	for (size_t i = 0; i < ARRAY_SIZE(ipc_sysctls); i++)
+		if (strcmp(key, ipc_sysctls[i]) == 0)
+			return 0;
+	if (strncmp(key, "fs.mqueue.", 10) == 0 || strncmp(key, "net.", 4) == 0)
+		return 0;
+	return oci_fail(c, path, "not namespaced: it would change the host (hybox accepts "
+				 "kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.* and, with a "
+				 "network namespace, net.*)");
+}
+
+static int parse_sysctl_entry(struct oci_ctx *c, const char *path, const char *key, json_t *v,
+			      void *data)
+{
+	struct hy_oci_config *cfg = c->cfg;
+	struct hy_sysctl *s;
+	const char *why;
+	int r;
+	if (!cfg->sysctls)
+		cfg->sysctls = xcalloc(HY_SYSCTLS_MAX, sizeof(*cfg->sysctls));
+	if (cfg->nsysctls == HY_SYSCTLS_MAX)
+		return oci_fail(c, path, "expected at most %d sysctls", HY_SYSCTLS_MAX);
+	s = &cfg->sysctls[cfg->nsysctls];
+	if ((why = sysctl_path(key, s->path, sizeof(s->path))))
+		return oci_fail(c, path, "expected a dotted name like \"kernel.shmmax\", got %s", why);
+	if ((r = sysctl_scope(c, path, key)) < 0)
+		return r;
+	if ((r = oci_want_string(c, path, v, &s->value)) < 0)
+		return r;
+	if (!*s->value)
+		return oci_fail(c, path, "expected a value, got \"\"");
+	/* path fits: the name is short and needs no escapes. */
+	strscpy(s->step, "write ", sizeof(s->step));
+	strscpy(s->step + 6, path, sizeof(s->step) - 6);
+	cfg->nsysctls++;
+	return 0;
+}
+
+static int parse_sysctl(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return oci_parse_members(c, path, v, parse_sysctl_entry, NULL);
+}
+
+/* net.* belongs to the container only in a network namespace of its own. */
+static int check_sysctl_net(struct oci_ctx *c, const char *path, json_t *linux_obj)
+{
+	json_t *v = json_object_get(linux_obj, "sysctl"), *el;
+	const char *key;
+	if (c->cfg->is_net_none || !json_is_object(v))
+		return 0;
+	json_object_foreach (v, key, el) {
+		char sub[HY_JSON_PATH_MAX], at[HY_JSON_PATH_MAX];
+		if (strncmp(key, "net.", 4) != 0)
+			continue;
+		hy_json_path_key(sub, sizeof(sub), path, "sysctl");
+		hy_json_path_key(at, sizeof(at), sub, key);
+		return oci_fail(c, at, "the container shares the host's network (no \"network\" in "
+				       "linux.namespaces): it would change the host");
+	}
+	return 0;
+}
+
 static const struct oci_field linux_fields[] = {
 	{ "namespaces", parse_namespaces },
 	{ "rootfsPropagation", parse_propagation },
@@ -258,10 +353,10 @@ static const struct oci_field linux_fields[] = {
 	{ "gidMappings", NULL, "no user namespaces" },
 	{ "timeOffsets", NULL, "hybox sets the time namespace's offsets itself (boot time: the "
 				"container's start)" },
-	{ "devices", NULL, "hybox's /dev is fixed: null, zero, full, random, urandom, tty, pts, shm" },
+	{ "devices", oci_parse_devices },
 	{ "cgroupsPath", parse_cgroups_path },
 	{ "resources", parse_resources },
-	{ "sysctl", NULL },
+	{ "sysctl", parse_sysctl },
 	{ "seccomp", oci_parse_seccomp },
 	{ "maskedPaths", oci_parse_masked_paths },
 	{ "readonlyPaths", oci_parse_readonly_paths },
@@ -278,6 +373,8 @@ int oci_parse_linux(struct oci_ctx *c, const char *path, json_t *v)
 	if (r == 0)
 		r = oci_require(c, path, v, "namespaces", "an array with at least pid, mount, ipc, "
 							  "uts and cgroup");
+	if (r == 0)
+		r = check_sysctl_net(c, path, v);
 	return r;
 }
 

@@ -147,6 +147,12 @@ static const struct {
 #define USER_OPTS "ro, rw, nosuid, suid, nodev, dev, noexec, exec, noatime, strictatime, " \
 		  "relatime, nodiratime, private, rprivate"
 
+void oci_mount_options_json(json_t *a)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(user_opts); i++)
+		json_array_append_new(a, json_string(user_opts[i].name));
+}
+
 /* A tmpfs option key=value: size (k/m/g), mode (octal), nr_inodes, uid, gid. */
 static int tmpfs_option(struct oci_ctx *c, const char *path, const char *opt, struct hy_mount *m)
 {
@@ -247,35 +253,28 @@ static int parse_user_mount(struct oci_ctx *c, const char *path, json_t *v, enum
 }
 
 /* linux.maskedPaths and linux.readonlyPaths: arrays of absolute paths. */
-static int parse_paths(struct oci_ctx *c, const char *path, json_t *v, enum hy_mount_kind kind)
+static int parse_path(struct oci_ctx *c, const char *path, json_t *v, size_t i, void *data)
 {
-	size_t i;
-	json_t *el;
+	const enum hy_mount_kind *kind = data;
+	const char *dest = NULL;
 	int r;
-	if ((r = oci_want_type(c, path, v, JSON_ARRAY)) < 0)
+	if ((r = oci_want_abs_path(c, path, v, &dest)) < 0)
 		return r;
-	json_array_foreach (v, i, el) {
-		char sub[HY_JSON_PATH_MAX];
-		const char *dest = NULL;
-		hy_json_path_index(sub, sizeof(sub), path, i);
-		if ((r = oci_want_abs_path(c, sub, el, &dest)) < 0)
-			return r;
-		if (strcmp(dest, "/") == 0)
-			return oci_fail(c, sub, "expected a path below \"/\", got \"/\"");
-		if (!new_user_mount(c, sub, kind, dest))
-			return -EINVAL;
-	}
-	return 0;
+	if (strcmp(dest, "/") == 0)
+		return oci_fail(c, path, "expected a path below \"/\", got \"/\"");
+	return new_user_mount(c, path, *kind, dest) ? 0 : -EINVAL;
 }
 
 int oci_parse_masked_paths(struct oci_ctx *c, const char *path, json_t *v)
 {
-	return parse_paths(c, path, v, HY_MNT_MASK);
+	enum hy_mount_kind kind = HY_MNT_MASK;
+	return oci_parse_each(c, path, v, parse_path, &kind);
 }
 
 int oci_parse_readonly_paths(struct oci_ctx *c, const char *path, json_t *v)
 {
-	return parse_paths(c, path, v, HY_MNT_READONLY);
+	enum hy_mount_kind kind = HY_MNT_READONLY;
+	return oci_parse_each(c, path, v, parse_path, &kind);
 }
 
 /* The keys of one mount: known ones typed, unknown refused. */
@@ -309,8 +308,9 @@ static int mount_keys(struct oci_ctx *c, const char *path, json_t *v)
 	return oci_require(c, path, v, "destination", "an absolute path");
 }
 
-static int parse_mount(struct oci_ctx *c, const char *path, json_t *v, unsigned int *seen)
+static int parse_mount(struct oci_ctx *c, const char *path, json_t *v, size_t idx, void *data)
 {
+	unsigned int *seen = data;
 	char dpath[HY_JSON_PATH_MAX], tpath[HY_JSON_PATH_MAX], opath[HY_JSON_PATH_MAX];
 	const char *dest = NULL;
 	int r;
@@ -357,16 +357,5 @@ static int parse_mount(struct oci_ctx *c, const char *path, json_t *v, unsigned 
 int oci_parse_mounts(struct oci_ctx *c, const char *path, json_t *v)
 {
 	unsigned int seen = 0;
-	size_t i;
-	json_t *el;
-	int r;
-	if ((r = oci_want_type(c, path, v, JSON_ARRAY)) < 0)
-		return r;
-	json_array_foreach (v, i, el) {
-		char sub[HY_JSON_PATH_MAX];
-		hy_json_path_index(sub, sizeof(sub), path, i);
-		if ((r = parse_mount(c, sub, el, &seen)) < 0)
-			return r;
-	}
-	return 0;
+	return oci_parse_each(c, path, v, parse_mount, &seen);
 }

@@ -68,6 +68,43 @@ int oci_parse_fields(struct oci_ctx *c, const char *path, json_t *obj,
 	return 0;
 }
 
+int oci_parse_each(struct oci_ctx *c, const char *path, json_t *v,
+		   int (*fn)(struct oci_ctx *c, const char *path, json_t *el, size_t i, void *data),
+		   void *data)
+{
+	size_t i;
+	json_t *el;
+	int r;
+	if ((r = oci_want_type(c, path, v, JSON_ARRAY)) < 0)
+		return r;
+	json_array_foreach (v, i, el) {
+		char sub[HY_JSON_PATH_MAX];
+		hy_json_path_index(sub, sizeof(sub), path, i);
+		if ((r = fn(c, sub, el, i, data)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+int oci_parse_members(struct oci_ctx *c, const char *path, json_t *v,
+		      int (*fn)(struct oci_ctx *c, const char *path, const char *key, json_t *el,
+				void *data),
+		      void *data)
+{
+	const char *key;
+	json_t *el;
+	int r;
+	if ((r = oci_want_type(c, path, v, JSON_OBJECT)) < 0)
+		return r;
+	json_object_foreach (v, key, el) {
+		char sub[HY_JSON_PATH_MAX];
+		hy_json_path_key(sub, sizeof(sub), path, key);
+		if ((r = fn(c, sub, key, el, data)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int oci_require(struct oci_ctx *c, const char *path, json_t *obj, const char *key,
 		const char *expected)
 {

@@ -56,6 +56,16 @@ int oci_want_type(struct oci_ctx *c, const char *path, const json_t *v, json_typ
 /* An absolute, normalized path (no "//", ".", ".." or trailing "/"). */
 int oci_want_abs_path(struct oci_ctx *c, const char *path, const json_t *v, const char **ret);
 
+/* Each element of the array v, with its path, index and data, to fn; stops at the first error. */
+int oci_parse_each(struct oci_ctx *c, const char *path, json_t *v,
+		   int (*fn)(struct oci_ctx *c, const char *path, json_t *el, size_t i, void *data),
+		   void *data);
+/* Each member of the object v, with its path, key and data, to fn; stops at the first error. */
+int oci_parse_members(struct oci_ctx *c, const char *path, json_t *v,
+		      int (*fn)(struct oci_ctx *c, const char *path, const char *key, json_t *el,
+				void *data),
+		      void *data);
+
 /* linux (oci_linux.c). */
 int oci_parse_linux(struct oci_ctx *c, const char *path, json_t *v);
 /* mounts, linux.maskedPaths and linux.readonlyPaths (oci_mounts.c). */
@@ -64,3 +74,14 @@ int oci_parse_masked_paths(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_readonly_paths(struct oci_ctx *c, const char *path, json_t *v);
 /* linux.seccomp, compiled into cfg->profile (oci_seccomp.c). */
 int oci_parse_seccomp(struct oci_ctx *c, const char *path, json_t *v);
+/* For `hybox features --oci` (oci_features.c), from the tables the parser checks
+ * against, so the document cannot drift: each appends names to the array a. */
+void oci_namespaces_json(json_t *a); /* the namespace types linux.namespaces accepts */
+void oci_mount_options_json(json_t *a); /* the options a bind mount accepts */
+void oci_caps_json(json_t *a);	     /* the capabilities process.capabilities accepts */
+/* Sets "actions", "operators" and "archs" of the seccomp object o (oci_seccomp.c). */
+void oci_seccomp_json(json_t *o);
+
+/* linux.devices and linux.resources.devices (oci_devices.c). */
+int oci_parse_devices(struct oci_ctx *c, const char *path, json_t *v);
+int oci_parse_device_rules(struct oci_ctx *c, const char *path, json_t *v);

@@ -275,3 +275,18 @@ int oci_parse_seccomp(struct oci_ctx *c, const char *path, json_t *v)
 	seccomp_release(ctx);
 	return r;
 }
+
+void oci_seccomp_json(json_t *o)
+{
+	static const char *const archs[] = { "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32" };
+	json_t *a = json_array(), *p = json_array(), *r = json_array();
+	for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
+		json_array_append_new(a, json_string(actions[i].name));
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
+		json_array_append_new(p, json_string(ops[i].name));
+	for (size_t i = 0; i < ARRAY_SIZE(archs); i++)
+		json_array_append_new(r, json_string(archs[i]));
+	json_object_set_new(o, "actions", a);
+	json_object_set_new(o, "operators", p);
+	json_object_set_new(o, "archs", r);
+}

@@ -38,6 +38,8 @@ struct hy_sandbox_spec {
 	const struct hy_mount *user_mounts; /* config.json's binds, tmpfs, masked and */
 	size_t nuser_mounts;                /* read-only paths (ns.h) */
 	bool is_root_writable;       /* root.readonly false */
+	const struct hy_sysctl *sysctls; /* linux.sysctl, namespaced ones only (ns.h) */
+	size_t nsysctls;
 	unsigned long shm_flags;     /* added to /dev/shm's */
 	unsigned long long shm_size; /* 0: tmpfs's default */
 	const cpu_set_t *cpus;       /* run the container on these, NULL: hybox's CPUs */

@@ -302,7 +302,8 @@ static int setup(const struct hy_sandbox_spec *spec, const char **step)
 				     .shm_flags = spec->shm_flags, .shm_size = spec->shm_size,
 				     .views_fd = spec->has_views ? spec->views_fd : -1,
 				     .mounts = spec->user_mounts, .nmounts = spec->nuser_mounts,
-				     .is_writable = spec->is_root_writable };
+				     .is_writable = spec->is_root_writable,
+				     .sysctls = spec->sysctls, .nsysctls = spec->nsysctls };
 	return hy_ns_setup_root(&root, step);
 }
 

@@ -253,6 +253,18 @@ make_bundle() {
 	run_capture "$HYBOX" spec --bundle "$1"
 }
 
+# edit_config FILE PYTHON [ARG]: run PYTHON on the JSON document c read from
+# FILE (a config.json), with ARG as arg, and write c back.
+edit_config() {
+	python3 - "$1" "$2" "${3:-}" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+arg = sys.argv[3]
+exec(sys.argv[2])
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+PY
+}
+
 # kill_supervisor ROOT BUNDLE ID: SIGKILL the detached supervisor of container
 # ID (created with `--root ROOT create --bundle BUNDLE ID`) and wait until the
 # container reads as stopped; two TAP lines.

@@ -259,8 +259,9 @@ bad_bundle "an unknown property" 'process\.argz: unknown property' \
 	'c["process"]["argz"] = ["x"]'
 bad_bundle "a relative mount destination" 'mounts\[0\]\.destination: expected an absolute path' \
 	'c["mounts"][0]["destination"] = "proc"'
-bad_bundle "linux.resources.devices" 'linux\.resources\.devices: not supported yet' \
-	'c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}]}'
+bad_bundle "linux.resources.devices allowing a block device" \
+	'linux\.resources\.devices\[1\]: allows block devices, which is not supported' \
+	'c["linux"]["resources"] = {"devices": [{"allow": False, "access": "rwm"}, {"allow": True, "type": "b", "major": 8, "minor": 0, "access": "r"}]}'
 bad_bundle "a tiny memory limit" 'linux\.resources\.memory\.limit: expected at least 4194304 bytes' \
 	'c["linux"]["resources"] = {"memory": {"limit": 4096}}'
 bad_bundle "a missing root" 'root\.path: .*/nonexistent: No such file or directory' \

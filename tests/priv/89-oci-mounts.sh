@@ -29,24 +29,14 @@ hyr() { hy --root "$ROOT" "$@"; }
 # with_config PYTHON: a fresh config.json (hybox spec's) edited by PYTHON on c.
 with_config() {
 	cp "$SCRATCH/default.json" "$B/config.json"
-	python3 - "$B/config.json" "$1" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-exec(sys.argv[2])
-json.dump(c, open(sys.argv[1], "w"), indent=2)
-PY
+	edit_config "$B/config.json" "$1"
 }
 
 # run_in SCRIPT: run the bundle with sh -c SCRIPT in the foreground.
 run_in() {
 	local id
 	id=$(tid "run$_t_n")
-	python3 - "$B/config.json" "$1" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["process"]["args"] = ["sh", "-c", sys.argv[2]]
-json.dump(c, open(sys.argv[1], "w"), indent=2)
-PY
+	edit_config "$B/config.json" 'c["process"]["args"] = ["sh", "-c", arg]' "$1"
 	hyr run --bundle "$B" "$id"
 	assert_no_leftovers "$id" "$ROOT"
 }

@@ -279,6 +279,140 @@ START_TEST(test_oci_config_policy_path)
 }
 END_TEST
 
+/* linux.sysctl: namespaced keys kept in order, dots as slashes, with their step. */
+START_TEST(test_oci_config_sysctl)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	json_t *doc = default_doc(); /* with a network namespace */
+	set_path(doc, "linux.sysctl", J("{\"net.ipv4.ip_forward\": \"1\", \"kernel.shmmax\": "
+					"\"68719476736\", \"fs.mqueue.msg_max\": \"20\", "
+					"\"kernel.shm_rmid_forced\": \"1\"}"));
+	int r = parse_doc(doc, &cfg, &err);
+	ck_assert_msg(r == 0, "%s", err.msg);
+	ck_assert_uint_eq(cfg.nsysctls, 4);
+	ck_assert_str_eq(cfg.sysctls[0].path, "net/ipv4/ip_forward");
+	ck_assert_str_eq(cfg.sysctls[0].value, "1");
+	ck_assert_str_eq(cfg.sysctls[0].step, "write linux.sysctl[\"net.ipv4.ip_forward\"]");
+	ck_assert_str_eq(cfg.sysctls[1].path, "kernel/shmmax");
+	ck_assert_str_eq(cfg.sysctls[2].path, "fs/mqueue/msg_max");
+	ck_assert_str_eq(cfg.sysctls[3].path, "kernel/shm_rmid_forced");
+	hy_oci_config_fini(&cfg);
+
+	doc = default_doc(); /* no network namespace: IPC ones still fine */
+	set_path(doc, "linux.namespaces[1]", NULL);
+	set_path(doc, "linux.sysctl", J("{\"kernel.msgmax\": \"16384\"}"));
+	ck_assert_int_eq(parse_doc(doc, &cfg, &err), 0);
+	ck_assert_uint_eq(cfg.nsysctls, 1);
+	hy_oci_config_fini(&cfg);
+
+	doc = default_doc(); /* net.* without one: the host's; sysctl before namespaces */
+	json_t *lx = json_object_get(doc, "linux");
+	json_t *ns = json_incref(json_object_get(lx, "namespaces"));
+	json_object_del(lx, "namespaces");
+	json_array_remove(ns, 1);
+	set_path(doc, "linux.sysctl", J("{\"kernel.sem\": \"250 32000 32 128\", "
+					"\"net.core.somaxconn\": \"1024\"}"));
+	json_object_set_new(lx, "namespaces", ns);
+	ck_assert_int_eq(parse_doc(doc, &cfg, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, "linux.sysctl[\"net.core.somaxconn\"]: the container shares "
+				      "the host's network") != NULL, "%s", err.msg);
+	ck_assert_ptr_null(cfg.doc);
+}
+END_TEST
+
+/* Device lists as podman and containerd send them: nothing beyond hybox's /dev. */
+START_TEST(test_oci_config_devices)
+{
+	static const char *const ok[] = {
+		"[]",
+		"[{\"allow\": false, \"access\": \"rwm\"}]",
+		"[{\"allow\": false, \"type\": \"a\", \"major\": -1, \"minor\": -1, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 5, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 7, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 8, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 9, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 5, \"minor\": 0, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 5, \"minor\": 1, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 5, \"minor\": 2, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 136, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 136, \"minor\": -1, \"access\": \"rw\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"r\"}]",
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct hy_oci_config cfg;
+		struct hy_err err = { 0 };
+		json_t *doc = default_doc();
+		set_path(doc, "linux.resources", json_pack("{s:o}", "devices", J(ok[i])));
+		set_path(doc, "linux.devices", J("[{\"path\": \"/dev/null\", \"type\": \"c\", "
+						 "\"major\": 1, \"minor\": 3, \"fileMode\": 438, "
+						 "\"uid\": 0, \"gid\": 0}, {\"path\": \"/dev/tty\", "
+						 "\"type\": \"c\", \"major\": 5, \"minor\": 0}]"));
+		ck_assert_msg(parse_doc(doc, &cfg, &err) == 0, "%zu: %s", i, err.msg);
+		hy_oci_config_fini(&cfg);
+	}
+}
+END_TEST
+
+/* The features document (`hybox features --oci`) says what a create accepts. */
+static void assert_accepts(const char *path, json_t *v, const char *what)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	json_t *doc = default_doc();
+	set_path(doc, path, v);
+	ck_assert_msg(parse_doc(doc, &cfg, &err) == 0, "%s: %s", what, err.msg);
+	hy_oci_config_fini(&cfg);
+}
+
+START_TEST(test_oci_config_features)
+{
+	json_t *f = hy_oci_features(), *el, *ns = json_array();
+	const char *key;
+	size_t i;
+	json_t *lx = json_object_get(f, "linux");
+	ck_assert_ptr_nonnull(lx);
+	ck_assert_uint_eq(json_array_size(json_object_get(f, "hooks")), 0);
+	ck_assert(json_is_true(json_object_get(json_object_get(lx, "cgroup"), "v2")));
+	ck_assert(json_is_false(json_object_get(json_object_get(lx, "cgroup"), "v1")));
+	json_t *sc = json_object_get(lx, "seccomp");
+	ck_assert(json_is_true(json_object_get(sc, "enabled")));
+	/* every listed action and operator is one a profile may use */
+	json_array_foreach (json_object_get(sc, "actions"), i, el) {
+		json_t *p = json_pack("{s:s,s:[{s:[s],s:O}]}", "defaultAction", "SCMP_ACT_ALLOW",
+				      "syscalls", "names", "mkdir", "action", el);
+		assert_accepts("linux.seccomp", p, json_string_value(el));
+	}
+	json_array_foreach (json_object_get(sc, "operators"), i, el) {
+		json_t *p = json_pack("{s:s,s:[{s:[s],s:s,s:[{s:i,s:i,s:O}]}]}", "defaultAction",
+				      "SCMP_ACT_ALLOW", "syscalls", "names", "kill", "action",
+				      "SCMP_ACT_ERRNO", "args", "index", 1, "value", 10, "op", el);
+		assert_accepts("linux.seccomp", p, json_string_value(el));
+	}
+	json_object_foreach (json_object_get(f, "annotations"), key, el)
+		ck_assert_int_eq(strncmp(key, "org.hybox.", 10), 0);
+	assert_accepts("ociVersion", json_incref(json_object_get(f, "ociVersionMin")), "min");
+	assert_accepts("ociVersion", json_incref(json_object_get(f, "ociVersionMax")), "max");
+	json_array_foreach (json_object_get(f, "mountOptions"), i, el) {
+		ck_assert_ptr_nonnull(json_string_value(el));
+		assert_accepts("mounts[+]", json_pack("{s:s,s:s,s:s,s:[O]}", "destination", "/data",
+						      "type", "bind", "source", "/srv", "options",
+						      el), json_string_value(el));
+	}
+	json_array_foreach (json_object_get(lx, "namespaces"), i, el)
+		json_array_append_new(ns, json_pack("{s:O}", "type", el));
+	ck_assert_uint_ge(json_array_size(ns), 5);
+	assert_accepts("linux.namespaces", ns, "every listed namespace");
+	el = json_object_get(lx, "capabilities");
+	ck_assert_uint_ge(json_array_size(el), 1);
+	assert_accepts("process.capabilities", json_pack("{s:O,s:O,s:O}", "bounding", el,
+							 "effective", el, "permitted", el),
+		       "every listed capability");
+	json_decref(f);
+}
+END_TEST
+
 /* ---- refusals ------------------------------------------------------------------- */
 
 static const struct bad_case {
@@ -387,8 +521,61 @@ static const struct bad_case {
 	{ "linux.resources", "{\"pids\": {\"limit\": 1.5}}",
 	  "linux.resources.pids.limit: expected an integer (-1: no limit), got 1.5" },
 	{ "linux.resources", "{\"pids\": {\"max\": 5}}", "linux.resources.pids.max: unknown property" },
-	{ "linux.resources", "{\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]}",
-	  "linux.resources.devices: not supported yet" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": true, \"type\": \"c\", \"major\": 1, "
+			     "\"minor\": 3, \"access\": \"rwm\"}]}",
+	  "linux.resources.devices[0]: expected a deny-all first" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false, \"access\": \"rw\"}]}",
+	  "linux.resources.devices[0]: expected a deny-all first" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false, \"type\": \"c\", \"major\": 1, "
+			     "\"access\": \"rwm\"}]}",
+	  "linux.resources.devices[0]: expected a deny-all first" },
+	{ "linux.resources", "{\"devices\": [{\"access\": \"rwm\"}]}",
+	  "linux.resources.devices[0].allow: expected true or false, got nothing" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false, \"access\": \"rwx\"}]}",
+	  "linux.resources.devices[0].access: expected r, w and m (any of them), got \"rwx\"" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false, \"access\": \"rwm\", \"path\": "
+			     "\"/dev/sda\"}]}",
+	  "linux.resources.devices[0].path: unknown property" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true}]}",
+	  "linux.resources.devices[1]: allows all devices, which is not supported (hybox's /dev "
+	  "holds only char 1:3 null" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true, \"type\": \"b\", "
+			     "\"major\": 8, \"minor\": 0, \"access\": \"r\"}]}",
+	  "linux.resources.devices[1]: allows block devices" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true, \"type\": \"c\", "
+			     "\"major\": 10, \"minor\": 200, \"access\": \"rwm\"}]}",
+	  "linux.resources.devices[1]: allows char 10:200, which is not supported" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true, \"type\": \"c\", "
+			     "\"major\": -1, \"minor\": -1, \"access\": \"m\"}]}",
+	  "linux.resources.devices[1]: allows char -1:-1 (-1: any)" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true, \"type\": \"c\", "
+			     "\"major\": 1, \"access\": \"rwm\"}]}",
+	  "linux.resources.devices[1]: allows char 1:-1 (-1: any)" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": false, \"type\": \"c\", "
+			     "\"major\": 1, \"minor\": 3}]}",
+	  "linux.resources.devices[1]: a deny rule after the first is not supported" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true, \"type\": \"c\", "
+			     "\"major\": 136, \"minor\": -2}]}",
+	  "linux.resources.devices[1].minor: expected -1 (any) or a device number, got -2" },
+	{ "linux.devices", "[{\"path\": \"/dev/fuse\", \"type\": \"c\", \"major\": 10, \"minor\": "
+			   "229}]",
+	  "linux.devices[0]: /dev/fuse (c 10:229) is not supported (hybox's /dev is fixed" },
+	{ "linux.devices", "[{\"path\": \"/dev/sda\", \"type\": \"b\", \"major\": 8, \"minor\": 0}]",
+	  "linux.devices[0]: /dev/sda (b 8:0) is not supported" },
+	{ "linux.devices", "[{\"path\": \"/dev/mynull\", \"type\": \"c\", \"major\": 1, \"minor\": "
+			   "3}]",
+	  "linux.devices[0]: /dev/mynull (c 1:3) is not supported" },
+	{ "linux.devices", "[{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": "
+			   "3, \"fileMode\": 511}]",
+	  "linux.devices[0]: /dev/null: expected fileMode 438 (0666), uid 0 and gid 0 or none" },
+	{ "linux.devices", "[{\"path\": \"/dev/null\", \"major\": 1, \"minor\": 3}]",
+	  "linux.devices[0].type: expected \"c\", got nothing" },
+	{ "linux.devices", "[{\"path\": \"/dev/ptmx\", \"type\": \"c\", \"major\": 5, \"minor\": "
+			   "2}]",
+	  "linux.devices[0]: /dev/ptmx (c 5:2) is not supported" },
+	{ "linux.devices", "[{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": "
+			   "3, \"major2\": 1}]",
+	  "linux.devices[0].major2: unknown property" },
 	{ "linux.cgroupsPath", "\"system.slice:libpod:x\"",
 	  "linux.cgroupsPath: \"system.slice:libpod:x\": systemd cgroups (\"slice:prefix:name\") "
 	  "are not supported" },
@@ -426,6 +613,25 @@ static const struct bad_case {
 	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
 			   "[\"kill\"], \"action\": \"SCMP_ACT_ERRNO\", \"includes\": {}}]}",
 	  "linux.seccomp.syscalls[0].includes: unknown property" },
+	{ "linux.sysctl", "{\"vm.swappiness\": \"10\"}",
+	  "linux.sysctl[\"vm.swappiness\"]: not namespaced: it would change the host" },
+	{ "linux.sysctl", "{\"kernel.hostname\": \"x\"}",
+	  "linux.sysctl[\"kernel.hostname\"]: not supported (use hostname)" },
+	{ "linux.sysctl", "{\"kernel.domainname\": \"x\"}",
+	  "linux.sysctl[\"kernel.domainname\"]: not supported (use domainname)" },
+	{ "linux.sysctl", "{\"kernel.shmmax\": 5}",
+	  "linux.sysctl[\"kernel.shmmax\"]: expected a string, got 5" },
+	{ "linux.sysctl", "{\"kernel.shmmax\": \"\"}",
+	  "linux.sysctl[\"kernel.shmmax\"]: expected a value, got \"\"" },
+	{ "linux.sysctl", "{\"net.ipv4..x\": \"1\"}", "an empty component" },
+	{ "linux.sysctl", "{\"net.ipv4.\": \"1\"}", "an empty component" },
+	{ "linux.sysctl", "{\"fs.mqueue.a/../../../vm/x\": \"1\"}",
+	  "a character other than letters" },
+	{ "linux.sysctl", "{\"net/ipv4/ip_forward\": \"1\"}",
+	  "expected a dotted name like \"kernel.shmmax\"" },
+	{ "linux.sysctl", "{\"kernel.shmmax\": \"1\", \"kernel.core_pattern\": \"|/x\"}",
+	  "linux.sysctl[\"kernel.core_pattern\"]: not namespaced" },
+	{ "linux.sysctl", "[\"kernel.shmmax\"]", "linux.sysctl: expected an object" },
 	{ "linux.rootfsPropagation", "\"shared\"", "linux.rootfsPropagation: \"shared\" is not "
 						   "supported yet" },
 	{ "hooks", "{\"prestart\": [{\"path\": \"/bin/true\"}]}", "hooks: not supported yet" },
@@ -498,6 +704,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_oci_config_user_mounts);
 	tcase_add_test(tc, test_oci_config_seccomp_profile);
 	tcase_add_test(tc, test_oci_config_policy_path);
+	tcase_add_test(tc, test_oci_config_sysctl);
+	tcase_add_test(tc, test_oci_config_devices);
+	tcase_add_test(tc, test_oci_config_features);
 	tcase_add_loop_test(tc, test_oci_config_refusals, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_oci_config_position);
 	tcase_add_test(tc, test_oci_config_load_missing);

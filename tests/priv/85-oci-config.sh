@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# config.json settings applied inside the container on a busybox bundle:
+# linux.sysctl (net.* with a network namespace of its own, the IPC
+# namespace's kernel.shm*), read back inside while the host's values stay;
+# refused keys and a value the kernel rejects fail create with the key's
+# JSON path and leave nothing behind. linux.devices and
+# linux.resources.devices as podman sends them (hybox's fixed /dev).
+# shellcheck disable=SC2016 # single-quoted $ is for the sandboxed shell
+# shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
+. "$(dirname "$0")/../lib/libtest.sh"
+require root cgroup2 busybox python3
+
+scratch_dir
+ROOT=$SCRATCH/state
+B=$SCRATCH/bundle
+make_bundle "$B"
+cp "$B/config.json" "$SCRATCH/default.json"
+
+hyr() { hy --root "$ROOT" "$@"; }
+
+# config PYTHON SCRIPT: hybox spec's config.json edited by PYTHON, running sh -c SCRIPT.
+config() {
+	cp "$SCRATCH/default.json" "$B/config.json"
+	edit_config "$B/config.json" "$1"'
+c["process"]["args"] = ["sh", "-c", arg]' "$2"
+}
+
+# run_ok DESC: run the bundle in the foreground; it must succeed and leave nothing.
+run_ok() {
+	local id
+	id=$(tid "run$_t_n")
+	hyr run --bundle "$B" "$id"
+	assert_rc 0 "$1"
+	assert_no_leftovers "$id" "$ROOT"
+}
+
+# refused DESC ERE: create must fail with one line matching ERE, leaving nothing.
+refused() {
+	local id
+	id=$(tid "bad$_t_n")
+	hyr create --bundle "$B" "$id"
+	assert_rc 125 "$1: create exits 125"
+	assert_error_line "$2" "$1: the error names it"
+	assert_no_leftovers "$id" "$ROOT"
+}
+
+# --- linux.sysctl ------------------------------------------------------------------
+host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+host_shmmax=$(cat /proc/sys/kernel/shmmax)
+host_msgmax=$(cat /proc/sys/fs/mqueue/msg_max)
+new_fwd=$((1 - host_fwd))
+config "c['linux']['sysctl'] = {'net.ipv4.ip_forward': '$new_fwd', 'kernel.shmmax': '12345678',
+  'fs.mqueue.msg_max': '17'}" \
+	'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax /proc/sys/fs/mqueue/msg_max'
+run_ok "a bundle with namespaced sysctls runs"
+assert_eq "$RUN_OUT" "$new_fwd
+12345678
+17" "net.ipv4.ip_forward, kernel.shmmax and fs.mqueue.msg_max read back inside"
+assert_eq "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_fwd" "the host's ip_forward is unchanged"
+assert_eq "$(cat /proc/sys/kernel/shmmax)" "$host_shmmax" "the host's shmmax is unchanged"
+assert_eq "$(cat /proc/sys/fs/mqueue/msg_max)" "$host_msgmax" "the host's mqueue msg_max is unchanged"
+
+config "c['linux']['sysctl'] = {'kernel.shmmax': 'lots'}" true
+refused "a value the kernel rejects" \
+	'container setup: write linux\.sysctl\["kernel\.shmmax"\]: Invalid argument'
+config "c['linux']['sysctl'] = {'vm.swappiness': '10'}" true
+refused "a host-wide sysctl" \
+	'config\.json:[0-9]+:[0-9]+: linux\.sysctl\["vm\.swappiness"\]: not namespaced: it would change the host'
+config "c['linux']['sysctl'] = {'kernel.hostname': 'x'}" true
+refused "kernel.hostname" 'linux\.sysctl\["kernel\.hostname"\]: not supported \(use hostname\)'
+config "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'network']
+c['linux']['sysctl'] = {'net.ipv4.ip_forward': '1'}" true
+refused "net.* with the host's network" \
+	'linux\.sysctl\["net\.ipv4\.ip_forward"\]: the container shares the host.s network'
+assert_eq "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_fwd" "after the refusals the host's ip_forward is unchanged"
+
+# --- linux.devices and linux.resources.devices --------------------------------------
+config "std = [(1, 3), (1, 5), (1, 7), (1, 8), (1, 9), (5, 0), (5, 1), (5, 2), (136, -1)]
+c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}] +
+  [{'allow': True, 'type': 'c', 'major': a, 'minor': b, 'access': 'rwm'} for a, b in std]}
+c['linux']['devices'] = [{'path': '/dev/null', 'type': 'c', 'major': 1, 'minor': 3, 'fileMode': 438, 'uid': 0, 'gid': 0}]" \
+	'echo x >/dev/null && head -c 4 /dev/zero | wc -c && ls /dev/pts/ptmx'
+run_ok "podman's device list (deny-all, then hybox's own devices) runs"
+assert_eq "$RUN_OUT" "4
+/dev/pts/ptmx" "the fixed /dev works as before"
+config "c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'},
+  {'allow': True, 'type': 'c', 'major': 10, 'minor': 200, 'access': 'rwm'}]}" true
+refused "an allow for /dev/net/tun" \
+	'linux\.resources\.devices\[1\]: allows char 10:200, which is not supported \(hybox.s /dev holds only'
+config "c['linux']['devices'] = [{'path': '/dev/fuse', 'type': 'c', 'major': 10, 'minor': 229}]" true
+refused "a device node hybox does not make" 'linux\.devices\[0\]: /dev/fuse \(c 10:229\) is not supported'
+
+# --- hybox features --oci: runc's features document -----------------------------------
+hy features --oci
+assert_rc 0 "features --oci exits 0"
+check "features --oci is runc's document, with what hybox accepts" python3 -c '
+import json, sys
+f = json.loads(sys.argv[1])
+assert set(f) == {"ociVersionMin", "ociVersionMax", "hooks", "mountOptions", "linux", "annotations"}, f.keys()
+lx = f["linux"]
+assert set(lx) == {"namespaces", "capabilities", "cgroup", "seccomp", "apparmor", "selinux"}, lx.keys()
+assert lx["cgroup"] == {"v1": False, "v2": True, "systemd": False, "systemdUser": False}
+assert {"pid", "mount", "ipc", "uts", "cgroup", "network"} <= set(lx["namespaces"])
+assert "user" not in lx["namespaces"] and f["hooks"] == []
+assert "bind" in f["mountOptions"] and "shared" not in f["mountOptions"]
+assert all(k.startswith("org.hybox.") for k in f["annotations"])
+' "$RUN_OUT"
+# Every listed option on one bind, but the alternatives (ro for rw, bind for rbind,
+# one atime mode: the kernel takes only one).
+opts=$(printf '%s' "$RUN_OUT" | python3 -c 'import json, sys
+print([o for o in json.load(sys.stdin)["mountOptions"] if o not in ("ro", "bind", "noatime", "strictatime")])')
+config "c['mounts'].append({'destination': '/opts', 'type': 'bind', 'source': '/tmp', 'options': $opts})" true
+run_ok "a bind mount with the listed options runs"
+hy features --oci --json
+assert_rc 125 "features --oci --json is refused"
+done_testing
