@@ -21,18 +21,6 @@ assert_rc 0 "mkrootfs.sh builds a busybox rootfs for the bundle"
 
 hyr() { hy --root "$ROOT" "$@"; }
 
-# edit_config FILE PYTHON...: run python statements on c (config.json's object).
-edit_config() {
-	local f=$1
-	shift
-	python3 - "$f" "$*" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-exec(sys.argv[2])
-json.dump(c, open(sys.argv[1], "w"), indent=2)
-PY
-}
-
 # state_field ID KEY: one field of `hybox state ID` ("" when it fails).
 state_field() {
 	"$HYBOX" --root "$ROOT" state "$1" 2>/dev/null |
@@ -291,6 +279,33 @@ hyr create --bundle "$B" --pid-file /nonexistent/dir/pid "$id"
 assert_error_line "--pid-file /nonexistent/dir/pid" "a pid file in a missing directory is refused"
 hyr create --bundle "$B" "bad/id"
 assert_error_line "container id 'bad/id'" "a malformed id is refused"
+assert_no_leftovers "$id" "$ROOT"
+
+# --- a subreaper (containerd's shim, conmon) reaps init and gets the status --------
+cp "$SCRATCH/default.json" "$B/config.json"
+edit_config "$B/config.json" 'c["process"]["args"] = ["sh", "-c", "sleep 0.2; exit 7"]'
+id=$(tid reaper)
+run_capture python3 - "$HYBOX" "$ROOT" "$B" "$id" "$SCRATCH/reaper.pid" <<'PY'
+import ctypes, json, os, subprocess, sys
+H, root, bundle, cid, pidf = sys.argv[1:6]
+assert ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+subprocess.run([H, "--root", root, "create", "--bundle", bundle, "--pid-file", pidf, cid],
+               check=True)
+pid = int(open(pidf).read())
+state = json.loads(subprocess.run([H, "--root", root, "state", cid], check=True,
+                                  capture_output=True, text=True).stdout)
+print("state-pid-is-pid-file" if state["pid"] == pid else "state-pid %d" % state["pid"])
+subprocess.run([H, "--root", root, "start", cid], check=True)
+while True:
+    p, st = os.waitpid(-1, 0)
+    if p == pid:
+        print("reaped exit %d" % os.waitstatus_to_exitcode(st))
+        break
+PY
+assert_contains "$RUN_OUT" "state-pid-is-pid-file" "state's pid is the pid file's (init's)"
+assert_contains "$RUN_OUT" "reaped exit 7" "a subreaper reaps init and gets the command's exit status"
+check "the reaped container stops" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
+hyr delete "$id"
 assert_no_leftovers "$id" "$ROOT"
 
 # --- help -------------------------------------------------------------------------
