@@ -79,30 +79,22 @@ static int parse_size(struct oci_ctx *c, const char *path, const char *opt,
 			opt);
 }
 
-static int parse_mount_options(struct oci_ctx *c, const char *path, json_t *v,
-			       const struct std_mount *m)
+/* One option of a standard mount: allowed there; /dev/shm's size and noexec are applied. */
+static int std_option(struct oci_ctx *c, const char *path, const char *opt, void *data)
 {
-	size_t i;
-	json_t *el;
+	const struct std_mount *m = data;
+	unsigned long long size = 0;
 	int r;
-	json_array_foreach (v, i, el) {
-		char sub[HY_JSON_PATH_MAX];
-		const char *opt = NULL;
-		hy_json_path_index(sub, sizeof(sub), path, i);
-		if ((r = oci_want_string(c, sub, el, &opt)) < 0)
-			return r;
-		if (!option_allowed(m, opt))
-			return oci_fail(c, sub, "\"%s\" is not supported on %s (hybox accepts there: "
-						"%s)", opt, m->dest, m->options);
-		bool is_shm = strcmp(m->dest, "/dev/shm") == 0;
-		unsigned long long size = 0;
-		if (strncmp(opt, "size=", 5) == 0 && (r = parse_size(c, sub, opt, &size)) < 0)
-			return r;
-		if (is_shm && size)
-			c->cfg->shm_size = size;
-		if (is_shm && strcmp(opt, "noexec") == 0)
-			c->cfg->shm_flags |= MS_NOEXEC;
-	}
+	if (!option_allowed(m, opt))
+		return oci_fail(c, path, "\"%s\" is not supported on %s (hybox accepts there: %s)",
+				opt, m->dest, m->options);
+	bool is_shm = strcmp(m->dest, "/dev/shm") == 0;
+	if (strncmp(opt, "size=", 5) == 0 && (r = parse_size(c, path, opt, &size)) < 0)
+		return r;
+	if (is_shm && size)
+		c->cfg->shm_size = size;
+	if (is_shm && strcmp(opt, "noexec") == 0)
+		c->cfg->shm_flags |= MS_NOEXEC;
 	return 0;
 }
 
@@ -177,38 +169,25 @@ static int tmpfs_option(struct oci_ctx *c, const char *path, const char *opt, st
 	return 0;
 }
 
-static int user_mount_options(struct oci_ctx *c, const char *path, json_t *opts,
-			      struct hy_mount *m)
+/* One option of a bind or tmpfs mount (user_opts, or tmpfs's own). */
+static int user_option(struct oci_ctx *c, const char *path, const char *opt, void *data)
 {
-	size_t i;
-	json_t *el;
-	int r;
-	json_array_foreach (opts, i, el) {
-		char sub[HY_JSON_PATH_MAX];
-		const char *opt = NULL;
-		hy_json_path_index(sub, sizeof(sub), path, i);
-		if ((r = oci_want_string(c, sub, el, &opt)) < 0)
-			return r;
-		size_t k = 0;
-		while (k < ARRAY_SIZE(user_opts) && strcmp(user_opts[k].name, opt) != 0)
-			k++;
-		if (k < ARRAY_SIZE(user_opts) && (m->kind == HY_MNT_BIND || !user_opts[k].is_bind_only)) {
-			m->attr |= user_opts[k].attr;
-			m->is_recursive |= strcmp(opt, "rbind") == 0;
-			continue;
-		}
-		r = m->kind == HY_MNT_TMPFS ? tmpfs_option(c, sub, opt, m) : 1;
-		if (r <= 0) {
-			if (r < 0)
-				return r;
-			continue;
-		}
-		return oci_fail(c, sub, "\"%s\" is not supported on a %s mount (hybox accepts "
-					"%s%s)", opt, m->kind == HY_MNT_BIND ? "bind" : "tmpfs",
-				m->kind == HY_MNT_BIND ? "bind, rbind, " : "", USER_OPTS
-				"; tmpfs also size=, mode=, nr_inodes=, uid=, gid=");
+	struct hy_mount *m = data;
+	size_t k = 0;
+	while (k < ARRAY_SIZE(user_opts) && strcmp(user_opts[k].name, opt) != 0)
+		k++;
+	if (k < ARRAY_SIZE(user_opts) && (m->kind == HY_MNT_BIND || !user_opts[k].is_bind_only)) {
+		m->attr |= user_opts[k].attr;
+		m->is_recursive |= strcmp(opt, "rbind") == 0;
+		return 0;
 	}
-	return 0;
+	int r = m->kind == HY_MNT_TMPFS ? tmpfs_option(c, path, opt, m) : 1;
+	if (r <= 0)
+		return r;
+	return oci_fail(c, path, "\"%s\" is not supported on a %s mount (hybox accepts %s%s)", opt,
+			m->kind == HY_MNT_BIND ? "bind" : "tmpfs",
+			m->kind == HY_MNT_BIND ? "bind, rbind, " : "",
+			USER_OPTS "; tmpfs also size=, mode=, nr_inodes=, uid=, gid=");
 }
 
 /* The next free entry, or an error when there are HY_MOUNTS_MAX already. */
@@ -249,7 +228,7 @@ static int parse_user_mount(struct oci_ctx *c, const char *path, json_t *v, enum
 						  "bundle), got \"\"");
 	}
 	json_t *opts = json_object_get(v, "options");
-	return opts ? user_mount_options(c, opath, opts, m) : 0;
+	return opts ? oci_parse_strings(c, opath, opts, user_option, m) : 0;
 }
 
 /* linux.maskedPaths and linux.readonlyPaths: arrays of absolute paths. */
@@ -351,7 +330,7 @@ static int parse_mount(struct oci_ctx *c, const char *path, json_t *v, size_t id
 		return oci_fail(c, dpath, "needs the sysfs mount on /sys before it");
 	*seen |= 1u << i;
 	c->cfg->mounts |= m->extra;
-	return opts ? parse_mount_options(c, opath, opts, m) : 0;
+	return opts ? oci_parse_strings(c, opath, opts, std_option, (void *)m) : 0;
 }
 
 int oci_parse_mounts(struct oci_ctx *c, const char *path, json_t *v)

@@ -86,6 +86,28 @@ int oci_parse_each(struct oci_ctx *c, const char *path, json_t *v,
 	return 0;
 }
 
+struct strings_fn {
+	int (*fn)(struct oci_ctx *c, const char *path, const char *s, void *data);
+	void *data;
+};
+
+static int each_string(struct oci_ctx *c, const char *path, json_t *el, size_t i, void *data)
+{
+	const struct strings_fn *f = data;
+	const char *s = NULL;
+	int r = oci_want_string(c, path, el, &s);
+	(void)i;
+	return r < 0 ? r : f->fn(c, path, s, f->data);
+}
+
+int oci_parse_strings(struct oci_ctx *c, const char *path, json_t *v,
+		      int (*fn)(struct oci_ctx *c, const char *path, const char *s, void *data),
+		      void *data)
+{
+	struct strings_fn f = { fn, data };
+	return oci_parse_each(c, path, v, each_string, &f);
+}
+
 int oci_parse_members(struct oci_ctx *c, const char *path, json_t *v,
 		      int (*fn)(struct oci_ctx *c, const char *path, const char *key, json_t *el,
 				void *data),

@@ -60,6 +60,10 @@ int oci_want_abs_path(struct oci_ctx *c, const char *path, const json_t *v, cons
 int oci_parse_each(struct oci_ctx *c, const char *path, json_t *v,
 		   int (*fn)(struct oci_ctx *c, const char *path, json_t *el, size_t i, void *data),
 		   void *data);
+/* oci_parse_each for an array of strings: fn gets each string and its path. */
+int oci_parse_strings(struct oci_ctx *c, const char *path, json_t *v,
+		      int (*fn)(struct oci_ctx *c, const char *path, const char *s, void *data),
+		      void *data);
 /* Each member of the object v, with its path, key and data, to fn; stops at the first error. */
 int oci_parse_members(struct oci_ctx *c, const char *path, json_t *v,
 		      int (*fn)(struct oci_ctx *c, const char *path, const char *key, json_t *el,
