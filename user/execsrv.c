@@ -185,15 +185,19 @@ static struct session *by_seq(struct hy_execsrv *s, unsigned int seq, pid_t cpid
 	return NULL;
 }
 
-/* STARTED (the fork) or STATUS (the end) from init. */
-static void on_init(struct hy_execsrv *s)
+/* STARTED (the fork) or STATUS (the end) from init. false: init is gone
+ * (EOF comes with POLLIN as well as POLLHUP: reading is how to tell). */
+static bool on_init(struct hy_execsrv *s)
 {
 	struct hy_exec_msg m;
-	if (recv(s->exec_fd, &m, sizeof(m), MSG_DONTWAIT) != (ssize_t)sizeof(m))
-		return;
+	ssize_t n = recv(s->exec_fd, &m, sizeof(m), MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		return false;
+	if (n != (ssize_t)sizeof(m))
+		return true;
 	struct session *x = by_seq(s, m.type == HY_EXEC_STARTED ? m.seq : 0, m.pid);
 	if (!x || (m.pid <= 0 && !m.err))
-		return;
+		return true;
 	if (m.type == HY_EXEC_STARTED && m.err) {
 		fail(x, HY_EXIT_RUNTIME, "the container's init could not start the process: %s",
 		     strerror(m.err));
@@ -207,6 +211,7 @@ static void on_init(struct hy_execsrv *s)
 		reply(x->conn, json_pack("{s:b,s:i}", "ok", 1, "exit", m.status));
 		close_session(x);
 	}
+	return true;
 }
 
 /* exec -t: the process opened a pseudo-terminal in the container; its
@@ -318,9 +323,7 @@ static void *serve(void *arg)
 			break;
 		if (p[0].revents)
 			break;
-		if (p[2].revents & POLLIN)
-			on_init(s);
-		else if (p[2].revents & (POLLHUP | POLLERR))
+		if ((p[2].revents & (POLLIN | POLLHUP | POLLERR)) && !on_init(s))
 			break; /* init is gone */
 		for (size_t i = 0; i < HY_EXEC_SESSIONS_MAX; i++) {
 			struct session *x = &s->ss[i];

@@ -118,13 +118,14 @@ static __attribute__((noreturn)) void exec_child(const struct hy_sandbox_spec *s
 	hy_sandbox_cmd_main(&xs, 3);
 }
 
-static void serve_request(const struct hy_sandbox_spec *spec, int exec_fd)
+/* One request; false when the channel is gone (EOF: the supervisor closed it). */
+static bool serve_request(const struct hy_sandbox_spec *spec, int exec_fd)
 {
 	int fds[HY_EXEC_FDS];
 	char **argv, **envp;
 	int r = recv_req(exec_fd, fds);
 	if (r <= 0)
-		return;
+		return r != 0 && r != -ECONNRESET;
 	struct hy_exec_msg m = { .type = HY_EXEC_STARTED, .seq = req.seq };
 	size_t slot = 0;
 	while (slot < EXEC_LIVE_MAX && live[slot])
@@ -143,6 +144,7 @@ static void serve_request(const struct hy_sandbox_spec *spec, int exec_fd)
 	else if (pid > 0)
 		live[slot] = m.pid = pid;
 	send_msg(exec_fd, &m);
+	return true;
 }
 
 /* A reaped child that `hybox exec` started: tell the supervisor its status. */
@@ -185,9 +187,9 @@ int hy_init_serve(const struct hy_sandbox_spec *spec, pid_t cmd, int exec_fd, in
 		struct signalfd_siginfo si;
 		while (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si))
 			;
-		if (exec_fd >= 0 && (pf[1].revents & POLLIN))
-			serve_request(spec, exec_fd);
-		else if (exec_fd >= 0 && (pf[1].revents & (POLLHUP | POLLERR)))
-			exec_fd = -1; /* the supervisor is going: PDEATHSIG follows */
+		/* EOF comes with POLLIN too: the supervisor is going (sync tells next) */
+		if (exec_fd >= 0 && (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    !serve_request(spec, exec_fd))
+			exec_fd = -1;
 	}
 }
