@@ -52,16 +52,18 @@ static void usage(FILE *f)
 		"      --console-socket SOCKET\n"
 		"                        with -t: send the terminal's master there instead\n"
 		"                        (SCM_RIGHTS, as runc does)\n"
-		"  -p, --process FILE    runc's process.json: args, env, cwd, user (which must\n"
-		"                        be the container's), terminal, consoleSize\n"
+		"  -p, --process FILE    runc's process.json: args, env, cwd, user, terminal,\n"
+		"                        consoleSize\n"
+		"  -u, --user UID[:GID]  run as these ids (GID 0 if not given, as runc), with\n"
+		"                        no supplementary groups; the working directory must\n"
+		"                        exist and be theirs to enter\n"
 		"  -d, --detach          return once COMMAND runs, printing nothing\n"
 		"      --pid-file FILE   write COMMAND's host pid to FILE\n"
 		"  -h, --help            show this help\n\n"
 		"Exit status: COMMAND's, 128+N if it was killed by signal N; 125 when it\n"
 		"could not be started (unknown or stopped container, permission denied,\n"
 		"bad request), 126 when it cannot be executed, 127 when it is not found;\n"
-		"137 when the container ended while COMMAND ran. Not supported yet:\n"
-		"another user (-u).\n");
+		"137 when the container ended while COMMAND ran.\n");
 }
 
 struct exec_opts {
@@ -102,11 +104,32 @@ static int load_process(struct exec_opts *o)
 	return 0;
 }
 
+/* -u UID[:GID] (numbers, as runc takes them; GID defaults to 0, as in runc). */
+static int parse_user(struct exec_opts *o, const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long uid = strtoul(s, &end, 10), gid = 0;
+	if (end != s && *end == ':') {
+		const char *g = end + 1;
+		gid = strtoul(g, &end, 10);
+		if (end == g)
+			end = (char *)"x";
+	}
+	if (errno || end == s || *end || uid > 4294967294UL || gid > 4294967294UL || *s == '-') {
+		fprintf(stderr, "hybox exec: --user %s: expected UID[:GID], numbers\n", s);
+		return -ECANCELED; /* said it all: no usage after it */
+	}
+	json_object_set_new(o->req, "user", json_pack("{s:I,s:I}", "uid", (json_int_t)uid, "gid",
+						      (json_int_t)gid));
+	return 0;
+}
+
 static int add_env(struct exec_opts *o, const char *kv)
 {
 	if (!strchr(kv, '=') || kv[0] == '=') {
 		fprintf(stderr, "hybox exec: --env %s: expected NAME=VALUE\n", kv);
-		return -EINVAL;
+		return -ECANCELED;
 	}
 	json_t *a = json_object_get(o->req, "env_add");
 	if (!a)
@@ -147,8 +170,7 @@ static int parse(int argc, char **argv, struct exec_opts *o)
 		else if (c == 'h')
 			return 1;
 		else if (c == 'u')
-			r = fprintf(stderr, "hybox exec: --user is not supported yet (exec runs as the "
-					    "container's user)\n") < 0 ? -EIO : -ENOTSUP;
+			r = parse_user(o, optarg);
 		else
 			r = fprintf(stderr, "hybox exec: bad option '%s'\n", argv[optind - 1]) < 0 ?
 				    -EIO : -EINVAL;
@@ -364,7 +386,7 @@ int hy_cmd_exec(const struct hy_global_opts *g, int argc, char **argv)
 	if (r != 0) {
 		if (r > 0)
 			usage(stdout);
-		else if (r != -ENOTSUP)
+		else if (r != -ECANCELED)
 			usage(stderr);
 		json_decref(o.req);
 		return r > 0 ? 0 : HY_EXIT_RUNTIME;

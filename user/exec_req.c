@@ -69,17 +69,22 @@ static int put_env(struct hy_exec_req *req, json_t *base_json, char *const *base
 	return r;
 }
 
-static int check_user(json_t *u, const struct hy_exec_defaults *d, struct hy_err *err)
+/* "user": {"uid": N, "gid": N}: the command's ids need nothing; others are
+ * set in the process, with no supplementary groups. */
+static int parse_user(json_t *u, const struct hy_exec_defaults *d, struct hy_exec_req *req,
+		      struct hy_err *err)
 {
 	json_t *uid = json_object_get(u, "uid"), *gid = json_object_get(u, "gid");
 	if (!u)
 		return 0;
-	if (!json_is_object(u) || !json_is_integer(uid) || !json_is_integer(gid))
-		return hy_err_set(err, -EINVAL, "\"user\": expected {\"uid\": N, \"gid\": N}");
-	if (json_integer_value(uid) != d->uid || json_integer_value(gid) != d->gid)
-		return hy_err_set(err, -EINVAL, "user %lld:%lld: exec runs as the container's "
-						"process, %u:%u (another user is not supported yet)",
-				  json_integer_value(uid), json_integer_value(gid), d->uid, d->gid);
+	if (!json_is_object(u) || !json_is_integer(uid) || !json_is_integer(gid) ||
+	    json_integer_value(uid) < 0 || json_integer_value(uid) > 4294967294LL ||
+	    json_integer_value(gid) < 0 || json_integer_value(gid) > 4294967294LL)
+		return hy_err_set(err, -EINVAL, "\"user\": expected {\"uid\": N, \"gid\": N}, "
+						"each 0 to 4294967294");
+	req->uid = (unsigned int)json_integer_value(uid);
+	req->gid = (unsigned int)json_integer_value(gid);
+	req->has_user = req->uid != d->uid || req->gid != d->gid;
 	return 0;
 }
 
@@ -134,7 +139,7 @@ static int build(json_t *o, const struct hy_exec_defaults *d, struct hy_exec_req
 	if (r == 0 && (v = json_object_get(o, "detach")) && !json_is_boolean(v))
 		r = hy_err_set(err, -EINVAL, "\"detach\": expected true or false");
 	if (r == 0)
-		r = check_user(json_object_get(o, "user"), d, err);
+		r = parse_user(json_object_get(o, "user"), d, req, err);
 	if (r == 0)
 		r = parse_terminal(o, req, err);
 	if (r < 0)
@@ -161,7 +166,7 @@ int hy_exec_req_build(const char *json, size_t len, const struct hy_exec_default
 {
 	json_error_t je;
 	json_t *o = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-	req->argc = req->envc = req->blob_len = req->terminal = 0;
+	req->argc = req->envc = req->blob_len = req->terminal = req->has_user = 0;
 	req->rows = req->cols = 0;
 	if (!o || !json_is_object(o)) {
 		json_decref(o);

@@ -11,7 +11,8 @@
  *                                    has no environment of its own (hybox run)
  *    "env_add": [STRING, ...],       NAME=VALUE set on top (--env)
  *    "cwd": STRING,                  absolute; default: the command's
- *    "user": {"uid": N, "gid": N},   must be the command's (no other user yet)
+ *    "user": {"uid": N, "gid": N},   default the command's; another one runs without
+ *                                    supplementary groups, with the command's caps
  *    "terminal": BOOL,               a pseudo-terminal opened in the container
  *    "consoleSize": {"height": N, "width": N},   its size
  *    "detach": BOOL}

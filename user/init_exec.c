@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "sandbox_init.h"
 #include "sync.h"
 #include "util.h"
@@ -98,16 +99,26 @@ static __attribute__((noreturn)) void exec_child(const struct hy_sandbox_spec *s
 		_exit(125);
 	close_range(4, ~0U, 0);
 	struct hy_sandbox_spec xs = *spec;
-	struct hy_proc_spec xp, tty = { 0 }; /* without proc: root's terminal */
+	struct hy_proc_spec xp = { 0 }, tty = { 0 }; /* without proc: root's terminal */
 	xs.argv = argv;
 	xs.envp = envp;
 	xs.cwd = req.cwd;
 	xs.console_socket = NULL;
 	xs.is_restore = false;
-	if (spec->proc) {
-		xp = *spec->proc;
+	if (spec->proc || req.has_user) {
+		/* hybox run's command has hybox's default set (hy_caps_restrict) */
+		uint64_t caps = hy_caps_default();
+		if (spec->proc)
+			xp = *spec->proc;
+		else
+			xp.caps = (struct hy_proc_caps){ caps, caps, caps, 0 };
 		xp.terminal = false;
 		xp.envp = envp;
+		if (req.has_user) { /* exec -u: these ids, no supplementary groups */
+			xp.uid = req.uid;
+			xp.gid = req.gid;
+			xp.ngroups = 0;
+		}
 		xs.proc = &xp;
 		tty = xp;
 	}

@@ -7,7 +7,7 @@
 # terminal (-t relayed by the client, or --console-socket), runc's
 # --process, an OCI container's user and env, the container ending under a
 # waiting exec, kernel-emu threads reaped once their processes are gone,
-# and refusals (unknown container, a stranger, --user).
+# -u UID[:GID], and refusals (unknown container, a stranger, bad -u).
 # shellcheck disable=SC2016 # single-quoted $ is for the sandboxed shell
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
@@ -82,16 +82,26 @@ import json, sys
 p = json.load(open(sys.argv[1])); p["user"] = {"uid": 1000, "gid": 1000}
 json.dump(p, open(sys.argv[1], "w"))
 PY
+python3 - "$SCRATCH/process.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1])); p["args"] = ["/bin/sh", "-c", "id -u; id -g; id -G"]
+json.dump(p, open(sys.argv[1], "w"))
+PY
 hx --process "$SCRATCH/process.json" "$id"
-assert_eq "$RUN_RC" 125 "--process with another user: 125"
-assert_error_line "user 1000:1000: exec runs as the container's process, 0:0" "... naming both users"
+assert_eq "$RUN_RC $RUN_OUT" $'0 1000\n1000\n1000' "--process with another user: its ids, no supplementary groups"
+hx -u 1234:5678 -w /tmp "$id" /bin/sh -c 'id -u; id -g; grep -E "^CapEff" /proc/self/status'
+assert_eq "$RUN_RC $RUN_OUT" $'0 1234\n5678\nCapEff:\t0000000000000000' "-u UID:GID: those ids, no effective capabilities"
+hx -u 1234 -w /tmp "$id" id -g
+assert_eq "$RUN_OUT" 0 "-u UID: GID 0, as runc"
+hx -u 1234 -w /tmp "$id" touch /etc/x
+assert_ne "$RUN_RC" 0 "-u: the policy and the read-only root still apply"
+hx -u nobody "$id" true
+assert_error_line "--user nobody: expected UID\[:GID\], numbers" "-u takes numbers"
 
 # --- refusals -----------------------------------------------------------------------------
 hx does-not-exist true
 assert_eq "$RUN_RC" 125 "an unknown container: 125"
 assert_error_line "container 'does-not-exist' does not exist" "... with its name"
-hx -u 1000 "$id" true
-assert_error_line "--user is not supported yet" "--user is refused by name"
 run_capture setpriv --reuid 65534 --regid 65534 --clear-groups "$HYBOX" exec "$id" true
 assert_eq "$RUN_RC" 125 "exec as uid 65534: 125"
 assert_error_line "permission denied" "... permission denied"

@@ -74,6 +74,12 @@ START_TEST(test_oci_env_wins_over_the_clients)
 	ck_assert_str_eq(req->cwd, "/tmp");
 	ck_assert(detach);
 	ck_assert_uint_eq(req->terminal, 0);
+	ck_assert_uint_eq(req->has_user, 0); /* the command's own ids: nothing to change */
+	ck_assert_int_eq(build("{\"args\": [\"id\"], \"user\": {\"uid\": 5, \"gid\": 6}}", &oci,
+			       &detach, &err), 0);
+	ck_assert_uint_eq(req->has_user, 1);
+	ck_assert_uint_eq(req->uid, 5);
+	ck_assert_uint_eq(req->gid, 6);
 	ck_assert_int_eq(build("{\"args\": [\"sh\"], \"terminal\": true, \"consoleSize\": "
 			       "{\"height\": 40, \"width\": 120}}", &oci, &detach, &err), 0);
 	ck_assert_uint_eq(req->terminal, 1);
@@ -103,8 +109,8 @@ static const struct {
 	{ "{\"args\": [\"a\"], \"terminal\": 1}", "\"terminal\": expected true or false" },
 	{ "{\"args\": [\"a\"], \"consoleSize\": {\"height\": 70000, \"width\": 1}}",
 	  "\"consoleSize\": expected {\"height\": N, \"width\": N}, each 0 to 65535" },
-	{ "{\"args\": [\"a\"], \"user\": {\"uid\": 5, \"gid\": 0}}",
-	  "user 5:0: exec runs as the container's process, 0:0" },
+	{ "{\"args\": [\"a\"], \"user\": {\"uid\": -5, \"gid\": 0}}",
+	  "\"user\": expected {\"uid\": N, \"gid\": N}, each 0 to 4294967294" },
 	{ "{\"args\": [\"a\"], \"user\": {\"uid\": \"0\"}}", "\"user\": expected {\"uid\": N" },
 };
 
