@@ -17,7 +17,10 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cgroup.h"
+#include "container.h"
 #include "control.h"
+#include "runc_stats.h"
 #include "evfilter.h"
 #include "evserver.h"
 #include "telemetry.h"
@@ -42,6 +45,10 @@ static void usage(FILE *f)
 		"              exec, fork, task_exit, lost, policy, syscall, checkpoint,\n"
 		"              restore); `lost` and `suppressed` events still come when they\n"
 		"              account for a kind you chose\n"
+		"  --stats     print runc's stats event once instead ({\"type\": \"stats\",\n"
+		"              \"id\": ID, \"data\": {cpu, memory, pids}}, from the container's\n"
+		"              cgroup; a controller the host lacks is left out; a limit of 0\n"
+		"              means none) and exit\n"
 		"  --json      JSON Lines: the only output format, accepted for symmetry with\n"
 		"              `hybox ps --json` and `hybox stats --json`\n"
 		"  -h, --help  show this help\n"
@@ -162,20 +169,48 @@ static int follow(int fd, const char *id)
 	return 0;
 }
 
+/* --stats: runc's stats event, once, from the container's cgroup. */
+static int print_stats(const struct hy_global_opts *g, const char *id)
+{
+	struct hy_cgroup cg = { .dirfd = -1 };
+	int r = hy_state_is_live(g->root, id);
+	if (r <= 0) {
+		fprintf(stderr, "hybox events: container '%s' is not running under %s\n", id, g->root);
+		return HY_EXIT_RUNTIME;
+	}
+	if ((r = hy_state_open_cgroup(g->root, id, &cg)) < 0) {
+		fprintf(stderr, "hybox events: open the cgroup of container '%s': %s\n", id,
+			strerror(-r));
+		return HY_EXIT_RUNTIME;
+	}
+	json_t *st = hy_runc_stats(cg.dirfd, id);
+	close(cg.dirfd);
+	json_dumpf(st, stdout, JSON_COMPACT);
+	putchar('\n');
+	json_decref(st);
+	return fflush(stdout) == 0 ? 0 : HY_EXIT_RUNTIME;
+}
+
 int hy_cmd_events(const struct hy_global_opts *g, int argc, char **argv)
 {
 	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
+					      { "stats", no_argument, NULL, 's' },
 					      { "events-filter", required_argument, NULL, 'F' },
 					      { "help", no_argument, NULL, 'h' },
 					      { 0 } };
 	struct hy_err err = { 0 };
 	uint32_t kinds = 0;
+	bool stats = false;
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		if (c == 'j')
 			continue;
+		if (c == 's') {
+			stats = true;
+			continue;
+		}
 		if (c == 'h') {
 			usage(stdout);
 			return 0;
@@ -201,6 +236,8 @@ int hy_cmd_events(const struct hy_global_opts *g, int argc, char **argv)
 		return HY_EXIT_RUNTIME;
 	}
 	const char *id = argv[optind];
+	if (stats)
+		return print_stats(g, id);
 	_cleanup_close_ int fd = hy_control_connect(g->root, id, HY_EVENTS_SOCK, &err);
 	if (fd < 0) {
 		fprintf(stderr, "hybox: %s\n", err.msg);

@@ -281,6 +281,21 @@ hyr create --bundle "$B" "bad/id"
 assert_error_line "container id 'bad/id'" "a malformed id is refused"
 assert_no_leftovers "$id" "$ROOT"
 
+# --- runc's events --stats ------------------------------------------------------------
+cp "$SCRATCH/default.json" "$B/config.json"
+edit_config "$B/config.json" 'c["process"]["args"] = ["sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 1000"]'
+id=$(tid stats)
+hyr run -d --bundle "$B" "$id"
+sleep 0.5
+hyr events --stats "$id"
+assert_rc 0 "events --stats exits 0"
+assert_eq "$(python3 -c 'import json,sys; s=json.loads(sys.stdin.read()); print(s["type"], s["id"] == sys.argv[1], s["data"]["cpu"]["usage"]["total"] > 0)' "$id" <<<"$RUN_OUT")" \
+	"stats True True" "events --stats: runc's stats event, with the cgroup's cpu usage"
+hyr delete --force "$id"
+hyr events --stats "$id"
+assert_rc 125 "events --stats of a gone container exits 125"
+assert_no_leftovers "$id" "$ROOT"
+
 # --- a subreaper (containerd's shim, conmon) reaps init and gets the status --------
 cp "$SCRATCH/default.json" "$B/config.json"
 edit_config "$B/config.json" 'c["process"]["args"] = ["sh", "-c", "sleep 0.2; exit 7"]'
