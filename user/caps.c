@@ -7,9 +7,12 @@
 
 #include <errno.h>
 #include <linux/capability.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "util.h"
 
 #define BIT(c) (1ULL << (c))
 
@@ -88,4 +91,32 @@ int hy_caps_set(uint64_t effective, uint64_t permitted, uint64_t inheritable)
 		data[i].inheritable = (uint32_t)(inheritable >> (32 * i));
 	}
 	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
+}
+
+/* Linux's names, by capability number. */
+static const char *const cap_names[] = {
+	"CAP_CHOWN",	      "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+	"CAP_FSETID",	      "CAP_KILL",	    "CAP_SETGID",	   "CAP_SETUID",
+	"CAP_SETPCAP",	      "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN",      "CAP_NET_RAW",	    "CAP_IPC_LOCK",	   "CAP_IPC_OWNER",
+	"CAP_SYS_MODULE",     "CAP_SYS_RAWIO",	    "CAP_SYS_CHROOT",	   "CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT",      "CAP_SYS_ADMIN",	    "CAP_SYS_BOOT",	   "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE",   "CAP_SYS_TIME",	    "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
+	"CAP_LEASE",	      "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE",   "CAP_MAC_ADMIN",	    "CAP_SYSLOG",	   "CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND",  "CAP_AUDIT_READ",	    "CAP_PERFMON",	   "CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE",
+};
+
+const char *hy_cap_name(int cap)
+{
+	return cap >= 0 && (size_t)cap < ARRAY_SIZE(cap_names) ? cap_names[cap] : NULL;
+}
+
+int hy_cap_from_name(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++)
+		if (strcmp(cap_names[i], name) == 0)
+			return (int)i;
+	return -1;
 }

@@ -10,6 +10,9 @@
 
 /* Docker's default capability set as a bit mask. */
 uint64_t hy_caps_default(void);
+/* "CAP_KILL" for 5, NULL past the last one hybox knows; and back (-1: unknown). */
+const char *hy_cap_name(int cap);
+int hy_cap_from_name(const char *name);
 /*
  * Capabilities no part of hybox's supervisor uses: module loading, raw I/O,
  * reboot, the clock, MAC policy, the kernel log, audit control, immutable

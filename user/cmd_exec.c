@@ -9,6 +9,7 @@
  * SIGUSR1 and SIGUSR2 to it; with --detach, returns once it runs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <poll.h>
@@ -87,13 +88,14 @@ static int load_process(struct exec_opts *o)
 	json_object_foreach (p, key, v) {
 		const char *why = NULL;
 		if (!strcmp(key, "args") || !strcmp(key, "env") || !strcmp(key, "cwd") ||
-		    !strcmp(key, "user") || !strcmp(key, "terminal") || !strcmp(key, "consoleSize"))
+		    !strcmp(key, "user") || !strcmp(key, "terminal") || !strcmp(key, "consoleSize") ||
+		    !strcmp(key, "capabilities"))
 			json_object_set(o->req, key, v);
 		else if (strcmp(key, "noNewPrivileges") == 0 && !json_is_true(v))
 			why = "only true (hybox always sets no_new_privs)";
 		else if (strcmp(key, "noNewPrivileges"))
-			why = "not supported (exec takes args, env, cwd, user, terminal and "
-			      "consoleSize; it runs with the container's capabilities and rlimits)";
+			why = "not supported (exec takes args, env, cwd, user, terminal, "
+			      "consoleSize and capabilities; it runs with the container's rlimits)";
 		if (why) {
 			fprintf(stderr, "hybox exec: %s: %s: %s\n", o->process, key, why);
 			json_decref(p);
@@ -302,8 +304,64 @@ static int take_console(const struct exec_opts *o, struct hy_exec_tty *tty, int 
 }
 
 /* Replies until the end: the terminal, the pid (-d: done), the status. */
+/*
+ * --detach: the process is the child of the container's init, so whoever
+ * waits for "the pid" (containerd's shim, conmon: subreapers) could never
+ * reap it. Instead a proxy forked here waits for its status over the same
+ * connection and exits with it (dies of the same signal), and the pid file
+ * names the proxy; once we exit, the proxy is the subreaper's child, as
+ * runc's exec'd process would be. Signals sent to the proxy are passed on.
+ * Returns the proxy's pid in the parent, 0 in the proxy, or -errno.
+ */
+static pid_t fork_proxy(void)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid < 0 ? -errno : pid;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int i = 0; null >= 0 && i < 3; i++) /* the process has its own copies */
+		dup2(null, i);
+	if (null > 2)
+		close(null);
+	return 0;
+}
+
+/* The proxy's end: the process's exit code, or the same signal. */
+static __attribute__((noreturn)) void proxy_exit(int status)
+{
+	if (WIFSIGNALED(status)) {
+		sigset_t all;
+		sigfillset(&all);
+		signal(WTERMSIG(status), SIG_DFL);
+		sigprocmask(SIG_UNBLOCK, &all, NULL);
+		raise(WTERMSIG(status));
+	}
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : HY_EXIT_RUNTIME);
+}
+
+/* The process runs: record its pid (the proxy's with --detach); -1 to wait on. */
+static int started(const struct exec_opts *o, json_int_t pid, bool *is_proxy)
+{
+	if (o->detach) {
+		pid_t p = fork_proxy();
+		if (p < 0) {
+			fprintf(stderr, "hybox exec: fork: %s\n", strerror(-p));
+			return HY_EXIT_RUNTIME;
+		}
+		if (p == 0) {
+			*is_proxy = true;
+			return -1;
+		}
+		pid = p;
+	}
+	if (o->pid_file && write_pid_file(o->pid_file, pid) < 0)
+		return HY_EXIT_RUNTIME; /* it runs on; its pid was not recorded */
+	return o->detach ? 0 : -1;
+}
+
 static int follow(int fd, int sfd, const struct exec_opts *o, struct hy_exec_tty *tty)
 {
+	bool is_proxy = false;
 	for (;;) {
 		int status = 0, got = -1, r;
 		json_t *rep = next_reply(fd, sfd, tty, &got);
@@ -320,12 +378,14 @@ static int follow(int fd, int sfd, const struct exec_opts *o, struct hy_exec_tty
 		r = outcome(rep, &status);
 		json_int_t p = json_integer_value(pid);
 		json_decref(rep);
+		if (r >= 0 && is_proxy)
+			_exit(r);
 		if (r >= 0)
 			return r;
-		if (pid && o->pid_file && write_pid_file(o->pid_file, p) < 0)
-			return HY_EXIT_RUNTIME; /* it runs on; its pid was not recorded */
-		if (pid && o->detach)
-			return 0;
+		if (pid && (r = started(o, p, &is_proxy)) >= 0)
+			return r;
+		if (!pid && is_proxy)
+			proxy_exit(status);
 		if (!pid)
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	}
@@ -391,8 +451,6 @@ int hy_cmd_exec(const struct hy_global_opts *g, int argc, char **argv)
 		json_decref(o.req);
 		return r > 0 ? 0 : HY_EXIT_RUNTIME;
 	}
-	if (o.detach)
-		json_object_set_new(o.req, "detach", json_true());
 	if (check_terminal(&o) < 0) {
 		json_decref(o.req);
 		return HY_EXIT_RUNTIME;

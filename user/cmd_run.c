@@ -232,7 +232,10 @@ static int phase_limits(struct run_ctx *c, struct hy_err *err)
 			return hy_err_setr(err, -errno, "read hybox's CPU affinity for --cpus");
 		hy_limits_pick_cpus(c->o.cpus_milli, &ours, &c->cpus);
 	}
-	return hy_limits_apply(c->cg.dirfd, c->o.memory, c->o.cpus_milli, c->o.pids, err);
+	struct hy_limits l = { .memory = c->o.memory, .cpus_milli = c->o.cpus_milli,
+			       .pids = c->o.pids, .has_swap_max = c->o.has_swap_max,
+			       .swap_max = c->o.swap_max };
+	return hy_limits_apply(c->cg.dirfd, &l, err);
 }
 
 /* Always open: events are counted for `hybox stats` and followed through
@@ -533,7 +536,11 @@ static int phase_exec(struct run_ctx *c, struct hy_err *err)
 		.exec_fd = c->sb.exec_fd,
 		.kernel = c->kernel,
 		.defaults = { .env = p ? p->envp : NULL, .cwd = cwd[0] ? cwd : "/",
-			      .uid = p ? p->uid : 0, .gid = p ? p->gid : 0 },
+			      .uid = p ? p->uid : 0, .gid = p ? p->gid : 0,
+			      .bounding = p ? p->caps.bounding : hy_caps_default(),
+			      .effective = p ? p->caps.effective : hy_caps_default(),
+			      .permitted = p ? p->caps.permitted : hy_caps_default(),
+			      .inheritable = p ? p->caps.inheritable : 0 },
 	};
 	return hy_execsrv_start(&c->execsrv, &cfg, err);
 }

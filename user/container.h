@@ -12,7 +12,7 @@
 
 #include "error.h"
 
-#define HY_ID_MAX 64
+#define HY_ID_MAX 65 /* 64 characters (podman and containerd use 64 hex digits) + NUL */
 
 struct hy_state {
 	char dir[4096];
@@ -20,7 +20,7 @@ struct hy_state {
 	int lockfd;
 };
 
-/* Container ids: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 63 characters. */
+/* Container ids: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 64 characters. */
 int hy_id_validate(const char *id, struct hy_err *err);
 /* A fresh 12-hex-digit id. */
 void hy_id_generate(char *buf, size_t len);

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "caps.h"
 #include "util.h"
 
 /* Append s and its NUL to the blob. */
@@ -88,6 +89,58 @@ static int parse_user(json_t *u, const struct hy_exec_defaults *d, struct hy_exe
 	return 0;
 }
 
+/* One set of "capabilities": names, each within the command's set have. */
+static int cap_set(json_t *caps, const char *key, uint64_t have, uint64_t *ret, struct hy_err *err)
+{
+	size_t i;
+	json_t *el, *v = json_object_get(caps, key);
+	*ret = 0;
+	if (v && !json_is_array(v))
+		return hy_err_set(err, -EINVAL, "\"capabilities\".%s: expected an array of names", key);
+	json_array_foreach (v, i, el) {
+		const char *name = json_string_value(el);
+		int cap = name ? hy_cap_from_name(name) : -1;
+		if (cap < 0)
+			return hy_err_set(err, -EINVAL, "\"capabilities\".%s[%zu]: expected a "
+							"capability name like \"CAP_KILL\"", key, i);
+		if (!(have & (1ULL << cap)))
+			return hy_err_set(err, -EPERM, "\"capabilities\".%s[%zu]: %s is not in the "
+							"container's %s set", key, i, name, key);
+		*ret |= 1ULL << cap;
+	}
+	return 0;
+}
+
+/* runc's process.json capabilities: each set within the command's, none ambient. */
+static int parse_caps(json_t *caps, const struct hy_exec_defaults *d, struct hy_exec_req *req,
+		      struct hy_err *err)
+{
+	uint64_t b, e, p, i, ambient;
+	if (!caps)
+		return 0;
+	if (!json_is_object(caps))
+		return hy_err_set(err, -EINVAL, "\"capabilities\": expected an object of sets");
+	int r = cap_set(caps, "bounding", d->bounding, &b, err);
+	if (r == 0)
+		r = cap_set(caps, "effective", d->effective, &e, err);
+	if (r == 0)
+		r = cap_set(caps, "permitted", d->permitted, &p, err);
+	if (r == 0)
+		r = cap_set(caps, "inheritable", d->inheritable, &i, err);
+	if (r == 0)
+		r = cap_set(caps, "ambient", 0, &ambient, err);
+	if (r == 0 && (e & ~p))
+		r = hy_err_set(err, -EINVAL, "\"capabilities\".effective: not within permitted");
+	if (r < 0)
+		return r;
+	req->has_caps = 1;
+	req->bounding = b;
+	req->effective = e;
+	req->permitted = p;
+	req->inheritable = i;
+	return 0;
+}
+
 /* "terminal": true and "consoleSize": {"height": H, "width": W} (runc's names). */
 static int parse_terminal(json_t *o, struct hy_exec_req *req, struct hy_err *err)
 {
@@ -109,8 +162,9 @@ static int parse_terminal(json_t *o, struct hy_exec_req *req, struct hy_err *err
 static int build(json_t *o, const struct hy_exec_defaults *d, struct hy_exec_req *req,
 		 bool *detach, struct hy_err *err)
 {
-	static const char *const known[] = { "args", "env", "client_env", "env_add", "cwd", "user",
-					     "detach", "terminal", "consoleSize" };
+	static const char *const known[] = { "args",	     "env",	 "client_env", "env_add",
+					     "cwd",	     "user",	 "detach",     "terminal",
+					     "consoleSize", "capabilities" };
 	const char *key, *cwd = d->cwd ? d->cwd : "/";
 	json_t *v, *args = json_object_get(o, "args");
 	json_object_foreach (o, key, v) {
@@ -142,6 +196,8 @@ static int build(json_t *o, const struct hy_exec_defaults *d, struct hy_exec_req
 		r = parse_user(json_object_get(o, "user"), d, req, err);
 	if (r == 0)
 		r = parse_terminal(o, req, err);
+	if (r == 0)
+		r = parse_caps(json_object_get(o, "capabilities"), d, req, err);
 	if (r < 0)
 		return r;
 	*detach = json_is_true(json_object_get(o, "detach"));
@@ -166,7 +222,7 @@ int hy_exec_req_build(const char *json, size_t len, const struct hy_exec_default
 {
 	json_error_t je;
 	json_t *o = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-	req->argc = req->envc = req->blob_len = req->terminal = req->has_user = 0;
+	req->argc = req->envc = req->blob_len = req->terminal = req->has_user = req->has_caps = 0;
 	req->rows = req->cols = 0;
 	if (!o || !json_is_object(o)) {
 		json_decref(o);

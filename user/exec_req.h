@@ -13,6 +13,9 @@
  *    "cwd": STRING,                  absolute; default: the command's
  *    "user": {"uid": N, "gid": N},   default the command's; another one runs without
  *                                    supplementary groups, with the command's caps
+ *    "capabilities": {"bounding": [NAME...], "effective", "permitted",
+ *                     "inheritable", "ambient"}: runc's process.json sets, each
+ *                                    within the command's (ambient: none)
  *    "terminal": BOOL,               a pseudo-terminal opened in the container
  *    "consoleSize": {"height": N, "width": N},   its size
  *    "detach": BOOL}
@@ -20,6 +23,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -30,6 +34,7 @@ struct hy_exec_defaults {
 	const char *cwd;     /* the command's working directory */
 	uid_t uid;           /* the command's ids */
 	gid_t gid;
+	uint64_t bounding, effective, permitted, inheritable; /* the command's capabilities */
 };
 
 /* 0, or -EINVAL / -E2BIG with err naming the field. req->seq is left alone. */

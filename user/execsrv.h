@@ -23,7 +23,7 @@
 #include "exec_req.h"
 
 #define HY_EXEC_SOCK "exec.sock"
-#define HY_EXEC_SESSIONS_MAX 64 /* processes being started or waited for at once */
+#define HY_EXEC_SESSIONS_MAX 1024 /* processes being started or waited for at once */
 
 struct hy_execsrv_config {
 	int state_dirfd;      /* the state directory (borrowed) */

@@ -28,7 +28,7 @@
 #include "sync.h"
 #include "util.h"
 
-#define EXEC_LIVE_MAX 256 /* exec'd processes running at once */
+#define EXEC_LIVE_MAX 1024 /* exec'd processes running at once */
 
 static struct hy_exec_req req;
 static char *strs[HY_EXEC_ARGS_MAX + 2]; /* argv, NULL, env, NULL */
@@ -105,7 +105,7 @@ static __attribute__((noreturn)) void exec_child(const struct hy_sandbox_spec *s
 	xs.cwd = req.cwd;
 	xs.console_socket = NULL;
 	xs.is_restore = false;
-	if (spec->proc || req.has_user) {
+	if (spec->proc || req.has_user || req.has_caps) {
 		/* hybox run's command has hybox's default set (hy_caps_restrict) */
 		uint64_t caps = hy_caps_default();
 		if (spec->proc)
@@ -114,6 +114,9 @@ static __attribute__((noreturn)) void exec_child(const struct hy_sandbox_spec *s
 			xp.caps = (struct hy_proc_caps){ caps, caps, caps, 0 };
 		xp.terminal = false;
 		xp.envp = envp;
+		if (req.has_caps) /* process.json's, checked within the command's */
+			xp.caps = (struct hy_proc_caps){ req.bounding, req.effective, req.permitted,
+							 req.inheritable };
 		if (req.has_user) { /* exec -u: these ids, no supplementary groups */
 			xp.uid = req.uid;
 			xp.gid = req.gid;

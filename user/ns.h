@@ -35,6 +35,8 @@ struct hy_mount {
 			     * (BIND, TMPFS), skipped if missing (READONLY, MASK) */
 	uint64_t attr;      /* MOUNT_ATTR_* to set (RDONLY, NOSUID, NODEV, NOEXEC, atime) */
 	bool is_recursive;  /* BIND: rbind */
+	bool is_copyup;     /* TMPFS: "tmpcopyup" (podman's --read-only): the directory
+			     * it covers must be empty, since hybox copies nothing yet */
 	char data[96];      /* TMPFS: "size=N,mode=M,nr_inodes=N" (any subset) */
 	char name[48];      /* "mounts[3]", "linux.maskedPaths[0]": for error steps */
 };

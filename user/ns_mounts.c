@@ -180,11 +180,35 @@ static int apply_bind(const struct hy_mount *m, int tree, int newroot, int rootf
 	return r < 0 ? r : attach(tree, dest);
 }
 
+/* tmpcopyup over a directory with entries would hide them: refused (ENOTEMPTY). */
+static int check_copyup(int dest)
+{
+	char buf[512];
+	_cleanup_close_ int dir = openat(dest, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return -errno;
+	for (;;) {
+		long n = syscall(SYS_getdents64, dir, buf, sizeof(buf));
+		if (n <= 0)
+			return n < 0 ? -errno : 0;
+		for (long off = 0; off < n;) {
+			struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type;
+				 char name[]; } *d = (void *)(buf + off);
+			if (strcmp(d->name, ".") != 0 && strcmp(d->name, "..") != 0)
+				return -ENOTEMPTY;
+			off += d->reclen;
+		}
+	}
+}
+
 static int apply_tmpfs(const struct hy_mount *m, int newroot, int rootfs)
 {
 	_cleanup_close_ int dest = open_dest(newroot, rootfs, m->dest, true, true);
 	if (dest < 0)
 		return dest;
+	int r = m->is_copyup ? check_copyup(dest) : 0;
+	if (r < 0)
+		return r;
 	_cleanup_close_ int mnt = make_tmpfs(m->data, m->attr);
 	return mnt < 0 ? mnt : attach(mnt, dest);
 }

@@ -180,25 +180,12 @@ static int parse_user(struct oci_ctx *c, const char *path, json_t *v)
 
 /* -- capabilities -- */
 
-static const char *const cap_names[] = {
-	"CAP_CHOWN",	      "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-	"CAP_FSETID",	      "CAP_KILL",	    "CAP_SETGID",	   "CAP_SETUID",
-	"CAP_SETPCAP",	      "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN",      "CAP_NET_RAW",	    "CAP_IPC_LOCK",	   "CAP_IPC_OWNER",
-	"CAP_SYS_MODULE",     "CAP_SYS_RAWIO",	    "CAP_SYS_CHROOT",	   "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT",      "CAP_SYS_ADMIN",	    "CAP_SYS_BOOT",	   "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE",   "CAP_SYS_TIME",	    "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
-	"CAP_LEASE",	      "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE",   "CAP_MAC_ADMIN",	    "CAP_SYSLOG",	   "CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND",  "CAP_AUDIT_READ",	    "CAP_PERFMON",	   "CAP_BPF",
-	"CAP_CHECKPOINT_RESTORE",
-};
 
 void oci_caps_json(json_t *a)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++)
+	for (int i = 0; hy_cap_name(i); i++)
 		if (hy_caps_default() & (1ULL << i))
-			json_array_append_new(a, json_string(cap_names[i]));
+			json_array_append_new(a, json_string(hy_cap_name(i)));
 }
 
 static int parse_cap_set(struct oci_ctx *c, const char *path, json_t *v, uint64_t *ret)
@@ -216,11 +203,11 @@ static int parse_cap_set(struct oci_ctx *c, const char *path, json_t *v, uint64_
 		hy_json_path_index(sub, sizeof(sub), path, i);
 		if ((r = oci_want_string(c, sub, el, &s)) < 0)
 			return r;
-		while (n < ARRAY_SIZE(cap_names) && strcmp(cap_names[n], s) != 0)
-			n++;
-		if (n == ARRAY_SIZE(cap_names))
+		int k = hy_cap_from_name(s);
+		if (k < 0)
 			return oci_fail(c, sub, "expected a capability name like \"CAP_KILL\", got %s",
 					OCI_GOT(el));
+		n = (size_t)k;
 		if (!(hy_caps_default() & (1ULL << n)))
 			return oci_fail(c, sub, "%s is outside hybox's capability set (Docker's "
 						"default set; granting more is not supported)", s);
@@ -244,9 +231,7 @@ static int cap_set_at(struct oci_ctx *c, const char *path, json_t *caps, const c
 		return r;
 	for (size_t i = 0; i < json_array_size(v); i++) {
 		const char *s = json_string_value(json_array_get(v, i));
-		size_t n = 0;
-		while (strcmp(cap_names[n], s) != 0)
-			n++;
+		int n = hy_cap_from_name(s);
 		if (bounding & (1ULL << n))
 			continue;
 		char at[HY_JSON_PATH_MAX];

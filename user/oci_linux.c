@@ -22,8 +22,10 @@ static const struct {
 	const char *unsupported;
 } ns_types[] = {
 	{ "pid", true },    { "network", false }, { "mount", true },  { "ipc", true },
-	{ "uts", true },    { "cgroup", true },   { "user", false, "user namespaces" },
-	{ "time", false }, /* hybox always makes one: boot time at the container's start */
+	{ "uts", true },    { "user", false, "user namespaces" },
+	/* hybox always makes these two, listed or not: only stricter than asked
+	 * (podman leaves cgroup out on cgroup v1 hosts; time: the container's boot) */
+	{ "cgroup", false }, { "time", false },
 };
 
 void oci_namespaces_json(json_t *a)
@@ -122,16 +124,38 @@ static int parse_memory_limit(struct oci_ctx *c, const char *path, json_t *v)
 	return r;
 }
 
+/* memory.swap: memory + swap together (runc's reading); -1 unlimited, 0 unset. */
+static int parse_memory_swap(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return want_limit(c, path, v, &c->cfg->memory_swap);
+}
+
 static const struct oci_field memory_fields[] = {
 	{ "limit", parse_memory_limit },
-	{ "reservation", NULL }, { "swap", NULL }, { "kernel", NULL }, { "kernelTCP", NULL },
+	{ "swap", parse_memory_swap },
+	{ "reservation", NULL }, { "kernel", NULL }, { "kernelTCP", NULL },
 	{ "swappiness", NULL }, { "disableOOMKiller", NULL }, { "useHierarchy", NULL },
 	{ "checkBeforeUpdate", NULL },
 };
 
+/* swap.max = swap - limit, as runc maps it onto cgroup v2; needs a limit. */
 static int parse_memory(struct oci_ctx *c, const char *path, json_t *v)
 {
-	return oci_parse_fields(c, path, v, memory_fields, ARRAY_SIZE(memory_fields));
+	char sp[HY_JSON_PATH_MAX];
+	int r = oci_parse_fields(c, path, v, memory_fields, ARRAY_SIZE(memory_fields));
+	int64_t swap = c->cfg->memory_swap;
+	hy_json_path_key(sp, sizeof(sp), path, "swap");
+	if (r < 0 || swap == 0)
+		return r;
+	if (!c->cfg->memory)
+		return oci_fail(c, sp, "needs memory.limit (swap is memory + swap together)");
+	if (swap > 0 && (uint64_t)swap < c->cfg->memory)
+		return oci_fail(c, sp, "expected at least memory.limit (%llu: memory + swap "
+				       "together), got %lld", (unsigned long long)c->cfg->memory,
+				(long long)swap);
+	c->cfg->has_swap_max = true;
+	c->cfg->swap_max = swap < 0 ? UINT64_MAX : (uint64_t)swap - c->cfg->memory;
+	return 0;
 }
 
 static int parse_cpu_quota(struct oci_ctx *c, const char *path, json_t *v)

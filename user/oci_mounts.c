@@ -181,13 +181,17 @@ static int user_option(struct oci_ctx *c, const char *path, const char *opt, voi
 		m->is_recursive |= strcmp(opt, "rbind") == 0;
 		return 0;
 	}
+	if (m->kind == HY_MNT_TMPFS && strcmp(opt, "tmpcopyup") == 0) {
+		m->is_copyup = true;
+		return 0;
+	}
 	int r = m->kind == HY_MNT_TMPFS ? tmpfs_option(c, path, opt, m) : 1;
 	if (r <= 0)
 		return r;
 	return oci_fail(c, path, "\"%s\" is not supported on a %s mount (hybox accepts %s%s)", opt,
 			m->kind == HY_MNT_BIND ? "bind" : "tmpfs",
 			m->kind == HY_MNT_BIND ? "bind, rbind, " : "",
-			USER_OPTS "; tmpfs also size=, mode=, nr_inodes=, uid=, gid=");
+			USER_OPTS "; tmpfs also size=, mode=, nr_inodes=, uid=, gid=, tmpcopyup");
 }
 
 /* The next free entry, or an error when there are HY_MOUNTS_MAX already. */
@@ -306,7 +310,8 @@ static int parse_mount(struct oci_ctx *c, const char *path, json_t *v, size_t id
 	while (i < ARRAY_SIZE(std_mounts) && strcmp(std_mounts[i].dest, dest) != 0)
 		i++;
 	bool is_bind = (type && strcmp(type, "bind") == 0) || has_bind_option(opts);
-	if (is_bind && i < ARRAY_SIZE(std_mounts))
+	/* podman's /dev/shm is a tmpfs of its own, bound in: it goes over hybox's */
+	if (is_bind && i < ARRAY_SIZE(std_mounts) && strcmp(dest, "/dev/shm") != 0)
 		return oci_fail(c, dpath, "a bind mount on \"%s\" is not supported (hybox mounts "
 					  "it itself)", dest);
 	if (is_bind)

@@ -47,25 +47,33 @@ static int write_limit(int dirfd, const struct limit *l, const char *value, stru
 	return 0;
 }
 
-int hy_limits_apply(int cgroup_dirfd, uint64_t memory, uint32_t cpus_milli, uint64_t pids,
-		    struct hy_err *err)
+int hy_limits_apply(int cgroup_dirfd, const struct hy_limits *l, struct hy_err *err)
 {
 	static const struct limit mem = { "memory.max", "--memory", "memory", true },
 				  cpu = { "cpu.max", "--cpus", "cpu", true },
-				  pid = { "pids.max", "linux.resources.pids.limit", "pids", false };
+				  pid = { "pids.max", "linux.resources.pids.limit", "pids", false },
+				  swap = { "memory.swap.max", "linux.resources.memory.swap", "memory",
+					   false };
 	char buf[64];
 	int r = 0;
 
-	if (memory) {
-		snprintf(buf, sizeof(buf), "%" PRIu64, memory);
+	if (l->memory) {
+		snprintf(buf, sizeof(buf), "%" PRIu64, l->memory);
 		r = write_limit(cgroup_dirfd, &mem, buf, err);
 	}
-	if (r == 0 && cpus_milli) {
-		hy_limits_cpu_max(cpus_milli, buf, sizeof(buf));
+	if (r == 0 && l->has_swap_max) {
+		if (l->swap_max == UINT64_MAX)
+			snprintf(buf, sizeof(buf), "max");
+		else
+			snprintf(buf, sizeof(buf), "%" PRIu64, l->swap_max);
+		r = write_limit(cgroup_dirfd, &swap, buf, err);
+	}
+	if (r == 0 && l->cpus_milli) {
+		hy_limits_cpu_max(l->cpus_milli, buf, sizeof(buf));
 		r = write_limit(cgroup_dirfd, &cpu, buf, err);
 	}
-	if (r == 0 && pids) {
-		snprintf(buf, sizeof(buf), "%" PRIu64, pids);
+	if (r == 0 && l->pids) {
+		snprintf(buf, sizeof(buf), "%" PRIu64, l->pids);
 		r = write_limit(cgroup_dirfd, &pid, buf, err);
 	}
 	return r;

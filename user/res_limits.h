@@ -25,5 +25,11 @@ void hy_limits_cpu_max(uint32_t milli, char *buf, size_t len);
  * enabled there (its file is missing) gets a warning on stderr naming the
  * option; any other failure is an error. Returns 0 or -errno.
  */
-int hy_limits_apply(int cgroup_dirfd, uint64_t memory, uint32_t cpus_milli, uint64_t pids,
-		    struct hy_err *err);
+struct hy_limits {
+	uint64_t memory;     /* memory.max, 0: none */
+	uint32_t cpus_milli; /* cpu.max, 0: none */
+	uint64_t pids;       /* pids.max, 0: none */
+	bool has_swap_max;
+	uint64_t swap_max;   /* memory.swap.max (0: no swap), UINT64_MAX: "max" */
+};
+int hy_limits_apply(int cgroup_dirfd, const struct hy_limits *l, struct hy_err *err);

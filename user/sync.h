@@ -48,6 +48,8 @@ struct hy_exec_req {
 	unsigned int terminal;             /* a pseudo-terminal as stdio (exec -t) */
 	unsigned int has_user;             /* run as uid:gid (exec -u), no supplementary groups */
 	unsigned int uid, gid;
+	unsigned int has_caps;             /* these sets (each within the command's) */
+	unsigned long long bounding, effective, permitted, inheritable;
 	unsigned short rows, cols;         /* its size, 0: the kernel's default */
 	char cwd[4096];
 	char blob[HY_EXEC_BLOB_MAX];

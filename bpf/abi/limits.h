@@ -3,5 +3,5 @@
 #pragma once
 
 #define HY_COMM_LEN 16
-#define HY_ID_LEN 64 /* container id, including NUL */
+#define HY_ID_LEN 65 /* container id, including NUL */
 #define HY_PATH_LEN 256

@@ -63,12 +63,27 @@ wait_for 10 grep -q ready "$out"
 kill -TERM "$client"
 wait "$client"
 assert_eq "$? $(tr '\n' ' ' <"$out")" "42 ready got-term " "a signal to the client reaches the process"
-hx --detach --pid-file "$SCRATCH/pid" "$id" sleep 1000
+hx --detach "$id" sleep 1002
 assert_eq "$RUN_RC $RUN_OUT" "0 " "--detach returns once the process runs, printing nothing"
-pid=$(cat "$SCRATCH/pid")
-assert_match "$(cat "/proc/$pid/cgroup" 2>&1)" "/hybox/$id$" "--pid-file: a host pid in the container's cgroup"
-assert_match "$("$HYBOX" ps "$id")" $'\n'"$pid +[0-9]+ +[0-9]+ +S +sleep 1000" "hybox ps lists the detached process"
-kill -KILL "$pid"
+sleeper=$("$HYBOX" ps "$id" | awk '/ sleep 1002$/ { print $1 }')
+assert_match "$(cat "/proc/$sleeper/cgroup" 2>&1)" "/hybox/$id$" "hybox ps lists the detached process, in the container's cgroup"
+kill -KILL "$sleeper"
+# As containerd's shim and conmon do: a subreaper runs exec --detach --pid-file,
+# then waits for that pid, which must end with the process's status.
+run_capture python3 - "$HYBOX" "$id" "$SCRATCH/pid" <<'PY'
+import ctypes, os, subprocess, sys
+H, cid, pidf = sys.argv[1:4]
+assert ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+for cmd, what in ((["sh", "-c", "sleep 0.3; exit 9"], "exit"), (["sh", "-c", "kill -TERM $$"], "signal")):
+    subprocess.run([H, "exec", "--detach", "--pid-file", pidf, cid] + cmd, check=True)
+    pid = int(open(pidf).read())
+    while True:
+        p, st = os.waitpid(-1, 0)
+        if p == pid:
+            break
+    print(what, os.waitstatus_to_exitcode(st))
+PY
+assert_eq "$RUN_OUT" $'exit 9\nsignal -15' "--detach --pid-file: a subreaper reaps that pid with the process's exit code or signal"
 
 # --- runc's --process ---------------------------------------------------------------------
 cat >"$SCRATCH/process.json" <<'EOF'
@@ -137,7 +152,7 @@ assert_eq "$RUN_RC" 0 "ten execs in a row"
 check "kernel-emu's threads for finished processes are reaped ($before before, $(threads) after)" \
 	test "$(threads)" -le $((before + 1))
 
-# --- detached processes do not hold a session (there are 64) ---------------------------------
+# --- many detached processes at once ----------------------------------------------------------
 n=0
 while [ "$n" -lt 70 ] && "$HYBOX" exec -d "$id" sleep 1001 2>/dev/null; do n=$((n + 1)); done
 assert_eq "$n" 70 "70 detached processes running at once"

@@ -110,7 +110,7 @@ START_TEST(test_container_id_valid)
 	ck_assert_int_eq(hy_id_validate("a..", &err), 0);
 	memset(id, 'z', HY_ID_MAX - 1);
 	id[HY_ID_MAX - 1] = '\0';
-	ck_assert_int_eq(hy_id_validate(id, &err), 0); /* 63 characters */
+	ck_assert_int_eq(hy_id_validate(id, &err), 0); /* 64 characters: podman's ids */
 	ck_assert_int_eq(hy_id_validate("a", NULL), 0);
 }
 END_TEST
@@ -128,11 +128,11 @@ START_TEST(test_container_id_invalid)
 		ck_assert_msg(strstr(err.msg, "expected letters, digits"), "%s", err.msg);
 	}
 	ck_assert_int_eq(hy_id_validate("", &err), -EINVAL);
-	ck_assert_msg(strstr(err.msg, "must be 1 to 63 characters"), "%s", err.msg);
+	ck_assert_msg(strstr(err.msg, "must be 1 to 64 characters"), "%s", err.msg);
 	memset(id, 'z', HY_ID_MAX);
 	id[HY_ID_MAX] = '\0';
-	ck_assert_int_eq(hy_id_validate(id, &err), -EINVAL); /* 64 characters */
-	ck_assert_msg(strstr(err.msg, "must be 1 to 63 characters"), "%s", err.msg);
+	ck_assert_int_eq(hy_id_validate(id, &err), -EINVAL); /* 65 characters */
+	ck_assert_msg(strstr(err.msg, "must be 1 to 64 characters"), "%s", err.msg);
 	ck_assert_int_eq(hy_id_validate("../x", NULL), -EINVAL);
 }
 END_TEST

@@ -166,6 +166,7 @@ START_TEST(test_oci_config_settings)
 	ck_assert_str_eq(cfg.events, "ev.jsonl");
 	ck_assert_ptr_nonnull(cfg.annotations);
 	ck_assert_uint_eq(cfg.memory, 268435456);
+	ck_assert(!cfg.has_swap_max);
 	ck_assert_uint_eq(cfg.cpus_milli, 1500);
 	ck_assert_str_eq(cfg.cgroups_path, "/default/x.y-1");
 	ck_assert_uint_eq(cfg.pids, 100);
@@ -239,6 +240,30 @@ START_TEST(test_oci_config_user_mounts)
 	ck_assert_int_eq(parse_doc(doc, &cfg, &err), 0);
 	ck_assert(!cfg.is_root_writable);
 	hy_oci_config_fini(&cfg);
+}
+END_TEST
+
+/* memory.swap is memory + swap (podman's --memory sets it to twice the limit). */
+START_TEST(test_oci_config_swap)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	static const struct {
+		const char *res;
+		uint64_t swap_max;
+	} cases[] = {
+		{ "{\"memory\": {\"limit\": 67108864, \"swap\": 134217728}}", 67108864 },
+		{ "{\"memory\": {\"limit\": 67108864, \"swap\": 67108864}}", 0 },
+		{ "{\"memory\": {\"limit\": 67108864, \"swap\": -1}}", UINT64_MAX },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *doc = default_doc();
+		set_path(doc, "linux.resources", J(cases[i].res));
+		ck_assert_msg(parse_doc(doc, &cfg, &err) == 0, "%s", err.msg);
+		ck_assert(cfg.has_swap_max);
+		ck_assert_uint_eq(cfg.swap_max, cases[i].swap_max);
+		hy_oci_config_fini(&cfg);
+	}
 }
 END_TEST
 
@@ -510,8 +535,10 @@ static const struct bad_case {
 	  "linux.resources.memory.limit: expected at least 4194304 bytes (4 MiB), got 4096" },
 	{ "linux.resources", "{\"memory\": {\"limit\": \"1G\"}}",
 	  "linux.resources.memory.limit: expected an integer (-1: no limit), got \"1G\"" },
-	{ "linux.resources", "{\"memory\": {\"swap\": 1000}}",
-	  "linux.resources.memory.swap: not supported yet" },
+	{ "linux.resources", "{\"memory\": {\"swap\": 8388608}}",
+	  "linux.resources.memory.swap: needs memory.limit" },
+	{ "linux.resources", "{\"memory\": {\"limit\": 8388608, \"swap\": 4194304}}",
+	  "linux.resources.memory.swap: expected at least memory.limit (8388608: memory + swap" },
 	{ "linux.resources", "{\"cpu\": {\"quota\": 50000, \"period\": 10}}",
 	  "linux.resources.cpu.period: expected 1000 to 1000000 microseconds, got 10" },
 	{ "linux.resources", "{\"cpu\": {\"cpus\": \"0-1\"}}",
@@ -703,6 +730,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_oci_config_pids_unlimited);
 	tcase_add_test(tc, test_oci_config_user_mounts);
 	tcase_add_test(tc, test_oci_config_seccomp_profile);
+	tcase_add_test(tc, test_oci_config_swap);
 	tcase_add_test(tc, test_oci_config_policy_path);
 	tcase_add_test(tc, test_oci_config_sysctl);
 	tcase_add_test(tc, test_oci_config_devices);

@@ -168,11 +168,11 @@ START_TEST(test_run_opts_bad_id)
 	assert_einval(PARSE("--id", "-dash", "cmd"), "container id '-dash'");
 	assert_einval(PARSE("--id", "a/b", "cmd"), "container id 'a/b'");
 	assert_einval(PARSE("--id", "..", "cmd"), "container id '..'");
-	assert_einval(PARSE("--id", "", "cmd"), "must be 1 to 63 characters");
-	memset(longid, 'a', 64);
+	assert_einval(PARSE("--id", "", "cmd"), "must be 1 to 64 characters");
+	memset(longid, 'a', 65);
+	longid[65] = '\0';
+	assert_einval(PARSE("--id", longid, "cmd"), "must be 1 to 64 characters");
 	longid[64] = '\0';
-	assert_einval(PARSE("--id", longid, "cmd"), "must be 1 to 63 characters");
-	longid[63] = '\0';
 	ck_assert_int_eq(PARSE("--id", longid, "cmd"), HY_RUN_PARSED);
 	ck_assert_str_eq(o.id, longid);
 }
