@@ -188,32 +188,25 @@ void oci_caps_json(json_t *a)
 			json_array_append_new(a, json_string(hy_cap_name(i)));
 }
 
+/* One capability name of a set: known, within hybox's set. */
+static int cap_in_set(struct oci_ctx *c, const char *path, const char *s, void *data)
+{
+	uint64_t *ret = data;
+	int n = hy_cap_from_name(s);
+	if (n < 0)
+		return oci_fail(c, path, "expected a capability name like \"CAP_KILL\", got \"%s\"",
+				s);
+	if (!(hy_caps_default() & (1ULL << n)))
+		return oci_fail(c, path, "%s is outside hybox's capability set (Docker's default "
+					 "set; granting more is not supported)", s);
+	*ret |= 1ULL << n;
+	return 0;
+}
+
 static int parse_cap_set(struct oci_ctx *c, const char *path, json_t *v, uint64_t *ret)
 {
-	size_t i;
-	json_t *el;
-	int r;
-	if ((r = oci_want_type(c, path, v, JSON_ARRAY)) < 0)
-		return r;
 	*ret = 0;
-	json_array_foreach (v, i, el) {
-		char sub[HY_JSON_PATH_MAX];
-		const char *s = NULL;
-		size_t n = 0;
-		hy_json_path_index(sub, sizeof(sub), path, i);
-		if ((r = oci_want_string(c, sub, el, &s)) < 0)
-			return r;
-		int k = hy_cap_from_name(s);
-		if (k < 0)
-			return oci_fail(c, sub, "expected a capability name like \"CAP_KILL\", got %s",
-					OCI_GOT(el));
-		n = (size_t)k;
-		if (!(hy_caps_default() & (1ULL << n)))
-			return oci_fail(c, sub, "%s is outside hybox's capability set (Docker's "
-						"default set; granting more is not supported)", s);
-		*ret |= 1ULL << n;
-	}
-	return 0;
+	return oci_parse_strings(c, path, v, cap_in_set, ret);
 }
 
 /* Each set at key (missing: empty, as the spec says) must lie within bounding. */

@@ -13,10 +13,7 @@ require root cgroup2 busybox python3
 scratch_dir
 ROOT=$SCRATCH/state
 B=$SCRATCH/bundle
-mkdir -p "$B"
-run_capture "$REPO_DIR/scripts/mkrootfs.sh" "$B/rootfs"
-assert_rc 0 "mkrootfs.sh builds a busybox rootfs"
-hy spec --bundle "$B"
+make_bundle "$B"
 
 # The profile: allow by default; mkdir fails with EACCES; uname (on hybox's
 # emulated road) with EPERM; kill only when its signal (arg 1) is SIGUSR1.

@@ -15,10 +15,7 @@ require root cgroup2 busybox python3
 scratch_dir
 ROOT=$SCRATCH/state
 B=$SCRATCH/bundle
-mkdir -p "$B"
-run_capture "$REPO_DIR/scripts/mkrootfs.sh" "$B/rootfs"
-assert_rc 0 "mkrootfs.sh builds a busybox rootfs"
-hy spec --bundle "$B"
+make_bundle "$B"
 cp "$B/config.json" "$SCRATCH/default.json"
 mkdir -p "$B/data" "$SCRATCH/rw"
 echo from-the-host >"$B/data/file"
