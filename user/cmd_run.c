@@ -169,9 +169,11 @@ static int save_run_settings(struct run_ctx *c, struct hy_err *err)
 {
 	json_t *cg = hy_cgroup_record(&c->cg);
 	bool profile = c->o.sandbox && c->o.sandbox->profile;
+	bool joined = c->o.sandbox && c->o.sandbox->has_join_net;
 	json_t *j = cg ? json_pack("{s:o,s:s,s:I,s:i,s:o,s:b}", "rootfs",
 				   c->o.rootfs ? json_string(c->rootfs) : json_null(), "net",
-				   c->o.net_none ? "none" : "host", "memory", (json_int_t)c->o.memory,
+				   joined ? "joined" : c->o.net_none ? "none" : "host", "memory",
+				   (json_int_t)c->o.memory,
 				   "cpus_milli", (int)c->o.cpus_milli, "cgroup", cg, "seccomp_profile",
 				   profile)
 		       : NULL;

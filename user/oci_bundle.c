@@ -19,6 +19,9 @@
 #include <unistd.h>
 
 #include <linux/mount.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 
 #include "log.h"
 #include "policy.h"
@@ -149,6 +152,23 @@ static int resolve_annotations(struct hy_oci_bundle *b, const char *name, struct
 	return 0;
 }
 
+/* A network namespace to join: opened now (the path names it at create), and
+ * it must be one. */
+static int open_net_ns(struct hy_oci_bundle *b, const char *name, struct hy_err *err)
+{
+	const char *path = b->cfg.net_path;
+	if (!path)
+		return 0;
+	b->net_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (b->net_fd < 0)
+		return hy_err_setr(err, -errno, "%s: linux.namespaces: network path %s", name, path);
+	int type = ioctl(b->net_fd, NS_GET_NSTYPE);
+	if (type != CLONE_NEWNET)
+		return hy_err_set(err, -EINVAL, "%s: linux.namespaces: network path %s: not a network "
+						"namespace", name, path);
+	return 0;
+}
+
 /* Bind sources: relative to the bundle (as runc has them), and they must exist. */
 static int resolve_bind_sources(struct hy_oci_bundle *b, const char *name, struct hy_err *err)
 {
@@ -175,7 +195,7 @@ int hy_oci_bundle_load(const char *dir, struct hy_oci_bundle *b, struct hy_err *
 	char name[PATH_MAX + 16], path[PATH_MAX + 16];
 	_cleanup_close_ int rootfd = -1;
 	struct stat st;
-	*b = (struct hy_oci_bundle){ 0 };
+	*b = (struct hy_oci_bundle){ .net_fd = -1 };
 	if (!realpath(dir, b->dir) || stat(b->dir, &st) < 0)
 		return hy_err_setr(err, -errno, "bundle %s", dir);
 	if (!S_ISDIR(st.st_mode))
@@ -189,7 +209,7 @@ int hy_oci_bundle_load(const char *dir, struct hy_oci_bundle *b, struct hy_err *
 	if (r < 0)
 		return r;
 	if ((r = resolve_root(b, name, err)) < 0 || (r = resolve_annotations(b, name, err)) < 0 ||
-	    (r = resolve_bind_sources(b, name, err)) < 0)
+	    (r = resolve_bind_sources(b, name, err)) < 0 || (r = open_net_ns(b, name, err)) < 0)
 		goto err;
 	rootfd = open(b->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0) {
@@ -207,6 +227,8 @@ int hy_oci_bundle_load(const char *dir, struct hy_oci_bundle *b, struct hy_err *
 		.nuser_mounts = b->cfg.nuser_mounts,
 		.is_root_writable = b->cfg.is_root_writable,
 		.profile = b->cfg.profile.len ? &b->cfg.profile : NULL,
+		.has_join_net = b->net_fd >= 0,
+		.join_net_fd = b->net_fd,
 		.sysctls = b->cfg.sysctls,
 		.nsysctls = b->cfg.nsysctls,
 		.shm_flags = b->cfg.shm_flags,
@@ -240,6 +262,7 @@ void hy_oci_bundle_fini(struct hy_oci_bundle *b)
 {
 	for (size_t i = 0; i < HY_MOUNTS_MAX; i++)
 		free(b->bind_sources[i]);
+	closep(&b->net_fd);
 	hy_oci_config_fini(&b->cfg);
 }
 

@@ -42,7 +42,8 @@ static pid_t clone_init(const struct hy_sandbox_spec *spec, int *pidfd)
 {
 	struct clone_args args = {
 		.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_PIDFD |
-			 CLONE_INTO_CGROUP | (spec->net_none ? CLONE_NEWNET : 0) |
+			 CLONE_INTO_CGROUP |
+			 (spec->net_none && !spec->has_join_net ? CLONE_NEWNET : 0) |
 			 (spec->is_init_adopted ? CLONE_PARENT : 0),
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		/* With CLONE_PARENT clone3 wants 0: the child inherits our exit

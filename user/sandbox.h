@@ -22,6 +22,8 @@ struct hy_sandbox_spec {
 	const char *domainname;
 	const char *rootfs; /* NULL: the host root, read-only */
 	int net_none;       /* new network namespace with only lo */
+	bool has_join_net;  /* join this network namespace instead (an OCI path) */
+	int join_net_fd;
 	char **argv;        /* the command; argv[0] looked up in PATH inside */
 	const char *cwd;    /* working directory inside; "/" if it does not exist there */
 	const struct hy_filter *filter;

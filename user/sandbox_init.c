@@ -283,6 +283,11 @@ static int enter_timens(const struct hy_sandbox_spec *spec, const char **step)
 static int setup(const struct hy_sandbox_spec *spec, const char **step)
 {
 	int r;
+	*step = "join the network namespace of linux.namespaces";
+	if (spec->has_join_net && setns(spec->join_net_fd, CLONE_NEWNET) < 0)
+		return -errno;
+	if (spec->has_join_net)
+		close(spec->join_net_fd);
 	*step = "enter a new cgroup namespace";
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return -errno;
@@ -345,10 +350,10 @@ static void close_except(const int *keep, size_t n)
 	close_range(from, ~0U, 0);
 }
 
-static void sort3(int *v)
+static void sort4(int *v)
 {
-	for (int i = 0; i < 2; i++)
-		for (int j = 0; j < 2 - i; j++)
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3 - i; j++)
 			if (v[j] > v[j + 1]) {
 				int t = v[j];
 				v[j] = v[j + 1];
@@ -369,9 +374,10 @@ int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync, int exec_
 		_exit(125);
 	/* Init keeps only stdio (inherited by the command), the setup and exec
 	 * channels and, until its views are mounted, kernel-emu's /dev/fuse. */
-	int keep[3] = { sync, exec_fd, spec->has_views ? spec->views_fd : sync };
-	sort3(keep);
-	close_except(keep, 3);
+	int keep[4] = { sync, exec_fd, spec->has_views ? spec->views_fd : sync,
+			spec->has_join_net ? spec->join_net_fd : sync };
+	sort4(keep);
+	close_except(keep, 4);
 	int r = setup(spec, &step);
 	if (spec->has_views)
 		close(spec->views_fd);

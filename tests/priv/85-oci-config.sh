@@ -114,4 +114,24 @@ config "c['mounts'].append({'destination': '/opts', 'type': 'bind', 'source': '/
 run_ok "a bind mount with the listed options runs"
 hy features --oci --json
 assert_rc 125 "features --oci --json is refused"
+
+# --- joining a network namespace by path (podman's and containerd's networks) -------
+if command -v ip >/dev/null && ip netns add "hyt-$$" 2>/dev/null; then
+	ip netns exec "hyt-$$" sysctl -qw net.ipv4.ip_default_ttl=77
+	netns_path="/run/netns/hyt-$$"
+	join='for ns in c["linux"]["namespaces"]:
+    if ns["type"] == "network": ns["path"] = '
+	config "$join\"$netns_path\"" 'cat /proc/sys/net/ipv4/ip_default_ttl'
+	run_ok "a network namespace given by path is joined"
+	assert_eq "$RUN_OUT" 77 "... the container sees that namespace (its ip_default_ttl 77)"
+	assert_ne "$(cat /proc/sys/net/ipv4/ip_default_ttl)" 77 \
+		"the host's value is its own"
+	config "$join\"/etc/hostname\"" true
+	refused "a path that is not a network namespace" "linux.namespaces: network path /etc/hostname: not a network namespace"
+	config "$join\"/nonexistent-netns\"" true
+	refused "a network namespace path that does not exist" "linux.namespaces: network path /nonexistent-netns: No such file"
+	ip netns delete "hyt-$$"
+else
+	skip "ip netns is not available here: joining by path untested"
+fi
 done_testing

@@ -522,7 +522,7 @@ static const struct bad_case {
 	{ "mounts[0].uidMappings", "[{\"containerID\": 0, \"hostID\": 1, \"size\": 1}]",
 	  "mounts[0].uidMappings: not supported yet" },
 	{ "linux.namespaces[0].path", "\"/proc/1/ns/pid\"",
-	  "linux.namespaces[0].path: joining an existing namespace is not supported yet" },
+	  "linux.namespaces[0].path: joining an existing pid namespace is not supported yet" },
 	{ "linux.namespaces[+]", "{\"type\": \"user\"}",
 	  "linux.namespaces[6].type: \"user\" is not supported yet" },
 	{ "linux.namespaces[+]", "{\"type\": \"pid\"}",
