@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "container.h"
 #include "control.h"
 #include "console.h"
 #include "exec_tty.h"
@@ -274,16 +275,6 @@ static int outcome(json_t *r, int *status)
 	return -1;
 }
 
-static int write_pid_file(const char *path, json_int_t pid)
-{
-	FILE *f = fopen(path, "we");
-	if (!f || fprintf(f, "%lld", (long long)pid) < 0 || fclose(f) != 0) {
-		fprintf(stderr, "hybox exec: --pid-file %s: %s\n", path, strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
-
 /* The terminal's master: to --console-socket (runc's way), or relayed here. */
 static int take_console(const struct exec_opts *o, struct hy_exec_tty *tty, int master)
 {
@@ -354,8 +345,11 @@ static int started(const struct exec_opts *o, json_int_t pid, bool *is_proxy)
 		}
 		pid = p;
 	}
-	if (o->pid_file && write_pid_file(o->pid_file, pid) < 0)
+	struct hy_err err = { 0 };
+	if (o->pid_file && hy_pid_file_write(o->pid_file, (pid_t)pid, &err) < 0) {
+		fprintf(stderr, "hybox exec: %s\n", err.msg);
 		return HY_EXIT_RUNTIME; /* it runs on; its pid was not recorded */
+	}
 	return o->detach ? 0 : -1;
 }
 

@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -192,4 +193,23 @@ int hy_state_open_cgroup(const char *root, const char *id, struct hy_cgroup *cg)
 	r = hy_cgroup_open_record(cg, mount, json_object_get(run, "cgroup"), id);
 	json_decref(run);
 	return r;
+}
+
+/* Written to a temporary name, then renamed over path. */
+int hy_pid_file_write(const char *path, pid_t pid, struct hy_err *err)
+{
+	char tmp[PATH_MAX + 16], text[24];
+	int n = snprintf(text, sizeof(text), "%d", (int)pid);
+	snprintf(tmp, sizeof(tmp), "%s.hybox-tmp", path);
+	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return hy_err_setr(err, -errno, "--pid-file %s", path);
+	int r = write_all(fd, text, (size_t)n);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return hy_err_setr(err, r, "--pid-file %s", path);
+	}
+	return 0;
 }

@@ -21,6 +21,9 @@ struct hy_state {
 };
 
 /* Container ids: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 64 characters. */
+/* Write pid to path whole or not at all (runc's pid files are read by podman
+ * and containerd as soon as they exist). 0 or -errno with err naming --pid-file. */
+int hy_pid_file_write(const char *path, pid_t pid, struct hy_err *err);
 int hy_id_validate(const char *id, struct hy_err *err);
 /* A fresh 12-hex-digit id. */
 void hy_id_generate(char *buf, size_t len);

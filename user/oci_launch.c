@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "detach.h"
 #include "log.h"
 #include "oci_bundle.h"
@@ -66,25 +67,6 @@ static int check_console(struct launch *l, struct hy_err *err)
 	return 0;
 }
 
-/* Written whole or not at all (runc's pid files are read by podman and containerd). */
-static int write_pid_file(const char *path, pid_t pid, struct hy_err *err)
-{
-	char tmp[PATH_MAX + 16], text[24];
-	int n = snprintf(text, sizeof(text), "%d", (int)pid);
-	snprintf(tmp, sizeof(tmp), "%s.hybox-tmp", path);
-	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return hy_err_setr(err, -errno, "--pid-file %s", path);
-	int r = write_all(fd, text, (size_t)n);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return hy_err_setr(err, r, "--pid-file %s", path);
-	}
-	return 0;
-}
-
 static int on_created(void *ctx, int state_dirfd, pid_t pid, struct hy_err *err)
 {
 	struct launch *l = ctx;
@@ -98,7 +80,7 @@ static int on_created(void *ctx, int state_dirfd, pid_t pid, struct hy_err *err)
 	};
 	int r = hy_oci_state_create(state_dirfd, &rec, err);
 	if (r == 0 && l->pid_file[0])
-		r = write_pid_file(l->pid_file, pid, err);
+		r = hy_pid_file_write(l->pid_file, pid, err);
 	if (r == 0 && l->is_detached) {
 		bool keep_stdout = l->b->cfg.events && strcmp(l->b->cfg.events, "-") == 0;
 		r = hy_detach_ready(&l->det, pid, keep_stdout, err);
