@@ -146,3 +146,24 @@ int emu_task_getfd(struct emu_kernel *k, struct emu_call *c, int fd)
 	close(pidfd);
 	return r;
 }
+
+int emu_task_stat_read(int proc_fd, const char *rel, struct emu_task_stat *st)
+{
+	char path[64];
+	_cleanup_free_ char *text = NULL;
+	snprintf(path, sizeof(path), "%s/stat", rel);
+	ssize_t r = read_file_at(proc_fd, path, &text);
+	if (r < 0)
+		return (int)r;
+	char *f = strrchr(text, ')'); /* comm may hold spaces and parentheses */
+	if (!f || f[1] != ' ' || !f[2])
+		return -EIO;
+	st->state = f[2];
+	st->ppid = (pid_t)strtol(f + 3, NULL, 10);
+	for (int i = 2; f && i < 22; i++) /* f at the space before field i+1 */
+		f = strchr(f + 1, ' ');
+	if (!f)
+		return -EIO;
+	st->start_ticks = strtoull(f + 1, NULL, 10);
+	return 0;
+}

@@ -22,6 +22,14 @@ int emu_task_dir(struct emu_kernel *k, struct emu_call *c);
 /* In /proc/TID/status text, "Key:\tv1\tv2..." (key with its leading "\n") →
  * up to n numbers in base; returns how many were parsed. */
 int emu_status_field(const char *buf, const char *key, int base, unsigned long long *v, int n);
+/* What /proc/TID/stat says: "pid (comm) S ppid ... starttime(22) ...". */
+struct emu_task_stat {
+	char state;
+	pid_t ppid;
+	uint64_t start_ticks; /* clock ticks after boot */
+};
+/* Parse proc_fd/<rel>/stat (rel: "TID" or "TGID/task/TID"). 0 or -errno. */
+int emu_task_stat_read(int proc_fd, const char *rel, struct emu_task_stat *st);
 /* Parse /proc/TID/status. 0 or -errno. */
 int emu_task_cred(struct emu_kernel *k, struct emu_call *c, struct emu_task_cred *out);
 /* openat(/proc/TID, rel, flags): "cwd", "root", "fd/N". New fd or -errno. */

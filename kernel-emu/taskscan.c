@@ -17,44 +17,15 @@
 #include "taskset.h"
 #include "util.h"
 
-/* What /proc/TID/stat says: "pid (comm) S ppid ... starttime(22) ...". */
-struct task_stat {
-	char state;
-	pid_t ppid;
-	uint64_t start_ticks;
-};
-
-/* Parse /proc/<rel>/stat (rel: "TID" or "TGID/task/TID"). 0 or -errno. */
-static int read_stat(int proc_fd, const char *rel, struct task_stat *st)
-{
-	char path[64];
-	_cleanup_free_ char *text = NULL;
-	snprintf(path, sizeof(path), "%s/stat", rel);
-	ssize_t r = read_file_at(proc_fd, path, &text);
-	if (r < 0)
-		return (int)r;
-	char *f = strrchr(text, ')'); /* comm may hold spaces and parentheses */
-	if (!f || f[1] != ' ' || !f[2])
-		return -EIO;
-	st->state = f[2];
-	st->ppid = (pid_t)strtol(f + 3, NULL, 10);
-	for (int i = 2; f && i < 22; i++) /* f at the space before field i+1 */
-		f = strchr(f + 1, ' ');
-	if (!f)
-		return -EIO;
-	st->start_ticks = strtoull(f + 1, NULL, 10);
-	return 0;
-}
-
 /* One thread found in cgroup.threads: its ids from /proc/TID/status. */
 static int scan_one(struct emu_kernel *k, const char *tid)
 {
 	char path[64];
 	_cleanup_free_ char *status = NULL;
-	struct task_stat st;
+	struct emu_task_stat st;
 	unsigned long long tgid = 0, nstgid[8], nspid[8];
 	snprintf(path, sizeof(path), "%s/status", tid);
-	if (read_file_at(k->proc_fd, path, &status) < 0 || read_stat(k->proc_fd, tid, &st) < 0)
+	if (read_file_at(k->proc_fd, path, &status) < 0 || emu_task_stat_read(k->proc_fd, tid, &st) < 0)
 		return -ESRCH; /* gone meanwhile */
 	int ng = emu_status_field(status, "\nNStgid:", 10, nstgid, 8);
 	int np = emu_status_field(status, "\nNSpid:", 10, nspid, 8);
@@ -86,11 +57,11 @@ static int scan_cgroup(struct emu_kernel *k)
 }
 
 /* Is the set's task still the live one? Else it leaves the set. */
-static bool check_task(struct emu_kernel *k, const struct emu_task *t, struct task_stat *st)
+static bool check_task(struct emu_kernel *k, const struct emu_task *t, struct emu_task_stat *st)
 {
 	char rel[48];
 	snprintf(rel, sizeof(rel), "%d/task/%d", t->tgid, t->tid);
-	if (read_stat(k->proc_fd, rel, st) == 0 && st->start_ticks == t->start_ticks)
+	if (emu_task_stat_read(k->proc_fd, rel, st) == 0 && st->start_ticks == t->start_ticks)
 		return true;
 	emu_taskset_drop(&k->tasks, t->tid, t->start_ticks);
 	return false;
@@ -103,7 +74,7 @@ static void fold_process(struct emu_kernel *k, const struct emu_task *tasks, siz
 	pid_t tgid = tasks[*i].tgid;
 	*p = (struct emu_proc){ .pid = tgid };
 	for (; *i < n && tasks[*i].tgid == tgid; (*i)++) {
-		struct task_stat st;
+		struct emu_task_stat st;
 		if (!check_task(k, &tasks[*i], &st))
 			continue;
 		p->threads++;

@@ -137,12 +137,11 @@ static char *task_file(int proc_fd, const char *tid, const char *name)
 	return read_file_at(proc_fd, path, &text) < 0 ? NULL : text;
 }
 
-/* The state letter of /proc/TID/stat ("pid (comm) S ..."), 0 if unreadable. */
+/* The state letter of /proc/TID/stat, 0 if unreadable. */
 static char task_state(int proc_fd, const char *tid)
 {
-	_cleanup_free_ char *stat = task_file(proc_fd, tid, "stat");
-	char *paren = stat ? strrchr(stat, ')') : NULL;
-	return paren && paren[1] == ' ' ? paren[2] : 0;
+	struct emu_task_stat st;
+	return emu_task_stat_read(proc_fd, tid, &st) == 0 ? st.state : 0;
 }
 
 /* The last NSpid of /proc/TID/status: the tid in the container's namespace. */
