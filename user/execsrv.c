@@ -32,6 +32,7 @@
 #include "cmd.h"
 #include "control.h"
 #include "log.h"
+#include "sandbox.h"
 #include "sync.h"
 #include "util.h"
 
@@ -219,10 +220,7 @@ static bool on_init(struct hy_execsrv *s)
 static void on_console(struct session *x, pid_t pid, int num)
 {
 	char name[64] = "/dev/ptmx";
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	_cleanup_close_ int master = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
-	if (pidfd >= 0)
-		close(pidfd);
+	_cleanup_close_ int master = hy_sandbox_fetch_fd(pid, num);
 	if (master < 0 || x->conn < 0)
 		return;
 	ptsname_r(master, name, sizeof(name));

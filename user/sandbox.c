@@ -70,9 +70,7 @@ static int exec_error(struct hy_err *err, const struct hy_sync_msg *m)
 	return hy_err_set(err, -m->err, "%s: cannot execute: %s", m->what, strerror(m->err));
 }
 
-/* An fd of the command, by its number there. The command waits for
- * HY_SYNC_GO, so the pid (from the kernel, SO_PASSCRED) is still its own. */
-static int fetch_fd(pid_t pid, int num)
+int hy_sandbox_fetch_fd(pid_t pid, int num)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), fd = -1;
 	if (pidfd >= 0) {
@@ -84,7 +82,7 @@ static int fetch_fd(pid_t pid, int num)
 
 static int fetch_listener(struct hy_sandbox *sb, int num, struct hy_err *err)
 {
-	sb->listener = fetch_fd(sb->cmd_pid, num);
+	sb->listener = hy_sandbox_fetch_fd(sb->cmd_pid, num);
 	if (sb->listener < 0) {
 		int r = sb->listener;
 		sb->listener = -1;
@@ -101,7 +99,7 @@ static int pass_console(const struct hy_sandbox_spec *spec, pid_t pid, int num,
 	err->exit_code = HY_EXIT_RUNTIME;
 	if (!spec->console_socket)
 		return hy_err_set(err, -EINVAL, "a pseudo-terminal came without --console-socket");
-	_cleanup_close_ int master = fetch_fd(pid, num);
+	_cleanup_close_ int master = hy_sandbox_fetch_fd(pid, num);
 	if (master < 0)
 		return hy_err_setr(err, master, "take the pseudo-terminal from the command");
 	return hy_console_send(spec->console_socket, master, err);

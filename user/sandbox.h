@@ -75,6 +75,11 @@ struct hy_sandbox {
 	int root_fd;    /* its root directory (O_PATH) */
 };
 
+/* An fd of a task that waits for HY_SYNC_GO (so its pid, which the kernel
+ * gave with SO_PASSCRED, is still its own), by its number there: the
+ * command's or an exec'd process's listener or terminal. fd or -errno. */
+int hy_sandbox_fetch_fd(pid_t pid, int num);
+
 /* Start the container and wait until its command is under the filter.
  * On failure nothing is left running; err->exit_code says 125/126/127. */
 int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, struct hy_err *err);
