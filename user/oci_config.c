@@ -325,29 +325,26 @@ static int parse_rlimit(struct oci_ctx *c, const char *path, json_t *v, struct h
 	return 0;
 }
 
+static int each_rlimit(struct oci_ctx *c, const char *path, json_t *el, size_t i, void *data)
+{
+	struct hy_proc_spec *p = data;
+	struct hy_rlimit rl;
+	int r;
+	if (i >= HY_PROC_RLIMITS_MAX)
+		return oci_fail(c, path, "expected at most %d rlimits", HY_PROC_RLIMITS_MAX);
+	if ((r = parse_rlimit(c, path, el, &rl)) < 0)
+		return r;
+	for (size_t j = 0; j < p->nrlimits; j++)
+		if (p->rlimits[j].resource == rl.resource)
+			return oci_fail(c, path, "expected each rlimit type once, got %s again",
+					json_string_value(json_object_get(el, "type")));
+	p->rlimits[p->nrlimits++] = rl;
+	return 0;
+}
+
 static int parse_rlimits(struct oci_ctx *c, const char *path, json_t *v)
 {
-	struct hy_proc_spec *p = &c->cfg->proc;
-	size_t i;
-	json_t *el;
-	int r;
-	if ((r = oci_want_type(c, path, v, JSON_ARRAY)) < 0)
-		return r;
-	json_array_foreach (v, i, el) {
-		char sub[HY_JSON_PATH_MAX];
-		struct hy_rlimit rl;
-		hy_json_path_index(sub, sizeof(sub), path, i);
-		if (i >= HY_PROC_RLIMITS_MAX)
-			return oci_fail(c, sub, "expected at most %d rlimits", HY_PROC_RLIMITS_MAX);
-		if ((r = parse_rlimit(c, sub, el, &rl)) < 0)
-			return r;
-		for (size_t j = 0; j < p->nrlimits; j++)
-			if (p->rlimits[j].resource == rl.resource)
-				return oci_fail(c, sub, "expected each rlimit type once, got %s again",
-						json_string_value(json_object_get(el, "type")));
-		p->rlimits[p->nrlimits++] = rl;
-	}
-	return 0;
+	return oci_parse_each(c, path, v, each_rlimit, &c->cfg->proc);
 }
 
 static const struct oci_field process_fields[] = {

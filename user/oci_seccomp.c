@@ -130,122 +130,99 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, const struct s
 	return r;
 }
 
-/* The args of a rule at path into a (at most ARG_MAX). */
-static int want_args(struct oci_ctx *c, const char *path, json_t *v, struct scmp_arg_cmp *a,
-		     unsigned int *n)
+/* What the callbacks below share about the rule or profile being compiled. */
+struct compiling {
+	scmp_filter_ctx ctx;
+	uint32_t default_action, action; /* the profile's; the rule's */
+	struct scmp_arg_cmp args[ARG_MAX];
+	unsigned int nargs;
+};
+
+static int each_arg(struct oci_ctx *c, const char *path, json_t *el, size_t i, void *data)
 {
-	size_t i;
-	json_t *el;
-	int r;
-	*n = 0;
-	if (!v)
-		return 0;
-	if ((r = oci_want_type(c, path, v, JSON_ARRAY)) < 0)
-		return r;
-	if (json_array_size(v) > ARG_MAX)
+	struct compiling *k = data;
+	(void)i;
+	return want_arg(c, path, el, &k->args[k->nargs++]);
+}
+
+/* The args of a rule (absent: none), at most ARG_MAX. */
+static int want_args(struct oci_ctx *c, const char *path, json_t *v, struct compiling *k)
+{
+	k->nargs = 0;
+	if (v && json_is_array(v) && json_array_size(v) > ARG_MAX)
 		return oci_fail(c, path, "expected at most %d comparisons", ARG_MAX);
-	json_array_foreach (v, i, el) {
-		char sub[HY_JSON_PATH_MAX];
-		hy_json_path_index(sub, sizeof(sub), path, i);
-		if ((r = want_arg(c, sub, el, &a[(*n)++])) < 0)
-			return r;
-	}
-	return 0;
+	return v ? oci_parse_each(c, path, v, each_arg, k) : 0;
+}
+
+/* One of a rule's names. Unknown to libseccomp: skipped (hybox's table denies
+ * unknown numbers anyway); with the profile's default action: a no-op. */
+static int each_name(struct oci_ctx *c, const char *path, const char *name, void *data)
+{
+	struct compiling *k = data;
+	int nr = seccomp_syscall_resolve_name(name);
+	if (nr == __NR_SCMP_ERROR || k->action == k->default_action)
+		return 0;
+	int e = add_rule(k->ctx, k->action, nr, k->args, k->nargs);
+	return e < 0 ? oci_fail(c, path, "libseccomp refused the rule for %s: %s", name,
+				strerror(-e)) : 0;
 }
 
 /* One syscalls[] element: names, action, errnoRet, args. */
-static int parse_rule(struct oci_ctx *c, const char *path, json_t *v, scmp_filter_ctx ctx,
-		      uint32_t default_action)
+static int each_rule(struct oci_ctx *c, const char *path, json_t *v, size_t i, void *data)
 {
 	static const struct oci_field fields[] = {
 		{ "names", read_below }, { "action", read_below }, { "errnoRet", read_below },
 		{ "args", read_below },	 { "comment", read_below },
 	};
+	struct compiling *k = data;
 	char p[HY_JSON_PATH_MAX];
-	struct scmp_arg_cmp a[ARG_MAX];
-	unsigned int n = 0;
-	uint32_t action = 0;
-	size_t i;
-	json_t *el, *names = json_object_get(v, "names");
+	(void)i;
 	hy_json_path_key(p, sizeof(p), path, "args");
 	int r = oci_parse_fields(c, path, v, fields, ARRAY_SIZE(fields));
 	if (r == 0)
-		r = want_action(c, path, v, "action", "errnoRet", &action);
+		r = want_action(c, path, v, "action", "errnoRet", &k->action);
 	if (r == 0)
-		r = want_args(c, p, json_object_get(v, "args"), a, &n);
+		r = want_args(c, p, json_object_get(v, "args"), k);
 	if (r == 0)
 		r = oci_require(c, path, v, "names", "an array of syscall names");
 	hy_json_path_key(p, sizeof(p), path, "names");
-	if (r == 0 && (r = oci_want_type(c, p, names, JSON_ARRAY)) < 0)
-		return r;
-	json_array_foreach (names, i, el) {
-		char sub[HY_JSON_PATH_MAX];
-		const char *name = NULL;
-		hy_json_path_index(sub, sizeof(sub), p, i);
-		if (r == 0)
-			r = oci_want_string(c, sub, el, &name);
-		int nr = r == 0 ? seccomp_syscall_resolve_name(name) : __NR_SCMP_ERROR;
-		/* Unknown here: skipped (hybox's table denies unknown numbers anyway). */
-		if (r < 0 || nr == __NR_SCMP_ERROR || action == default_action) /* a no-op rule */
-			continue;
-		int e = add_rule(ctx, action, nr, a, n);
-		if (e < 0)
-			return oci_fail(c, sub, "libseccomp refused the rule for %s: %s", name,
-					strerror(-e));
-	}
-	return r;
+	return r < 0 ? r : oci_parse_strings(c, p, json_object_get(v, "names"), each_name, k);
 }
 
 /* architectures: SCMP_ARCH_* names; the native one is always in the filter. */
-static int add_arches(struct oci_ctx *c, const char *path, json_t *v, scmp_filter_ctx ctx)
+static int each_arch(struct oci_ctx *c, const char *path, const char *name, void *data)
 {
-	size_t i;
-	json_t *el;
-	int r = v ? oci_want_type(c, path, v, JSON_ARRAY) : 0;
-	json_array_foreach (v, i, el) {
-		char sub[HY_JSON_PATH_MAX], lower[32];
-		const char *name = NULL;
-		hy_json_path_index(sub, sizeof(sub), path, i);
-		if (r == 0)
-			r = oci_want_string(c, sub, el, &name);
-		if (r < 0)
-			return r;
-		size_t k = 0;
-		const char *s = strncmp(name, "SCMP_ARCH_", 10) == 0 ? name + 10 : "";
-		for (; s[k] && k < sizeof(lower) - 1; k++)
-			lower[k] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] - 'A' + 'a' : s[k]);
-		lower[k] = '\0';
-		uint32_t arch = seccomp_arch_resolve_name(lower);
-		if (!arch)
-			return oci_fail(c, sub, "expected an architecture like \"SCMP_ARCH_X86_64\", got "
-						"\"%s\"", name);
-		int e = seccomp_arch_add(ctx, arch);
-		if (e < 0 && e != -EEXIST)
-			return oci_fail(c, sub, "libseccomp cannot add %s: %s", name, strerror(-e));
-	}
-	return r;
+	struct compiling *k = data;
+	char lower[32];
+	size_t n = 0;
+	const char *s = strncmp(name, "SCMP_ARCH_", 10) == 0 ? name + 10 : "";
+	for (; s[n] && n < sizeof(lower) - 1; n++)
+		lower[n] = (char)(s[n] >= 'A' && s[n] <= 'Z' ? s[n] - 'A' + 'a' : s[n]);
+	lower[n] = '\0';
+	uint32_t arch = seccomp_arch_resolve_name(lower);
+	if (!arch)
+		return oci_fail(c, path, "expected an architecture like \"SCMP_ARCH_X86_64\", got "
+					 "\"%s\"", name);
+	int e = seccomp_arch_add(k->ctx, arch);
+	if (e < 0 && e != -EEXIST)
+		return oci_fail(c, path, "libseccomp cannot add %s: %s", name, strerror(-e));
+	return 0;
 }
 
 /* The profile's top level into a libseccomp filter, exported into cfg->profile. */
-static int compile(struct oci_ctx *c, const char *path, json_t *v, scmp_filter_ctx ctx,
-		   uint32_t def)
+static int compile(struct oci_ctx *c, const char *path, json_t *v, struct compiling *k)
 {
 	char p[HY_JSON_PATH_MAX];
-	size_t i;
-	json_t *el, *rules = json_object_get(v, "syscalls");
+	json_t *arches = json_object_get(v, "architectures"), *rules = json_object_get(v, "syscalls");
+	int r = 0;
 	hy_json_path_key(p, sizeof(p), path, "architectures");
-	int r = add_arches(c, p, json_object_get(v, "architectures"), ctx);
+	if (arches)
+		r = oci_parse_strings(c, p, arches, each_arch, k);
 	hy_json_path_key(p, sizeof(p), path, "syscalls");
 	if (r == 0 && rules)
-		r = oci_want_type(c, p, rules, JSON_ARRAY);
-	json_array_foreach (rules, i, el) {
-		char sub[HY_JSON_PATH_MAX];
-		hy_json_path_index(sub, sizeof(sub), p, i);
-		if (r == 0)
-			r = parse_rule(c, sub, el, ctx, def);
-	}
+		r = oci_parse_each(c, p, rules, each_rule, k);
 	struct hy_err err = { 0 };
-	if (r == 0 && hy_seccomp_export(ctx, &c->cfg->profile, &err) < 0)
+	if (r == 0 && hy_seccomp_export(k->ctx, &c->cfg->profile, &err) < 0)
 		return oci_fail(c, path, "%s", err.msg);
 	return r;
 }
@@ -265,14 +242,14 @@ int oci_parse_seccomp(struct oci_ctx *c, const char *path, json_t *v)
 		r = want_action(c, path, v, "defaultAction", "defaultErrnoRet", &def);
 	if (r < 0)
 		return r;
-	scmp_filter_ctx ctx = seccomp_init(def);
-	if (!ctx)
+	struct compiling k = { .ctx = seccomp_init(def), .default_action = def };
+	if (!k.ctx)
 		return oci_fail(c, path, "libseccomp could not start a filter");
 	/* A foreign architecture the profile does not list: killed, as runc's. */
-	seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	seccomp_attr_set(k.ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	hy_seccomp_fini(&c->cfg->profile);
-	r = compile(c, path, v, ctx, def);
-	seccomp_release(ctx);
+	r = compile(c, path, v, &k);
+	seccomp_release(k.ctx);
 	return r;
 }
 
