@@ -236,26 +236,15 @@ static int cap_set_at(struct oci_ctx *c, const char *path, json_t *caps, const c
 
 static int parse_capabilities(struct oci_ctx *c, const char *path, json_t *v)
 {
-	static const char *const sets[] = { "bounding", "effective", "permitted", "inheritable",
-					    "ambient" };
+	static const struct oci_field fields[] = {
+		{ "bounding", oci_read_below },	 { "effective", oci_read_below },
+		{ "permitted", oci_read_below }, { "inheritable", oci_read_below },
+		{ "ambient", NULL, "no ambient capabilities" },
+	};
 	struct hy_proc_caps *caps = &c->cfg->proc.caps;
-	const char *key;
-	json_t *el;
 	int r;
-	if ((r = oci_want_type(c, path, v, JSON_OBJECT)) < 0)
+	if ((r = oci_parse_fields(c, path, v, fields, ARRAY_SIZE(fields))) < 0)
 		return r;
-	json_object_foreach (v, key, el) {
-		char sub[HY_JSON_PATH_MAX];
-		size_t i = 0;
-		while (i < ARRAY_SIZE(sets) && strcmp(sets[i], key) != 0)
-			i++;
-		hy_json_path_key(sub, sizeof(sub), path, key);
-		if (i == ARRAY_SIZE(sets))
-			return oci_fail(c, sub, "unknown property (expected bounding, effective, "
-						"permitted, inheritable or ambient)");
-		if (strcmp(key, "ambient") == 0 && !oci_is_empty(el))
-			return oci_fail(c, sub, "not supported yet (no ambient capabilities)");
-	}
 	/* bounding first: the others must lie within it. */
 	if ((r = cap_set_at(c, path, v, "bounding", ~0ULL, &caps->bounding)) < 0 ||
 	    (r = cap_set_at(c, path, v, "effective", caps->bounding, &caps->effective)) < 0 ||

@@ -264,31 +264,15 @@ int oci_parse_readonly_paths(struct oci_ctx *c, const char *path, json_t *v)
 static int mount_keys(struct oci_ctx *c, const char *path, json_t *v)
 {
 	static const struct oci_field fields[] = {
-		{ "destination", NULL }, { "type", NULL },	{ "source", NULL },
-		{ "options", NULL },	 { "uidMappings", NULL, "no user namespaces" },
+		{ "destination", oci_read_string_below },
+		{ "type", oci_read_string_below },
+		{ "source", oci_read_string_below },
+		{ "options", oci_read_array_below },
+		{ "uidMappings", NULL, "no user namespaces" },
 		{ "gidMappings", NULL, "no user namespaces" },
 	};
-	static const json_type types[] = { JSON_STRING, JSON_STRING, JSON_STRING, JSON_ARRAY };
-	const char *key;
-	json_t *el;
-	int r;
-	if ((r = oci_want_type(c, path, v, JSON_OBJECT)) < 0)
-		return r;
-	json_object_foreach (v, key, el) {
-		char sub[HY_JSON_PATH_MAX];
-		size_t i = 0;
-		hy_json_path_key(sub, sizeof(sub), path, key);
-		while (i < ARRAY_SIZE(fields) && strcmp(fields[i].name, key) != 0)
-			i++;
-		if (i == ARRAY_SIZE(fields))
-			return oci_fail(c, sub, "unknown property (expected destination, type, source, "
-						"options)");
-		if (i < ARRAY_SIZE(types) && (r = oci_want_type(c, sub, el, types[i])) < 0)
-			return r;
-		if (i >= ARRAY_SIZE(types) && json_array_size(el))
-			return oci_fail(c, sub, "not supported yet (%s)", fields[i].why);
-	}
-	return oci_require(c, path, v, "destination", "an absolute path");
+	int r = oci_parse_fields(c, path, v, fields, ARRAY_SIZE(fields));
+	return r < 0 ? r : oci_require(c, path, v, "destination", "an absolute path");
 }
 
 static int parse_mount(struct oci_ctx *c, const char *path, json_t *v, size_t idx, void *data)

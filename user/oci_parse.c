@@ -38,6 +38,22 @@ bool oci_is_empty(const json_t *v)
 	       (json_is_object(v) && json_object_size(v) == 0);
 }
 
+int oci_read_below(struct oci_ctx *c, const char *path, json_t *v)
+{
+	(void)c, (void)path, (void)v;
+	return 0;
+}
+
+int oci_read_string_below(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return oci_want_type(c, path, v, JSON_STRING);
+}
+
+int oci_read_array_below(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return oci_want_type(c, path, v, JSON_ARRAY);
+}
+
 int oci_parse_fields(struct oci_ctx *c, const char *path, json_t *obj,
 		     const struct oci_field *fields, size_t n)
 {

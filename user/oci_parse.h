@@ -41,6 +41,11 @@ struct oci_field {
 	const char *why; /* unsupported: what to say after "not supported yet" */
 };
 
+/* A field's parser for a known member that the caller reads after oci_parse_fields. */
+int oci_read_below(struct oci_ctx *c, const char *path, json_t *v);
+/* oci_read_below after checking the member's JSON type. */
+int oci_read_string_below(struct oci_ctx *c, const char *path, json_t *v);
+int oci_read_array_below(struct oci_ctx *c, const char *path, json_t *v);
 /* Dispatch each member of obj (which must be an object) to its field. */
 int oci_parse_fields(struct oci_ctx *c, const char *path, json_t *obj,
 		     const struct oci_field *fields, size_t n);

@@ -71,18 +71,11 @@ static int want_action(struct oci_ctx *c, const char *path, json_t *obj, const c
 					       "KILL_PROCESS, TRAP or LOG, got \"%s\"", name);
 }
 
-/* A known member, read by the code that follows (oci_parse_fields checks the names). */
-static int read_below(struct oci_ctx *c, const char *path, json_t *v)
-{
-	(void)c, (void)path, (void)v;
-	return 0;
-}
-
 /* One args[] element into a comparison. */
 static int want_arg(struct oci_ctx *c, const char *path, json_t *v, struct scmp_arg_cmp *cmp)
 {
-	static const struct oci_field fields[] = { { "index", read_below }, { "value", read_below },
-						   { "valueTwo", read_below }, { "op", read_below } };
+	static const struct oci_field fields[] = { { "index", oci_read_below }, { "value", oci_read_below },
+						   { "valueTwo", oci_read_below }, { "op", oci_read_below } };
 	char p[HY_JSON_PATH_MAX];
 	uint64_t idx = 0, val = 0, val2 = 0;
 	const char *op = NULL;
@@ -171,8 +164,8 @@ static int each_name(struct oci_ctx *c, const char *path, const char *name, void
 static int each_rule(struct oci_ctx *c, const char *path, json_t *v, size_t i, void *data)
 {
 	static const struct oci_field fields[] = {
-		{ "names", read_below }, { "action", read_below }, { "errnoRet", read_below },
-		{ "args", read_below },	 { "comment", read_below },
+		{ "names", oci_read_below }, { "action", oci_read_below }, { "errnoRet", oci_read_below },
+		{ "args", oci_read_below },	 { "comment", oci_read_below },
 	};
 	struct compiling *k = data;
 	char p[HY_JSON_PATH_MAX];
@@ -230,8 +223,8 @@ static int compile(struct oci_ctx *c, const char *path, json_t *v, struct compil
 int oci_parse_seccomp(struct oci_ctx *c, const char *path, json_t *v)
 {
 	static const struct oci_field fields[] = {
-		{ "defaultAction", read_below }, { "defaultErrnoRet", read_below },
-		{ "architectures", read_below }, { "syscalls", read_below },
+		{ "defaultAction", oci_read_below }, { "defaultErrnoRet", oci_read_below },
+		{ "architectures", oci_read_below }, { "syscalls", oci_read_below },
 		{ "flags", NULL, "hybox installs the profile without flags" },
 		{ "listenerPath", NULL, "hybox's supervisor is the container's only listener" },
 		{ "listenerMetadata", NULL, "hybox's supervisor is the container's only listener" },
