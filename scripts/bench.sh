@@ -862,6 +862,14 @@ ck_prep() {
 	fi
 }
 
+# ck_abort MESSAGE FIGURES: a failed round: MESSAGE recorded, FIGURES (with
+# nan for what was not measured) appended to ckpt_round's $hy, processes ended.
+ck_abort() {
+	fail "$1"
+	echo "$2" >>"$hy"
+	ckpt_cleanup
+}
+
 # ckpt_round R STATE: one run, checkpoint and restore; appends "dump_wall_ns
 # frozen_ns restore_ns image_kib pages_mib" to $T/ckpt_hy_STATE (nan for what
 # failed, which is recorded) and "pass" to $T/ckpt_pass_STATE if the restored
@@ -877,9 +885,7 @@ ckpt_round() {
 	run_pid=$!
 	CK_PIDS=$run_pid
 	if ! ck_line "$T/ck_run.out" '^ready$' "$run_pid" 120; then
-		fail "checkpoint: round $1 ($2): ckpt_mem did not get ready in hybox run: $(tail -q -n 3 "$T/ck_run.out" "$T/ck_run.err")"
-		echo "nan nan nan nan nan" >>"$hy"
-		ckpt_cleanup
+		ck_abort "checkpoint: round $1 ($2): ckpt_mem did not get ready in hybox run: $(tail -q -n 3 "$T/ck_run.out" "$T/ck_run.err")" "nan nan nan nan nan"
 		return 1
 	fi
 	sleep 0.2 # into its sleeping loop
@@ -887,9 +893,7 @@ ckpt_round() {
 	"$CKPT_MEM" --wall "$HYBOX" checkpoint --image "$CK_IMG" "$id" >"$T/ck_dump.out" 2>"$T/ck_dump.err"
 	rc=$?
 	if [ $rc -ne 0 ]; then
-		fail "checkpoint: round $1 ($2): hybox checkpoint exited $rc: $(tail -n 3 "$T/ck_dump.err")"
-		echo "nan nan nan nan nan" >>"$hy"
-		ckpt_cleanup
+		ck_abort "checkpoint: round $1 ($2): hybox checkpoint exited $rc: $(tail -n 3 "$T/ck_dump.err")" "nan nan nan nan nan"
 		return 1
 	fi
 	ck_wait "$run_pid" 30
@@ -907,9 +911,7 @@ ckpt_round() {
 	rst_pid=$!
 	CK_PIDS=$rst_pid
 	if ! ck_line "$T/ck_rst.out" '^resumed_ns=' "$rst_pid" 120; then
-		fail "checkpoint: round $1 ($2): the restored program did not run again: $(tail -q -n 3 "$T/ck_rst.out" "$T/ck_rst.err")"
-		echo "${wall:-nan} ${frozen:-nan} nan ${kib:-nan} ${pages:-nan}" >>"$hy"
-		ckpt_cleanup
+		ck_abort "checkpoint: round $1 ($2): the restored program did not run again: $(tail -q -n 3 "$T/ck_rst.out" "$T/ck_rst.err")" "${wall:-nan} ${frozen:-nan} nan ${kib:-nan} ${pages:-nan}"
 		return 1
 	fi
 	"$HYBOX" kill "$rid" USR2 >/dev/null 2>"$T/err" || fail "checkpoint: round $1 ($2): hybox kill $rid USR2: $(cat "$T/err")"
