@@ -54,34 +54,35 @@ int oci_read_array_below(struct oci_ctx *c, const char *path, json_t *v)
 	return oci_want_type(c, path, v, JSON_ARRAY);
 }
 
+struct field_table {
+	const struct oci_field *fields;
+	size_t n;
+};
+
+static int parse_field(struct oci_ctx *c, const char *path, const char *key, json_t *v,
+		       void *data)
+{
+	const struct field_table *t = data;
+	size_t i = 0;
+	while (i < t->n && strcmp(t->fields[i].name, key) != 0)
+		i++;
+	if (i == t->n)
+		return oci_fail(c, path, "unknown property (hybox refuses what it does not "
+					 "know rather than ignore it)");
+	const struct oci_field *f = &t->fields[i];
+	if (f->parse)
+		return f->parse(c, path, v);
+	if (oci_is_empty(v))
+		return 0;
+	return oci_fail(c, path, "not supported yet%s%s%s", f->why ? " (" : "", f->why ? f->why : "",
+			f->why ? ")" : "");
+}
+
 int oci_parse_fields(struct oci_ctx *c, const char *path, json_t *obj,
 		     const struct oci_field *fields, size_t n)
 {
-	const char *key;
-	json_t *v;
-	int r;
-
-	if ((r = oci_want_type(c, path, obj, JSON_OBJECT)) < 0)
-		return r;
-	json_object_foreach (obj, key, v) {
-		char sub[HY_JSON_PATH_MAX];
-		size_t i = 0;
-		hy_json_path_key(sub, sizeof(sub), path, key);
-		while (i < n && strcmp(fields[i].name, key) != 0)
-			i++;
-		if (i == n)
-			return oci_fail(c, sub, "unknown property (hybox refuses what it does not "
-						"know rather than ignore it)");
-		if (!fields[i].parse) {
-			if (oci_is_empty(v))
-				continue;
-			return oci_fail(c, sub, "not supported yet%s%s%s", fields[i].why ? " (" : "",
-					fields[i].why ? fields[i].why : "", fields[i].why ? ")" : "");
-		}
-		if ((r = fields[i].parse(c, sub, v)) < 0)
-			return r;
-	}
-	return 0;
+	struct field_table t = { fields, n };
+	return oci_parse_members(c, path, obj, parse_field, &t);
 }
 
 int oci_parse_each(struct oci_ctx *c, const char *path, json_t *v,
