@@ -217,16 +217,27 @@ static int join_container(struct emu_kernel *k, bool is_first)
 }
 
 /*
- * An extra listener waits in poll() before each NOTIF_RECV: a filter whose
- * tasks have all exited reports POLLHUP (RECV would block for ever), and
- * the thread ends. (Its calls lose SYNC_WAKE_UP's fast wake-up; the
- * container's own listener keeps it.) Interrupted by STOP_SIGNAL: false,
- * and the loop looks at k->stopping.
+ * Whether the listener's filter has no tasks left (POLLHUP without a
+ * pending notification), waiting up to timeout_ms for either.
+ *
+ * An extra listener waits here (-1) before each NOTIF_RECV, and the thread
+ * ends when its tasks are gone. (Its calls lose SYNC_WAKE_UP's fast
+ * wake-up; the container's own listener keeps it.) Interrupted by
+ * STOP_SIGNAL: false, and the loop looks at k->stopping.
+ *
+ * Every thread asks (0) when NOTIF_RECV fails with ENOENT: a task died, or
+ * its call was interrupted, between the wake-up and the receive; or the
+ * filter has no tasks left, and then RECV returns ENOENT at once, every
+ * time (the kernel does not wait on a filter without users). The thread
+ * ends rather than spin on the CPUs the supervisor's teardown needs; no
+ * task can join a filter once its last one is gone (filters are only
+ * inherited).
  */
-static bool orphaned(int listener)
+static bool orphaned(int listener, int timeout_ms)
 {
 	struct pollfd p = { .fd = listener, .events = POLLIN };
-	return poll(&p, 1, -1) > 0 && (p.revents & (POLLHUP | POLLERR)) && !(p.revents & POLLIN);
+	return poll(&p, 1, timeout_ms) > 0 && (p.revents & (POLLHUP | POLLERR)) &&
+	       !(p.revents & POLLIN);
 }
 
 static void *notify_thread(void *arg)
@@ -239,9 +250,11 @@ static void *notify_thread(void *arg)
 	emu_procmem_cache_init(&n->memcache, n->listener, k->proc_fd);
 	n->start_err = join_container(k, n == &k->notifiers[0]);
 	sem_post(&k->started);
-	while (!k->stopping && !n->start_err && !(n->is_extra && orphaned(n->listener))) {
+	while (!k->stopping && !n->start_err && !(n->is_extra && orphaned(n->listener, -1))) {
 		memset(&req, 0, sizeof(req));
 		if (ioctl(n->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			if (errno == ENOENT && orphaned(n->listener, 0))
+				break;
 			if (errno == EINTR || errno == ENOENT)
 				continue;
 			pr_debug("NOTIF_RECV: %s", strerror(errno));
