@@ -137,6 +137,9 @@ struct emu_kernel_config {
 	const char *container_id;
 	const char *hostname;   /* initial UTS nodename */
 	const char *domainname; /* initial UTS domainname, NULL: "(none)" */
+	/* The container joined a UTS namespace others share (a pod's): uname()
+	 * reads the names there, and renaming it takes CAP_SYS_ADMIN. */
+	bool is_uts_shared;
 	int cgroup_fd;          /* container's cgroup v2 directory, -1 if none */
 	uint64_t cgid;          /* its cgroup id (events) */
 	const struct emu_syscall_policy *policy;

@@ -42,6 +42,7 @@ struct emu_kernel {
 	struct emu_viewfs *views; /* viewfs.c, NULL: not served */
 	struct emu_loadavg load;  /* under lock; sampled by viewfs while views is set */
 	struct emu_uts uts;
+	bool is_uts_shared; /* emu_kernel_config's */
 	struct utsname host_uts; /* the host's, for sysname/release/version/machine */
 	struct emu_syslog syslog;
 	struct emu_taskset tasks; /* own lock (a leaf) */

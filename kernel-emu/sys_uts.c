@@ -32,20 +32,6 @@
 
 _Static_assert(sizeof(struct utsname) == 6 * EMU_UTS_LEN, "struct utsname is new_utsname");
 
-long emu_sys_uname(struct emu_kernel *k, struct emu_call *c)
-{
-	struct utsname out;
-
-	/* The host's release/version/machine are read once, at kernel creation:
-	 * every syscall counts on the emulated road. */
-	pthread_mutex_lock(&k->lock);
-	emu_uts_fill(&k->uts, &k->host_uts, &out);
-	pthread_mutex_unlock(&k->lock);
-	if (emu_call_write(c, c->args[0], &out, sizeof(out)) < 0)
-		return -EFAULT;
-	return 0;
-}
-
 /*
  * May the trapping task rename the container: effective uid 0 in the
  * container, or CAP_SYS_ADMIN (effective)? The /proc/PID
@@ -53,7 +39,9 @@ long emu_sys_uname(struct emu_kernel *k, struct emu_call *c)
  * (seccomp_unotify(2)): if the id is still valid, the directory is the
  * trapping task's even if the pid is reused later. Any failure denies: fail
  * closed. The capability is relative to the task's user namespace, which
- * owns the container's UTS namespace in the layouts hybox creates.
+ * owns the container's UTS namespace in the layouts hybox creates. A UTS
+ * namespace the container joined (a pod's) is shared, not its own: there
+ * only CAP_SYS_ADMIN may rename it, as runc's containers find.
  */
 static bool task_may_set_names(const struct emu_kernel *k, struct emu_call *c)
 {
@@ -77,7 +65,9 @@ static bool task_may_set_names(const struct emu_kernel *k, struct emu_call *c)
 		return false;
 	unsigned long ruid, euid;
 	p = strstr(buf, "\nUid:");
-	if (p && sscanf(p + strlen("\nUid:"), "%lu %lu", &ruid, &euid) == 2 && euid == 0)
+	/* A shared namespace is not the container's own: CAP_SYS_ADMIN only. */
+	if (!k->is_uts_shared && p &&
+	    sscanf(p + strlen("\nUid:"), "%lu %lu", &ruid, &euid) == 2 && euid == 0)
 		return true;
 	p = strstr(buf, "\nCapEff:");
 	if (!p || sscanf(p + strlen("\nCapEff:"), "%llx", &eff) != 1)
@@ -99,6 +89,33 @@ static bool joined_container_uts(const struct emu_kernel *k)
 	if (fstatat(k->proc_fd, "thread-self/ns/uts", &have, 0) < 0)
 		return false;
 	return want.st_dev == have.st_dev && want.st_ino == have.st_ino;
+}
+
+/* A shared UTS namespace's names are whatever its last renamer set: read
+ * them (the serving thread is in it) into k->uts. Under k->lock. */
+static void refresh_shared_names(struct emu_kernel *k, bool joined)
+{
+	struct utsname now;
+	if (!k->is_uts_shared || !joined || uname(&now) < 0)
+		return;
+	emu_uts_set_nodename(&k->uts, now.nodename, strnlen(now.nodename, UTS_NAME_MAX));
+	emu_uts_set_domainname(&k->uts, now.domainname, strnlen(now.domainname, UTS_NAME_MAX));
+}
+
+long emu_sys_uname(struct emu_kernel *k, struct emu_call *c)
+{
+	struct utsname out;
+	bool joined = k->is_uts_shared && joined_container_uts(k);
+
+	/* The host's release/version/machine are read once, at kernel creation:
+	 * every syscall counts on the emulated road. */
+	pthread_mutex_lock(&k->lock);
+	refresh_shared_names(k, joined);
+	emu_uts_fill(&k->uts, &k->host_uts, &out);
+	pthread_mutex_unlock(&k->lock);
+	if (emu_call_write(c, c->args[0], &out, sizeof(out)) < 0)
+		return -EFAULT;
+	return 0;
 }
 
 struct uts_setter {

@@ -390,9 +390,16 @@ static void read_run_settings(struct dumper *d, const struct ck_dump_opts *o)
 	d->img.is_net_none = net && strcmp(net, "none") == 0;
 	d->img.memory = (uint64_t)json_integer_value(json_object_get(j, "memory"));
 	d->img.cpus_milli = (uint32_t)json_integer_value(json_object_get(j, "cpus_milli"));
-	if (net && strcmp(net, "joined") == 0)
-		ck_block(&d->blockers, "the container joined a network namespace (linux.namespaces "
-				       "path), which a restore cannot join again yet");
+	json_t *joined = json_object_get(j, "joined_namespaces"), *el;
+	char names[64] = "";
+	size_t i;
+	json_array_foreach (joined, i, el)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 i ? ", " : "", json_is_string(el) ? json_string_value(el) : "?");
+	if (*names)
+		ck_block(&d->blockers, "the container joined namespaces by path (%s, in "
+				       "linux.namespaces), which a restore cannot join again yet",
+			 names);
 	/* A restore installs hybox's filter only: the container would lose the profile. */
 	if (json_is_true(json_object_get(j, "seccomp_profile")))
 		ck_block(&d->blockers, "the container runs under a linux.seccomp profile, which "

@@ -169,14 +169,18 @@ static int save_run_settings(struct run_ctx *c, struct hy_err *err)
 {
 	json_t *cg = hy_cgroup_record(&c->cg);
 	bool profile = c->o.sandbox && c->o.sandbox->profile;
-	bool joined = c->o.sandbox && c->o.sandbox->has_join_net;
-	json_t *j = cg ? json_pack("{s:o,s:s,s:I,s:i,s:o,s:b}", "rootfs",
+	json_t *joined = json_array();
+	for (int i = 0; c->o.sandbox && i < HY_JOIN_N; i++)
+		if (hy_ns_is_joined(&c->o.sandbox->joins, i))
+			json_array_append_new(joined, json_string(hy_ns_join_type(i)));
+	bool is_net_joined = c->o.sandbox && hy_ns_is_joined(&c->o.sandbox->joins, HY_JOIN_NET);
+	json_t *j = cg ? json_pack("{s:o,s:s,s:I,s:i,s:o,s:b,s:o}", "rootfs",
 				   c->o.rootfs ? json_string(c->rootfs) : json_null(), "net",
-				   joined ? "joined" : c->o.net_none ? "none" : "host", "memory",
-				   (json_int_t)c->o.memory,
+				   is_net_joined ? "joined" : c->o.net_none ? "none" : "host",
+				   "memory", (json_int_t)c->o.memory,
 				   "cpus_milli", (int)c->o.cpus_milli, "cgroup", cg, "seccomp_profile",
-				   profile)
-		       : NULL;
+				   profile, "joined_namespaces", joined)
+		       : (json_decref(joined), NULL);
 	_cleanup_free_ char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	_cleanup_close_ int fd = openat(c->state.dirfd, HY_STATE_RUN_FILE,
@@ -299,6 +303,8 @@ static int phase_kernel(struct run_ctx *c, struct hy_err *err)
 	struct emu_kernel_config cfg = {
 		.container_id = c->id,
 		.hostname = c->o.hostname ? c->o.hostname : c->id,
+		.domainname = c->o.sandbox ? c->o.sandbox->domainname : NULL,
+		.is_uts_shared = c->o.sandbox && hy_ns_is_joined(&c->o.sandbox->joins, HY_JOIN_UTS),
 		.cgroup_fd = c->cg.dirfd,
 		.cgid = c->cg.id,
 		.policy = &c->policy.sys,

@@ -19,9 +19,6 @@
 #include <unistd.h>
 
 #include <linux/mount.h>
-#include <linux/nsfs.h>
-#include <sched.h>
-#include <sys/ioctl.h>
 
 #include "log.h"
 #include "policy.h"
@@ -152,20 +149,28 @@ static int resolve_annotations(struct hy_oci_bundle *b, const char *name, struct
 	return 0;
 }
 
-/* A network namespace to join: opened now (the path names it at create), and
- * it must be one. */
-static int open_net_ns(struct hy_oci_bundle *b, const char *name, struct hy_err *err)
+/*
+ * The namespaces to join: opened now (a path names one at create), each
+ * must be of its type. A joined UTS namespace keeps its names unless the
+ * config sets them: hybox reads them, so that kernel-emu answers uname()
+ * with them and setting them again changes nothing for the pod.
+ */
+static int open_joined_ns(struct hy_oci_bundle *b, const char *name, struct hy_err *err)
 {
-	const char *path = b->cfg.net_path;
-	if (!path)
+	int r;
+	for (int j = 0; j < HY_JOIN_N; j++) {
+		const char *path = b->cfg.ns_path[j];
+		if (path && (r = hy_ns_join_open(&b->joins, j, path, err)) < 0)
+			return hy_err_wrap(err, "%s: linux.namespaces", name);
+	}
+	if (!hy_ns_is_joined(&b->joins, HY_JOIN_UTS) || (b->cfg.hostname && b->cfg.domainname))
 		return 0;
-	b->net_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (b->net_fd < 0)
-		return hy_err_setr(err, -errno, "%s: linux.namespaces: network path %s", name, path);
-	int type = ioctl(b->net_fd, NS_GET_NSTYPE);
-	if (type != CLONE_NEWNET)
-		return hy_err_set(err, -EINVAL, "%s: linux.namespaces: network path %s: not a network "
-						"namespace", name, path);
+	r = hy_ns_uts_names(b->joins.fd[HY_JOIN_UTS], b->uts_host, b->uts_domain);
+	if (r < 0)
+		return hy_err_setr(err, r, "%s: linux.namespaces: read the names of the uts "
+					   "namespace %s", name, b->cfg.ns_path[HY_JOIN_UTS]);
+	b->cfg.hostname = b->cfg.hostname ? b->cfg.hostname : b->uts_host;
+	b->cfg.domainname = b->cfg.domainname ? b->cfg.domainname : b->uts_domain;
 	return 0;
 }
 
@@ -195,7 +200,7 @@ int hy_oci_bundle_load(const char *dir, struct hy_oci_bundle *b, struct hy_err *
 	char name[PATH_MAX + 16], path[PATH_MAX + 16];
 	_cleanup_close_ int rootfd = -1;
 	struct stat st;
-	*b = (struct hy_oci_bundle){ .net_fd = -1 };
+	*b = (struct hy_oci_bundle){ 0 };
 	if (!realpath(dir, b->dir) || stat(b->dir, &st) < 0)
 		return hy_err_setr(err, -errno, "bundle %s", dir);
 	if (!S_ISDIR(st.st_mode))
@@ -209,7 +214,7 @@ int hy_oci_bundle_load(const char *dir, struct hy_oci_bundle *b, struct hy_err *
 	if (r < 0)
 		return r;
 	if ((r = resolve_root(b, name, err)) < 0 || (r = resolve_annotations(b, name, err)) < 0 ||
-	    (r = resolve_bind_sources(b, name, err)) < 0 || (r = open_net_ns(b, name, err)) < 0)
+	    (r = resolve_bind_sources(b, name, err)) < 0 || (r = open_joined_ns(b, name, err)) < 0)
 		goto err;
 	rootfd = open(b->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0) {
@@ -227,8 +232,7 @@ int hy_oci_bundle_load(const char *dir, struct hy_oci_bundle *b, struct hy_err *
 		.nuser_mounts = b->cfg.nuser_mounts,
 		.is_root_writable = b->cfg.is_root_writable,
 		.profile = b->cfg.profile.len ? &b->cfg.profile : NULL,
-		.has_join_net = b->net_fd >= 0,
-		.join_net_fd = b->net_fd,
+		.joins = b->joins,
 		.sysctls = b->cfg.sysctls,
 		.nsysctls = b->cfg.nsysctls,
 		.shm_flags = b->cfg.shm_flags,
@@ -262,7 +266,7 @@ void hy_oci_bundle_fini(struct hy_oci_bundle *b)
 {
 	for (size_t i = 0; i < HY_MOUNTS_MAX; i++)
 		free(b->bind_sources[i]);
-	closep(&b->net_fd);
+	hy_ns_joins_close(&b->joins);
 	hy_oci_config_fini(&b->cfg);
 }
 

@@ -21,7 +21,8 @@ struct hy_oci_bundle {
 	char events[PATH_MAX];	    /* "-" or an absolute path */
 	struct hy_oci_config cfg;
 	char *bind_sources[HY_MOUNTS_MAX]; /* relative bind sources made absolute (owned) */
-	int net_fd;	/* the network namespace to join (linux.namespaces[].path), -1: none */
+	struct hy_ns_joins joins; /* namespaces to join (linux.namespaces[].path) */
+	char uts_host[HY_UTS_NAME_LEN], uts_domain[HY_UTS_NAME_LEN]; /* a joined UTS's */
 	struct hy_sandbox_spec sandbox; /* process and mount settings for hy_run_opts.sandbox */
 };
 

@@ -17,6 +17,7 @@
 
 #include "error.h"
 #include "ns.h"
+#include "ns_join.h"
 #include "proc_spec.h"
 #include "seccomp.h"
 #include "version.h"
@@ -36,7 +37,7 @@ struct hy_oci_config {
 	const char *cwd;	/* process.cwd, absolute */
 	struct hy_proc_spec proc; /* user, umask, capabilities, rlimits; proc.envp == env */
 	bool is_net_none;	/* a new network namespace (no path) */
-	const char *net_path;	/* a network namespace to join (its path), or NULL */
+	const char *ns_path[HY_JOIN_N]; /* namespaces to join (ns_join.h): paths, or NULL */
 	unsigned int mounts;	/* HY_MOUNT_* beyond hybox's own (ns.h) */
 	struct hy_mount *user_mounts; /* binds, tmpfs, masked and read-only paths (ns.h); owned */
 	size_t nuser_mounts;

@@ -69,14 +69,14 @@ static int parse_namespace(struct oci_ctx *c, const char *path, json_t *v, size_
 	if (*seen & (1u << i))
 		return oci_fail(c, tpath, "expected each namespace type once, got \"%s\" again", type);
 	*seen |= 1u << i;
-	bool is_net = strcmp(type, "network") == 0;
-	if (nspath && *nspath && !is_net)
+	int join = hy_ns_join_by_type(type);
+	if (nspath && *nspath && join < 0)
 		return oci_fail(c, ppath, "joining an existing %s namespace is not supported yet "
-					  "(hybox creates it itself; leave out \"path\"; a network "
-					  "namespace can be joined)", type);
-	if (is_net && nspath && *nspath)
-		c->cfg->net_path = nspath; /* checked to be one when the bundle is loaded */
-	else if (is_net)
+					  "(hybox creates it itself; leave out \"path\"; network, ipc "
+					  "and uts namespaces can be joined)", type);
+	if (nspath && *nspath)
+		c->cfg->ns_path[join] = nspath; /* checked to be one when the bundle is loaded */
+	else if (join == HY_JOIN_NET)
 		c->cfg->is_net_none = true;
 	return 0;
 }
@@ -360,7 +360,7 @@ static int check_sysctl_net(struct oci_ctx *c, const char *path, json_t *linux_o
 {
 	json_t *v = json_object_get(linux_obj, "sysctl"), *el;
 	const char *key;
-	if (c->cfg->is_net_none || c->cfg->net_path || !json_is_object(v))
+	if (c->cfg->is_net_none || c->cfg->ns_path[HY_JOIN_NET] || !json_is_object(v))
 		return 0;
 	json_object_foreach (v, key, el) {
 		char sub[HY_JSON_PATH_MAX], at[HY_JSON_PATH_MAX];

@@ -41,9 +41,11 @@ void hy_sandbox_block_signals(void)
 static pid_t clone_init(const struct hy_sandbox_spec *spec, int *pidfd)
 {
 	struct clone_args args = {
-		.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_PIDFD |
-			 CLONE_INTO_CGROUP |
-			 (spec->net_none && !spec->has_join_net ? CLONE_NEWNET : 0) |
+		.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_PIDFD | CLONE_INTO_CGROUP |
+			 (hy_ns_is_joined(&spec->joins, HY_JOIN_UTS) ? 0 : CLONE_NEWUTS) |
+			 (hy_ns_is_joined(&spec->joins, HY_JOIN_IPC) ? 0 : CLONE_NEWIPC) |
+			 (spec->net_none && !hy_ns_is_joined(&spec->joins, HY_JOIN_NET) ? CLONE_NEWNET
+										  : 0) |
 			 (spec->is_init_adopted ? CLONE_PARENT : 0),
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		/* With CLONE_PARENT clone3 wants 0: the child inherits our exit
@@ -132,17 +134,21 @@ static int await_listener(const struct hy_sandbox_spec *spec, struct hy_sandbox 
 	}
 }
 
-/* The command's mount namespace and root, once set up (it is under the
- * filter now): kernel-emu resolves paths there. */
-static int open_mount_view(struct hy_sandbox *sb, struct hy_err *err)
+/* The command's UTS and mount namespaces and root, once set up (it is under
+ * the filter now): kernel-emu names the container and resolves paths there.
+ * Not init's right after clone: init enters the namespaces it joins
+ * (ns_join.h) only then, and before that it is in the host's. */
+static int open_ns_view(struct hy_sandbox *sb, struct hy_err *err)
 {
 	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/uts", sb->cmd_pid);
+	sb->uts_ns_fd = open(path, O_RDONLY | O_CLOEXEC);
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", sb->cmd_pid);
 	sb->mnt_ns_fd = open(path, O_RDONLY | O_CLOEXEC);
 	snprintf(path, sizeof(path), "/proc/%d/root", sb->cmd_pid);
 	sb->root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (sb->mnt_ns_fd < 0 || sb->root_fd < 0)
-		return hy_err_setr(err, -errno, "open the container's mount namespace and root");
+	if (sb->uts_ns_fd < 0 || sb->mnt_ns_fd < 0 || sb->root_fd < 0)
+		return hy_err_setr(err, -errno, "open the container's namespaces and root");
 	return 0;
 }
 
@@ -175,12 +181,9 @@ int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, 
 	if (pid < 0)
 		return hy_err_setr(err, pid, "clone the container init (clone3 into cgroup)");
 	sb->init_pid = pid;
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/ns/uts", pid);
-	sb->uts_ns_fd = open(path, O_RDONLY | O_CLOEXEC);
 	int r = await_listener(spec, sb, err);
 	if (r == 0)
-		r = open_mount_view(sb, err);
+		r = open_ns_view(sb, err);
 	if (r < 0)
 		hy_sandbox_release(sb);
 	return r;

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "ns_join.h"
 #include "proc_spec.h"
 #include "seccomp.h"
 
@@ -22,8 +23,7 @@ struct hy_sandbox_spec {
 	const char *domainname;
 	const char *rootfs; /* NULL: the host root, read-only */
 	int net_none;       /* new network namespace with only lo */
-	bool has_join_net;  /* join this network namespace instead (an OCI path) */
-	int join_net_fd;
+	struct hy_ns_joins joins; /* namespaces joined instead of created (OCI paths) */
 	char **argv;        /* the command; argv[0] looked up in PATH inside */
 	const char *cwd;    /* working directory inside; "/" if it does not exist there */
 	const struct hy_filter *filter;

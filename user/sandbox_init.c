@@ -283,11 +283,8 @@ static int enter_timens(const struct hy_sandbox_spec *spec, const char **step)
 static int setup(const struct hy_sandbox_spec *spec, const char **step)
 {
 	int r;
-	*step = "join the network namespace of linux.namespaces";
-	if (spec->has_join_net && setns(spec->join_net_fd, CLONE_NEWNET) < 0)
-		return -errno;
-	if (spec->has_join_net)
-		close(spec->join_net_fd);
+	if ((r = hy_ns_joins_enter(&spec->joins, step)) < 0)
+		return r;
 	*step = "enter a new cgroup namespace";
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return -errno;
@@ -350,15 +347,14 @@ static void close_except(const int *keep, size_t n)
 	close_range(from, ~0U, 0);
 }
 
-static void sort4(int *v)
+static void sort_fds(int *v, size_t n)
 {
-	for (int i = 0; i < 3; i++)
-		for (int j = 0; j < 3 - i; j++)
-			if (v[j] > v[j + 1]) {
-				int t = v[j];
-				v[j] = v[j + 1];
-				v[j + 1] = t;
-			}
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			int t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
 }
 
 int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync, int exec_fd)
@@ -373,11 +369,13 @@ int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync, int exec_
 	if (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLHUP))
 		_exit(125);
 	/* Init keeps only stdio (inherited by the command), the setup and exec
-	 * channels and, until its views are mounted, kernel-emu's /dev/fuse. */
-	int keep[4] = { sync, exec_fd, spec->has_views ? spec->views_fd : sync,
-			spec->has_join_net ? spec->join_net_fd : sync };
-	sort4(keep);
-	close_except(keep, 4);
+	 * channels, the namespaces it joins and, until its views are mounted,
+	 * kernel-emu's /dev/fuse. */
+	int keep[3 + HY_JOIN_N] = { sync, exec_fd, spec->has_views ? spec->views_fd : sync };
+	for (int j = 0; j < HY_JOIN_N; j++)
+		keep[3 + j] = hy_ns_is_joined(&spec->joins, j) ? spec->joins.fd[j] : sync;
+	sort_fds(keep, ARRAY_SIZE(keep));
+	close_except(keep, ARRAY_SIZE(keep));
 	int r = setup(spec, &step);
 	if (spec->has_views)
 		close(spec->views_fd);

@@ -134,4 +134,55 @@ if command -v ip >/dev/null && ip netns add "hyt-$$" 2>/dev/null; then
 else
 	skip "ip netns is not available here: joining by path untested"
 fi
+# --- a pod: containers join the sandbox container's ipc and uts namespaces ----------
+cp "$PROBE" "$B/rootfs/probe"
+config "c['domainname'] = 'pod.example'" '/probe domainname'
+run_ok "a bundle with a domainname runs"
+assert_eq "$RUN_OUT" "pod.example" "uname() inside (emulated) reports config.json's domainname"
+pod=$(tid pod)
+config "c['hostname'] = 'pod-$$'
+c['domainname'] = 'pod.example'
+c['linux']['sysctl'] = {'kernel.shmmax': '7654321', 'fs.mqueue.msg_max': '13'}" 'exec sleep 30'
+hyr create --bundle "$B" "$pod" </dev/null >/dev/null
+assert_rc 0 "the pod's sandbox container is created"
+hyr start "$pod"
+pod_pid=$(hy --root "$ROOT" state "$pod" >/dev/null; printf '%s' "$RUN_OUT" |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])')
+joins="for ns in c['linux']['namespaces']:
+    if ns['type'] in ('ipc', 'uts'): ns['path'] = '/proc/$pod_pid/ns/' + ns['type']
+del c['hostname']"
+config "$joins" 'hostname; /probe domainname; cat /proc/sys/kernel/shmmax /proc/sys/fs/mqueue/msg_max
+hostname renamed 2>/dev/null || echo "rename: refused"'
+run_ok "a container joins the pod's ipc and uts namespaces by path"
+assert_eq "$RUN_OUT" "pod-$$
+pod.example
+7654321
+13
+rename: refused" "... it has the pod's host and domain names (none of its own), sees the pod's IPC sysctls, \
+and its root (no CAP_SYS_ADMIN) may not rename the shared namespace"
+hyr exec "$pod" hostname
+assert_eq "$RUN_OUT" "pod-$$" "the pod keeps its hostname"
+assert_ne "$(cat /proc/sys/kernel/shmmax)" 7654321 "the host's kernel.shmmax is its own"
+app=$(tid app)
+config "$joins" 'exec sleep 30'
+hyr create --bundle "$B" "$app" </dev/null >/dev/null && hyr start "$app"
+hyr exec "$pod" hostname pod2-$$
+hyr exec "$app" hostname
+assert_eq "$RUN_OUT" "pod2-$$" "a container sees the pod rename itself (uname reads the shared namespace)"
+hyr checkpoint --image-path "$SCRATCH/app.img" "$app"
+assert_rc 125 "a container that joined namespaces is not checkpointed"
+assert_match "$RUN_ERR" "joined namespaces by path \(ipc, uts, in linux.namespaces\)" \
+	"... the refusal names the joined namespaces"
+hyr delete --force "$app"
+assert_no_leftovers "$app" "$ROOT"
+config "for ns in c['linux']['namespaces']:
+    if ns['type'] == 'ipc': ns['path'] = '/proc/$pod_pid/ns/uts'" true
+refused "an ipc path that names a uts namespace" \
+	"linux.namespaces: ipc path /proc/$pod_pid/ns/uts: not an ipc namespace"
+config "for ns in c['linux']['namespaces']:
+    if ns['type'] == 'uts': ns['path'] = '/nonexistent-uts'" true
+refused "a uts namespace path that does not exist" \
+	"linux.namespaces: uts path /nonexistent-uts: No such file"
+hyr delete --force "$pod"
+assert_no_leftovers "$pod" "$ROOT"
 done_testing

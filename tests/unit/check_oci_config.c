@@ -127,6 +127,33 @@ START_TEST(test_oci_config_default_parses)
 }
 END_TEST
 
+/* A pod's containers join its sandbox's network, ipc and uts namespaces by path. */
+START_TEST(test_oci_config_join_paths)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	json_t *doc = default_doc();
+	set_path(doc, "linux.namespaces[1].path", json_string("/proc/7/ns/net"));
+	set_path(doc, "linux.namespaces[2].path", json_string("/proc/7/ns/ipc"));
+	set_path(doc, "linux.namespaces[3].path", json_string("/proc/7/ns/uts"));
+	set_path(doc, "linux.namespaces[4].path", json_string(""));
+	int r = parse_doc(doc, &cfg, &err);
+	ck_assert_msg(r == 0, "%s", err.msg);
+	ck_assert(!cfg.is_net_none);
+	ck_assert_str_eq(cfg.ns_path[HY_JOIN_NET], "/proc/7/ns/net");
+	ck_assert_str_eq(cfg.ns_path[HY_JOIN_IPC], "/proc/7/ns/ipc");
+	ck_assert_str_eq(cfg.ns_path[HY_JOIN_UTS], "/proc/7/ns/uts");
+	hy_oci_config_fini(&cfg);
+
+	doc = default_doc(); /* no paths: every namespace is new */
+	r = parse_doc(doc, &cfg, &err);
+	ck_assert_msg(r == 0, "%s", err.msg);
+	for (int j = 0; j < HY_JOIN_N; j++)
+		ck_assert_ptr_null(cfg.ns_path[j]);
+	hy_oci_config_fini(&cfg);
+}
+END_TEST
+
 START_TEST(test_oci_config_settings)
 {
 	struct hy_oci_config cfg;
@@ -523,6 +550,11 @@ static const struct bad_case {
 	  "mounts[0].uidMappings: not supported yet" },
 	{ "linux.namespaces[0].path", "\"/proc/1/ns/pid\"",
 	  "linux.namespaces[0].path: joining an existing pid namespace is not supported yet" },
+	{ "linux.namespaces[4].path", "\"/proc/1/ns/mnt\"",
+	  "linux.namespaces[4].path: joining an existing mount namespace is not supported yet "
+	  "(hybox creates it itself; leave out \"path\"; network, ipc and uts namespaces can "
+	  "be joined)" },
+	{ "linux.namespaces[2].path", "7", "linux.namespaces[2].path: expected a string" },
 	{ "linux.namespaces[+]", "{\"type\": \"user\"}",
 	  "linux.namespaces[6].type: \"user\" is not supported yet" },
 	{ "linux.namespaces[+]", "{\"type\": \"pid\"}",
@@ -727,6 +759,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_oci_config_default_parses);
 	tcase_add_test(tc, test_oci_config_settings);
+	tcase_add_test(tc, test_oci_config_join_paths);
 	tcase_add_test(tc, test_oci_config_pids_unlimited);
 	tcase_add_test(tc, test_oci_config_user_mounts);
 	tcase_add_test(tc, test_oci_config_seccomp_profile);
