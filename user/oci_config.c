@@ -106,6 +106,19 @@ static int parse_no_new_privs(struct oci_ctx *c, const char *path, json_t *v)
 	return r;
 }
 
+/* process.oomScoreAdj: set in the container's init, so the command and every
+ * exec'd process inherit it (a Kubernetes pod's QoS class). */
+static int parse_oom_score_adj(struct oci_ctx *c, const char *path, json_t *v)
+{
+	json_int_t n = json_is_integer(v) ? json_integer_value(v) : 0;
+	if (!json_is_integer(v) || n < -1000 || n > 1000)
+		return oci_fail(c, path, "expected an integer from -1000 to 1000, got %s",
+				OCI_GOT(v));
+	c->cfg->proc.has_oom_score_adj = true;
+	c->cfg->proc.oom_score_adj = (int)n;
+	return 0;
+}
+
 /* -- user -- */
 
 static int parse_id(struct oci_ctx *c, const char *path, json_t *v, uint64_t *ret)
@@ -349,7 +362,7 @@ static const struct oci_field process_fields[] = {
 	{ "noNewPrivileges", parse_no_new_privs },
 	{ "apparmorProfile", NULL, "no AppArmor profiles" },
 	{ "selinuxLabel", NULL, "no SELinux labels" },
-	{ "oomScoreAdj", NULL },
+	{ "oomScoreAdj", parse_oom_score_adj },
 	{ "scheduler", NULL },
 	{ "ioPriority", NULL },
 	{ "execCPUAffinity", NULL },

@@ -12,6 +12,7 @@
 
 #include "ns.h"
 #include "oci_parse.h"
+#include "res_limits.h"
 #include "util.h"
 
 /* ---- linux.namespaces ----------------------------------------------------------------- */
@@ -178,10 +179,23 @@ static int parse_cpu_period(struct oci_ctx *c, const char *path, json_t *v)
 	return r;
 }
 
+/* cgroup v1 shares (2..262144; 0: unset) become cgroup v2's cpu.weight
+ * (1..10000) on runc's scale, so a Kubernetes pod's requests weigh alike. */
+static int parse_cpu_shares(struct oci_ctx *c, const char *path, json_t *v)
+{
+	uint64_t shares;
+	int r = oci_want_uint(c, path, v, 262144, &shares);
+	if (r == 0 && shares == 1)
+		return oci_fail(c, path, "expected 2 to 262144 (0: unset), got 1");
+	if (r == 0)
+		c->cfg->cpu_weight = shares ? hy_limits_cpu_weight(shares) : 0;
+	return r;
+}
+
 static const struct oci_field cpu_fields[] = {
 	{ "quota", parse_cpu_quota },
 	{ "period", parse_cpu_period },
-	{ "shares", NULL }, { "burst", NULL }, { "realtimeRuntime", NULL },
+	{ "shares", parse_cpu_shares }, { "burst", NULL }, { "realtimeRuntime", NULL },
 	{ "realtimePeriod", NULL }, { "cpus", NULL, "use quota and period" }, { "mems", NULL },
 	{ "idle", NULL },
 };

@@ -37,6 +37,8 @@ struct hy_proc_spec {
 	struct hy_proc_caps caps;
 	struct hy_rlimit rlimits[HY_PROC_RLIMITS_MAX];
 	size_t nrlimits;
+	bool has_oom_score_adj;
+	int oom_score_adj; /* -1000..1000, for the container's init and all it starts */
 	bool terminal;		   /* process.terminal: a pty, its master to --console-socket */
 	unsigned short console_rows; /* process.consoleSize, 0: the kernel's default */
 	unsigned short console_cols;

@@ -19,6 +19,9 @@
 void hy_limits_pick_cpus(uint32_t milli, const cpu_set_t *ours, cpu_set_t *out);
 /* "50000 100000" for 0.5 CPU (pure). */
 void hy_limits_cpu_max(uint32_t milli, char *buf, size_t len);
+/* cgroup v1 cpu.shares (2..262144) as cgroup v2 cpu.weight (1..10000), runc's
+ * conversion: 2 -> 1, 1024 -> 39, 262144 -> 10000 (pure). */
+uint32_t hy_limits_cpu_weight(uint64_t shares);
 
 /*
  * Write the limits (0: none; pids: the most tasks) into the cgroup leaf. A controller that is not
@@ -29,6 +32,7 @@ struct hy_limits {
 	uint64_t memory;     /* memory.max, 0: none */
 	uint32_t cpus_milli; /* cpu.max, 0: none */
 	uint64_t pids;       /* pids.max, 0: none */
+	uint32_t cpu_weight; /* cpu.weight, 0: none */
 	bool has_swap_max;
 	uint64_t swap_max;   /* memory.swap.max (0: no swap), UINT64_MAX: "max" */
 };

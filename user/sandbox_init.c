@@ -235,6 +235,27 @@ static char *put_num(char *buf, long long v)
 	return buf;
 }
 
+/* process.oomScoreAdj, in init: the command and exec'd processes inherit it.
+ * Lowering it below the minimum init inherited takes CAP_SYS_RESOURCE, which
+ * init has if hybox has it. */
+static int set_oom_score_adj(const struct hy_sandbox_spec *spec, const char **step)
+{
+	char buf[16];
+	if (!spec->proc || !spec->proc->has_oom_score_adj)
+		return 0;
+	*step = spec->proc->oom_score_adj < 0 ? "set process.oomScoreAdj (lowering it takes "
+						"CAP_SYS_RESOURCE)"
+					      : "set process.oomScoreAdj";
+	size_t n = (size_t)(put_num(buf, spec->proc->oom_score_adj) - buf);
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t w = write(fd, buf, n);
+	int e = errno;
+	close(fd);
+	return w == (ssize_t)n ? 0 : w < 0 ? -e : -EIO;
+}
+
 /* "CLOCK -(t)\n", with nanoseconds in [0, 1e9) as the kernel wants them. */
 static char *put_offset(char *p, const char *clock, size_t len, const struct timespec *t)
 {
@@ -293,7 +314,7 @@ static int setup(const struct hy_sandbox_spec *spec, const char **step)
 	*step = "run on the CPUs --cpus chose";
 	if (spec->cpus && sched_setaffinity(0, sizeof(*spec->cpus), spec->cpus) < 0)
 		return -errno;
-	if ((r = set_names(spec, step)) < 0)
+	if ((r = set_names(spec, step)) < 0 || (r = set_oom_score_adj(spec, step)) < 0)
 		return r;
 	if (spec->net_none) {
 		*step = "bring up lo";

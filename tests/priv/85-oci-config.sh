@@ -134,6 +134,27 @@ if command -v ip >/dev/null && ip netns add "hyt-$$" 2>/dev/null; then
 else
 	skip "ip netns is not available here: joining by path untested"
 fi
+# --- process.oomScoreAdj: init's, inherited by the command and exec'd processes ---
+config "c['process']['oomScoreAdj'] = 500" 'cat /proc/self/oom_score_adj; exec sleep 30'
+adj=$(tid oomadj)
+"$HYBOX" --root "$ROOT" create --bundle "$B" "$adj" </dev/null >"$SCRATCH/adj.out" &&
+	hyr start "$adj"
+hyr exec "$adj" cat /proc/self/oom_score_adj
+assert_eq "$RUN_OUT" 500 "an exec'd process has process.oomScoreAdj 500"
+wait_for 5 grep -q . "$SCRATCH/adj.out"
+assert_eq "$(cat "$SCRATCH/adj.out")" 500 "so has the command"
+hyr delete --force "$adj"
+assert_no_leftovers "$adj" "$ROOT"
+# Lowering it takes CAP_SYS_RESOURCE (bit 24), which some hosts' root lacks.
+config "c['process']['oomScoreAdj'] = -500" 'cat /proc/self/oom_score_adj'
+if (($(printf '%d' "0x$(awk '/^CapEff/ {print $2}' /proc/self/status)") >> 24 & 1)); then
+	run_ok "a negative oomScoreAdj runs (hybox has CAP_SYS_RESOURCE)"
+	assert_eq "$RUN_OUT" -500 "... and applies"
+else
+	refused "a negative oomScoreAdj without CAP_SYS_RESOURCE" \
+		"container setup: set process.oomScoreAdj \(lowering it takes CAP_SYS_RESOURCE\): Permission denied"
+fi
+
 # --- a pod: containers join the sandbox container's ipc and uts namespaces ----------
 cp "$PROBE" "$B/rootfs/probe"
 config "c['domainname'] = 'pod.example'" '/probe domainname'

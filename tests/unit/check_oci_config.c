@@ -171,10 +171,12 @@ START_TEST(test_oci_config_settings)
 	set_path(doc, "linux.maskedPaths", J("[]"));
 	set_path(doc, "linux.rootfsPropagation", json_string("rprivate"));
 	set_path(doc, "linux.resources", J("{\"memory\": {\"limit\": 268435456}, \"cpu\": "
-					   "{\"quota\": 150000, \"period\": 100000}, \"pids\": "
+					   "{\"quota\": 150000, \"period\": 100000, \"shares\": 1024}, "
+					   "\"pids\": "
 					   "{\"limit\": 100}}"));
 	set_path(doc, "linux.namespaces[+]", J("{\"type\": \"time\"}"));
 	set_path(doc, "linux.cgroupsPath", json_string("/default/x.y-1"));
+	set_path(doc, "process.oomScoreAdj", json_integer(-999));
 	int r = parse_doc(doc, &cfg, &err);
 	ck_assert_msg(r == 0, "%s", err.msg);
 	ck_assert_int_eq(cfg.proc.uid, 1000);
@@ -197,6 +199,9 @@ START_TEST(test_oci_config_settings)
 	ck_assert_uint_eq(cfg.cpus_milli, 1500);
 	ck_assert_str_eq(cfg.cgroups_path, "/default/x.y-1");
 	ck_assert_uint_eq(cfg.pids, 100);
+	ck_assert_uint_eq(cfg.cpu_weight, 39);
+	ck_assert(cfg.proc.has_oom_score_adj);
+	ck_assert_int_eq(cfg.proc.oom_score_adj, -999);
 	hy_oci_config_fini(&cfg);
 }
 END_TEST
@@ -511,7 +516,8 @@ static const struct bad_case {
 	{ "process.rlimits[+]", "{\"type\": \"RLIMIT_NOFILE\", \"soft\": 1, \"hard\": 2}",
 	  "process.rlimits[1]: expected each rlimit type once" },
 	{ "process.noNewPrivileges", "false", "process.noNewPrivileges: false is not supported" },
-	{ "process.oomScoreAdj", "100", "process.oomScoreAdj: not supported yet" },
+	{ "process.ioPriority", "{\"class\": \"IOPRIO_CLASS_IDLE\"}",
+	  "process.ioPriority: not supported yet" },
 	{ "root.readonly", "0", "root.readonly: expected true or false, got 0" },
 	{ "root.path", "\"\"", "root.path: expected a directory (relative to the bundle)" },
 	{ "mounts[+]", "{\"destination\": \"/data\", \"type\": \"nfs\", \"source\": \"srv:/x\"}",
@@ -563,6 +569,12 @@ static const struct bad_case {
 							"network, mount" },
 	{ "linux.namespaces[3]", NULL, "linux.namespaces: hybox always creates a new uts namespace" },
 	{ "linux.namespaces", NULL, "linux.namespaces: expected an array" },
+	{ "linux.resources", "{\"cpu\": {\"shares\": 1}}",
+	  "linux.resources.cpu.shares: expected 2 to 262144 (0: unset), got 1" },
+	{ "linux.resources", "{\"cpu\": {\"shares\": 262145}}", "linux.resources.cpu.shares: " },
+	{ "process.oomScoreAdj", "1001",
+	  "process.oomScoreAdj: expected an integer from -1000 to 1000, got 1001" },
+	{ "process.oomScoreAdj", "\"-5\"", "process.oomScoreAdj: expected an integer from" },
 	{ "linux.resources", "{\"memory\": {\"limit\": 4096}}",
 	  "linux.resources.memory.limit: expected at least 4194304 bytes (4 MiB), got 4096" },
 	{ "linux.resources", "{\"memory\": {\"limit\": \"1G\"}}",

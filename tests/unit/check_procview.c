@@ -210,6 +210,10 @@ START_TEST(test_pick_cpus_and_cpu_max)
 	ck_assert_str_eq(buf, "50000 100000");
 	hy_limits_cpu_max(2000, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "200000 100000");
+	/* runc's shares -> weight: the ends of both ranges, and v1's default */
+	ck_assert_uint_eq(hy_limits_cpu_weight(2), 1);
+	ck_assert_uint_eq(hy_limits_cpu_weight(1024), 39);
+	ck_assert_uint_eq(hy_limits_cpu_weight(262144), 10000);
 }
 END_TEST
 
