@@ -235,7 +235,8 @@ static int phase_limits(struct run_ctx *c, struct hy_err *err)
 		hy_limits_pick_cpus(c->o.cpus_milli, &ours, &c->cpus);
 	}
 	struct hy_limits l = { .memory = c->o.memory, .cpus_milli = c->o.cpus_milli,
-			       .pids = c->o.pids, .has_swap_max = c->o.has_swap_max,
+			       .pids = c->o.pids, .cpu_weight = c->o.cpu_weight,
+			       .has_swap_max = c->o.has_swap_max,
 			       .swap_max = c->o.swap_max };
 	return hy_limits_apply(c->cg.dirfd, &l, err);
 }

@@ -280,6 +280,7 @@ void hy_oci_bundle_run_opts(struct hy_oci_bundle *b, const char *id, struct hy_r
 		.cpus_milli = b->cfg.cpus_milli,
 		.cgroups_path = b->cfg.cgroups_path,
 		.pids = b->cfg.pids,
+		.cpu_weight = b->cfg.cpu_weight,
 		.has_swap_max = b->cfg.has_swap_max,
 		.swap_max = b->cfg.swap_max,
 		.argv = b->cfg.args,

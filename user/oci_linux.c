@@ -12,6 +12,7 @@
 
 #include "ns.h"
 #include "oci_parse.h"
+#include "res_limits.h"
 #include "util.h"
 
 /* ---- linux.namespaces ----------------------------------------------------------------- */
@@ -178,10 +179,24 @@ static int parse_cpu_period(struct oci_ctx *c, const char *path, json_t *v)
 	return r;
 }
 
+/* shares (cgroup v1's relative weight; containerd's ctr sets 1024, the
+ * kubelet the pod's CPU request) as cpu.weight; 0: not set. */
+static int parse_cpu_shares(struct oci_ctx *c, const char *path, json_t *v)
+{
+	uint64_t shares;
+	int r = oci_want_uint(c, path, v, HY_CPU_SHARES_MAX, &shares);
+	if (r == 0 && shares == 1)
+		return oci_fail(c, path, "expected 0 (unset) or %d to %d, got 1", HY_CPU_SHARES_MIN,
+				HY_CPU_SHARES_MAX);
+	if (r == 0 && shares)
+		c->cfg->cpu_weight = hy_limits_cpu_weight(shares);
+	return r;
+}
+
 static const struct oci_field cpu_fields[] = {
 	{ "quota", parse_cpu_quota },
 	{ "period", parse_cpu_period },
-	{ "shares", NULL }, { "burst", NULL }, { "realtimeRuntime", NULL },
+	{ "shares", parse_cpu_shares }, { "burst", NULL }, { "realtimeRuntime", NULL },
 	{ "realtimePeriod", NULL }, { "cpus", NULL, "use quota and period" }, { "mems", NULL },
 	{ "idle", NULL },
 };

@@ -24,6 +24,12 @@ void hy_limits_cpu_max(uint32_t milli, char *buf, size_t len)
 		 HY_CPU_PERIOD_US);
 }
 
+uint64_t hy_limits_cpu_weight(uint64_t shares)
+{
+	shares = MIN(MAX(shares, HY_CPU_SHARES_MIN), HY_CPU_SHARES_MAX);
+	return 1 + (shares - HY_CPU_SHARES_MIN) * 9999 / (HY_CPU_SHARES_MAX - HY_CPU_SHARES_MIN);
+}
+
 /* One limit: its cgroup file, the option that set it, its controller, and
  * whether kernel-emu's /proc views show it even where it is not enforced. */
 struct limit {
@@ -53,7 +59,8 @@ int hy_limits_apply(int cgroup_dirfd, const struct hy_limits *l, struct hy_err *
 				  cpu = { "cpu.max", "--cpus", "cpu", true },
 				  pid = { "pids.max", "linux.resources.pids.limit", "pids", false },
 				  swap = { "memory.swap.max", "linux.resources.memory.swap", "memory",
-					   false };
+					   false },
+				  weight = { "cpu.weight", "linux.resources.cpu.shares", "cpu", false };
 	char buf[64];
 	int r = 0;
 
@@ -75,6 +82,10 @@ int hy_limits_apply(int cgroup_dirfd, const struct hy_limits *l, struct hy_err *
 	if (r == 0 && l->pids) {
 		snprintf(buf, sizeof(buf), "%" PRIu64, l->pids);
 		r = write_limit(cgroup_dirfd, &pid, buf, err);
+	}
+	if (r == 0 && l->cpu_weight) {
+		snprintf(buf, sizeof(buf), "%" PRIu64, l->cpu_weight);
+		r = write_limit(cgroup_dirfd, &weight, buf, err);
 	}
 	return r;
 }

@@ -213,6 +213,17 @@ START_TEST(test_pick_cpus_and_cpu_max)
 }
 END_TEST
 
+/* runc's shares -> weight: both ends and the default meet cgroup v2's range. */
+START_TEST(test_limits_cpu_weight)
+{
+	ck_assert_uint_eq(hy_limits_cpu_weight(2), 1);
+	ck_assert_uint_eq(hy_limits_cpu_weight(1024), 39);
+	ck_assert_uint_eq(hy_limits_cpu_weight(262144), 10000);
+	ck_assert_uint_eq(hy_limits_cpu_weight(0), 1);		/* clamped */
+	ck_assert_uint_eq(hy_limits_cpu_weight(1 << 30), 10000); /* clamped */
+}
+END_TEST
+
 START_TEST(test_cpus_parse)
 {
 	static const struct {
@@ -274,6 +285,7 @@ static Suite *procview_suite(void)
 	tcase_add_test(tc, test_stat_sums_the_set);
 	tcase_add_test(tc, test_cpulist);
 	tcase_add_test(tc, test_pick_cpus_and_cpu_max);
+	tcase_add_test(tc, test_limits_cpu_weight);
 	tcase_add_test(tc, test_cpus_parse);
 	tcase_add_test(tc, test_loadavg);
 	suite_add_tcase(s, tc);
