@@ -197,6 +197,23 @@ assert_contains "$con" "got:hello" "what the socket's holder types reaches the c
 check "the tty container stops" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
 hyr delete "$id"
 assert_no_leftovers "$id" "$ROOT"
+# create's stdout and stderr as pipes (containerd's shim reads them until
+# every writer has closed them, before it starts the container): with a
+# terminal, nothing of the container may hold them, or create never returns.
+sock2=$SCRATCH/console2.sock
+console_server "$sock2" >"$SCRATCH/console2.out" 2>&1 &
+srv=$!
+wait_for 10 test -S "$sock2" || true
+id=$(tid ttypipe)
+HYBOX_TEST_TIMEOUT=20 run_capture bash -c 'set -o pipefail; "$@" 2>&1 | cat' - \
+	"$HYBOX" --root "$ROOT" create --console-socket "$sock2" --bundle "$B" "$id"
+assert_rc 0 "create --console-socket returns while its stdout and stderr are pipes"
+hyr start "$id"
+wait "$srv"
+assert_contains "$(cat "$SCRATCH/console2.out")" "got:hello" "and the container then runs on its terminal"
+check "the container stops" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
+hyr delete "$id"
+assert_no_leftovers "$id" "$ROOT"
 bad_bundle_console() { # DESC ERE OPTION...
 	local desc=$1 ere=$2 id
 	shift 2
