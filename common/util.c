@@ -2,10 +2,12 @@
 #include "util.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static void oom(void)
@@ -93,6 +95,38 @@ int write_file_at(int dirfd, const char *path, const char *s)
 	if (fd < 0)
 		return -errno;
 	return write_all(fd, s, strlen(s));
+}
+
+/* One component of mkdir_all(): made now, or already a directory. */
+static int mkdir_one(const char *path, mode_t mode)
+{
+	struct stat st;
+	if (mkdir(path, mode) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
+	if (stat(path, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+int mkdir_all(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	if (!*path)
+		return -ENOENT;
+	if (strlen(path) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	strcpy(buf, path);
+	for (char *p = buf + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		int r = p[-1] == '/' ? 0 : mkdir_one(buf, mode); /* "a//b" */
+		if (r < 0 || !(*p = c))
+			return r;
+	}
 }
 
 int write_all(int fd, const void *buf, size_t len)

@@ -61,6 +61,9 @@ ssize_t read_file_at(int dirfd, const char *path, char **ret_buf);
 int read_u64_at(int dirfd, const char *path, unsigned long long *ret);
 /* Write a string to an existing file (sysfs/cgroupfs/procfs style). Returns 0 or -errno. */
 int write_file_at(int dirfd, const char *path, const char *s);
+/* mkdir -p: every missing directory of path, each created with mode; an
+ * existing directory is fine, anything else there fails. Returns 0 or -errno. */
+int mkdir_all(const char *path, mode_t mode);
 /* write() all of buf, retrying on short writes and EINTR. Returns 0 or -errno. */
 int write_all(int fd, const void *buf, size_t len);
 

@@ -549,7 +549,8 @@ static int phase_exec(struct run_ctx *c, struct hy_err *err)
 			      .bounding = p ? p->caps.bounding : hy_caps_default(),
 			      .effective = p ? p->caps.effective : hy_caps_default(),
 			      .permitted = p ? p->caps.permitted : hy_caps_default(),
-			      .inheritable = p ? p->caps.inheritable : 0 },
+			      .inheritable = p ? p->caps.inheritable : 0,
+			      .rlimits = p ? p->rlimits : NULL, .nrlimits = p ? p->nrlimits : 0 },
 	};
 	return hy_execsrv_start(&c->execsrv, &cfg, err);
 }

@@ -89,12 +89,15 @@ int hy_state_create(struct hy_state *st, const char *root, const char *id, struc
 {
 	st->dirfd = st->lockfd = -1;
 	st->dir[0] = '\0';
-	if (mkdir(root, 0711) < 0 && errno != EEXIST)
-		return hy_err_setr(err, -errno, "create state root %s", root);
+	/* runc makes a missing --root with its parents: containerd's shim
+	 * passes <state>/runc/<namespace> and creates neither. */
+	int r = mkdir_all(root, 0711);
+	if (r < 0)
+		return hy_err_setr(err, r, "create state root %s", root);
 	if ((size_t)snprintf(st->dir, sizeof(st->dir), "%s/%s", root, id) >= sizeof(st->dir))
 		return hy_err_set(err, -ENAMETOOLONG, "state directory path too long");
 	if (mkdir(st->dir, 0700) < 0) {
-		int r = errno == EEXIST ? reclaim_stale(st, id, err) : hy_err_setr(err, -errno,
+		r = errno == EEXIST ? reclaim_stale(st, id, err) : hy_err_setr(err, -errno,
 							"create state directory %s", st->dir);
 		if (r < 0 || mkdir(st->dir, 0700) < 0) {
 			st->dir[0] = '\0';

@@ -141,6 +141,62 @@ static int parse_caps(json_t *caps, const struct hy_exec_defaults *d, struct hy_
 	return 0;
 }
 
+_Static_assert(ARRAY_SIZE(((struct hy_exec_req *)0)->rlimits) == HY_PROC_RLIMITS_MAX,
+	      "an exec request carries as many rlimits as a process spec");
+
+/* One of "rlimits": a type the command sets, soft <= hard <= the command's hard. */
+static int parse_rlimit(json_t *el, size_t i, const struct hy_exec_defaults *d,
+			struct hy_exec_rlimit *ret, struct hy_err *err)
+{
+	const char *type = json_string_value(json_object_get(el, "type"));
+	json_t *soft = json_object_get(el, "soft"), *hard = json_object_get(el, "hard");
+	if (!json_is_object(el) || !type || json_object_size(el) != 3 || !json_is_integer(soft) ||
+	    !json_is_integer(hard) || json_integer_value(soft) < 0 || json_integer_value(hard) < 0)
+		return hy_err_set(err, -EINVAL, "\"rlimits\"[%zu]: expected {\"type\": NAME, "
+						"\"soft\": N, \"hard\": N}", i);
+	size_t k = 0;
+	while (k < d->nrlimits && strcmp(d->rlimits[k].name, type) != 0)
+		k++;
+	if (k == d->nrlimits)
+		return hy_err_set(err, -EPERM, "\"rlimits\"[%zu]: %s is not among the container's "
+						"process.rlimits (exec's are within the container's)",
+				  i, type);
+	ret->resource = d->rlimits[k].resource;
+	ret->soft = (unsigned long long)json_integer_value(soft);
+	ret->hard = (unsigned long long)json_integer_value(hard);
+	if (ret->hard > d->rlimits[k].hard)
+		return hy_err_set(err, -EPERM, "\"rlimits\"[%zu]: %s hard %llu is above the "
+						"container's %llu", i, type, ret->hard,
+				  (unsigned long long)d->rlimits[k].hard);
+	if (ret->soft > ret->hard)
+		return hy_err_set(err, -EINVAL, "\"rlimits\"[%zu]: %s soft %llu is above its hard "
+						"limit", i, type, ret->soft);
+	return 0;
+}
+
+/* runc's process.json rlimits, each within the command's; one per type. */
+static int parse_rlimits(json_t *a, const struct hy_exec_defaults *d, struct hy_exec_req *req,
+			 struct hy_err *err)
+{
+	size_t i;
+	json_t *el;
+	if (a && !json_is_array(a))
+		return hy_err_set(err, -EINVAL, "\"rlimits\": expected an array");
+	if (json_array_size(a) > ARRAY_SIZE(req->rlimits))
+		return hy_err_set(err, -E2BIG, "\"rlimits\": more than %zu",
+				  ARRAY_SIZE(req->rlimits));
+	json_array_foreach (a, i, el) {
+		int r = parse_rlimit(el, i, d, &req->rlimits[i], err);
+		for (size_t j = 0; r == 0 && j < i; j++)
+			if (req->rlimits[j].resource == req->rlimits[i].resource)
+				r = hy_err_set(err, -EINVAL, "\"rlimits\"[%zu]: a type given twice", i);
+		if (r < 0)
+			return r;
+		req->nrlimits = (unsigned int)i + 1;
+	}
+	return 0;
+}
+
 /* "terminal": true and "consoleSize": {"height": H, "width": W} (runc's names). */
 static int parse_terminal(json_t *o, struct hy_exec_req *req, struct hy_err *err)
 {
@@ -164,7 +220,7 @@ static int build(json_t *o, const struct hy_exec_defaults *d, struct hy_exec_req
 {
 	static const char *const known[] = { "args",	     "env",	 "client_env", "env_add",
 					     "cwd",	     "user",	 "detach",     "terminal",
-					     "consoleSize", "capabilities" };
+					     "consoleSize", "capabilities", "rlimits" };
 	const char *key, *cwd = d->cwd ? d->cwd : "/";
 	json_t *v, *args = json_object_get(o, "args");
 	json_object_foreach (o, key, v) {
@@ -198,6 +254,8 @@ static int build(json_t *o, const struct hy_exec_defaults *d, struct hy_exec_req
 		r = parse_terminal(o, req, err);
 	if (r == 0)
 		r = parse_caps(json_object_get(o, "capabilities"), d, req, err);
+	if (r == 0)
+		r = parse_rlimits(json_object_get(o, "rlimits"), d, req, err);
 	if (r < 0)
 		return r;
 	*detach = json_is_true(json_object_get(o, "detach"));
@@ -224,6 +282,7 @@ int hy_exec_req_build(const char *json, size_t len, const struct hy_exec_default
 	json_t *o = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
 	req->argc = req->envc = req->blob_len = req->terminal = req->has_user = req->has_caps = 0;
 	req->rows = req->cols = 0;
+	req->nrlimits = 0;
 	if (!o || !json_is_object(o)) {
 		json_decref(o);
 		return hy_err_set(err, -EINVAL, "expected a JSON object%s%s", o ? "" : ": ",

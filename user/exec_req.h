@@ -18,6 +18,9 @@
  *                                    within the command's (ambient: none)
  *    "terminal": BOOL,               a pseudo-terminal opened in the container
  *    "consoleSize": {"height": N, "width": N},   its size
+ *    "rlimits": [{"type": NAME, "soft": N, "hard": N}, ...]: runc's process.json
+ *                                    rlimits, each a type the command's
+ *                                    process.rlimits sets, hard within its hard
  *    "detach": BOOL}
  */
 #pragma once
@@ -27,6 +30,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "proc_spec.h"
 #include "sync.h"
 
 struct hy_exec_defaults {
@@ -35,6 +39,8 @@ struct hy_exec_defaults {
 	uid_t uid;           /* the command's ids */
 	gid_t gid;
 	uint64_t bounding, effective, permitted, inheritable; /* the command's capabilities */
+	const struct hy_rlimit *rlimits; /* the command's process.rlimits */
+	size_t nrlimits;
 };
 
 /* 0, or -EINVAL / -E2BIG with err naming the field. req->seq is left alone. */

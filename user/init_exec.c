@@ -117,6 +117,12 @@ static __attribute__((noreturn)) void exec_child(const struct hy_sandbox_spec *s
 		if (req.has_caps) /* process.json's, checked within the command's */
 			xp.caps = (struct hy_proc_caps){ req.bounding, req.effective, req.permitted,
 							 req.inheritable };
+		for (unsigned int i = 0; i < req.nrlimits; i++) /* each one the command has */
+			for (size_t k = 0; k < xp.nrlimits; k++)
+				if (xp.rlimits[k].resource == req.rlimits[i].resource) {
+					xp.rlimits[k].soft = req.rlimits[i].soft;
+					xp.rlimits[k].hard = req.rlimits[i].hard;
+				}
 		if (req.has_user) { /* exec -u: these ids, no supplementary groups */
 			xp.uid = req.uid;
 			xp.gid = req.gid;

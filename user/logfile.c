@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +23,12 @@
 struct tee {
 	int logfd;
 	enum hy_log_format fmt;
+	bool is_log_only; /* not to fd 2 (hy_logfile_log_only) */
 	size_t n;
 	char line[LINE_MAX_BYTES];
 };
+
+static struct tee *the_tee; /* the open --log, or NULL */
 
 int hy_log_format_parse(const char *s, enum hy_log_format *ret)
 {
@@ -90,7 +94,8 @@ static void log_line(struct tee *t)
 static ssize_t tee_write(void *cookie, const char *buf, size_t size)
 {
 	struct tee *t = cookie;
-	(void)!write_all(STDERR_FILENO, buf, size); /* a closed stderr must not stop the log */
+	if (!t->is_log_only) /* a closed stderr must not stop the log */
+		(void)!write_all(STDERR_FILENO, buf, size);
 	for (size_t i = 0; i < size; i++) {
 		if (buf[i] == '\n') {
 			log_line(t);
@@ -121,5 +126,12 @@ int hy_logfile_open(const char *path, enum hy_log_format fmt, struct hy_err *err
 	}
 	setvbuf(f, NULL, _IONBF, 0); /* as stderr: nothing waits in a buffer */
 	stderr = f; /* lives until exit */
+	the_tee = t;
 	return 0;
+}
+
+void hy_logfile_log_only(void)
+{
+	if (the_tee)
+		the_tee->is_log_only = true;
 }

@@ -37,3 +37,13 @@ int hy_logfile_record(enum hy_log_format fmt, const char *line, const struct tim
  * -errno with err naming --log.
  */
 int hy_logfile_open(const char *path, enum hy_log_format fmt, struct hy_err *err);
+
+/*
+ * From now on diagnostics go to the --log file only, not to fd 2, when one
+ * is open (else nothing changes). A detached supervisor's fd 2 is, until the
+ * container runs, create's stderr, which the container's command inherits:
+ * containerd's shim and conmon give create the container's own stdio, so a
+ * warning there would land in the container's log. runc, too, writes to its
+ * --log only.
+ */
+void hy_logfile_log_only(void);

@@ -51,8 +51,8 @@ struct hy_oci_config {
 	int64_t cpu_quota;	/* linux.resources.cpu.quota (us), <= 0: none */
 	uint64_t cpu_period;	/* linux.resources.cpu.period (us), 0: 100000 */
 	uint32_t cpus_milli;	/* quota / period in thousandths of a CPU, 0: none */
+	uint64_t cpu_weight;	/* linux.resources.cpu.shares as cgroup v2 cpu.weight, 0: none */
 	uint64_t pids;		/* linux.resources.pids.limit, 0: none */
-	uint32_t cpu_weight;	/* cpu.weight from linux.resources.cpu.shares, 0: none */
 	int64_t memory_swap;	/* linux.resources.memory.swap as written (-1, 0: unset) */
 	bool has_swap_max;	/* memory.swap was given: */
 	uint64_t swap_max;	/* memory.swap.max it means: swap - limit; UINT64_MAX "max" */

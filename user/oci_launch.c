@@ -19,6 +19,7 @@
 #include "container.h"
 #include "detach.h"
 #include "log.h"
+#include "logfile.h"
 #include "oci_bundle.h"
 #include "oci_state.h"
 #include "run.h"
@@ -152,6 +153,7 @@ int hy_oci_launch(const struct hy_global_opts *g, enum hy_oci_verb verb,
 			free(b);
 			return err.code ? report(&err, status) : 0;
 		}
+		hy_logfile_log_only(); /* fd 2 is the container's now */
 	}
 	status = hy_run_container(g, &ro, &hooks, &err);
 	if (err.code && l.det.fd >= 0) /* not reported yet: the caller prints it */

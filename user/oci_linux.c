@@ -179,16 +179,17 @@ static int parse_cpu_period(struct oci_ctx *c, const char *path, json_t *v)
 	return r;
 }
 
-/* cgroup v1 shares (2..262144; 0: unset) become cgroup v2's cpu.weight
- * (1..10000) on runc's scale, so a Kubernetes pod's requests weigh alike. */
+/* shares (cgroup v1's relative weight; containerd's ctr sets 1024, the
+ * kubelet the pod's CPU request) as cpu.weight; 0: not set. */
 static int parse_cpu_shares(struct oci_ctx *c, const char *path, json_t *v)
 {
 	uint64_t shares;
-	int r = oci_want_uint(c, path, v, 262144, &shares);
+	int r = oci_want_uint(c, path, v, HY_CPU_SHARES_MAX, &shares);
 	if (r == 0 && shares == 1)
-		return oci_fail(c, path, "expected 2 to 262144 (0: unset), got 1");
-	if (r == 0)
-		c->cfg->cpu_weight = shares ? hy_limits_cpu_weight(shares) : 0;
+		return oci_fail(c, path, "expected 0 (unset) or %d to %d, got 1", HY_CPU_SHARES_MIN,
+				HY_CPU_SHARES_MAX);
+	if (r == 0 && shares)
+		c->cfg->cpu_weight = hy_limits_cpu_weight(shares);
 	return r;
 }
 

@@ -24,9 +24,10 @@ void hy_limits_cpu_max(uint32_t milli, char *buf, size_t len)
 		 HY_CPU_PERIOD_US);
 }
 
-uint32_t hy_limits_cpu_weight(uint64_t shares)
+uint64_t hy_limits_cpu_weight(uint64_t shares)
 {
-	return (uint32_t)(1 + ((shares - 2) * 9999) / 262142);
+	shares = MIN(MAX(shares, HY_CPU_SHARES_MIN), HY_CPU_SHARES_MAX);
+	return 1 + (shares - HY_CPU_SHARES_MIN) * 9999 / (HY_CPU_SHARES_MAX - HY_CPU_SHARES_MIN);
 }
 
 /* One limit: its cgroup file, the option that set it, its controller, and
@@ -57,9 +58,9 @@ int hy_limits_apply(int cgroup_dirfd, const struct hy_limits *l, struct hy_err *
 	static const struct limit mem = { "memory.max", "--memory", "memory", true },
 				  cpu = { "cpu.max", "--cpus", "cpu", true },
 				  pid = { "pids.max", "linux.resources.pids.limit", "pids", false },
-				  weight = { "cpu.weight", "linux.resources.cpu.shares", "cpu", false },
 				  swap = { "memory.swap.max", "linux.resources.memory.swap", "memory",
-					   false };
+					   false },
+				  weight = { "cpu.weight", "linux.resources.cpu.shares", "cpu", false };
 	char buf[64];
 	int r = 0;
 
@@ -78,13 +79,13 @@ int hy_limits_apply(int cgroup_dirfd, const struct hy_limits *l, struct hy_err *
 		hy_limits_cpu_max(l->cpus_milli, buf, sizeof(buf));
 		r = write_limit(cgroup_dirfd, &cpu, buf, err);
 	}
-	if (r == 0 && l->cpu_weight) {
-		snprintf(buf, sizeof(buf), "%" PRIu32, l->cpu_weight);
-		r = write_limit(cgroup_dirfd, &weight, buf, err);
-	}
 	if (r == 0 && l->pids) {
 		snprintf(buf, sizeof(buf), "%" PRIu64, l->pids);
 		r = write_limit(cgroup_dirfd, &pid, buf, err);
+	}
+	if (r == 0 && l->cpu_weight) {
+		snprintf(buf, sizeof(buf), "%" PRIu64, l->cpu_weight);
+		r = write_limit(cgroup_dirfd, &weight, buf, err);
 	}
 	return r;
 }

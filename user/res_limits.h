@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Resource limits of a container (hybox run --memory, --cpus; OCI's
- * linux.resources.pids.limit): cgroup v2 memory.max, cpu.max and pids.max
+ * linux.resources.pids.limit and cpu.shares): cgroup v2 memory.max, cpu.max,
+ * pids.max and cpu.weight
  * in its leaf where those controllers are enabled,
  * and the CPUs it runs on. What the host cannot enforce is said, never
  * skipped in silence; kernel-emu's views show the limits either way.
@@ -20,8 +21,10 @@ void hy_limits_pick_cpus(uint32_t milli, const cpu_set_t *ours, cpu_set_t *out);
 /* "50000 100000" for 0.5 CPU (pure). */
 void hy_limits_cpu_max(uint32_t milli, char *buf, size_t len);
 /* cgroup v1 cpu.shares (2..262144) as cgroup v2 cpu.weight (1..10000), runc's
- * conversion: 2 -> 1, 1024 -> 39, 262144 -> 10000 (pure). */
-uint32_t hy_limits_cpu_weight(uint64_t shares);
+ * mapping, so containerd's and Kubernetes' shares weigh the same (pure). */
+#define HY_CPU_SHARES_MIN 2
+#define HY_CPU_SHARES_MAX 262144
+uint64_t hy_limits_cpu_weight(uint64_t shares);
 
 /*
  * Write the limits (0: none; pids: the most tasks) into the cgroup leaf. A controller that is not
@@ -32,7 +35,7 @@ struct hy_limits {
 	uint64_t memory;     /* memory.max, 0: none */
 	uint32_t cpus_milli; /* cpu.max, 0: none */
 	uint64_t pids;       /* pids.max, 0: none */
-	uint32_t cpu_weight; /* cpu.weight, 0: none */
+	uint64_t cpu_weight; /* cpu.weight, 0: the kernel's default (100) */
 	bool has_swap_max;
 	uint64_t swap_max;   /* memory.swap.max (0: no swap), UINT64_MAX: "max" */
 };

@@ -34,7 +34,7 @@ struct hy_run_opts {
 	/* linux.cgroupsPath (validated, hy_cgroup_leaf_path()); NULL: hybox/ID. */
 	const char *cgroups_path;
 	uint64_t pids; /* linux.resources.pids.limit (pids.max), 0: none */
-	uint32_t cpu_weight; /* linux.resources.cpu.shares as cpu.weight, 0: none */
+	uint64_t cpu_weight; /* linux.resources.cpu.shares as cpu.weight, 0: none */
 	bool has_swap_max; /* memory.swap.max from linux.resources.memory.swap: */
 	uint64_t swap_max; /* bytes, UINT64_MAX: "max" */
 	/* Set by `hybox restore`: the checked image whose processes replace the

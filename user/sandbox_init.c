@@ -330,6 +330,27 @@ static int setup(const struct hy_sandbox_spec *spec, const char **step)
 	return hy_ns_setup_root(&root, step);
 }
 
+/*
+ * With process.terminal the command's stdio is its pty, and init lets go of
+ * the caller's (the container's /dev/null instead): create's stdout and
+ * stderr may be pipes whose reader waits for every writer to close them, as
+ * containerd's shim does for `create --console-socket` before it starts the
+ * container, which would wait forever on init (vfork-suspended until start).
+ * runc's init, which becomes the command, holds nothing else either.
+ */
+static int release_stdio(const struct hy_sandbox_spec *spec, const char **step)
+{
+	if (!spec->tty && !(spec->proc && spec->proc->terminal))
+		return 0;
+	*step = "open /dev/null for init's stdio (process.terminal)";
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int r = dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
 static int cmd_entry(void *arg)
 {
 	struct cmd_args *a = arg;
@@ -400,6 +421,8 @@ int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync, int exec_
 	int r = setup(spec, &step);
 	if (spec->has_views)
 		close(spec->views_fd);
+	if (r == 0)
+		r = release_stdio(spec, &step);
 	if (r < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -r, step, 125);
 	/* Keep the command (root, fewer caps) out of init's memory and fds. */

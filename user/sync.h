@@ -51,6 +51,11 @@ struct hy_exec_req {
 	unsigned int has_caps;             /* these sets (each within the command's) */
 	unsigned long long bounding, effective, permitted, inheritable;
 	unsigned short rows, cols;         /* its size, 0: the kernel's default */
+	unsigned int nrlimits;             /* process.json's rlimits (each one the command has) */
+	struct hy_exec_rlimit {
+		int resource;              /* RLIMIT_* */
+		unsigned long long soft, hard;
+	} rlimits[16];                     /* HY_PROC_RLIMITS_MAX */
 	char cwd[4096];
 	char blob[HY_EXEC_BLOB_MAX];
 };

@@ -93,6 +93,9 @@ rm -f "$LOG"
 id=$(tid ok)
 hy --root "$ROOT" --log "$LOG" --log-format json run -d --bundle "$B" "$id"
 assert_rc 0 "run -d with --log --log-format json"
+# The container inherits run -d's stderr (containerd's shim and conmon pass
+# the container's own): with --log the supervisor writes there only, as runc.
+assert_eq "$RUN_ERR" "" "with --log, the supervisor's diagnostics stay out of the container's stderr"
 hy --root "$ROOT" --log "$LOG" --log-format json delete --force "$id"
 assert_rc 0 "delete --force"
 if grep -qw pids "$CG/cgroup.controllers"; then

@@ -6,7 +6,8 @@
 # supervisor's delete find the leaf; delete removes the leaf and the parents
 # hybox created, never a parent that existed. Refused paths (systemd's
 # form, "..", "//", an existing leaf) leave nothing. linux.resources.pids.limit
-# sets pids.max (where the pids controller is available, else a warning).
+# sets pids.max and cpu.shares cpu.weight (where the controller is available,
+# else a warning).
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
 require root cgroup2 busybox python3
@@ -159,43 +160,26 @@ else
 		"run warns that pids.limit is not enforced"
 	assert_no_leftovers "$id" "$ROOT"
 fi
-
-# --- linux.resources.cpu.shares -> cpu.weight (runc's scale) -------------------
-set_shares() { # ARGS SHARES
-	set_config "$1" ""
-	python3 - "$B/config.json" "$2" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["linux"]["resources"] = {"cpu": {"shares": int(sys.argv[2])}}
-json.dump(c, open(sys.argv[1], "w"), indent=2)
-PY
-}
-if grep -qw cpu "$CG/cgroup.controllers"; then
-	set_shares '["cat", "/sys/fs/cgroup/cpu.weight"]' 1024
-	id=$(tid shares)
-	hyr run --bundle "$B" "$id"
-	assert_eq "$RUN_OUT" 39 "cpu.shares 1024 is cpu.weight 39 in the container's leaf"
-	assert_no_leftovers "$id" "$ROOT"
-else
-	set_shares '["true"]' 1024
-	id=$(tid shares)
-	hyr run --bundle "$B" "$id"
-	assert_rc 0 "run with linux.resources.cpu.shares 1024 (not enforceable here)"
-	assert_error_line "warning: linux.resources.cpu.shares is not enforced: the cgroup v2 cpu controller is not available to hybox on this host \(see 'hybox features'\)\$" \
-		"run warns that cpu.shares is not enforced"
-	assert_no_leftovers "$id" "$ROOT"
-fi
-set_shares '["true"]' 1
-hyr run --bundle "$B" "$(tid sharesbad)"
-assert_rc 125 "cpu.shares 1 is refused"
-assert_error_line "linux.resources.cpu.shares: expected 2 to 262144 \(0: unset\), got 1" \
-	"the refusal names linux.resources.cpu.shares"
-
 set_pids '["true"]' -2
 hyr run --bundle "$B" "$(tid pidsbad)"
 assert_rc 125 "pids.limit -2 is refused"
 assert_error_line "linux.resources.pids.limit: expected an integer \(-1: no limit\), got -2" \
 	"the refusal names linux.resources.pids.limit"
+
+# --- linux.resources.cpu.shares -> cpu.weight (runc's mapping) ----------------
+set_config '["sleep", "100"]' ""
+edit_config "$B/config.json" 'c["linux"]["resources"] = {"cpu": {"shares": 1024}}'
+id=$(tid shares)
+hyr run -d --bundle "$B" "$id"
+assert_rc 0 "run -d with linux.resources.cpu.shares 1024"
+if grep -qw cpu "$CG/cgroup.controllers"; then
+	assert_eq "$(cat "$CG/hybox/$id/cpu.weight" 2>&1)" 39 "cpu.shares 1024 is cpu.weight 39"
+else
+	assert_error_line "warning: linux.resources.cpu.shares is not enforced: the cgroup v2 cpu controller is not available to hybox on this host" \
+		"cpu.shares: a warning where the cgroup2 mount has no cpu controller"
+fi
+hyr delete --force "$id"
+assert_no_leftovers "$id" "$ROOT"
 
 # --- refusals: nothing is created ----------------------------------------------
 refuse() { # NAME CGROUPSPATH ERE DESC

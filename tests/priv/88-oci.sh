@@ -197,6 +197,23 @@ assert_contains "$con" "got:hello" "what the socket's holder types reaches the c
 check "the tty container stops" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
 hyr delete "$id"
 assert_no_leftovers "$id" "$ROOT"
+# create's stdout and stderr as pipes (containerd's shim reads them until
+# every writer has closed them, before it starts the container): with a
+# terminal, nothing of the container may hold them, or create never returns.
+sock2=$SCRATCH/console2.sock
+console_server "$sock2" >"$SCRATCH/console2.out" 2>&1 &
+srv=$!
+wait_for 10 test -S "$sock2" || true
+id=$(tid ttypipe)
+HYBOX_TEST_TIMEOUT=20 run_capture bash -c 'set -o pipefail; "$@" 2>&1 | cat' - \
+	"$HYBOX" --root "$ROOT" create --console-socket "$sock2" --bundle "$B" "$id"
+assert_rc 0 "create --console-socket returns while its stdout and stderr are pipes"
+hyr start "$id"
+wait "$srv"
+assert_contains "$(cat "$SCRATCH/console2.out")" "got:hello" "and the container then runs on its terminal"
+check "the container stops" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
+hyr delete "$id"
+assert_no_leftovers "$id" "$ROOT"
 bad_bundle_console() { # DESC ERE OPTION...
 	local desc=$1 ere=$2 id
 	shift 2
@@ -214,11 +231,25 @@ bad_bundle_console "--console-socket without a terminal" 'process\.terminal is f
 	--console-socket "$sock"
 
 cp "$SCRATCH/default.json" "$B/config.json"
-edit_config "$B/config.json" 'c["process"]["args"] = ["sleep", "1000"]'
+edit_config "$B/config.json" 'c["process"]["args"] = ["sleep", "1000"]
+c["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": 512, "hard": 512}]'
 id=$(tid detach)
 hyr run -d --bundle "$B" "$id"
 assert_rc 0 "run -d exits 0 once the container runs"
 assert_eq "$(state_field "$id" status)" running "run -d: state running"
+# exec's process.json rlimits (containerd's repeat the container's): each
+# within the container's; more is refused by name.
+proc_rlimit() { # SOFT HARD: a process.json printing its RLIMIT_NOFILE
+	printf '{"args": ["sh", "-c", "ulimit -n; ulimit -Hn"], "cwd": "/", "env": ["PATH=/bin"], "rlimits": [{"type": "RLIMIT_NOFILE", "soft": %d, "hard": %d}]}' \
+		"$1" "$2" >"$SCRATCH/rl.json"
+}
+proc_rlimit 256 300
+hyr exec --process "$SCRATCH/rl.json" "$id"
+assert_eq "$RUN_RC $(tr '\n' ' ' <<<"$RUN_OUT")" "0 256 300 " "exec --process: its rlimits, within the container's"
+proc_rlimit 512 4096
+hyr exec --process "$SCRATCH/rl.json" "$id"
+assert_eq "$RUN_RC" 125 "exec --process: an rlimit above the container's exits 125"
+assert_error_line "rlimits.*RLIMIT_NOFILE hard 4096 is above the container's 512" "... naming it"
 hyr kill "$id" KILL
 check "run -d: stopped after kill KILL" wait_for 10 sh -c "\"$HYBOX\" --root \"$ROOT\" state \"$id\" 2>/dev/null | grep -q '\"stopped\"'"
 hyr delete "$id"

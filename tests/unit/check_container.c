@@ -279,12 +279,35 @@ START_TEST(test_container_state_bad_root)
 	ck_assert_int_eq(err.code, -ENOTDIR);
 	ck_assert_msg(strstr(err.msg, file), "message '%s' does not name %s", err.msg, file);
 
-	snprintf(file, sizeof(file), "%s/no/such/root", work);
-	ck_assert_int_eq(hy_state_create(&st, file, "x", &err), -ENOENT);
+	snprintf(file, sizeof(file), "%s/file/below/root", work);
+	ck_assert_int_eq(hy_state_create(&st, file, "x", &err), -ENOTDIR);
 	ck_assert_msg(strstr(err.msg, "create state root"), "%s", err.msg);
 	ck_assert_int_eq(st.dirfd, -1);
 	ck_assert_int_eq(st.lockfd, -1);
 	hy_state_remove(&st); /* safe after a failed create */
+}
+END_TEST
+
+/* As runc: containerd's shim passes --root <state>/runc/<namespace> and
+ * creates neither directory. */
+START_TEST(test_container_state_root_made_with_parents)
+{
+	struct hy_state st;
+	char deep[256], dir[300];
+	struct stat sb;
+
+	snprintf(deep, sizeof(deep), "%s/no//such/root/", work);
+	ck_assert_int_eq(hy_state_create(&st, deep, "x", &err), 0);
+	snprintf(dir, sizeof(dir), "%s/no/such/root/x", work);
+	ck_assert_int_eq(stat(dir, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 07777, 0700);
+	snprintf(dir, sizeof(dir), "%s/no/such", work);
+	ck_assert_int_eq(stat(dir, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 07777, 0711);
+	hy_state_remove(&st);
+	/* an existing root is used as it is */
+	ck_assert_int_eq(hy_state_create(&st, deep, "y", &err), 0);
+	hy_state_remove(&st);
 }
 END_TEST
 
@@ -307,6 +330,7 @@ static Suite *container_suite(void)
 	tcase_add_test(state, test_container_state_after_remove_id_reusable);
 	tcase_add_test(state, test_container_state_dir_without_lock_is_live);
 	tcase_add_test(state, test_container_state_bad_root);
+	tcase_add_test(state, test_container_state_root_made_with_parents);
 	suite_add_tcase(s, state);
 	return s;
 }

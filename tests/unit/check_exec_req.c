@@ -2,21 +2,26 @@
 /*
  * Unit tests for user/exec_req.c: a `hybox exec` request into the datagram
  * init takes: argv and env in the blob, where the environment comes from,
- * --env on top, cwd, user, and every refusal.
+ * --env on top, cwd, user, rlimits within the container's, and every refusal.
  */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "exec_req.h"
 
 static struct hy_exec_req *req;
 static char *oci_env[] = { "PATH=/oci/bin", "HOME=/root", NULL };
 static const struct hy_exec_defaults plain = { .cwd = "/work", .uid = 0, .gid = 0 };
+static const struct hy_rlimit oci_rlimits[] = {
+	{ "RLIMIT_NOFILE", RLIMIT_NOFILE, 1024, 1024 },
+	{ "RLIMIT_NPROC", RLIMIT_NPROC, 50, 100 },
+};
 static const struct hy_exec_defaults oci = { .env = oci_env, .cwd = "/srv", .uid = 1000,
-					     .gid = 100 };
+					     .gid = 100, .rlimits = oci_rlimits, .nrlimits = 2 };
 
 static void setup(void)
 {
@@ -92,6 +97,54 @@ START_TEST(test_oci_env_wins_over_the_clients)
 }
 END_TEST
 
+/* containerd's exec process.json repeats the container's rlimits; lower is fine. */
+START_TEST(test_rlimits_within_the_containers)
+{
+	struct hy_err err = { 0 };
+	bool detach;
+	ck_assert_int_eq(build("{\"args\": [\"a\"], \"rlimits\": [{\"type\": \"RLIMIT_NPROC\", "
+			       "\"soft\": 10, \"hard\": 20}, {\"type\": \"RLIMIT_NOFILE\", "
+			       "\"soft\": 1024, \"hard\": 1024}]}", &oci, &detach, &err), 0);
+	ck_assert_uint_eq(req->nrlimits, 2);
+	ck_assert_int_eq(req->rlimits[0].resource, RLIMIT_NPROC);
+	ck_assert_uint_eq(req->rlimits[0].soft, 10);
+	ck_assert_uint_eq(req->rlimits[0].hard, 20);
+	ck_assert_int_eq(req->rlimits[1].resource, RLIMIT_NOFILE);
+	ck_assert_int_eq(build("{\"args\": [\"a\"], \"rlimits\": []}", &oci, &detach, &err), 0);
+	ck_assert_uint_eq(req->nrlimits, 0);
+}
+END_TEST
+
+#define RL(x) "{\"args\": [\"a\"], \"rlimits\": " x "}"
+static const struct {
+	const char *json, *msg;
+} bad_rlimits[] = {
+	{ RL("{}"), "\"rlimits\": expected an array" },
+	{ RL("[{\"type\": \"RLIMIT_NOFILE\", \"soft\": 1}]"), "\"rlimits\"[0]: expected {" },
+	{ RL("[{\"type\": \"RLIMIT_NOFILE\", \"soft\": -1, \"hard\": 1}]"), "\"rlimits\"[0]: expected {" },
+	{ RL("[{\"type\": \"RLIMIT_CORE\", \"soft\": 0, \"hard\": 0}]"),
+	  "\"rlimits\"[0]: RLIMIT_CORE is not among the container's process.rlimits" },
+	{ RL("[{\"type\": \"RLIMIT_NOFILE\", \"soft\": 1024, \"hard\": 4096}]"),
+	  "\"rlimits\"[0]: RLIMIT_NOFILE hard 4096 is above the container's 1024" },
+	{ RL("[{\"type\": \"RLIMIT_NPROC\", \"soft\": 60, \"hard\": 40}]"),
+	  "\"rlimits\"[0]: RLIMIT_NPROC soft 60 is above its hard limit" },
+	{ RL("[{\"type\": \"RLIMIT_NPROC\", \"soft\": 1, \"hard\": 1}, "
+	     "{\"type\": \"RLIMIT_NPROC\", \"soft\": 1, \"hard\": 1}]"),
+	  "\"rlimits\"[1]: a type given twice" },
+};
+
+START_TEST(test_rlimits_refused)
+{
+	struct hy_err err = { 0 };
+	bool detach;
+	ck_assert_int_lt(build(bad_rlimits[_i].json, &oci, &detach, &err), 0);
+	ck_assert_msg(strstr(err.msg, bad_rlimits[_i].msg), "case %d: got '%s'", _i, err.msg);
+	/* hybox run's command sets none: any is refused */
+	ck_assert_int_lt(build(RL("[{\"type\": \"RLIMIT_NOFILE\", \"soft\": 1, \"hard\": 1}]"),
+			       &plain, &detach, &err), 0);
+}
+END_TEST
+
 static const struct {
 	const char *json, *msg;
 } bad[] = {
@@ -147,6 +200,9 @@ static Suite *exec_req_suite(void)
 	tcase_add_test(tc, test_oci_env_wins_over_the_clients);
 	tcase_add_loop_test(tc, test_refusals, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_too_big);
+	tcase_add_test(tc, test_rlimits_within_the_containers);
+	tcase_add_loop_test(tc, test_rlimits_refused, 0,
+			    sizeof(bad_rlimits) / sizeof(bad_rlimits[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

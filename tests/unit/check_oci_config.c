@@ -171,8 +171,8 @@ START_TEST(test_oci_config_settings)
 	set_path(doc, "linux.maskedPaths", J("[]"));
 	set_path(doc, "linux.rootfsPropagation", json_string("rprivate"));
 	set_path(doc, "linux.resources", J("{\"memory\": {\"limit\": 268435456}, \"cpu\": "
-					   "{\"quota\": 150000, \"period\": 100000, \"shares\": 1024}, "
-					   "\"pids\": "
+					   "{\"quota\": 150000, \"period\": 100000, \"shares\": "
+					   "1024}, \"pids\": "
 					   "{\"limit\": 100}}"));
 	set_path(doc, "linux.namespaces[+]", J("{\"type\": \"time\"}"));
 	set_path(doc, "linux.cgroupsPath", json_string("/default/x.y-1"));
@@ -197,12 +197,28 @@ START_TEST(test_oci_config_settings)
 	ck_assert_uint_eq(cfg.memory, 268435456);
 	ck_assert(!cfg.has_swap_max);
 	ck_assert_uint_eq(cfg.cpus_milli, 1500);
+	ck_assert_uint_eq(cfg.cpu_weight, 39); /* runc's cpu.weight for 1024 shares */
 	ck_assert_str_eq(cfg.cgroups_path, "/default/x.y-1");
 	ck_assert_uint_eq(cfg.pids, 100);
-	ck_assert_uint_eq(cfg.cpu_weight, 39);
 	ck_assert(cfg.proc.has_oom_score_adj);
 	ck_assert_int_eq(cfg.proc.oom_score_adj, -999);
 	hy_oci_config_fini(&cfg);
+}
+END_TEST
+
+/* linux.resources.cpu.shares: 0 or absent is no weight of hybox's. */
+START_TEST(test_oci_config_cpu_shares_unset)
+{
+	static const char *const none[] = { "{\"shares\": 0}", "{}" };
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		struct hy_oci_config cfg;
+		struct hy_err err = { 0 };
+		json_t *doc = default_doc();
+		set_path(doc, "linux.resources", json_pack("{s:o}", "cpu", J(none[i])));
+		ck_assert_msg(parse_doc(doc, &cfg, &err) == 0, "%s: %s", none[i], err.msg);
+		ck_assert_uint_eq(cfg.cpu_weight, 0);
+		hy_oci_config_fini(&cfg);
+	}
 }
 END_TEST
 
@@ -569,9 +585,6 @@ static const struct bad_case {
 							"network, mount" },
 	{ "linux.namespaces[3]", NULL, "linux.namespaces: hybox always creates a new uts namespace" },
 	{ "linux.namespaces", NULL, "linux.namespaces: expected an array" },
-	{ "linux.resources", "{\"cpu\": {\"shares\": 1}}",
-	  "linux.resources.cpu.shares: expected 2 to 262144 (0: unset), got 1" },
-	{ "linux.resources", "{\"cpu\": {\"shares\": 262145}}", "linux.resources.cpu.shares: " },
 	{ "process.oomScoreAdj", "1001",
 	  "process.oomScoreAdj: expected an integer from -1000 to 1000, got 1001" },
 	{ "process.oomScoreAdj", "\"-5\"", "process.oomScoreAdj: expected an integer from" },
@@ -585,6 +598,10 @@ static const struct bad_case {
 	  "linux.resources.memory.swap: expected at least memory.limit (8388608: memory + swap" },
 	{ "linux.resources", "{\"cpu\": {\"quota\": 50000, \"period\": 10}}",
 	  "linux.resources.cpu.period: expected 1000 to 1000000 microseconds, got 10" },
+	{ "linux.resources", "{\"cpu\": {\"shares\": 1}}",
+	  "linux.resources.cpu.shares: expected 0 (unset) or 2 to 262144, got 1" },
+	{ "linux.resources", "{\"cpu\": {\"shares\": 262145}}",
+	  "linux.resources.cpu.shares: expected an integer from 0 to 262144, got 262145" },
 	{ "linux.resources", "{\"cpu\": {\"cpus\": \"0-1\"}}",
 	  "linux.resources.cpu.cpus: not supported yet (use quota and period)" },
 	{ "linux.resources", "{\"pids\": {\"limit\": -2}}",
@@ -773,6 +790,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_oci_config_settings);
 	tcase_add_test(tc, test_oci_config_join_paths);
 	tcase_add_test(tc, test_oci_config_pids_unlimited);
+	tcase_add_test(tc, test_oci_config_cpu_shares_unset);
 	tcase_add_test(tc, test_oci_config_user_mounts);
 	tcase_add_test(tc, test_oci_config_seccomp_profile);
 	tcase_add_test(tc, test_oci_config_swap);

@@ -210,10 +210,17 @@ START_TEST(test_pick_cpus_and_cpu_max)
 	ck_assert_str_eq(buf, "50000 100000");
 	hy_limits_cpu_max(2000, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "200000 100000");
-	/* runc's shares -> weight: the ends of both ranges, and v1's default */
+}
+END_TEST
+
+/* runc's shares -> weight: both ends and the default meet cgroup v2's range. */
+START_TEST(test_limits_cpu_weight)
+{
 	ck_assert_uint_eq(hy_limits_cpu_weight(2), 1);
 	ck_assert_uint_eq(hy_limits_cpu_weight(1024), 39);
 	ck_assert_uint_eq(hy_limits_cpu_weight(262144), 10000);
+	ck_assert_uint_eq(hy_limits_cpu_weight(0), 1);		/* clamped */
+	ck_assert_uint_eq(hy_limits_cpu_weight(1 << 30), 10000); /* clamped */
 }
 END_TEST
 
@@ -278,6 +285,7 @@ static Suite *procview_suite(void)
 	tcase_add_test(tc, test_stat_sums_the_set);
 	tcase_add_test(tc, test_cpulist);
 	tcase_add_test(tc, test_pick_cpus_and_cpu_max);
+	tcase_add_test(tc, test_limits_cpu_weight);
 	tcase_add_test(tc, test_cpus_parse);
 	tcase_add_test(tc, test_loadavg);
 	suite_add_tcase(s, tc);
