@@ -45,6 +45,7 @@ struct session {
 	int conn;  /* the client, -1 once gone */
 	int sync;  /* the process's sync socket, -1 once done */
 	int pidfd; /* the process, from LISTENER on */
+	pid_t pid; /* its host pid, from LISTENER on; told the client once it exec'd */
 	unsigned int seq;
 	pid_t cpid; /* in the container (init's STARTED) */
 	int exit_code; /* a failure's (126, 127, 125), 0: none */
@@ -246,9 +247,22 @@ static void on_listener(struct hy_execsrv *s, struct session *x, pid_t pid, int 
 		snprintf(x->failure, sizeof(x->failure), "supervise the process: %s", strerror(-r));
 		return;
 	}
-	if (send(x->sync, &go, sizeof(go), MSG_NOSIGNAL) < 0)
+	if (send(x->sync, &go, sizeof(go), MSG_NOSIGNAL) == sizeof(go))
+		x->pid = pid;
+}
+
+/*
+ * The process's sync socket closed: it exec'd (the socket is CLOEXEC), or
+ * died before. Only now does the client hear its pid, so that `exec -d`
+ * returns once the command runs (as runc's does), and one that cannot run
+ * gets its 126 or 127 (EXEC_FAILED came first) when init reports it.
+ */
+static void on_exec(struct session *x)
+{
+	closep(&x->sync);
+	if (x->pid <= 0 || x->exit_code)
 		return;
-	reply(x->conn, json_pack("{s:b,s:i}", "ok", 1, "pid", pid));
+	reply(x->conn, json_pack("{s:b,s:i}", "ok", 1, "pid", x->pid));
 	if (x->detach) /* nobody waits: init's STATUS will find no session */
 		close_session(x);
 }
@@ -263,7 +277,7 @@ static void on_sync(struct hy_execsrv *s, struct session *x)
 	if (fd >= 0)
 		close(fd);
 	if (r <= 0) { /* exec'd (CLOEXEC) or gone: init's STATUS ends the session */
-		closep(&x->sync);
+		on_exec(x);
 		return;
 	}
 	bool nf = m.err == ENOENT || m.err == ENOTDIR;

@@ -66,6 +66,10 @@ assert_eq "$? $(tr '\n' ' ' <"$out")" "42 ready got-term " "a signal to the clie
 hx --detach "$id" sleep 1002
 assert_eq "$RUN_RC $RUN_OUT" "0 " "--detach returns once the process runs, printing nothing"
 sleeper=$("$HYBOX" ps "$id" | awk '/ sleep 1002$/ { print $1 }')
+# It returns after the exec, not before: a command that cannot run is its 127.
+hx --detach "$id" /no/such/command
+assert_eq "$RUN_RC" 127 "--detach of a missing command exits 127 (it waits for the exec)"
+assert_error_line "/no/such/command: command not found" "... and says so"
 assert_match "$(cat "/proc/$sleeper/cgroup" 2>&1)" "/hybox/$id$" "hybox ps lists the detached process, in the container's cgroup"
 kill -KILL "$sleeper"
 # As containerd's shim and conmon do: a subreaper runs exec --detach --pid-file,
