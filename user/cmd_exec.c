@@ -90,13 +90,14 @@ static int load_process(struct exec_opts *o)
 		const char *why = NULL;
 		if (!strcmp(key, "args") || !strcmp(key, "env") || !strcmp(key, "cwd") ||
 		    !strcmp(key, "user") || !strcmp(key, "terminal") || !strcmp(key, "consoleSize") ||
-		    !strcmp(key, "capabilities") || !strcmp(key, "rlimits"))
+		    !strcmp(key, "capabilities") || !strcmp(key, "rlimits") ||
+		    !strcmp(key, "oomScoreAdj"))
 			json_object_set(o->req, key, v);
 		else if (strcmp(key, "noNewPrivileges") == 0 && !json_is_true(v))
 			why = "only true (hybox always sets no_new_privs)";
 		else if (strcmp(key, "noNewPrivileges"))
 			why = "not supported (exec takes args, env, cwd, user, terminal, "
-			      "consoleSize, capabilities and rlimits)";
+			      "consoleSize, capabilities, rlimits and oomScoreAdj)";
 		if (why) {
 			fprintf(stderr, "hybox exec: %s: %s: %s\n", o->process, key, why);
 			json_decref(p);

@@ -215,12 +215,27 @@ static int parse_terminal(json_t *o, struct hy_exec_req *req, struct hy_err *err
 	return 0;
 }
 
+/* "oomScoreAdj": the exec'd process's own (a lower one than it inherits
+ * takes CAP_SYS_RESOURCE: its setup fails with that reason otherwise). */
+static int parse_oom_score_adj(json_t *v, struct hy_exec_req *req, struct hy_err *err)
+{
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < -1000 || json_integer_value(v) > 1000)
+		return hy_err_set(err, -EINVAL, "\"oomScoreAdj\": expected an integer from -1000 "
+						"to 1000");
+	req->has_oom_score_adj = 1;
+	req->oom_score_adj = (int)json_integer_value(v);
+	return 0;
+}
+
 static int build(json_t *o, const struct hy_exec_defaults *d, struct hy_exec_req *req,
 		 bool *detach, struct hy_err *err)
 {
 	static const char *const known[] = { "args",	     "env",	 "client_env", "env_add",
 					     "cwd",	     "user",	 "detach",     "terminal",
-					     "consoleSize", "capabilities", "rlimits" };
+					     "consoleSize", "capabilities", "rlimits",
+					     "oomScoreAdj" };
 	const char *key, *cwd = d->cwd ? d->cwd : "/";
 	json_t *v, *args = json_object_get(o, "args");
 	json_object_foreach (o, key, v) {
@@ -256,6 +271,8 @@ static int build(json_t *o, const struct hy_exec_defaults *d, struct hy_exec_req
 		r = parse_caps(json_object_get(o, "capabilities"), d, req, err);
 	if (r == 0)
 		r = parse_rlimits(json_object_get(o, "rlimits"), d, req, err);
+	if (r == 0)
+		r = parse_oom_score_adj(json_object_get(o, "oomScoreAdj"), req, err);
 	if (r < 0)
 		return r;
 	*detach = json_is_true(json_object_get(o, "detach"));
@@ -282,7 +299,7 @@ int hy_exec_req_build(const char *json, size_t len, const struct hy_exec_default
 	json_t *o = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
 	req->argc = req->envc = req->blob_len = req->terminal = req->has_user = req->has_caps = 0;
 	req->rows = req->cols = 0;
-	req->nrlimits = 0;
+	req->nrlimits = req->has_oom_score_adj = 0;
 	if (!o || !json_is_object(o)) {
 		json_decref(o);
 		return hy_err_set(err, -EINVAL, "expected a JSON object%s%s", o ? "" : ": ",

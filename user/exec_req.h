@@ -21,6 +21,8 @@
  *    "rlimits": [{"type": NAME, "soft": N, "hard": N}, ...]: runc's process.json
  *                                    rlimits, each a type the command's
  *                                    process.rlimits sets, hard within its hard
+ *    "oomScoreAdj": N,               -1000..1000 (runc's process.json; default:
+ *                                    the container's, which init has)
  *    "detach": BOOL}
  */
 #pragma once

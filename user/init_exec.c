@@ -105,7 +105,7 @@ static __attribute__((noreturn)) void exec_child(const struct hy_sandbox_spec *s
 	xs.cwd = req.cwd;
 	xs.console_socket = NULL;
 	xs.is_restore = false;
-	if (spec->proc || req.has_user || req.has_caps) {
+	if (spec->proc || req.has_user || req.has_caps || req.has_oom_score_adj) {
 		/* hybox run's command has hybox's default set (hy_caps_restrict) */
 		uint64_t caps = hy_caps_default();
 		if (spec->proc)
@@ -123,6 +123,10 @@ static __attribute__((noreturn)) void exec_child(const struct hy_sandbox_spec *s
 					xp.rlimits[k].soft = req.rlimits[i].soft;
 					xp.rlimits[k].hard = req.rlimits[i].hard;
 				}
+		if (req.has_oom_score_adj) {
+			xp.has_oom_score_adj = true;
+			xp.oom_score_adj = req.oom_score_adj;
+		}
 		if (req.has_user) { /* exec -u: these ids, no supplementary groups */
 			xp.uid = req.uid;
 			xp.gid = req.gid;

@@ -57,8 +57,49 @@ static const char *join3(char *buf, size_t n, const char *a, const char *b, cons
 	return buf;
 }
 
+/* Decimal digits of v into buf (no stdio here); returns the end. */
+static char *put_num(char *buf, long long v)
+{
+	char tmp[24];
+	int n = 0;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	if (v < 0)
+		*buf++ = '-';
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10));
+	while (n)
+		*buf++ = tmp[--n];
+	return buf;
+}
+
 /*
- * An OCI process (proc_spec.h), in runc's order: rlimits and umask; the
+ * process.oomScoreAdj: init's (so that it is not the OOM killer's first
+ * choice over the command, nor the processes it starts), then the command's
+ * or an exec'd process's own, while it still has its capabilities: lowering
+ * it below what was inherited takes CAP_SYS_RESOURCE, which a process has
+ * only if hybox has it.
+ */
+static int set_oom_score_adj(const struct hy_proc_spec *p, const char **step)
+{
+	char buf[16];
+	if (!p || !p->has_oom_score_adj)
+		return 0;
+	*step = p->oom_score_adj < 0 ? "set process.oomScoreAdj (lowering it takes "
+				       "CAP_SYS_RESOURCE)"
+				     : "set process.oomScoreAdj";
+	size_t n = (size_t)(put_num(buf, p->oom_score_adj) - buf);
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t w = write(fd, buf, n);
+	int e = errno;
+	close(fd);
+	return w == (ssize_t)n ? 0 : w < 0 ? -e : -EIO;
+}
+
+/*
+ * An OCI process (proc_spec.h), in runc's order: rlimits, oomScoreAdj and umask; the
  * bounding set while still privileged; groups and ids with PR_SET_KEEPCAPS
  * (raw syscalls: glibc's setresuid would signal the supervisor's threads,
  * which do not exist in this copy of its memory); the configured capability
@@ -77,6 +118,9 @@ static void apply_proc(const struct hy_sandbox_spec *spec, int sync)
 				   errno == EPERM ? " (above the hard limit hybox runs with)" : ""),
 			     125);
 	}
+	const char *step;
+	if ((r = set_oom_score_adj(p, &step)) < 0)
+		fail(sync, HY_SYNC_SETUP_FAILED, -r, step, 125);
 	if (p->has_umask)
 		umask(p->umask);
 	if ((r = hy_caps_drop_bounding(p->caps.bounding)) < 0)
@@ -219,43 +263,6 @@ static int set_names(const struct hy_sandbox_spec *spec, const char **step)
 	return 0;
 }
 
-/* Decimal digits of v into buf (no stdio here); returns the end. */
-static char *put_num(char *buf, long long v)
-{
-	char tmp[24];
-	int n = 0;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	if (v < 0)
-		*buf++ = '-';
-	do
-		tmp[n++] = (char)('0' + u % 10);
-	while ((u /= 10));
-	while (n)
-		*buf++ = tmp[--n];
-	return buf;
-}
-
-/* process.oomScoreAdj, in init: the command and exec'd processes inherit it.
- * Lowering it below the minimum init inherited takes CAP_SYS_RESOURCE, which
- * init has if hybox has it. */
-static int set_oom_score_adj(const struct hy_sandbox_spec *spec, const char **step)
-{
-	char buf[16];
-	if (!spec->proc || !spec->proc->has_oom_score_adj)
-		return 0;
-	*step = spec->proc->oom_score_adj < 0 ? "set process.oomScoreAdj (lowering it takes "
-						"CAP_SYS_RESOURCE)"
-					      : "set process.oomScoreAdj";
-	size_t n = (size_t)(put_num(buf, spec->proc->oom_score_adj) - buf);
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t w = write(fd, buf, n);
-	int e = errno;
-	close(fd);
-	return w == (ssize_t)n ? 0 : w < 0 ? -e : -EIO;
-}
-
 /* "CLOCK -(t)\n", with nanoseconds in [0, 1e9) as the kernel wants them. */
 static char *put_offset(char *p, const char *clock, size_t len, const struct timespec *t)
 {
@@ -314,7 +321,7 @@ static int setup(const struct hy_sandbox_spec *spec, const char **step)
 	*step = "run on the CPUs --cpus chose";
 	if (spec->cpus && sched_setaffinity(0, sizeof(*spec->cpus), spec->cpus) < 0)
 		return -errno;
-	if ((r = set_names(spec, step)) < 0 || (r = set_oom_score_adj(spec, step)) < 0)
+	if ((r = set_names(spec, step)) < 0 || (r = set_oom_score_adj(spec->proc, step)) < 0)
 		return r;
 	if (spec->net_none) {
 		*step = "bring up lo";

@@ -56,6 +56,8 @@ struct hy_exec_req {
 		int resource;              /* RLIMIT_* */
 		unsigned long long soft, hard;
 	} rlimits[16];                     /* HY_PROC_RLIMITS_MAX */
+	unsigned int has_oom_score_adj;    /* process.json's oomScoreAdj: */
+	int oom_score_adj;                 /* -1000..1000 */
 	char cwd[4096];
 	char blob[HY_EXEC_BLOB_MAX];
 };

@@ -98,6 +98,14 @@ hx --process "$SCRATCH/process.json" "$id"
 assert_eq "$RUN_RC $RUN_OUT" $'0 from-process-json\n/tmp' "--process: args, env and cwd from process.json"
 python3 - "$SCRATCH/process.json" <<'PY'
 import json, sys
+p = json.load(open(sys.argv[1])); p["oomScoreAdj"] = 600
+p["args"] = ["/bin/sh", "-c", "cat /proc/self/oom_score_adj"]
+json.dump(p, open(sys.argv[1], "w"))
+PY
+hx --process "$SCRATCH/process.json" "$id"
+assert_eq "$RUN_RC $RUN_OUT" "0 600" "--process: its oomScoreAdj (containerd's exec repeats the container's)"
+python3 - "$SCRATCH/process.json" <<'PY'
+import json, sys
 p = json.load(open(sys.argv[1])); p["user"] = {"uid": 1000, "gid": 1000}
 json.dump(p, open(sys.argv[1], "w"))
 PY

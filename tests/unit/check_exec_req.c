@@ -115,6 +115,27 @@ START_TEST(test_rlimits_within_the_containers)
 }
 END_TEST
 
+/* containerd's exec process.json repeats the container's oomScoreAdj (CRI sets it). */
+START_TEST(test_oom_score_adj)
+{
+	struct hy_err err = { 0 };
+	bool detach;
+	ck_assert_int_eq(build("{\"args\": [\"a\"], \"oomScoreAdj\": -998}", &oci, &detach, &err),
+			 0);
+	ck_assert_uint_eq(req->has_oom_score_adj, 1);
+	ck_assert_int_eq(req->oom_score_adj, -998);
+	ck_assert_int_eq(build("{\"args\": [\"a\"]}", &oci, &detach, &err), 0);
+	ck_assert_uint_eq(req->has_oom_score_adj, 0);
+	static const char *const bad[] = { "1001", "-1001", "\"5\"", "1.5", "null" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char json[96];
+		snprintf(json, sizeof(json), "{\"args\": [\"a\"], \"oomScoreAdj\": %s}", bad[i]);
+		ck_assert_int_eq(build(json, &oci, &detach, &err), -EINVAL);
+		ck_assert_str_eq(err.msg, "\"oomScoreAdj\": expected an integer from -1000 to 1000");
+	}
+}
+END_TEST
+
 #define RL(x) "{\"args\": [\"a\"], \"rlimits\": " x "}"
 static const struct {
 	const char *json, *msg;
@@ -201,6 +222,7 @@ static Suite *exec_req_suite(void)
 	tcase_add_loop_test(tc, test_refusals, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_too_big);
 	tcase_add_test(tc, test_rlimits_within_the_containers);
+	tcase_add_test(tc, test_oom_score_adj);
 	tcase_add_loop_test(tc, test_rlimits_refused, 0,
 			    sizeof(bad_rlimits) / sizeof(bad_rlimits[0]));
 	suite_add_tcase(s, tc);
