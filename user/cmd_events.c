@@ -4,7 +4,9 @@
  * events as JSON Lines on stdout, through <state dir>/events.sock (protocol:
  * evserver.h), until the container ends. Runs with the caller's privileges
  * (root or the owner of the state directory); the lines come from the
- * supervisor and are passed through unchanged.
+ * supervisor and are passed through unchanged. runc's forms read the
+ * container's cgroup instead: `--stats` once (runc_stats.c), `--interval D`
+ * as a stream (runc_events.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +22,8 @@
 #include "cgroup.h"
 #include "container.h"
 #include "control.h"
+#include "duration.h"
+#include "runc_events.h"
 #include "runc_stats.h"
 #include "evfilter.h"
 #include "evserver.h"
@@ -49,6 +53,14 @@ static void usage(FILE *f)
 		"              \"id\": ID, \"data\": {cpu, memory, pids}}, from the container's\n"
 		"              cgroup; a controller the host lacks is left out; a limit of 0\n"
 		"              means none) and exit\n"
+		"  --interval DURATION, --interval=DURATION\n"
+		"              runc's event stream instead: the --stats event every DURATION\n"
+		"              (a Go duration above 0: 5s, 500ms, 1m30s, 1.5h; the first\n"
+		"              after one DURATION) and {\"type\": \"oom\", \"id\": ID} as soon\n"
+		"              as the kernel OOM-kills a process of the container (its\n"
+		"              cgroup's memory.events oom_kill count rises; needs the memory\n"
+		"              controller), until the container stops; then exit 0. With\n"
+		"              --stats: one event, as runc does\n"
 		"  --json      JSON Lines: the only output format, accepted for symmetry with\n"
 		"              `hybox ps --json` and `hybox stats --json`\n"
 		"  -h, --help  show this help\n"
@@ -70,10 +82,12 @@ static void usage(FILE *f)
 		"\n"
 		"Exit status: 0 when the container ended (or stdout was closed), 125 on an\n"
 		"error: unknown or stopped container, permission denied (root or the owner\n"
-		"of the state directory only), supervisor gone before the container ended.\n"
+		"of the state directory only), supervisor gone before the container ended\n"
+		"(hybox's events), a malformed --interval.\n"
 		"\n"
 		"Examples:\n"
 		"  hybox events box1\n"
+		"  hybox events --interval 2s box1      # runc's: stats every 2 s, oom notices\n"
 		"  hybox events --events-filter kind=exec,policy,syscall_denied box1 | jq .\n",
 		HY_TELEMETRY_QUEUE_BYTES / 1024, HY_EVENTS_DRAIN_MS);
 }
@@ -169,20 +183,29 @@ static int follow(int fd, const char *id)
 	return 0;
 }
 
-/* --stats: runc's stats event, once, from the container's cgroup. */
-static int print_stats(const struct hy_global_opts *g, const char *id)
+/* The leaf of a container that is running (created, running or paused), or
+ * the same error line `--stats` has always given; 0 or HY_EXIT_RUNTIME. */
+static int open_live_cgroup(const struct hy_global_opts *g, const char *id, struct hy_cgroup *cg)
 {
-	struct hy_cgroup cg = { .dirfd = -1 };
 	int r = hy_state_is_live(g->root, id);
 	if (r <= 0) {
 		fprintf(stderr, "hybox events: container '%s' is not running under %s\n", id, g->root);
 		return HY_EXIT_RUNTIME;
 	}
-	if ((r = hy_state_open_cgroup(g->root, id, &cg)) < 0) {
+	if ((r = hy_state_open_cgroup(g->root, id, cg)) < 0) {
 		fprintf(stderr, "hybox events: open the cgroup of container '%s': %s\n", id,
 			strerror(-r));
 		return HY_EXIT_RUNTIME;
 	}
+	return 0;
+}
+
+/* --stats: runc's stats event, once, from the container's cgroup. */
+static int print_stats(const struct hy_global_opts *g, const char *id)
+{
+	struct hy_cgroup cg = { .dirfd = -1 };
+	if (open_live_cgroup(g, id, &cg) != 0)
+		return HY_EXIT_RUNTIME;
 	json_t *st = hy_runc_stats(cg.dirfd, id);
 	close(cg.dirfd);
 	json_dumpf(st, stdout, JSON_COMPACT);
@@ -191,15 +214,34 @@ static int print_stats(const struct hy_global_opts *g, const char *id)
 	return fflush(stdout) == 0 ? 0 : HY_EXIT_RUNTIME;
 }
 
+/* --interval: runc's event stream until the container stops. */
+static int stream_stats(const struct hy_global_opts *g, const char *id, uint64_t interval_ns)
+{
+	struct hy_cgroup cg = { .dirfd = -1 };
+	struct hy_err err = { 0 };
+	if (open_live_cgroup(g, id, &cg) != 0)
+		return HY_EXIT_RUNTIME;
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout is an EPIPE: the end, quietly */
+	int r = hy_runc_events_stream(g->root, id, cg.dirfd, interval_ns, &err);
+	close(cg.dirfd);
+	if (r < 0) {
+		fprintf(stderr, "hybox events: container '%s': %s\n", id, err.msg);
+		return HY_EXIT_RUNTIME;
+	}
+	return 0;
+}
+
 int hy_cmd_events(const struct hy_global_opts *g, int argc, char **argv)
 {
 	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
 					      { "stats", no_argument, NULL, 's' },
+					      { "interval", required_argument, NULL, 'i' },
 					      { "events-filter", required_argument, NULL, 'F' },
 					      { "help", no_argument, NULL, 'h' },
 					      { 0 } };
 	struct hy_err err = { 0 };
 	uint32_t kinds = 0;
+	uint64_t interval_ns = 0;
 	bool stats = false;
 	int c;
 
@@ -209,6 +251,13 @@ int hy_cmd_events(const struct hy_global_opts *g, int argc, char **argv)
 			continue;
 		if (c == 's') {
 			stats = true;
+			continue;
+		}
+		if (c == 'i') {
+			if (hy_duration_parse("--interval", optarg, &interval_ns, &err) < 0) {
+				fprintf(stderr, "hybox events: %s\n", err.msg);
+				return HY_EXIT_RUNTIME;
+			}
 			continue;
 		}
 		if (c == 'h') {
@@ -237,7 +286,9 @@ int hy_cmd_events(const struct hy_global_opts *g, int argc, char **argv)
 	}
 	const char *id = argv[optind];
 	if (stats)
-		return print_stats(g, id);
+		return print_stats(g, id); /* with --interval too: runc's --stats wins */
+	if (interval_ns)
+		return stream_stats(g, id, interval_ns);
 	_cleanup_close_ int fd = hy_control_connect(g->root, id, HY_EVENTS_SOCK, &err);
 	if (fd < 0) {
 		fprintf(stderr, "hybox: %s\n", err.msg);

@@ -4,7 +4,8 @@
 # create (the supervisor detaches, the command waits), state, start, kill,
 # pause/resume, delete [--force], run --bundle (foreground and -d), the
 # process settings of config.json (args, env, cwd, user, umask, rlimits,
-# hostname, mounts, inline policy), two containers at once, a killed
+# hostname, mounts, inline policy), runc's events (--stats once, the
+# --interval stream and its oom events), two containers at once, a killed
 # supervisor, and malformed bundles: each refused with one line naming the
 # JSON path, with nothing left behind.
 # shellcheck disable=SC2016 # single-quoted $ is for the sandboxed shell
@@ -326,6 +327,103 @@ hyr delete --force "$id"
 hyr events --stats "$id"
 assert_rc 125 "events --stats of a gone container exits 125"
 assert_no_leftovers "$id" "$ROOT"
+
+# --- runc's streaming events: --interval -------------------------------------------
+# stream_lines FILE: the number of lines the background stream has written.
+stream_lines() { grep -c '' "$1" 2>/dev/null; }
+# stream_shape FILE ID: every line a stats event of ID, with the cgroup's cpu usage.
+stream_shape() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+bad = [e for e in evs if e["type"] != "stats" or e["id"] != sys.argv[2]
+       or not isinstance(e["data"]["cpu"]["usage"]["total"], int)
+       or not set(e["data"]) <= {"cpu", "memory", "pids"}]
+print(len(evs), "bad:", bad[:1])
+PY
+}
+stream_ended() { ! kill -0 "$1" 2>/dev/null; }
+has_stopped() { [ "$(state_field "$1" status)" = stopped ]; }
+
+cp "$SCRATCH/default.json" "$B/config.json"
+edit_config "$B/config.json" 'c["process"]["args"] = ["sh", "-c", "while :; do sleep 0.05; done"]'
+id=$(tid stream)
+hyr run -d --bundle "$B" "$id"
+assert_rc 0 "run -d: a container to stream the stats of"
+bg_start "$HYBOX" --root "$ROOT" events --interval 100ms "$id" >"$SCRATCH/stream.out" 2>"$SCRATCH/stream.err"
+stream=$BG_PID
+lines_at_least() { [ "$(stream_lines "$SCRATCH/stream.out")" -ge "$1" ]; }
+check "events --interval 100ms: at least two lines within 10 s" wait_for 10 lines_at_least 2
+assert_match "$(stream_shape "$SCRATCH/stream.out" "$id")" '^[0-9]+ bad: \[\]$' \
+	"events --interval: each line is runc's stats event of the container"
+check "events --interval: still streaming while the container runs" kill -0 "$stream"
+hyr events --stats --interval 100ms "$id"
+assert_eq "$(python3 -c 'import json,sys; l=sys.stdin.read().splitlines(); print(len(l), json.loads(l[0])["type"])' <<<"$RUN_OUT")" \
+	"1 stats" "events --stats --interval: one event (--stats wins, as in runc)"
+assert_rc 0 "events --stats --interval exits 0"
+run_capture bash -c '"$0" --root "$1" events --interval 50ms "$2" | head -n 1 >/dev/null; exit "${PIPESTATUS[0]}"' \
+	"$HYBOX" "$ROOT" "$id"
+assert_rc 0 "events --interval: a closed stdout ends the stream with 0"
+assert_eq "$RUN_ERR" "" "events --interval: ... and quietly"
+hyr kill "$id" KILL
+check "events --interval: the stream ends when the container stops" wait_for 10 stream_ended "$stream"
+wait "$stream"
+assert_eq "$?" 0 "events --interval: exit 0 once the container stopped"
+assert_eq "$(cat "$SCRATCH/stream.err")" "" "events --interval: nothing on stderr"
+hyr events --interval 100ms "$id"
+assert_rc 125 "events --interval of a stopped container exits 125"
+assert_error_line "container '$id' is not running under" "events --interval of a stopped container: --stats's error"
+wait_for 10 has_stopped "$id" || true
+hyr delete "$id"
+assert_rc 0 "delete the stopped container"
+hyr events --interval 100ms "$id"
+assert_error_line "container '$id' is not running under" "events --interval of an unknown container: --stats's error"
+assert_rc 125 "events --interval of an unknown container exits 125"
+for bad in "x:got \"x\"" "5:got \"5\"" "1m30:got \"1m30\"" "=:got \"\"" "=0:above 0, got \"0\"" \
+	"-1s:above 0, got \"-1s\"" "=0ms:above 0, got \"0ms\""; do
+	val=${bad%%:*} want=${bad#*:}
+	if [ "${val:0:1}" = = ]; then hyr events "--interval$val" "$id"; else hyr events --interval "$val" "$id"; fi
+	assert_rc 125 "events --interval '$val' is a usage error (125)"
+	assert_error_line "^hybox events: --interval: expected a duration .*$want\$" \
+		"events --interval '$val': the option and what was expected"
+done
+hyr events --interval
+assert_rc 125 "events --interval without a value exits 125"
+
+# An OOM kill: `oom` comes when the kernel counts it, long before the first
+# stats event of a 1 h interval; memory.swap = limit, so no swap delays it.
+# The container's dd waits for a file in a bound directory: the stream is
+# watching by then. The container goes on after the kill.
+if [ "$(feature_state cgroup_memory)" = yes ]; then
+	mkdir -p "$SCRATCH/trig"
+	cp "$SCRATCH/default.json" "$B/config.json"
+	edit_config "$B/config.json" 'c["process"]["args"] = ["sh", "-c", "while [ ! -e /trig/go ]; do sleep 0.05; done; dd if=/dev/zero of=/dev/null bs=64M count=1; echo dd=$?; while :; do sleep 0.05; done"]
+c["linux"]["resources"] = {"memory": {"limit": 16777216, "swap": 16777216}}
+c["mounts"].append({"destination": "/trig", "type": "bind", "source": arg, "options": ["rbind", "ro"]})' "$SCRATCH/trig"
+	id=$(tid oom)
+	run_capture sh -c "exec \"\$0\" --root \"$ROOT\" run -d --bundle \"$B\" \"$id\" >\"$SCRATCH/oom.run\" 2>&1" "$HYBOX"
+	assert_rc 0 "run -d: a container with a 16 MiB memory limit"
+	bg_start "$HYBOX" --root "$ROOT" events --interval 1h "$id" >"$SCRATCH/oom.out" 2>"$SCRATCH/oom.err"
+	stream=$BG_PID
+	sleep 0.5
+	touch "$SCRATCH/trig/go"
+	dd_done() { grep -q '^dd=' "$SCRATCH/oom.run"; }
+	wait_for 10 dd_done || true
+	assert_eq "$(grep '^dd=' "$SCRATCH/oom.run")" "dd=137" "dd bs=64M in a 16 MiB container is OOM-killed"
+	has_oom() { grep -qxF "{\"type\":\"oom\",\"id\":\"$id\"}" "$SCRATCH/oom.out"; }
+	check "events --interval 1h: an oom event for the kill, at once" wait_for 5 has_oom
+	assert_eq "$(grep -c '"stats"' "$SCRATCH/oom.out")" 0 "events --interval 1h: no stats event yet"
+	hyr kill "$id" KILL
+	check "events --interval 1h: the stream ends when the container stops" wait_for 10 stream_ended "$stream"
+	wait "$stream"
+	assert_eq "$?" 0 "events --interval 1h: exit 0 once the container stopped"
+	assert_eq "$(grep -c '' "$SCRATCH/oom.out")" 1 "events --interval 1h: one oom line, nothing else"
+	wait_for 10 has_stopped "$id" || true
+	hyr delete "$id"
+	assert_no_leftovers "$id" "$ROOT"
+else
+	skip "oom events need the cgroup v2 memory controller (cgroup_memory: $(feature_state cgroup_memory))"
+fi
 
 # --- a subreaper (containerd's shim, conmon) reaps init and gets the status --------
 cp "$SCRATCH/default.json" "$B/config.json"

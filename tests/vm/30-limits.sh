@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # --memory and --cpus enforced: the guest mounts a pure cgroup v2 hierarchy,
 # so its memory and cpu controllers are hybox's (on the development host
-# they are bound to v1, and 74-views.sh checks the warning instead). Also
-# the /proc views with FUSE loaded as a module. Runs inside the VM only.
+# they are bound to v1, and 74-views.sh checks the warning instead), and
+# runc's `events --interval` oom notices. Also the /proc views with FUSE
+# loaded as a module. Runs inside the VM only.
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
 # shellcheck source=vmlib.sh
@@ -36,6 +37,44 @@ assert_rc 0 "control: dd with a 64 MiB buffer runs without a limit"
 id=$(tid oom)
 hy run --id "$id" --memory 32M -- dd if=/dev/zero of=/dev/null bs=64M count=1
 assert_rc 137 "under --memory 32M the same dd is killed (SIGKILL: the OOM killer)"
+assert_no_leftovers "$id"
+
+# runc's `events --interval`: an OOM kill in the container is an `oom` line
+# as soon as memory.events counts it (a 1 h interval: no stats line comes
+# first); a 100 ms stream shows the limit; both end with the container.
+scratch_dir
+id=$(tid oomev)
+bg_start "$HYBOX" run --id "$id" --memory 32M -- /bin/sh -c \
+	"while [ ! -e $SCRATCH/go ]; do sleep 0.05; done; dd if=/dev/zero of=/dev/null bs=64M count=1;
+	 echo dd=\$?; while :; do sleep 0.05; done" >"$TEST_TMP/run.out"
+run=$BG_PID
+running() { "$HYBOX" ps "$id" >/dev/null 2>&1; }
+wait_for 20 running || true
+bg_start "$HYBOX" events --interval 1h "$id" >"$TEST_TMP/oom.out" 2>"$TEST_TMP/oom.err"
+slow=$BG_PID
+bg_start "$HYBOX" events --interval 100ms "$id" >"$TEST_TMP/fast.out" 2>"$TEST_TMP/fast.err"
+fast=$BG_PID
+sleep 0.5
+touch "$SCRATCH/go"
+dd_done() { grep -q '^dd=' "$TEST_TMP/run.out"; }
+wait_for 10 dd_done || true
+assert_eq "$(cat "$TEST_TMP/run.out")" "dd=137" "dd bs=64M under --memory 32M is OOM-killed, the container goes on"
+has_oom() { grep -qxF "{\"type\":\"oom\",\"id\":\"$id\"}" "$1"; }
+check "events --interval 1h: an oom line for the kill" wait_for 5 has_oom "$TEST_TMP/oom.out"
+check "events --interval 100ms: the oom line too" wait_for 5 has_oom "$TEST_TMP/fast.out"
+assert_eq "$(grep -c '' "$TEST_TMP/oom.out")" 1 "events --interval 1h: the oom line alone"
+check "events --interval 100ms: stats lines with the memory limit" \
+	grep -q "^{\"type\":\"stats\",\"id\":\"$id\",.*\"limit\":33554432" "$TEST_TMP/fast.out"
+"$HYBOX" kill "$id" KILL >/dev/null 2>&1
+wait "$run" 2>/dev/null
+gone() { ! kill -0 "$1" 2>/dev/null; }
+check "the streams end with the container" wait_for 10 gone "$slow"
+wait_for 10 gone "$fast" || true
+wait "$slow"
+assert_eq "$?" 0 "events --interval 1h exits 0 once the container stopped"
+wait "$fast"
+assert_eq "$?" 0 "events --interval 100ms exits 0 once the container stopped"
+assert_eq "$(cat "$TEST_TMP/oom.err" "$TEST_TMP/fast.err")" "" "the streams print nothing on stderr"
 assert_no_leftovers "$id"
 
 # The views: meminfo shows the limit, usage charged by the memory controller.
