@@ -16,6 +16,12 @@ static const char *verb_name(enum hy_oci_verb verb)
 	return verb == HY_OCI_CREATE ? "create" : verb == HY_OCI_RUN ? "run" : "restore";
 }
 
+/* What --help to point at: runc's restore needs -b to be selected. */
+static const char *help_of(enum hy_oci_verb verb)
+{
+	return verb == HY_OCI_CREATE ? "create" : verb == HY_OCI_RUN ? "run" : "restore --bundle .";
+}
+
 static void usage_intro(enum hy_oci_verb verb, FILE *f)
 {
 	if (verb == HY_OCI_CREATE)
@@ -50,7 +56,7 @@ static void usage_intro(enum hy_oci_verb verb, FILE *f)
 			"completely first. Without -d, wait for the restored command, exit with its\n"
 			"status and delete the container; with -d, return once it runs ('state':\n"
 			"running). (Without --bundle/-b, 'hybox restore' is hybox's own: see\n"
-			"'hybox restore --image DIR --help'.)\n");
+			"'hybox restore --help'.)\n");
 }
 
 static void usage_verb_options(enum hy_oci_verb verb, FILE *f)
@@ -143,7 +149,7 @@ static bool verb_takes(enum hy_oci_verb verb, int c)
  * (c 0, named by `given`): missing value, CRIU's, or unknown. */
 static int bad_option(enum hy_oci_verb verb, int c, const char *given, struct hy_err *err)
 {
-	const char *name = verb_name(verb);
+	const char *name = help_of(verb);
 	if (c == ':')
 		return hy_err_set(err, -EINVAL, "option '%s' needs an argument", given);
 	if (verb == HY_OCI_RESTORE && hy_criu_flag_refuse(HY_CRIU_RESTORE, given, err) < 0)
@@ -217,7 +223,7 @@ int hy_oci_parse(enum hy_oci_verb verb, int argc, char **argv, struct hy_oci_opt
 						"hybox %s [OPTIONS] ID)", argc - optind, name);
 	if (verb == HY_OCI_RESTORE && !o->image_path)
 		return hy_err_set(err, -EINVAL, "--image-path DIR is needed: the checkpoint image "
-						"to restore (see 'hybox restore --help')");
+						"to restore (see 'hybox restore --bundle . --help')");
 	o->id = argv[optind];
 	return hy_id_validate(o->id, err);
 }
