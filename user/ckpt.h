@@ -227,5 +227,8 @@ int ck_image_write(int dirfd, const struct ck_image *img, struct hy_err *err);
 int ck_image_read(int dirfd, struct ck_image *img, struct hy_err *err);
 /* Check the saved CPU features against this CPU's. */
 int ck_image_check_cpu(const struct ck_image *img, struct hy_err *err);
+/* For a restore: probe this kernel, open dir (*ret_dirfd, -1 on failure), read
+ * and check the image and this CPU's features (ckpt_image_load.c). */
+int ck_image_load(const char *dir, int *ret_dirfd, struct ck_image *img, struct hy_err *err);
 /* This CPU's XCR0 and feature words, as the image records them. */
 void ck_cpu_features(uint64_t *xcr0, uint32_t cpuid[4]);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * `hybox checkpoint [--image DIR] [--leave-running] [--check] ID`: save a
+ * `hybox checkpoint [--image DIR] [--leave-running] [--check] ID` (and runc's
+ * `--image-path DIR [--work-path W] [--leave-running]`): save a
  * running container into an image directory (ckpt_dump.c). The directory
  * is created if missing and must be empty; a failed checkpoint removes what
  * it wrote (and the directory, if it made it), and leaves the container
@@ -10,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,6 +20,7 @@
 
 #include "ckpt_dump.h"
 #include "cmd.h"
+#include "criu_flags.h"
 #include "util.h"
 
 static void usage(FILE *f)
@@ -41,7 +44,15 @@ static void usage(FILE *f)
 		"      --compress none|fast|best\n"
 		"                       deflate the page files (zlib level 1 or 9; default none)\n"
 		"      --check          only say what would block a checkpoint; change nothing\n"
+		"      --work-path W    runc's: on failure hybox writes its error to W/dump.log\n"
+		"                       (where CRIU's log would be); no other work files\n"
+		"      --shell-job      runc's, accepted: the container's stdio (a terminal too)\n"
+		"                       is saved as stdio, which the restore's replaces\n"
 		"  -h, --help           show this help\n\n"
+		"runc's CRIU options (--tcp-established, --ext-unix-sk, --file-locks,\n"
+		"--manage-cgroups-mode, --empty-ns, --lazy-pages, --auto-dedup, --page-server,\n"
+		"--pre-dump, --parent-path, --status-fd) are refused by name: hybox's\n"
+		"checkpoint has none of them yet.\n"
 		"Exit status: 0 when saved (with --check: when nothing blocks), 125 otherwise.\n");
 }
 
@@ -134,11 +145,28 @@ static int dump_in_child(const struct ck_dump_opts *o, struct ck_dump_stats *sta
 	return res.r;
 }
 
-/* Options into o and *dir: -1 to go on, else the exit status. */
-static int parse_args(int argc, char **argv, struct ck_dump_opts *o, const char **dir)
+/* An option getopt did not take: runc's CRIU flags by name, else unknown. */
+static int bad_option(int c, const char *arg)
+{
+	struct hy_err err = { 0 };
+	if (c != ':' && hy_criu_flag_refuse(HY_CRIU_CHECKPOINT, arg, &err) < 0) {
+		fprintf(stderr, "hybox checkpoint: %s\n", err.msg);
+		return HY_EXIT_RUNTIME;
+	}
+	fprintf(stderr, "hybox checkpoint: %s '%s'\n", c == ':' ? "missing value for" : "bad option",
+		arg);
+	usage(stderr);
+	return HY_EXIT_RUNTIME;
+}
+
+/* Options into o, *dir and *work: -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, struct ck_dump_opts *o, const char **dir,
+		      const char **work)
 {
 	static const struct option opts[] = { { "image", required_argument, NULL, 'i' },
 					      { "image-path", required_argument, NULL, 'i' },
+					      { "work-path", required_argument, NULL, 'w' },
+					      { "shell-job", no_argument, NULL, 's' },
 					      { "leave-running", no_argument, NULL, 'l' },
 					      { "check", no_argument, NULL, 'c' },
 					      { "compress", required_argument, NULL, 'z' },
@@ -149,6 +177,8 @@ static int parse_args(int argc, char **argv, struct ck_dump_opts *o, const char 
 	while ((c = getopt_long(argc, argv, "+:i:h", opts, NULL)) != -1) {
 		if (c == 'i') {
 			*dir = optarg;
+		} else if (c == 'w') {
+			*work = optarg;
 		} else if (c == 'l') {
 			o->is_leave_running = true;
 		} else if (c == 'c') {
@@ -160,11 +190,8 @@ static int parse_args(int argc, char **argv, struct ck_dump_opts *o, const char 
 		} else if (c == 'h') {
 			usage(stdout);
 			return 0;
-		} else if (c != 'z') {
-			fprintf(stderr, "hybox checkpoint: %s '%s'\n",
-				c == ':' ? "missing value for" : "bad option", argv[optind - 1]);
-			usage(stderr);
-			return HY_EXIT_RUNTIME;
+		} else if (c != 'z' && c != 's') {
+			return bad_option(c, argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1 || (!*dir && !o->is_check) || (*dir && o->is_check)) {
@@ -176,11 +203,25 @@ static int parse_args(int argc, char **argv, struct ck_dump_opts *o, const char 
 	return -1;
 }
 
+/* --work-path W: the error in W/dump.log too (containerd's shim copies it
+ * next to the bundle when a checkpoint fails). Best effort. */
+static void work_log(const char *work, const char *id, const struct hy_err *err)
+{
+	char path[PATH_MAX];
+	if (!work || (size_t)snprintf(path, sizeof(path), "%s/dump.log", work) >= sizeof(path))
+		return;
+	FILE *f = fopen(path, "ae");
+	if (f) {
+		fprintf(f, "hybox checkpoint %s: error: %s\n", id, err->msg);
+		fclose(f);
+	}
+}
+
 int hy_cmd_checkpoint(const struct hy_global_opts *g, int argc, char **argv)
 {
 	struct ck_dump_opts o = { .root = g->root, .image_dirfd = -1 };
-	const char *dir = NULL;
-	int status = parse_args(argc, argv, &o, &dir);
+	const char *dir = NULL, *work = NULL;
+	int status = parse_args(argc, argv, &o, &dir, &work);
 	if (status >= 0)
 		return status;
 	struct hy_err err = { 0 };
@@ -188,6 +229,7 @@ int hy_cmd_checkpoint(const struct hy_global_opts *g, int argc, char **argv)
 	bool created = false;
 	if (dir && (o.image_dirfd = open_image_dir(dir, &created, &err)) < 0) {
 		fprintf(stderr, "hybox checkpoint: %s\n", err.msg);
+		work_log(work, o.id, &err);
 		return HY_EXIT_RUNTIME;
 	}
 	int r = dump_in_child(&o, &stats, &err);
@@ -197,6 +239,7 @@ int hy_cmd_checkpoint(const struct hy_global_opts *g, int argc, char **argv)
 		close(o.image_dirfd);
 	if (r < 0) {
 		fprintf(stderr, "hybox checkpoint: %s\n", err.msg);
+		work_log(work, o.id, &err);
 		return HY_EXIT_RUNTIME;
 	}
 	if (o.is_check)

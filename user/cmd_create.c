@@ -3,7 +3,8 @@
  * `hybox create [OPTIONS] ID` (runc's): create a container from an OCI bundle
  * and leave its command waiting for `hybox start`; the supervisor detaches.
  * And `hybox run [OPTIONS] --bundle DIR ID`, runc's run, which `hybox run`
- * hands over when it sees --bundle. Run as root (see oci_launch.c).
+ * hands over when it sees --bundle, and runc's `hybox restore --bundle DIR
+ * --image-path IMAGE ID` likewise. Run as root (see oci_launch.c).
  */
 #include <stdio.h>
 
@@ -21,7 +22,9 @@ static int oci_verb(const struct hy_global_opts *g, enum hy_oci_verb verb, int a
 		return 0;
 	}
 	if (r < 0) {
-		fprintf(stderr, "hybox %s: %s\n", verb == HY_OCI_CREATE ? "create" : "run", err.msg);
+		fprintf(stderr, "hybox %s: %s\n",
+			verb == HY_OCI_CREATE ? "create" : verb == HY_OCI_RUN ? "run" : "restore",
+			err.msg);
 		return HY_EXIT_RUNTIME;
 	}
 	return hy_oci_launch(g, verb, &o);
@@ -35,4 +38,9 @@ int hy_cmd_create(const struct hy_global_opts *g, int argc, char **argv)
 int hy_cmd_oci_run(const struct hy_global_opts *g, int argc, char **argv)
 {
 	return oci_verb(g, HY_OCI_RUN, argc, argv);
+}
+
+int hy_cmd_oci_restore(const struct hy_global_opts *g, int argc, char **argv)
+{
+	return oci_verb(g, HY_OCI_RESTORE, argc, argv);
 }

@@ -5,7 +5,8 @@
  * then run a new container as `hybox run` would, whose command becomes the
  * image's processes (ckpt_restore.c) instead of executing anything. The
  * run options (--id, --events, --policy, --memory...) apply as for run;
- * the hostname and the policy default to the image's.
+ * the hostname and the policy default to the image's. With -b/--bundle
+ * anywhere among the options it is runc's `restore` instead (oci_launch.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +17,7 @@
 
 #include "ckpt.h"
 #include "cmd.h"
-#include "features.h"
+#include "oci_opts.h"
 #include "run.h"
 #include "util.h"
 
@@ -42,7 +43,10 @@ static void usage(FILE *f)
 		"container gets what it had (saved in the image): its policy, hostname, root\n"
 		"file system, network mode, memory and CPU limits, unless --policy,\n"
 		"--hostname, --rootfs, --net, --memory or --cpus say otherwise. The files the\n"
-		"processes had open or mapped must exist at the same paths.\n");
+		"processes had open or mapped must exist at the same paths.\n\n"
+		"With -b/--bundle DIR among the options, this is runc's restore of an OCI\n"
+		"bundle instead: hybox restore --bundle DIR --image-path IMAGE [-d] ID (see\n"
+		"hybox restore --bundle . --help).\n");
 }
 
 /* Take --image/--check/--help out of argv (in place); the rest is run's. */
@@ -72,28 +76,12 @@ static int split_args(int *argc, char **argv, const char **dir, bool *check, boo
 	return 0;
 }
 
-static int load(const char *dir, int *dirfd, struct ck_image *img, struct hy_err *err)
-{
-	char why[160];
-	*dirfd = -1;
-	if (hy_checkpoint_probe(why, sizeof(why)) < 0)
-		return hy_err_set(err, -ENOTSUP, "this kernel cannot restore: %s (hybox features: "
-						 "checkpoint)", why);
-	*dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (*dirfd < 0)
-		return hy_err_setr(err, -errno, "open image directory %s", dir);
-	int r = ck_image_read(*dirfd, img, err);
-	if (r == 0 && (r = ck_image_check_cpu(img, err)) < 0)
-		ck_image_free(img);
-	if (r < 0)
-		hy_err_wrap(err, "%s", dir);
-	return r;
-}
-
 int hy_cmd_restore(const struct hy_global_opts *g, int argc, char **argv)
 {
 	const char *dir = NULL;
 	bool check = false, help = false;
+	if (hy_oci_restore_selected(argc, argv)) /* runc's `restore --bundle DIR ... ID` */
+		return hy_cmd_oci_restore(g, argc, argv);
 	if (split_args(&argc, argv, &dir, &check, &help) < 0 || (!help && !dir)) {
 		fprintf(stderr, "hybox restore: expected --image DIR and run options, no command\n");
 		usage(stderr);
@@ -106,10 +94,8 @@ int hy_cmd_restore(const struct hy_global_opts *g, int argc, char **argv)
 	struct hy_err err = { 0 };
 	struct ck_image img;
 	int dirfd;
-	if (load(dir, &dirfd, &img, &err) < 0) {
+	if (ck_image_load(dir, &dirfd, &img, &err) < 0) {
 		fprintf(stderr, "hybox restore: %s\n", err.msg);
-		if (dirfd >= 0)
-			close(dirfd);
 		return HY_EXIT_RUNTIME;
 	}
 	int status = 0;

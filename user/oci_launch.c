@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ckpt.h"
 #include "container.h"
 #include "detach.h"
 #include "log.h"
@@ -31,10 +32,22 @@ struct launch {
 	struct hy_oci_bundle *b;
 	bool is_detached;
 	bool is_wait_start;
+	bool is_supervisor; /* the detached supervisor (its cwd is "/") */
 	struct hy_detach det;
 	char pid_file[PATH_MAX]; /* absolute; "" for none */
 	char console[PATH_MAX];  /* --console-socket, absolute; "" for none */
+	enum hy_oci_verb verb;
+	/* restore: the checked image, its directory, and what it gives the run */
+	struct ck_image img;
+	int image_dirfd;
+	char policy_name[PATH_MAX + 32];
+	char *argv[2];
 };
+
+static const char *verb_name(enum hy_oci_verb verb)
+{
+	return verb == HY_OCI_CREATE ? "create" : verb == HY_OCI_RUN ? "run" : "restore";
+}
 
 /* "DIR/NAME" with DIR resolved (the detached supervisor works from "/"). */
 static int absolute(const char *opt, const char *path, char *out, size_t len,
@@ -96,9 +109,28 @@ static void on_stopped(void *ctx, int state_dirfd, int wstatus)
 	hy_oci_state_stopped(state_dirfd, wstatus);
 }
 
-static int report(const struct hy_err *err, int status)
+/*
+ * restore --work-path DIR: the error goes to DIR/restore.log too, where
+ * CRIU's log would be (containerd's shim copies that file next to the
+ * bundle when a restore fails). Best effort: the error is printed anyway.
+ */
+static void work_log(const struct launch *l, const struct hy_err *err)
+{
+	char path[PATH_MAX];
+	if (l->verb != HY_OCI_RESTORE || !l->o->work_path || l->is_supervisor ||
+	    (size_t)snprintf(path, sizeof(path), "%s/restore.log", l->o->work_path) >= sizeof(path))
+		return;
+	FILE *f = fopen(path, "ae");
+	if (!f)
+		return;
+	fprintf(f, "hybox restore %s: error: %s\n", l->o->id, err->msg);
+	fclose(f);
+}
+
+static int report(const struct launch *l, const struct hy_err *err, int status)
 {
 	fprintf(stderr, "hybox: %s\n", err->msg);
+	work_log(l, err);
 	return status ? status : HY_EXIT_RUNTIME;
 }
 
@@ -107,7 +139,7 @@ static int prepare(struct launch *l, struct hy_err *err)
 	if (geteuid() != 0)
 		return hy_err_set(err, -EPERM, "hybox %s needs root (namespaces, cgroups, seccomp "
 					       "supervision); run it with sudo",
-				  l->is_wait_start ? "create" : "run");
+				  verb_name(l->verb));
 	int r = 0;
 	/* Resolved now: the detached supervisor works from "/". */
 	if (l->o->pid_file)
@@ -119,14 +151,52 @@ static int prepare(struct launch *l, struct hy_err *err)
 		r = hy_oci_bundle_load(l->o->bundle, l->b, err);
 	if (r == 0 && (r = check_console(l, err)) < 0)
 		hy_oci_bundle_fini(l->b);
+	if (r == 0 && l->verb == HY_OCI_RESTORE &&
+	    (r = ck_image_load(l->o->image_path, &l->image_dirfd, &l->img, err)) < 0) {
+		hy_err_wrap(err, "--image-path");
+		hy_oci_bundle_fini(l->b);
+	}
 	return r;
+}
+
+/*
+ * restore: the image's processes replace process.args (argv names its
+ * command, for events); without the org.hybox.policy annotation the policy
+ * is the image's (the container's own), and without a hostname in
+ * config.json the image's, as CRIU brings back the UTS namespace.
+ */
+static void restore_run_opts(struct launch *l, struct hy_run_opts *ro)
+{
+	if (l->verb != HY_OCI_RESTORE)
+		return;
+	l->argv[0] = l->img.procs[0].exe;
+	ro->argv = l->argv;
+	ro->restore = &l->img;
+	ro->restore_dirfd = l->image_dirfd;
+	ro->hostname = ro->hostname ? ro->hostname : l->img.hostname;
+	if (!ro->policy && l->img.policy) {
+		snprintf(l->policy_name, sizeof(l->policy_name), "%s/image.json: policy",
+			 l->o->image_path);
+		ro->policy = l->policy_name;
+		ro->policy_text = l->img.policy;
+	}
+}
+
+static void cleanup(struct launch *l)
+{
+	hy_oci_bundle_fini(l->b);
+	free(l->b);
+	if (l->verb == HY_OCI_RESTORE) {
+		ck_image_free(&l->img);
+		close(l->image_dirfd);
+	}
 }
 
 int hy_oci_launch(const struct hy_global_opts *g, enum hy_oci_verb verb,
 		  const struct hy_oci_opts *o)
 {
-	struct hy_oci_bundle *b = xcalloc(1, sizeof(*b));
-	struct launch l = { .g = g, .o = o, .b = b, .det = { .fd = -1 },
+	struct launch l = { .g = g, .o = o, .b = xcalloc(1, sizeof(*l.b)), .det = { .fd = -1 },
+			    .verb = verb, .image_dirfd = -1,
 			    .is_wait_start = verb == HY_OCI_CREATE,
 			    .is_detached = verb == HY_OCI_CREATE || o->is_detach };
 	struct hy_run_hooks hooks = {
@@ -142,25 +212,25 @@ int hy_oci_launch(const struct hy_global_opts *g, enum hy_oci_verb verb,
 	int status = 0;
 	pid_t pid = 0;
 	if (prepare(&l, &err) < 0) {
-		free(b);
-		return report(&err, HY_EXIT_RUNTIME);
+		free(l.b);
+		return report(&l, &err, HY_EXIT_RUNTIME);
 	}
-	hy_oci_bundle_run_opts(b, o->id, &ro);
+	hy_oci_bundle_run_opts(l.b, o->id, &ro);
+	restore_run_opts(&l, &ro);
 	if (l.is_detached) {
 		int r = hy_detach_fork(&l.det, &status, &pid, &err);
 		if (r != 0) { /* the caller: the supervisor reported (or never started) */
-			hy_oci_bundle_fini(b);
-			free(b);
-			return err.code ? report(&err, status) : 0;
+			cleanup(&l);
+			return err.code ? report(&l, &err, status) : 0;
 		}
 		hy_logfile_log_only(); /* fd 2 is the container's now */
+		l.is_supervisor = true;
 	}
 	status = hy_run_container(g, &ro, &hooks, &err);
 	if (err.code && l.det.fd >= 0) /* not reported yet: the caller prints it */
 		hy_detach_failed(&l.det, &err);
 	else if (err.code) /* the caller's stderr, or (detached) the --log file */
-		status = report(&err, err.exit_code);
-	hy_oci_bundle_fini(b);
-	free(b);
+		status = report(&l, &err, err.exit_code);
+	cleanup(&l);
 	return status;
 }

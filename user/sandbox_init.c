@@ -105,10 +105,10 @@ static int set_oom_score_adj(const struct hy_proc_spec *p, const char **step)
  * which do not exist in this copy of its memory); the configured capability
  * sets; then the cwd, entered as the new user, which must exist.
  */
-static void apply_proc(const struct hy_sandbox_spec *spec, int sync)
+static void apply_limits(const struct hy_proc_spec *p, int sync)
 {
-	const struct hy_proc_spec *p = spec->proc;
 	char what[256];
+	const char *step;
 	int r;
 	for (size_t i = 0; i < p->nrlimits; i++) {
 		struct rlimit rl = { p->rlimits[i].soft, p->rlimits[i].hard };
@@ -118,9 +118,16 @@ static void apply_proc(const struct hy_sandbox_spec *spec, int sync)
 				   errno == EPERM ? " (above the hard limit hybox runs with)" : ""),
 			     125);
 	}
-	const char *step;
 	if ((r = set_oom_score_adj(p, &step)) < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -r, step, 125);
+}
+
+static void apply_proc(const struct hy_sandbox_spec *spec, int sync)
+{
+	const struct hy_proc_spec *p = spec->proc;
+	char what[256];
+	int r;
+	apply_limits(p, sync);
 	if (p->has_umask)
 		umask(p->umask);
 	if ((r = hy_caps_drop_bounding(p->caps.bounding)) < 0)
@@ -209,11 +216,16 @@ void hy_sandbox_cmd_main(const struct hy_sandbox_spec *spec, int sync)
 					 spec->proc && spec->proc->terminal ? spec->proc : NULL;
 	if (tty)
 		open_console(tty, sync);
+	/* A restore's seed keeps root and CAP_CHECKPOINT_RESTORE: the image brings
+	 * back each process's ids, capabilities, umask and cwd; of an OCI process
+	 * only what the image lacks applies (rlimits, oomScoreAdj), inherited. */
 	uint64_t caps = hy_caps_default() | (spec->is_restore ? 1ULL << CAP_CHECKPOINT_RESTORE : 0);
-	int r = spec->proc ? 0 : hy_caps_restrict(caps);
+	int r = spec->proc && !spec->is_restore ? 0 : hy_caps_restrict(caps);
 	if (r < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -r, "drop capabilities", 125);
-	if (spec->proc)
+	if (spec->proc && spec->is_restore)
+		apply_limits(spec->proc, sync);
+	else if (spec->proc)
 		apply_proc(spec, sync);
 	int listener = hy_seccomp_install(spec->filter);
 	if (listener < 0)
