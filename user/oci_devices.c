@@ -5,7 +5,8 @@
  * bound from the host, a private devpts with ptmx, shm. There is no device
  * cgroup in cgroup v2 without a BPF program, and hybox loads none, so a list
  * is accepted only where it asks for nothing beyond that /dev: podman's and
- * containerd's leading deny-all and allows for those very devices. Anything
+ * containerd's leading deny-all, allows for those very devices, and mknod-only
+ * allows (Docker's "c *:* m"), harmless on nodev mounts. Anything
  * that would allow another device is refused with its JSON path. Pure,
  * unprivileged.
  */
@@ -138,6 +139,11 @@ static int check_rule(struct oci_ctx *c, const char *path, size_t i, const struc
 	if (!rule->allow)
 		return oci_fail(c, path, "a deny rule after the first is not supported (hybox "
 					 "cannot take devices away: %s)", HYBOX_DEV);
+	/* Docker's and containerd's "c *:* m", "b *:* m": mknod only. Every mount
+	 * of the container but /dev's fixed nodes is nodev, so a node made under
+	 * it cannot be opened: the rule gives nothing beyond hybox's /dev. */
+	if (strcmp(rule->access, "m") == 0)
+		return 0;
 	if (strcmp(rule->type, "c") != 0)
 		return oci_fail(c, path, "allows %s devices, which is not supported (%s)",
 				strcmp(rule->type, "b") == 0 ? "block" : "all", HYBOX_DEV);

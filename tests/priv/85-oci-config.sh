@@ -84,6 +84,14 @@ c['linux']['devices'] = [{'path': '/dev/null', 'type': 'c', 'major': 1, 'minor':
 run_ok "podman's device list (deny-all, then hybox's own devices) runs"
 assert_eq "$RUN_OUT" "4
 /dev/pts/ptmx" "the fixed /dev works as before"
+# Docker's and containerd's mknod-only wildcards: accepted, and a node made
+# under them cannot be opened (every mount but /dev's fixed nodes is nodev).
+config "c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'},
+  {'allow': True, 'type': 'c', 'access': 'm'}, {'allow': True, 'type': 'b', 'access': 'm'}]}" \
+	'mknod /dev/shm/sda b 8 0 && echo made; cat /dev/shm/sda >/dev/null 2>&1 || echo not-opened'
+run_ok "Docker's mknod-only rules (c *:* m, b *:* m) run"
+assert_eq "$RUN_OUT" "made
+not-opened" "... a block node can be made but not opened"
 config "c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'},
   {'allow': True, 'type': 'c', 'major': 10, 'minor': 200, 'access': 'rwm'}]}" true
 refused "an allow for /dev/net/tun" \

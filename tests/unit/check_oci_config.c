@@ -412,6 +412,11 @@ START_TEST(test_oci_config_devices)
 		"{\"allow\": true, \"type\": \"c\", \"major\": 136, \"access\": \"rwm\"}, "
 		"{\"allow\": true, \"type\": \"c\", \"major\": 136, \"minor\": -1, \"access\": \"rw\"}, "
 		"{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"r\"}]",
+		/* Docker's and containerd's mknod-only wildcards (harmless on nodev mounts) */
+		"[{\"allow\": false, \"access\": \"rwm\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": -1, \"minor\": -1, \"access\": \"m\"}, "
+		"{\"allow\": true, \"type\": \"b\", \"access\": \"m\"}, "
+		"{\"allow\": true, \"type\": \"c\", \"major\": 10, \"minor\": 200, \"access\": \"m\"}]",
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		struct hy_oci_config cfg;
@@ -634,8 +639,11 @@ static const struct bad_case {
 			     "\"major\": 10, \"minor\": 200, \"access\": \"rwm\"}]}",
 	  "linux.resources.devices[1]: allows char 10:200, which is not supported" },
 	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true, \"type\": \"c\", "
-			     "\"major\": -1, \"minor\": -1, \"access\": \"m\"}]}",
+			     "\"major\": -1, \"minor\": -1, \"access\": \"rm\"}]}",
 	  "linux.resources.devices[1]: allows char -1:-1 (-1: any)" },
+	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true, \"type\": \"b\", "
+			     "\"access\": \"mw\"}]}",
+	  "linux.resources.devices[1]: allows block devices" },
 	{ "linux.resources", "{\"devices\": [{\"allow\": false}, {\"allow\": true, \"type\": \"c\", "
 			     "\"major\": 1, \"access\": \"rwm\"}]}",
 	  "linux.resources.devices[1]: allows char 1:-1 (-1: any)" },
