@@ -4,7 +4,8 @@
 # rootfs imported as a local image, then run --rm with echo, exit codes, -e,
 # -w, --hostname, -v, --read-only, --memory, stdin (-i) and a terminal (-it,
 # driven through script(1)), run -d with ps, exec, pause/unpause, kill, and
-# stop of a command that ignores SIGTERM (SIGKILL after the timeout). podman
+# stop of a command that ignores SIGTERM (SIGKILL after the timeout), and a
+# pod whose container joins the infra container's namespaces. podman
 # runs with its own storage under the scratch directory, cgroupfs (hybox
 # has no systemd cgroups) and no ulimits of its own (this host's processes
 # cannot raise RLIMIT_NOFILE to podman's defaults).
@@ -40,6 +41,8 @@ trap cleanup_podman EXIT
 
 run_capture "$REPO_DIR/scripts/mkrootfs.sh" "$SCRATCH/rootfs"
 assert_rc 0 "mkrootfs.sh builds a busybox rootfs"
+printf '#!/bin/sh\nexec sleep 100000\n' >"$SCRATCH/rootfs/pause" # a pod's infra command
+chmod +x "$SCRATCH/rootfs/pause"
 run_capture sh -c "tar -C '$SCRATCH/rootfs' -c . | $(printf '%q ' "${P[@]}") import - $I"
 assert_rc 0 "podman import makes a local image of it"
 
@@ -89,6 +92,24 @@ assert_rc 0 "stop of a command that ignores SIGTERM"
 pm inspect hys --format '{{.State.Status}} {{.State.ExitCode}}'
 assert_eq "$RUN_OUT" "exited 137" "stop: SIGKILL after the timeout"
 pm rm hys
+
+# A pod: its infra container (run by hybox too) makes the ipc, uts and
+# network namespaces, and a container of the pod joins them by the paths
+# podman puts in linux.namespaces.
+pm pod create --name hyp --network none --hostname hypod --infra-image "$I" --infra-command /pause
+assert_rc 0 "pod create (infra: the busybox image's /pause)"
+pm pod start hyp
+assert_rc 0 "pod start: the infra container runs"
+pm pod inspect hyp --format '{{.InfraContainerID}}'
+infra=$RUN_OUT
+nsids='for n in ipc uts net; do ls -l /proc/self/ns/$n | sed "s/.*-> //"; done'
+pm exec "$infra" sh -c "$nsids"
+infra_ns=$RUN_OUT
+pm run --rm --pod hyp "$I" sh -c "hostname; $nsids"
+assert_eq "$RUN_RC $RUN_OUT" "0 hypod
+$infra_ns" "a container of the pod has the pod's hostname and its ipc, uts and network namespaces"
+pm pod rm -f hyp
+assert_rc 0 "pod rm -f"
 cleanup_podman
 assert_eq "$(ls /run/hybox 2>/dev/null | grep -c .)" "$(ls /run/hybox 2>/dev/null | grep -vc '^[0-9a-f]\{64\}$')" \
 	"no state directory of podman's containers is left under /run/hybox"
