@@ -38,6 +38,7 @@
 
 #define REQ_MAX (256 * 1024) /* bytes of one request */
 #define REQ_WAIT_MS 2000     /* a client has this long to send its request */
+#define POLL_FIXED 3         /* stop, listener, init: the poll set's first entries */
 
 struct session {
 	bool is_used;
@@ -64,6 +65,10 @@ struct hy_execsrv {
 	pthread_t thread;
 	bool has_thread;
 	struct session ss[HY_EXEC_SESSIONS_MAX];
+	/* The poll set (fill_pollset): POLL_FIXED, then one entry per open conn
+	 * or sync of a session in use, whose slot is in p_ss. */
+	struct pollfd p[POLL_FIXED + 2 * HY_EXEC_SESSIONS_MAX];
+	unsigned int p_ss[POLL_FIXED + 2 * HY_EXEC_SESSIONS_MAX];
 };
 
 static void reply(int conn, json_t *j)
@@ -318,33 +323,84 @@ static void finish_all(struct hy_execsrv *s)
 			fail(&s->ss[i], 128 + SIGKILL, "the container ended: its processes were killed");
 }
 
-/* Poll set: [0] stop, [1] listener, [2] init, then conn and sync of each session. */
+/*
+ * The poll set: [0] stop, [1] listener, [2] init, then the conn and sync of
+ * the sessions in use only. poll(2) fails with EINVAL when given more
+ * entries than RLIMIT_NOFILE's soft limit (1024 by default, as under a
+ * plain init or a login shell), even unused ones (fd -1): a set sized for
+ * HY_EXEC_SESSIONS_MAX made the thread end at its first poll, and every
+ * client wait forever on a listener nobody accepted from. Open fds count
+ * against that limit too, so this set always fits.
+ */
+static nfds_t fill_pollset(struct hy_execsrv *s)
+{
+	nfds_t n = POLL_FIXED;
+	s->p[0] = (struct pollfd){ .fd = s->stopfd, .events = POLLIN };
+	s->p[1] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
+	s->p[2] = (struct pollfd){ .fd = s->exec_fd, .events = POLLIN };
+	for (unsigned int i = 0; i < HY_EXEC_SESSIONS_MAX; i++) {
+		const struct session *x = &s->ss[i];
+		if (x->is_used && x->sync >= 0) {
+			s->p_ss[n] = i;
+			s->p[n++] = (struct pollfd){ .fd = x->sync, .events = POLLIN };
+		}
+		if (x->is_used && x->conn >= 0) {
+			s->p_ss[n] = i;
+			s->p[n++] = (struct pollfd){ .fd = x->conn, .events = POLLIN };
+		}
+	}
+	return n;
+}
+
+/* The sessions' entries with events: a session ended meanwhile (by init's
+ * message, or its sync before its conn) no longer has that fd. */
+static void dispatch_sessions(struct hy_execsrv *s, nfds_t n)
+{
+	for (nfds_t k = POLL_FIXED; k < n; k++) {
+		struct session *x = &s->ss[s->p_ss[k]];
+		if (!s->p[k].revents || !x->is_used)
+			continue;
+		if (x->sync >= 0 && s->p[k].fd == x->sync)
+			on_sync(s, x);
+		else if (x->conn >= 0 && s->p[k].fd == x->conn)
+			on_client(s, x);
+	}
+}
+
+/* The thread cannot go on: say why in the supervisor's log, and turn clients
+ * away at once rather than leave them waiting for an accept that never
+ * comes: a listening socket shut down refuses connect (ECONNREFUSED), and
+ * those already queued hear the reason. */
+static void give_up(struct hy_execsrv *s, const char *what, int e)
+{
+	int conn;
+	pr_err("exec server stopped: %s: %s; hybox exec is refused from now on", what,
+	       strerror(e));
+	shutdown(s->lfd, SHUT_RDWR);
+	while ((conn = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+		struct session x = { .conn = conn, .sync = -1, .pidfd = -1 };
+		fail(&x, HY_EXIT_RUNTIME, "the container's exec server stopped: %s: %s", what,
+		     strerror(e));
+	}
+}
+
 static void *serve(void *arg)
 {
 	struct hy_execsrv *s = arg;
-	struct pollfd p[3 + 2 * HY_EXEC_SESSIONS_MAX];
 	for (;;) {
-		p[0] = (struct pollfd){ .fd = s->stopfd, .events = POLLIN };
-		p[1] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
-		p[2] = (struct pollfd){ .fd = s->exec_fd, .events = POLLIN };
-		for (size_t i = 0; i < HY_EXEC_SESSIONS_MAX; i++) {
-			p[3 + 2 * i] = (struct pollfd){ .fd = s->ss[i].conn, .events = POLLIN };
-			p[4 + 2 * i] = (struct pollfd){ .fd = s->ss[i].sync, .events = POLLIN };
+		nfds_t n = fill_pollset(s);
+		if (poll(s->p, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			give_up(s, "poll", errno);
+			break;
 		}
-		if (poll(p, ARRAY_SIZE(p), -1) < 0 && errno != EINTR)
+		if (s->p[0].revents)
 			break;
-		if (p[0].revents)
-			break;
-		if ((p[2].revents & (POLLIN | POLLHUP | POLLERR)) && !on_init(s))
+		if ((s->p[2].revents & (POLLIN | POLLHUP | POLLERR)) && !on_init(s))
 			break; /* init is gone */
-		for (size_t i = 0; i < HY_EXEC_SESSIONS_MAX; i++) {
-			struct session *x = &s->ss[i];
-			if (x->is_used && x->sync >= 0 && p[4 + 2 * i].revents)
-				on_sync(s, x);
-			if (x->is_used && x->conn >= 0 && p[3 + 2 * i].revents)
-				on_client(s, x);
-		}
-		if (p[1].revents & POLLIN)
+		dispatch_sessions(s, n);
+		if (s->p[1].revents & POLLIN)
 			accept_client(s);
 	}
 	finish_all(s);

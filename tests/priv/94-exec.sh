@@ -7,7 +7,8 @@
 # terminal (-t relayed by the client, or --console-socket), runc's
 # --process, an OCI container's user and env, the container ending under a
 # waiting exec, kernel-emu threads reaped once their processes are gone,
-# -u UID[:GID], and refusals (unknown container, a stranger, bad -u).
+# -u UID[:GID], refusals (unknown container, a stranger, bad -u), and a
+# supervisor started under RLIMIT_NOFILE 1024.
 # shellcheck disable=SC2016 # single-quoted $ is for the sandboxed shell
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
@@ -203,4 +204,21 @@ run_capture "$HYBOX" --root "$ROOT" exec "$oid" sh -c 'id -u; id -g; echo $FROM_
 assert_eq "$RUN_RC $RUN_OUT" $'0 1000\n1000\nyes' "OCI exec: process.user and process.env of the config"
 hy --root "$ROOT" delete --force "$oid"
 assert_no_leftovers "$oid" "$ROOT"
+
+# --- a supervisor started under RLIMIT_NOFILE 1024 -----------------------------------------
+# The kernel's default soft limit (a VM's or a plain init's): poll(2) refuses
+# more entries than it, so the exec server polls only the fds it has open.
+nid=$(tid nofile)
+bg_start bash -c 'ulimit -Sn 1024 && exec "$0" run --id "$1" -- sleep 1000' "$HYBOX" "$nid"
+nsup=$BG_PID
+wait_for 10 "$HYBOX" ps "$nid" >/dev/null 2>&1
+assert_eq "$(awk '/^Max open files/ { print $4 }' "/proc/$nsup/limits")" 1024 \
+	"the supervisor's soft RLIMIT_NOFILE is 1024"
+HYBOX_TEST_TIMEOUT=10 hx "$nid" /bin/sh -c 'echo out; exit 3'
+assert_eq "$RUN_RC $RUN_OUT" "3 out" "exec works under it"
+HYBOX_TEST_TIMEOUT=10 hx "$nid" /bin/sh -c 'echo again'
+assert_eq "$RUN_RC $RUN_OUT" "0 again" "... and again"
+"$HYBOX" kill "$nid" KILL >/dev/null 2>&1
+wait "$nsup" 2>/dev/null
+assert_no_leftovers "$nid"
 done_testing
