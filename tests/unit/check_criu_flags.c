@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "criu_flags.h"
 
 START_TEST(test_criu_flags_refused)
@@ -36,16 +37,14 @@ START_TEST(test_criu_flags_others)
 }
 END_TEST
 
-int main(void)
+static Suite *suite(void)
 {
 	Suite *s = suite_create("criu_flags");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_criu_flags_refused);
 	tcase_add_test(tc, test_criu_flags_others);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+HY_CHECK_MAIN(suite)
