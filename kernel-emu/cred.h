@@ -10,6 +10,17 @@
  * a handler adopts the task's once it is done reading the task's memory and
  * /proc entries, and only what differs is switched (a root container's
  * tasks differ from the supervisor in their capability set alone).
+ *
+ * A container with a user namespace of its own (emu_kernel_config.is_userns):
+ * /proc/PID/status read from the initial namespace shows the task's ids as
+ * host ids (container root is e.g. host uid 100000), which is what the
+ * thread takes; its CapEff is relative to the task's own namespace and would
+ * be honoured by the kernel only over inodes whose owner is mapped there.
+ * kernel-emu's thread lives in the initial namespace, where any capability
+ * counts over every host file, so such a task's calls run with NO
+ * capabilities (emu_task_cred sets cap_eff 0): never more than the task has,
+ * at the cost that container root cannot override permissions or chown
+ * through kernel-emu's emulated file calls.
  */
 #pragma once
 #include <stdbool.h>

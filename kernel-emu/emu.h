@@ -140,6 +140,11 @@ struct emu_kernel_config {
 	/* The container joined a UTS namespace others share (a pod's): uname()
 	 * reads the names there, and renaming it takes CAP_SYS_ADMIN. */
 	bool is_uts_shared;
+	/* The container has a user namespace of its own: its tasks' capabilities
+	 * (in /proc/PID/status) count only inside it, never for kernel-emu, which
+	 * acts in the initial namespace (cred.h); its root is host uid userns_root_uid. */
+	bool is_userns;
+	uint32_t userns_root_uid;
 	int cgroup_fd;          /* container's cgroup v2 directory, -1 if none */
 	uint64_t cgid;          /* its cgroup id (events) */
 	const struct emu_syscall_policy *policy;

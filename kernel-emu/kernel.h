@@ -43,6 +43,8 @@ struct emu_kernel {
 	struct emu_loadavg load;  /* under lock; sampled by viewfs while views is set */
 	struct emu_uts uts;
 	bool is_uts_shared; /* emu_kernel_config's */
+	bool is_userns;     /* emu_kernel_config's */
+	uint32_t userns_root_uid;
 	struct utsname host_uts; /* the host's, for sysname/release/version/machine */
 	struct emu_syslog syslog;
 	struct emu_taskset tasks; /* own lock (a leaf) */

@@ -41,7 +41,10 @@ _Static_assert(sizeof(struct utsname) == 6 * EMU_UTS_LEN, "struct utsname is new
  * closed. The capability is relative to the task's user namespace, which
  * owns the container's UTS namespace in the layouts hybox creates. A UTS
  * namespace the container joined (a pod's) is shared, not its own: there
- * only CAP_SYS_ADMIN may rename it, as runc's containers find.
+ * only CAP_SYS_ADMIN may rename it, as runc's containers find. With a user
+ * namespace of the container's own (which owns its UTS namespace; joins are
+ * refused with it), /proc shows host ids: container root is the host uid its
+ * uid 0 maps to, and CAP_SYS_ADMIN in its namespace is what Linux honours.
  */
 static bool task_may_set_names(const struct emu_kernel *k, struct emu_call *c)
 {
@@ -63,11 +66,11 @@ static bool task_may_set_names(const struct emu_kernel *k, struct emu_call *c)
 		return false;
 	if (read_file_at(dfd, "status", &buf) < 0)
 		return false;
-	unsigned long ruid, euid;
+	unsigned long ruid, euid, root = k->is_userns ? k->userns_root_uid : 0;
 	p = strstr(buf, "\nUid:");
 	/* A shared namespace is not the container's own: CAP_SYS_ADMIN only. */
 	if (!k->is_uts_shared && p &&
-	    sscanf(p + strlen("\nUid:"), "%lu %lu", &ruid, &euid) == 2 && euid == 0)
+	    sscanf(p + strlen("\nUid:"), "%lu %lu", &ruid, &euid) == 2 && euid == root)
 		return true;
 	p = strstr(buf, "\nCapEff:");
 	if (!p || sscanf(p + strlen("\nCapEff:"), "%llx", &eff) != 1)

@@ -111,7 +111,9 @@ int emu_task_cred(struct emu_kernel *k, struct emu_call *c, struct emu_task_cred
 		out->groups[i] = (gid_t)v[i];
 	if (emu_status_field(buf, "\nCapEff:", 16, v, 1) != 1 || emu_status_field(buf, "\nUmask:", 8, v + 1, 1) != 1)
 		return -EIO;
-	out->cap_eff = v[0];
+	/* A user-namespaced task's capabilities are its namespace's: kernel-emu
+	 * acts in the initial one, where the task has none (cred.h). */
+	out->cap_eff = k->is_userns ? 0 : v[0];
 	out->umask = (mode_t)v[1];
 	if (emu_status_field(buf, "\nTgid:", 10, v, 1) != 1)
 		return -EIO;

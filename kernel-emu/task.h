@@ -30,7 +30,8 @@ struct emu_task_stat {
 };
 /* Parse proc_fd/<rel>/stat (rel: "TID" or "TGID/task/TID"). 0 or -errno. */
 int emu_task_stat_read(int proc_fd, const char *rel, struct emu_task_stat *st);
-/* Parse /proc/TID/status. 0 or -errno. */
+/* Parse /proc/TID/status (ids as the initial user namespace sees them: host
+ * ids). In a container with a user namespace cap_eff is 0 (cred.h). 0 or -errno. */
 int emu_task_cred(struct emu_kernel *k, struct emu_call *c, struct emu_task_cred *out);
 /* openat(/proc/TID, rel, flags): "cwd", "root", "fd/N". New fd or -errno. */
 int emu_task_open(struct emu_kernel *k, struct emu_call *c, const char *rel, int flags);

@@ -400,6 +400,10 @@ static void read_run_settings(struct dumper *d, const struct ck_dump_opts *o)
 		ck_block(&d->blockers, "the container joined namespaces by path (%s, in "
 				       "linux.namespaces), which a restore cannot join again yet",
 			 names);
+	if (json_is_true(json_object_get(j, "user_namespace")))
+		ck_block(&d->blockers, "the container has a user namespace of its own (\"user\" "
+				       "in linux.namespaces), which a restore cannot make again "
+				       "yet (its id maps, the ids of its files and processes)");
 	/* A restore installs hybox's filter only: the container would lose the profile. */
 	if (json_is_true(json_object_get(j, "seccomp_profile")))
 		ck_block(&d->blockers, "the container runs under a linux.seccomp profile, which "

@@ -174,12 +174,13 @@ static int save_run_settings(struct run_ctx *c, struct hy_err *err)
 		if (hy_ns_is_joined(&c->o.sandbox->joins, i))
 			json_array_append_new(joined, json_string(hy_ns_join_type(i)));
 	bool is_net_joined = c->o.sandbox && hy_ns_is_joined(&c->o.sandbox->joins, HY_JOIN_NET);
-	json_t *j = cg ? json_pack("{s:o,s:s,s:I,s:i,s:o,s:b,s:o}", "rootfs",
+	bool userns = c->o.sandbox && c->o.sandbox->userns;
+	json_t *j = cg ? json_pack("{s:o,s:s,s:I,s:i,s:o,s:b,s:o,s:b}", "rootfs",
 				   c->o.rootfs ? json_string(c->rootfs) : json_null(), "net",
 				   is_net_joined ? "joined" : c->o.net_none ? "none" : "host",
 				   "memory", (json_int_t)c->o.memory,
 				   "cpus_milli", (int)c->o.cpus_milli, "cgroup", cg, "seccomp_profile",
-				   profile, "joined_namespaces", joined)
+				   profile, "joined_namespaces", joined, "user_namespace", userns)
 		       : (json_decref(joined), NULL);
 	_cleanup_free_ char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
@@ -301,11 +302,14 @@ static int phase_trace(struct run_ctx *c, struct hy_err *err)
 
 static int phase_kernel(struct run_ctx *c, struct hy_err *err)
 {
+	const struct hy_userns *userns = c->o.sandbox ? c->o.sandbox->userns : NULL;
 	struct emu_kernel_config cfg = {
 		.container_id = c->id,
 		.hostname = c->o.hostname ? c->o.hostname : c->id,
 		.domainname = c->o.sandbox ? c->o.sandbox->domainname : NULL,
 		.is_uts_shared = c->o.sandbox && hy_ns_is_joined(&c->o.sandbox->joins, HY_JOIN_UTS),
+		.is_userns = userns != NULL,
+		.userns_root_uid = userns ? hy_userns_map_id(userns->uid, userns->nuid, 0) : 0,
 		.cgroup_fd = c->cg.dirfd,
 		.cgid = c->cg.id,
 		.policy = &c->policy.sys,

@@ -233,6 +233,7 @@ int hy_oci_bundle_load(const char *dir, struct hy_oci_bundle *b, struct hy_err *
 		.is_root_writable = b->cfg.is_root_writable,
 		.profile = b->cfg.profile.len ? &b->cfg.profile : NULL,
 		.joins = b->joins,
+		.userns = b->cfg.userns.is_new ? &b->cfg.userns : NULL,
 		.sysctls = b->cfg.sysctls,
 		.nsysctls = b->cfg.nsysctls,
 		.shm_flags = b->cfg.shm_flags,

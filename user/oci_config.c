@@ -523,6 +523,8 @@ static int parse_document(struct oci_ctx *c, json_t *doc)
 		r = oci_require(c, "", doc, "process", "an object (the command to run)");
 	if (r == 0)
 		r = oci_require(c, "", doc, "linux", "an object with namespaces");
+	if (r == 0)
+		r = oci_check_userns(c, "linux");
 	return r;
 }
 

@@ -20,6 +20,7 @@
 #include "ns_join.h"
 #include "proc_spec.h"
 #include "seccomp.h"
+#include "userns.h"
 #include "version.h"
 
 #define HY_OCI_VERSION HYBOX_OCI_SPEC /* what `hybox state` and `hybox spec` say */
@@ -38,6 +39,7 @@ struct hy_oci_config {
 	struct hy_proc_spec proc; /* user, umask, capabilities, rlimits; proc.envp == env */
 	bool is_net_none;	/* a new network namespace (no path) */
 	const char *ns_path[HY_JOIN_N]; /* namespaces to join (ns_join.h): paths, or NULL */
+	struct hy_userns userns; /* "user" in linux.namespaces and its id maps (userns.h) */
 	unsigned int mounts;	/* HY_MOUNT_* beyond hybox's own (ns.h) */
 	struct hy_mount *user_mounts; /* binds, tmpfs, masked and read-only paths (ns.h); owned */
 	size_t nuser_mounts;

@@ -151,6 +151,12 @@ static int prepare(struct launch *l, struct hy_err *err)
 		r = hy_oci_bundle_load(l->o->bundle, l->b, err);
 	if (r == 0 && (r = check_console(l, err)) < 0)
 		hy_oci_bundle_fini(l->b);
+	/* The image's processes, ids and files come from a host-namespaced container. */
+	if (r == 0 && l->verb == HY_OCI_RESTORE && l->b->cfg.userns.is_new) {
+		r = hy_err_set(err, -EINVAL, "config.json linux.namespaces: restore into a user "
+					     "namespace (\"user\") is not supported yet");
+		hy_oci_bundle_fini(l->b);
+	}
 	if (r == 0 && l->verb == HY_OCI_RESTORE &&
 	    (r = ck_image_load(l->o->image_path, &l->image_dirfd, &l->img, err)) < 0) {
 		hy_err_wrap(err, "--image-path");

@@ -23,7 +23,7 @@ static const struct {
 	const char *unsupported;
 } ns_types[] = {
 	{ "pid", true },    { "network", false }, { "mount", true },  { "ipc", true },
-	{ "uts", true },    { "user", false, "user namespaces" },
+	{ "uts", true },    { "user", false },
 	/* hybox always makes these two, listed or not: only stricter than asked
 	 * (podman leaves cgroup out on cgroup v1 hosts; time: the container's boot) */
 	{ "cgroup", false }, { "time", false },
@@ -71,6 +71,8 @@ static int parse_namespace(struct oci_ctx *c, const char *path, json_t *v, size_
 		return oci_fail(c, tpath, "expected each namespace type once, got \"%s\" again", type);
 	*seen |= 1u << i;
 	int join = hy_ns_join_by_type(type);
+	if (strcmp(type, "user") == 0 && !(nspath && *nspath))
+		c->cfg->userns.is_new = true; /* its mappings: oci_userns.c */
 	if (nspath && *nspath && join < 0)
 		return oci_fail(c, ppath, "joining an existing %s namespace is not supported yet "
 					  "(hybox creates it itself; leave out \"path\"; network, ipc "
@@ -392,8 +394,8 @@ static int check_sysctl_net(struct oci_ctx *c, const char *path, json_t *linux_o
 static const struct oci_field linux_fields[] = {
 	{ "namespaces", parse_namespaces },
 	{ "rootfsPropagation", parse_propagation },
-	{ "uidMappings", NULL, "no user namespaces" },
-	{ "gidMappings", NULL, "no user namespaces" },
+	{ "uidMappings", oci_parse_uid_mappings },
+	{ "gidMappings", oci_parse_gid_mappings },
 	{ "timeOffsets", NULL, "hybox sets the time namespace's offsets itself (boot time: the "
 				"container's start)" },
 	{ "devices", oci_parse_devices },

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Private to the config.json parser (oci_config.c: the document, process,
- * root and annotations; oci_linux.c: linux.*; oci_mounts.c: mounts; oci_parse.c: these
+ * root and annotations; oci_linux.c: linux.*; oci_userns.c: its id maps; oci_mounts.c: mounts; oci_parse.c: these
  * helpers): the parse context, field tables and the typed readers that turn a wrong value into a message
  * naming its JSON path and position. Pure, unprivileged.
  */
@@ -77,6 +77,11 @@ int oci_parse_members(struct oci_ctx *c, const char *path, json_t *v,
 
 /* linux (oci_linux.c). */
 int oci_parse_linux(struct oci_ctx *c, const char *path, json_t *v);
+/* linux.uidMappings, linux.gidMappings; then the user namespace as a whole,
+ * once the document is read (oci_userns.c). */
+int oci_parse_uid_mappings(struct oci_ctx *c, const char *path, json_t *v);
+int oci_parse_gid_mappings(struct oci_ctx *c, const char *path, json_t *v);
+int oci_check_userns(struct oci_ctx *c, const char *path);
 /* mounts, linux.maskedPaths and linux.readonlyPaths (oci_mounts.c). */
 int oci_parse_mounts(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_masked_paths(struct oci_ctx *c, const char *path, json_t *v);

@@ -46,7 +46,8 @@ static pid_t clone_init(const struct hy_sandbox_spec *spec, int *pidfd)
 			 (hy_ns_is_joined(&spec->joins, HY_JOIN_IPC) ? 0 : CLONE_NEWIPC) |
 			 (spec->net_none && !hy_ns_is_joined(&spec->joins, HY_JOIN_NET) ? CLONE_NEWNET
 										  : 0) |
-			 (spec->is_init_adopted ? CLONE_PARENT : 0),
+			 (spec->is_init_adopted ? CLONE_PARENT : 0) |
+			 (spec->userns ? CLONE_NEWUSER : 0),
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		/* With CLONE_PARENT clone3 wants 0: the child inherits our exit
 		 * signal (SIGCHLD: we were forked), which goes to our parent. */
@@ -152,6 +153,36 @@ static int open_ns_view(struct hy_sandbox *sb, struct hy_err *err)
 	return 0;
 }
 
+/*
+ * A new user namespace: its maps, written from here (root in the parent
+ * namespace) before init does anything, then HY_SYNC_MAPS lets init go on.
+ * process.oomScoreAdj is set on init from here too: lowering it takes
+ * CAP_SYS_RESOURCE in the initial namespace, which nothing inside has; the
+ * command and exec'd processes inherit the floor it sets (oom_score_adj_min).
+ */
+static int start_userns(const struct hy_sandbox_spec *spec, pid_t pid, int sync,
+			struct hy_err *err)
+{
+	const struct hy_proc_spec *p = spec->proc;
+	struct hy_sync_msg m = { .type = HY_SYNC_MAPS };
+	const char *step;
+	char path[64], num[16];
+	int r = hy_userns_write_maps(pid, spec->userns, &step);
+	if (r == 0 && p && p->has_oom_score_adj) {
+		step = "set process.oomScoreAdj of init from the host";
+		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+		snprintf(num, sizeof(num), "%d", p->oom_score_adj);
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+		r = fd < 0 || write(fd, num, strlen(num)) < 0 ? -errno : 0;
+	}
+	if (r == 0) {
+		step = "tell init that the user namespace is ready";
+		ssize_t n = send(sync, &m, sizeof(m), MSG_NOSIGNAL);
+		r = n == (ssize_t)sizeof(m) ? 0 : n < 0 ? -errno : -EIO;
+	}
+	return r < 0 ? hy_err_setr(err, r, "container setup: %s", step) : 0;
+}
+
 int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, struct hy_err *err)
 {
 	int sv[2], ex[2];
@@ -181,7 +212,9 @@ int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, 
 	if (pid < 0)
 		return hy_err_setr(err, pid, "clone the container init (clone3 into cgroup)");
 	sb->init_pid = pid;
-	int r = await_listener(spec, sb, err);
+	int r = spec->userns ? start_userns(spec, pid, sb->sync_fd, err) : 0;
+	if (r == 0)
+		r = await_listener(spec, sb, err);
 	if (r == 0)
 		r = open_ns_view(sb, err);
 	if (r < 0)

@@ -17,6 +17,7 @@
 #include "ns_join.h"
 #include "proc_spec.h"
 #include "seccomp.h"
+#include "userns.h"
 
 struct hy_sandbox_spec {
 	const char *hostname;
@@ -24,6 +25,10 @@ struct hy_sandbox_spec {
 	const char *rootfs; /* NULL: the host root, read-only */
 	int net_none;       /* new network namespace with only lo */
 	struct hy_ns_joins joins; /* namespaces joined instead of created (OCI paths) */
+	/* A new user namespace owning all the others, with these maps (the
+	 * supervisor writes them; init waits for HY_SYNC_MAPS, later becomes its
+	 * root); NULL: the host's. Joins are refused with it (oci_userns.c). */
+	const struct hy_userns *userns;
 	char **argv;        /* the command; argv[0] looked up in PATH inside */
 	const char *cwd;    /* working directory inside; "/" if it does not exist there */
 	const struct hy_filter *filter;

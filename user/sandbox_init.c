@@ -73,12 +73,25 @@ static char *put_num(char *buf, long long v)
 	return buf;
 }
 
+static bool oom_score_adj_is(const char *want, size_t n)
+{
+	char cur[16];
+	int fd = open("/proc/self/oom_score_adj", O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd < 0 ? -1 : read(fd, cur, sizeof(cur));
+	if (fd >= 0)
+		close(fd);
+	return got == (ssize_t)n + 1 && !memcmp(cur, want, n) && cur[n] == '\n';
+}
+
 /*
  * process.oomScoreAdj: init's (so that it is not the OOM killer's first
  * choice over the command, nor the processes it starts), then the command's
  * or an exec'd process's own, while it still has its capabilities: lowering
  * it below what was inherited takes CAP_SYS_RESOURCE, which a process has
- * only if hybox has it.
+ * only if hybox has it. Already the value (inherited from init, or written
+ * into init by the supervisor): nothing to write. In a user namespace init
+ * and the processes it starts, undumpable, could not open their own
+ * /proc/self/oom_score_adj for writing (it is the host root's).
  */
 static int set_oom_score_adj(const struct hy_proc_spec *p, const char **step)
 {
@@ -89,6 +102,8 @@ static int set_oom_score_adj(const struct hy_proc_spec *p, const char **step)
 				       "CAP_SYS_RESOURCE)"
 				     : "set process.oomScoreAdj";
 	size_t n = (size_t)(put_num(buf, p->oom_score_adj) - buf);
+	if (oom_score_adj_is(buf, n))
+		return 0;
 	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -320,6 +335,40 @@ static int enter_timens(const struct hy_sandbox_spec *spec, const char **step)
 	return n == p - line ? 0 : n < 0 ? -e : -EIO;
 }
 
+/* In a new user namespace, wait until the supervisor has written its maps
+ * (HY_SYNC_MAPS; EOF: it is gone): before that init's ids are unmapped. */
+static int wait_userns_maps(const struct hy_sandbox_spec *spec, int sync, const char **step)
+{
+	struct hy_sync_msg m;
+	if (!spec->userns)
+		return 0;
+	*step = "wait for the user namespace's id maps";
+	ssize_t n = read(sync, &m, sizeof(m));
+	if (n != (ssize_t)sizeof(m) || m.type != HY_SYNC_MAPS)
+		return n < 0 ? -errno : -EPIPE;
+	return 0;
+}
+
+/*
+ * Then become the namespace's root, as runc's init does: what init creates
+ * (/dev, /tmp, mount points) is the container root's, and init holds no host
+ * id but the mapped ones. Its capabilities stay (uid 0 of the namespace) and
+ * count only inside it. Done after the time namespace's offsets are written:
+ * the id change makes init undumpable, which gives its /proc/self files to
+ * the host's root (making it dumpable again would let any host process of
+ * the mapped uid ptrace it).
+ */
+static int become_userns_root(const struct hy_sandbox_spec *spec, const char **step)
+{
+	if (!spec->userns)
+		return 0;
+	*step = "become root in the user namespace";
+	if (syscall(SYS_setresgid, 0, 0, 0) < 0 || syscall(SYS_setgroups, 0, NULL) < 0 ||
+	    syscall(SYS_setresuid, 0, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
 static int setup(const struct hy_sandbox_spec *spec, const char **step)
 {
 	int r;
@@ -328,7 +377,7 @@ static int setup(const struct hy_sandbox_spec *spec, const char **step)
 	*step = "enter a new cgroup namespace";
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return -errno;
-	if ((r = enter_timens(spec, step)) < 0)
+	if ((r = enter_timens(spec, step)) < 0 || (r = become_userns_root(spec, step)) < 0)
 		return r;
 	*step = "run on the CPUs --cpus chose";
 	if (spec->cpus && sched_setaffinity(0, sizeof(*spec->cpus), spec->cpus) < 0)
@@ -437,7 +486,9 @@ int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync, int exec_
 		keep[3 + j] = hy_ns_is_joined(&spec->joins, j) ? spec->joins.fd[j] : sync;
 	sort_fds(keep, ARRAY_SIZE(keep));
 	close_except(keep, ARRAY_SIZE(keep));
-	int r = setup(spec, &step);
+	int r = wait_userns_maps(spec, sync, &step);
+	if (r == 0)
+		r = setup(spec, &step);
 	if (spec->has_views)
 		close(spec->views_fd);
 	if (r == 0)

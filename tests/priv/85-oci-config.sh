@@ -110,7 +110,7 @@ lx = f["linux"]
 assert set(lx) == {"namespaces", "capabilities", "cgroup", "seccomp", "apparmor", "selinux"}, lx.keys()
 assert lx["cgroup"] == {"v1": False, "v2": True, "systemd": False, "systemdUser": False}
 assert {"pid", "mount", "ipc", "uts", "cgroup", "network"} <= set(lx["namespaces"])
-assert "user" not in lx["namespaces"] and f["hooks"] == []
+assert "user" in lx["namespaces"] and f["hooks"] == []
 assert "bind" in f["mountOptions"] and "shared" not in f["mountOptions"]
 assert all(k.startswith("org.hybox.") for k in f["annotations"])
 ' "$RUN_OUT"

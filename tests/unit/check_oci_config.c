@@ -433,6 +433,21 @@ START_TEST(test_oci_config_devices)
 }
 END_TEST
 
+/* ---- user namespaces ------------------------------------------------------------ */
+
+/* The default document with a user namespace: 0 -> 100000, 65536 ids. */
+static json_t *userns_doc(void)
+{
+	json_t *doc = default_doc();
+	set_path(doc, "linux.namespaces[+]", J("{\"type\": \"user\"}"));
+	set_path(doc, "linux.uidMappings",
+		 J("[{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]"));
+	set_path(doc, "linux.gidMappings",
+		 J("[{\"containerID\": 0, \"hostID\": 100000, \"size\": 1000}, "
+		   "{\"containerID\": 1000, \"hostID\": 300000, \"size\": 1}]"));
+	return doc;
+}
+
 /* The features document (`hybox features --oci`) says what a create accepts. */
 static void assert_accepts(const char *path, json_t *v, const char *what)
 {
@@ -481,7 +496,14 @@ START_TEST(test_oci_config_features)
 	json_array_foreach (json_object_get(lx, "namespaces"), i, el)
 		json_array_append_new(ns, json_pack("{s:O}", "type", el));
 	ck_assert_uint_ge(json_array_size(ns), 5);
-	assert_accepts("linux.namespaces", ns, "every listed namespace");
+	/* "user" is listed, and needs its mappings */
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	json_t *doc = userns_doc();
+	set_path(doc, "linux.namespaces", ns);
+	ck_assert_msg(parse_doc(doc, &cfg, &err) == 0, "every listed namespace: %s", err.msg);
+	ck_assert(cfg.userns.is_new);
+	hy_oci_config_fini(&cfg);
 	el = json_object_get(lx, "capabilities");
 	ck_assert_uint_ge(json_array_size(el), 1);
 	assert_accepts("process.capabilities", json_pack("{s:O,s:O,s:O}", "bounding", el,
@@ -583,7 +605,12 @@ static const struct bad_case {
 	  "be joined)" },
 	{ "linux.namespaces[2].path", "7", "linux.namespaces[2].path: expected a string" },
 	{ "linux.namespaces[+]", "{\"type\": \"user\"}",
-	  "linux.namespaces[6].type: \"user\" is not supported yet" },
+	  "linux: a user namespace (\"user\" in linux.namespaces) needs uidMappings and "
+	  "gidMappings: uidMappings is missing or empty" },
+	{ "linux.namespaces[+]", "{\"type\": \"user\", \"path\": \"/proc/1/ns/user\"}",
+	  "linux.namespaces[6].path: joining an existing user namespace is not supported yet" },
+	{ "linux.uidMappings", "[{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]",
+	  "linux.uidMappings: needs a user namespace (add {\"type\": \"user\"}" },
 	{ "linux.namespaces[+]", "{\"type\": \"pid\"}",
 	  "linux.namespaces[6].type: expected each namespace type once" },
 	{ "linux.namespaces[+]", "{\"type\": \"foo\"}", "linux.namespaces[6].type: expected pid, "
@@ -766,6 +793,115 @@ START_TEST(test_oci_config_refusals)
 }
 END_TEST
 
+START_TEST(test_oci_config_userns)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	char text[128];
+	int r = parse_doc(userns_doc(), &cfg, &err);
+	ck_assert_msg(r == 0, "%s", err.msg);
+	ck_assert(cfg.userns.is_new);
+	ck_assert_uint_eq(cfg.userns.nuid, 1);
+	ck_assert_uint_eq(cfg.userns.ngid, 2);
+	ck_assert_uint_eq(cfg.userns.gid[1].outer, 300000);
+	ck_assert_uint_eq(hy_userns_map_id(cfg.userns.uid, cfg.userns.nuid, 0), 100000);
+	ck_assert_uint_eq(hy_userns_map_id(cfg.userns.gid, cfg.userns.ngid, 1000), 300000);
+	ck_assert_uint_eq(hy_userns_map_id(cfg.userns.gid, cfg.userns.ngid, 1001), (uint32_t)-1);
+	ck_assert_int_eq(hy_userns_format(cfg.userns.gid, cfg.userns.ngid, text, sizeof(text)),
+			 (int)strlen("0 100000 1000\n1000 300000 1\n"));
+	ck_assert_str_eq(text, "0 100000 1000\n1000 300000 1\n");
+	ck_assert_int_eq(hy_userns_format(cfg.userns.gid, cfg.userns.ngid, text, 10), -ENOBUFS);
+	hy_oci_config_fini(&cfg);
+
+	r = parse_doc(default_doc(), &cfg, &err); /* none: the host's */
+	ck_assert_msg(r == 0, "%s", err.msg);
+	ck_assert(!cfg.userns.is_new && !cfg.userns.nuid && !cfg.userns.ngid);
+	hy_oci_config_fini(&cfg);
+}
+END_TEST
+
+/* The most mappings the kernel takes (340) parse; one more is refused. */
+START_TEST(test_oci_config_userns_limit)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	for (int n = HY_USERNS_MAP_MAX; n <= HY_USERNS_MAP_MAX + 1; n++) {
+		json_t *doc = userns_doc(), *a = json_array();
+		for (int i = 0; i < n; i++)
+			json_array_append_new(a, json_pack("{s:i,s:i,s:i}", "containerID", i * 10,
+							   "hostID", 100000 + i * 10, "size", 10));
+		set_path(doc, "linux.uidMappings", a);
+		int r = parse_doc(doc, &cfg, &err);
+		if (n == HY_USERNS_MAP_MAX) {
+			ck_assert_msg(r == 0, "%s", err.msg);
+			ck_assert_uint_eq(cfg.userns.nuid, HY_USERNS_MAP_MAX);
+			hy_oci_config_fini(&cfg);
+		} else {
+			ck_assert_int_eq(r, -EINVAL);
+			ck_assert_msg(strstr(err.msg, "linux.uidMappings[340]: expected at most 340 "
+						      "mappings"), "%s", err.msg);
+		}
+	}
+}
+END_TEST
+
+static const struct bad_case bad_userns[] = {
+	{ "linux.uidMappings[0].size", "0",
+	  "linux.uidMappings[0]: expected a range of ids that the kernel can map, got a size of 0" },
+	{ "linux.uidMappings[0].hostID", "-1",
+	  "linux.uidMappings[0].hostID: expected an integer from 0 to 4294967294, got -1" },
+	{ "linux.uidMappings[0].containerID", "4294967295",
+	  "linux.uidMappings[0].containerID: expected an integer from 0 to 4294967294" },
+	{ "linux.uidMappings[0].hostID", "4294967290",
+	  "linux.uidMappings[0]: expected a range of ids that the kernel can map, got ids beyond "
+	  "4294967294" },
+	{ "linux.uidMappings[0].size", "\"1\"", "linux.uidMappings[0].size: expected an integer" },
+	{ "linux.uidMappings[0].size", NULL,
+	  "linux.uidMappings[0].size: expected an integer, got nothing" },
+	{ "linux.uidMappings[0].length", "1", "linux.uidMappings[0].length: unknown property" },
+	{ "linux.uidMappings[+]", "{\"containerID\": 65535, \"hostID\": 1, \"size\": 1}",
+	  "linux.uidMappings[1]: expected a range of ids that the kernel can map, got "
+	  "containerIDs that overlap an earlier mapping's" },
+	{ "linux.gidMappings[+]", "{\"containerID\": 5000, \"hostID\": 100999, \"size\": 2}",
+	  "linux.gidMappings[2]: expected a range of ids that the kernel can map, got hostIDs "
+	  "that overlap an earlier mapping's" },
+	{ "linux.uidMappings[+]", "7", "linux.uidMappings[1]: expected an object, got 7" },
+	{ "linux.uidMappings", "{}", "linux.uidMappings: expected an array" },
+	{ "linux.gidMappings", NULL, "linux: a user namespace (\"user\" in linux.namespaces) "
+				     "needs uidMappings and gidMappings: gidMappings is missing" },
+	{ "linux.uidMappings", "[]", "uidMappings is missing or empty" },
+	{ "linux.uidMappings[0].containerID", "1",
+	  "linux.uidMappings: expected a mapping of containerID 0 (the container's root" },
+	{ "linux.gidMappings[0].containerID", "2000",
+	  "linux.gidMappings: expected a mapping of containerID 0" },
+	{ "linux.namespaces[6]", NULL, "linux.uidMappings: needs a user namespace" },
+	{ "linux.namespaces[1].path", "\"/proc/7/ns/net\"",
+	  "linux.namespaces: joining a network namespace (\"path\") in a new user namespace is "
+	  "not supported yet" },
+	{ "process.user.uid", "65536",
+	  "process.user.uid: expected an id that linux.uidMappings maps" },
+	{ "process.user.gid", "1001", "process.user.gid: expected an id that linux.gidMappings maps" },
+	{ "process.user.additionalGids", "[5, 2000]",
+	  "process.user.additionalGids: expected ids that linux.gidMappings maps, got 2000" },
+	{ "linux.namespaces[1]", NULL, "linux.namespaces: a user namespace with the host's "
+				       "network cannot mount sysfs on /sys" },
+};
+
+START_TEST(test_oci_config_userns_refusals)
+{
+	const struct bad_case *c = &bad_userns[_i];
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	json_t *doc = userns_doc();
+	set_path(doc, c->path, c->value ? J(c->value) : NULL);
+	int r = parse_doc(doc, &cfg, &err);
+	ck_assert_msg(r == -EINVAL, "case %d (%s): expected -EINVAL, got %d", _i, c->path, r);
+	ck_assert_msg(strstr(err.msg, c->want) != NULL, "case %d: expected \"%s\" in \"%s\"", _i,
+		      c->want, err.msg);
+	ck_assert_ptr_null(cfg.doc);
+}
+END_TEST
+
 /* Messages point at the value: line and column of process.terminal's value. */
 START_TEST(test_oci_config_position)
 {
@@ -807,6 +943,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_oci_config_devices);
 	tcase_add_test(tc, test_oci_config_features);
 	tcase_add_loop_test(tc, test_oci_config_refusals, 0, sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, test_oci_config_userns);
+	tcase_add_test(tc, test_oci_config_userns_limit);
+	tcase_add_loop_test(tc, test_oci_config_userns_refusals, 0,
+			    sizeof(bad_userns) / sizeof(bad_userns[0]));
 	tcase_add_test(tc, test_oci_config_position);
 	tcase_add_test(tc, test_oci_config_load_missing);
 	suite_add_tcase(s, tc);

@@ -369,6 +369,53 @@ START_TEST(test_sys_handlers_sethostname_task_without_cap)
 }
 END_TEST
 
+/* The task's effective uid as /proc (opened by the "supervisor") shows it. */
+static unsigned long task_host_euid(pid_t pid)
+{
+	char path[32];
+	_cleanup_free_ char *buf = NULL;
+	unsigned long ruid = 0, euid = (unsigned long)-1;
+	snprintf(path, sizeof(path), "%d/status", (int)pid);
+	ck_assert_int_ge(read_file_at(k.proc_fd, path, &buf), 0);
+	const char *p = strstr(buf, "\nUid:");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sscanf(p + 5, "%lu %lu", &ruid, &euid), 2);
+	return euid;
+}
+
+/* With a user namespace of the container's own, its root is the host uid its
+ * uid 0 maps to: that task may rename the container without CAP_SYS_ADMIN. */
+START_TEST(test_sys_handlers_sethostname_userns_root)
+{
+	int fd;
+	enter_private_uts();
+	pid_t pid = spawn_task_as(true, true, &fd);
+	k.is_userns = true;
+	k.userns_root_uid = (uint32_t)task_host_euid(pid);
+	c.pid = pid;
+	put_name("mine");
+	ck_assert_int_eq(sethost(MEM_BASE, 4), 0);
+	ck_assert_str_eq(k.uts.nodename, "mine");
+	reap_task(pid, fd);
+}
+END_TEST
+
+/* ... and the host's root is nobody special there. */
+START_TEST(test_sys_handlers_sethostname_userns_host_root)
+{
+	int fd;
+	enter_private_uts();
+	pid_t pid = spawn_task_as(true, false, &fd);
+	k.is_userns = true;
+	k.userns_root_uid = (uint32_t)task_host_euid(pid) + 100000;
+	c.pid = pid;
+	put_name("evil");
+	ck_assert_int_eq(sethost(MEM_BASE, 4), -EPERM);
+	ck_assert_str_eq(k.uts.nodename, "ctr");
+	reap_task(pid, fd);
+}
+END_TEST
+
 START_TEST(test_sys_handlers_sethostname_real_failure_keeps_state)
 {
 	bool joined = enter_private_uts();
@@ -523,6 +570,8 @@ static Suite *sys_handlers_suite(void)
 	tcase_add_test(tc, test_sys_handlers_sethostname_task_without_cap);
 	tcase_add_test(tc, test_sys_handlers_sethostname_root_without_cap);
 	tcase_add_test(tc, test_sys_handlers_sethostname_real_failure_keeps_state);
+	tcase_add_test(tc, test_sys_handlers_sethostname_userns_root);
+	tcase_add_test(tc, test_sys_handlers_sethostname_userns_host_root);
 	tcase_add_test(tc, test_sys_handlers_setdomainname);
 	tcase_add_test(tc, test_sys_handlers_sysinfo);
 	tcase_add_test(tc, test_sys_handlers_sysinfo_efault);

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
@@ -40,6 +41,8 @@
 #include "kernel.h"
 #include "sys.h"
 #include "net.h"
+#include "task.h"
+#include "cred.h"
 #include "util.h"
 
 #define MEM_BASE 0x10000ULL
@@ -1114,6 +1117,31 @@ START_TEST(test_sys_net_audit_performs)
 }
 END_TEST
 
+/* kernel-emu takes a user-namespaced task's ids, never its capabilities
+ * (they are its namespace's; kernel-emu acts in the initial one: cred.h). */
+START_TEST(test_sys_net_task_cred_userns_no_caps)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	struct emu_task_cred t;
+	ck_assert_int_eq(syscall(SYS_capget, &h, d), 0);
+	trap_start(); /* a copy of this process, with its credentials */
+	ck_assert_int_eq(emu_task_cred(&k, &c, &t), 0);
+	ck_assert_uint_eq(t.cap_eff, d[0].effective | (uint64_t)d[1].effective << 32);
+	ck_assert_uint_eq(t.fsuid, (uid_t)syscall(SYS_setfsuid, -1));
+	k.is_userns = true;
+	ck_assert_int_eq(emu_task_cred(&k, &c, &t), 0);
+	ck_assert_uint_eq(t.cap_eff, 0);
+	ck_assert_uint_eq(t.fsuid, (uid_t)syscall(SYS_setfsuid, -1));
+	ck_assert_uint_eq(t.fsgid, (gid_t)syscall(SYS_setfsgid, -1));
+	/* and the thread that adopts them holds none */
+	ck_assert_int_eq(emu_cred_adopt(&cred, &k, &c), 0);
+	ck_assert_int_eq(syscall(SYS_capget, &h, d), 0);
+	ck_assert_uint_eq(d[0].effective | d[1].effective, 0);
+	emu_cred_restore(&cred);
+}
+END_TEST
+
 static Suite *sys_net_suite(void)
 {
 	Suite *s = suite_create("sys_net");
@@ -1146,6 +1174,7 @@ static Suite *sys_net_suite(void)
 	tcase_add_test(tc, test_sys_net_sendmsg_scm_rights);
 	tcase_add_test(tc, test_sys_net_sendmmsg);
 	tcase_add_test(tc, test_sys_net_audit_performs);
+	tcase_add_test(tc, test_sys_net_task_cred_userns_no_caps);
 	suite_add_tcase(s, tc);
 	return s;
 }
