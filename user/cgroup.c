@@ -66,7 +66,7 @@ static void enable_controllers(const char *parent)
 {
 	char p[4096 + 32];
 	snprintf(p, sizeof(p), "%s/cgroup.subtree_control", parent);
-	static const char *const ctl[] = { "+memory", "+pids", "+cpu" };
+	static const char *const ctl[] = { "+memory", "+pids", "+cpu", "+cpuset" };
 	for (size_t i = 0; i < ARRAY_SIZE(ctl); i++)
 		if (write_file_at(AT_FDCWD, p, ctl[i]) < 0)
 			pr_debug("cannot enable %s in %s", ctl[i] + 1, parent);

@@ -40,7 +40,7 @@ int hy_cgroup_leaf_path(const char *cgroups_path, const char *id, char *rel, siz
 
 /*
  * Create <mount>/<rel> and the parents it lacks (remembered in cg->created),
- * enabling the memory, pids and cpu controllers on the way down. A leaf that
+ * enabling the memory, pids, cpu and cpuset controllers on the way down. A leaf that
  * exists is taken for one a killed supervisor left (emptied and made afresh)
  * when is_reuse_stale, else refused with -EEXIST; either way a failure
  * leaves nothing hybox made.

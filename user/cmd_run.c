@@ -20,6 +20,7 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "ckpt_restore.h"
+#include "cpulist.h"
 #include "res_limits.h"
 #include "cmd.h"
 #include "container.h"
@@ -61,7 +62,8 @@ struct run_ctx {
 	struct hy_lsm *lsm; /* the BPF LSM road, or NULL: the emulated road */
 	bool lsm_bound;     /* this container's rules are in the LSM maps */
 	struct emu_kernel *kernel;
-	cpu_set_t cpus; /* --cpus: the CPUs the container runs on */
+	cpu_set_t cpus; /* the CPUs the container runs on (--cpus, cpu.cpus) */
+	bool has_cpus;  /* cpus is set, else it runs where hybox may */
 	int views_fd;   /* the detached mount of the /proc views until spawn, or -1 */
 	struct hy_sandbox sb;
 	struct hy_control *ctl;
@@ -230,20 +232,37 @@ static int phase_cgroup(struct run_ctx *c, struct hy_err *err)
 	return r < 0 ? r : save_run_settings(c, err);
 }
 
-static int phase_limits(struct run_ctx *c, struct hy_err *err)
+/* The CPUs init is pinned to and the views show: OCI's cpu.cpus among
+ * hybox's own, of them as many as --cpus (cpu.quota) asks for. */
+static int pick_cpus(struct run_ctx *c, struct hy_err *err)
 {
 	cpu_set_t ours;
+	char have[256];
 
-	if (c->o.cpus_milli) {
-		if (sched_getaffinity(0, sizeof(ours), &ours) < 0)
-			return hy_err_setr(err, -errno, "read hybox's CPU affinity for --cpus");
-		hy_limits_pick_cpus(c->o.cpus_milli, &ours, &c->cpus);
+	if (!c->o.cpus_milli && !c->o.cpuset)
+		return 0;
+	if (sched_getaffinity(0, sizeof(ours), &ours) < 0)
+		return hy_err_setr(err, -errno, "read hybox's CPU affinity");
+	if (hy_limits_cpus(c->o.cpus_milli, c->o.cpuset, &ours, &c->cpus) < 0) {
+		hy_cpulist_format(&ours, have, sizeof(have));
+		return hy_err_set(err, -EINVAL, "linux.resources.cpu.cpus \"%s\": none of these "
+						"CPUs is available (hybox may run on %s)",
+				  c->o.cpuset_cpus, have);
 	}
+	c->has_cpus = true;
+	return 0;
+}
+
+static int phase_limits(struct run_ctx *c, struct hy_err *err)
+{
+	int r = pick_cpus(c, err);
 	struct hy_limits l = { .memory = c->o.memory, .cpus_milli = c->o.cpus_milli,
 			       .pids = c->o.pids, .cpu_weight = c->o.cpu_weight,
 			       .has_swap_max = c->o.has_swap_max,
-			       .swap_max = c->o.swap_max };
-	return hy_limits_apply(c->cg.dirfd, &l, err);
+			       .swap_max = c->o.swap_max,
+			       .cpuset_cpus = c->o.cpuset_cpus,
+			       .cpuset_mems = c->o.cpuset_mems };
+	return r < 0 ? r : hy_limits_apply(c->cg.dirfd, &l, err);
 }
 
 /* Always open: events are counted for `hybox stats` and followed through
@@ -321,7 +340,7 @@ static int phase_kernel(struct run_ctx *c, struct hy_err *err)
 		.emit_active = hy_telemetry_active,
 		.count = hy_telemetry_count,
 		.mem_limit = c->o.memory ? c->o.memory : UINT64_MAX,
-		.cpus = c->o.cpus_milli ? &c->cpus : NULL,
+		.cpus = c->has_cpus ? &c->cpus : NULL,
 	};
 	c->kernel = emu_kernel_new(&cfg);
 	return 0;
@@ -336,7 +355,7 @@ static int phase_views(struct run_ctx *c, struct hy_err *err)
 {
 	int r = emu_viewfs_start(c->kernel);
 
-	if (r < 0 && (c->o.memory || c->o.cpus_milli))
+	if (r < 0 && (c->o.memory || c->has_cpus))
 		fprintf(stderr, "hybox: warning: /proc views unavailable (FUSE mount: %s): "
 				"/proc/meminfo and /proc/cpuinfo inside show the host's\n",
 			strerror(-r));
@@ -366,7 +385,7 @@ static int phase_spawn(struct run_ctx *c, struct hy_err *err)
 		spec.cwd = getcwd(c->cwd, sizeof(c->cwd));
 	spec.filter = &c->filter;
 	spec.cgroup_fd = c->cg.dirfd;
-	spec.cpus = c->o.cpus_milli ? &c->cpus : NULL;
+	spec.cpus = c->has_cpus ? &c->cpus : NULL;
 	/* In this order: then boot - mono inside never drops below 0 (below). */
 	clock_gettime(CLOCK_BOOTTIME, &spec.boot);
 	clock_gettime(CLOCK_MONOTONIC, &spec.mono);

@@ -71,6 +71,8 @@ static const struct {
 	[HY_FEAT_CGROUP_CPU] = { "cgroup_cpu", "cgroup v2 cpu controller (--cpus)" },
 	[HY_FEAT_CGROUP_PIDS] = { "cgroup_pids",
 				  "cgroup v2 pids controller (OCI linux.resources.pids.limit)" },
+	[HY_FEAT_CGROUP_CPUSET] = { "cgroup_cpuset",
+				    "cgroup v2 cpuset controller (OCI linux.resources.cpu.cpus, mems)" },
 	[HY_FEAT_FUSE] = { "fuse", "FUSE (the container's /proc views)" },
 	[HY_FEAT_CHECKPOINT] = { "checkpoint", "checkpoint/restore (CONFIG_CHECKPOINT_RESTORE)" },
 };
@@ -206,7 +208,7 @@ static const char *views_status(const struct hy_features *f)
 {
 	if (hy_features_has(f, HY_FEAT_FUSE))
 		return "kernel-emu serves /proc/meminfo, cpuinfo, stat, swaps, loadavg and "
-		       "/sys/devices/system/cpu/online over FUSE (--memory, --cpus)";
+		       "/sys/devices/system/cpu/online over FUSE (--memory, --cpus, OCI cpu.cpus)";
 	return "unavailable (no FUSE): these files show the host's; sysinfo(2) still "
 	       "shows --memory";
 }
@@ -717,6 +719,9 @@ static void probe_controllers(struct hy_features *f)
 		{ HY_FEAT_CGROUP_MEMORY, "memory", "the limit is not enforced, the views still show it" },
 		{ HY_FEAT_CGROUP_CPU, "cpu", "the limit is not enforced, the views still show it" },
 		{ HY_FEAT_CGROUP_PIDS, "pids", "the limit is not enforced" },
+		{ HY_FEAT_CGROUP_CPUSET, "cpuset",
+		  "cpu.cpus and cpu.mems are not enforced, the container still starts pinned to "
+		  "the CPUs" },
 	};
 	_cleanup_free_ char *list = NULL;
 	char path[4096 + 32];
@@ -759,6 +764,7 @@ static void probe_cgroup(struct hy_features *f)
 		hy_features_set(f, HY_FEAT_CGROUP_MEMORY, false, "no cgroup2 mount");
 		hy_features_set(f, HY_FEAT_CGROUP_CPU, false, "no cgroup2 mount");
 		hy_features_set(f, HY_FEAT_CGROUP_PIDS, false, "no cgroup2 mount");
+		hy_features_set(f, HY_FEAT_CGROUP_CPUSET, false, "no cgroup2 mount");
 		return;
 	}
 	hy_features_set(f, HY_FEAT_CGROUP2, true, NULL);

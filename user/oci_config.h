@@ -10,6 +10,7 @@
  * e.g. `config.json:40:15: mounts[5].type: "nfs" is not supported`.
  */
 #pragma once
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -54,6 +55,9 @@ struct hy_oci_config {
 	uint64_t cpu_period;	/* linux.resources.cpu.period (us), 0: 100000 */
 	uint32_t cpus_milli;	/* quota / period in thousandths of a CPU, 0: none */
 	uint64_t cpu_weight;	/* linux.resources.cpu.shares as cgroup v2 cpu.weight, 0: none */
+	const char *cpuset_cpus; /* linux.resources.cpu.cpus, checked (cpulist.h); NULL: none */
+	cpu_set_t cpuset;	/* the CPUs it names */
+	const char *cpuset_mems; /* linux.resources.cpu.mems, checked; NULL: none */
 	uint64_t pids;		/* linux.resources.pids.limit, 0: none */
 	int64_t memory_swap;	/* linux.resources.memory.swap as written (-1, 0: unset) */
 	bool has_swap_max;	/* memory.swap was given: */

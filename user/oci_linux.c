@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "cpulist.h"
 #include "ns.h"
 #include "oci_parse.h"
 #include "res_limits.h"
@@ -195,11 +196,43 @@ static int parse_cpu_shares(struct oci_ctx *c, const char *path, json_t *v)
 	return r;
 }
 
+/* A CPU or memory node list in the kernel's format ("0-3,5"); "": unset. */
+static int want_cpulist(struct oci_ctx *c, const char *path, json_t *v, const char *what,
+			cpu_set_t *set, const char **ret)
+{
+	const char *s = NULL, *why = NULL;
+	int r = json_is_null(v) ? 0 : oci_want_string(c, path, v, &s);
+
+	if (!s)
+		return r; /* null: unset, as "" */
+
+	if (r == 0 && hy_cpulist_parse(s, HY_CPULIST_MAX, set, &why) < 0)
+		return oci_fail(c, path, "expected a list of %s like \"0-3,5\" (numbers 0 to %d and "
+					 "ranges a-b with a <= b, comma separated, no spaces), got "
+					 "%s: %s", what, HY_CPULIST_MAX, OCI_GOT(v), why);
+	if (r == 0)
+		*ret = *s ? s : NULL;
+	return r;
+}
+
+/* cpus (Kubernetes' static CPU manager, podman --cpuset-cpus): cpuset.cpus,
+ * and the CPUs init is pinned to and the views show. */
+static int parse_cpu_cpus(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return want_cpulist(c, path, v, "CPUs", &c->cfg->cpuset, &c->cfg->cpuset_cpus);
+}
+
+static int parse_cpu_mems(struct oci_ctx *c, const char *path, json_t *v)
+{
+	cpu_set_t nodes;
+	return want_cpulist(c, path, v, "memory nodes", &nodes, &c->cfg->cpuset_mems);
+}
+
 static const struct oci_field cpu_fields[] = {
 	{ "quota", parse_cpu_quota },
 	{ "period", parse_cpu_period },
 	{ "shares", parse_cpu_shares }, { "burst", NULL }, { "realtimeRuntime", NULL },
-	{ "realtimePeriod", NULL }, { "cpus", NULL, "use quota and period" }, { "mems", NULL },
+	{ "realtimePeriod", NULL }, { "cpus", parse_cpu_cpus }, { "mems", parse_cpu_mems },
 	{ "idle", NULL },
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* `hybox run` options: parsing and validation only (no side effects). */
 #pragma once
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +36,10 @@ struct hy_run_opts {
 	const char *cgroups_path;
 	uint64_t pids; /* linux.resources.pids.limit (pids.max), 0: none */
 	uint64_t cpu_weight; /* linux.resources.cpu.shares as cpu.weight, 0: none */
+	/* linux.resources.cpu.cpus (checked) and the CPUs it names; NULL: none */
+	const char *cpuset_cpus;
+	const cpu_set_t *cpuset;
+	const char *cpuset_mems; /* linux.resources.cpu.mems (checked), NULL: none */
 	bool has_swap_max; /* memory.swap.max from linux.resources.memory.swap: */
 	uint64_t swap_max; /* bytes, UINT64_MAX: "max" */
 	/* Set by `hybox restore`: the checked image whose processes replace the

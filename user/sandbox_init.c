@@ -379,7 +379,7 @@ static int setup(const struct hy_sandbox_spec *spec, const char **step)
 		return -errno;
 	if ((r = enter_timens(spec, step)) < 0 || (r = become_userns_root(spec, step)) < 0)
 		return r;
-	*step = "run on the CPUs --cpus chose";
+	*step = "run on the CPUs --cpus and cpu.cpus chose";
 	if (spec->cpus && sched_setaffinity(0, sizeof(*spec->cpus), spec->cpus) < 0)
 		return -errno;
 	if ((r = set_names(spec, step)) < 0 || (r = set_oom_score_adj(spec->proc, step)) < 0)

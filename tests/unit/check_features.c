@@ -103,7 +103,8 @@ START_TEST(test_features_keys_stable)
 		"seccomp_filter", "seccomp_notif", "seccomp_notif_addfd",
 		"seccomp_notif_sync_wakeup", "bpf", "btf", "ringbuf", "bpf_tracing", "bpf_lsm",
 		"cgroup2", "cgroup_freeze", "cgroup_kill", "userns", "pidns", "timens",
-		"pidfd_getfd", "openat2", "cgroup_memory", "cgroup_cpu", "cgroup_pids", "fuse",
+		"pidfd_getfd", "openat2", "cgroup_memory", "cgroup_cpu", "cgroup_pids", "cgroup_cpuset",
+		"fuse",
 		"checkpoint",
 	};
 	static const char *const areas[HY_ROADAREA__COUNT] = {

@@ -222,6 +222,34 @@ START_TEST(test_oci_config_cpu_shares_unset)
 }
 END_TEST
 
+/* linux.resources.cpu.cpus/mems: the lists as given and the CPUs named;
+ * "" and null are unset. */
+START_TEST(test_oci_config_cpuset)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	json_t *doc = default_doc();
+	set_path(doc, "linux.resources", J("{\"cpu\": {\"cpus\": \"0,2-3\", \"mems\": \"0\"}}"));
+	ck_assert_msg(parse_doc(doc, &cfg, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(cfg.cpuset_cpus, "0,2-3");
+	ck_assert_str_eq(cfg.cpuset_mems, "0");
+	ck_assert_int_eq(CPU_COUNT(&cfg.cpuset), 3);
+	ck_assert(CPU_ISSET(0, &cfg.cpuset) && CPU_ISSET(2, &cfg.cpuset) && CPU_ISSET(3, &cfg.cpuset));
+	hy_oci_config_fini(&cfg);
+
+	static const char *const none[] = { "{\"cpus\": \"\", \"mems\": \"\"}",
+					    "{\"cpus\": null, \"mems\": null}", "{}" };
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		doc = default_doc();
+		set_path(doc, "linux.resources", json_pack("{s:o}", "cpu", J(none[i])));
+		ck_assert_msg(parse_doc(doc, &cfg, &err) == 0, "%s: %s", none[i], err.msg);
+		ck_assert_ptr_null(cfg.cpuset_cpus);
+		ck_assert_ptr_null(cfg.cpuset_mems);
+		hy_oci_config_fini(&cfg);
+	}
+}
+END_TEST
+
 /* linux.resources.pids.limit: -1 and 0 ask for no limit (runc's reading). */
 START_TEST(test_oci_config_pids_unlimited)
 {
@@ -634,8 +662,20 @@ static const struct bad_case {
 	  "linux.resources.cpu.shares: expected 0 (unset) or 2 to 262144, got 1" },
 	{ "linux.resources", "{\"cpu\": {\"shares\": 262145}}",
 	  "linux.resources.cpu.shares: expected an integer from 0 to 262144, got 262145" },
-	{ "linux.resources", "{\"cpu\": {\"cpus\": \"0-1\"}}",
-	  "linux.resources.cpu.cpus: not supported yet (use quota and period)" },
+	{ "linux.resources", "{\"cpu\": {\"cpus\": \"0-\"}}",
+	  "linux.resources.cpu.cpus: expected a list of CPUs like \"0-3,5\" (numbers 0 to 1023 "
+	  "and ranges a-b with a <= b, comma separated, no spaces), got \"0-\": expected a "
+	  "number after '-'" },
+	{ "linux.resources", "{\"cpu\": {\"cpus\": \"0, 1\"}}",
+	  "linux.resources.cpu.cpus: expected a list of CPUs like" },
+	{ "linux.resources", "{\"cpu\": {\"cpus\": \"3-1\"}}",
+	  "got \"3-1\": a range whose end is below its start" },
+	{ "linux.resources", "{\"cpu\": {\"cpus\": \"1024\"}}",
+	  "got \"1024\": a number above the largest allowed" },
+	{ "linux.resources", "{\"cpu\": {\"cpus\": 3}}",
+	  "linux.resources.cpu.cpus: expected a string, got 3" },
+	{ "linux.resources", "{\"cpu\": {\"mems\": \"0,,1\"}}",
+	  "linux.resources.cpu.mems: expected a list of memory nodes like \"0-3,5\"" },
 	{ "linux.resources", "{\"pids\": {\"limit\": -2}}",
 	  "linux.resources.pids.limit: expected an integer (-1: no limit), got -2" },
 	{ "linux.resources", "{\"pids\": {\"limit\": 1.5}}",
@@ -934,6 +974,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_oci_config_settings);
 	tcase_add_test(tc, test_oci_config_join_paths);
 	tcase_add_test(tc, test_oci_config_pids_unlimited);
+	tcase_add_test(tc, test_oci_config_cpuset);
 	tcase_add_test(tc, test_oci_config_cpu_shares_unset);
 	tcase_add_test(tc, test_oci_config_user_mounts);
 	tcase_add_test(tc, test_oci_config_seccomp_profile);
