@@ -6,8 +6,9 @@
 # supervisor's delete find the leaf; delete removes the leaf and the parents
 # hybox created, never a parent that existed. Refused paths (systemd's
 # form, "..", "//", an existing leaf) leave nothing. linux.resources.pids.limit
-# sets pids.max and cpu.shares cpu.weight (where the controller is available,
-# else a warning).
+# sets pids.max, cpu.shares cpu.weight and cpu.cpus/mems cpuset.cpus/mems
+# (where the controller is available, else a warning); cpu.cpus pins the
+# container to those CPUs (nproc, the views), a quota to some of them.
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
 require root cgroup2 busybox python3
@@ -179,6 +180,75 @@ else
 		"cpu.shares: a warning where the cgroup2 mount has no cpu controller"
 fi
 hyr delete --force "$id"
+assert_no_leftovers "$id" "$ROOT"
+
+# --- linux.resources.cpu.cpus/mems -> cpuset.cpus/mems, and the CPUs it runs on ---
+set_cpu() { # ARGS CPU-OBJECT
+	set_config "$1" ""
+	edit_config "$B/config.json" 'c["linux"]["resources"] = {"cpu": json.loads(arg)}' "$2"
+}
+# grep, not busybox cat: its sendfile(2) reads a FUSE view as empty on some kernels
+show='nproc; grep . /sys/devices/system/cpu/online; grep Cpus_allowed_list /proc/self/status'
+last=$(($(nproc) - 1))
+set_cpu "[\"sh\", \"-c\", \"$show\"]" "{\"cpus\": \"$last\"}"
+id=$(tid cpus)
+hyr run --bundle "$B" "$id"
+assert_rc 0 "run with linux.resources.cpu.cpus \"$last\""
+assert_eq "$(sed -n 1p <<<"$RUN_OUT")" 1 "cpu.cpus \"$last\": nproc says 1"
+if [ "$(feature_state fuse)" = yes ]; then
+	assert_eq "$(sed -n 2p <<<"$RUN_OUT")" "$last" "cpu.cpus \"$last\": /sys/devices/system/cpu/online shows CPU $last"
+else
+	skip "/sys/devices/system/cpu/online: no FUSE, the views are the host's"
+fi
+assert_match "$(sed -n 3p <<<"$RUN_OUT")" "^Cpus_allowed_list:\s+$last\$" "init and its children run on CPU $last alone"
+if [ "$(feature_state cgroup_cpuset)" = yes ]; then
+	assert_eq "$RUN_ERR" "" "cpu.cpus: no warning where the cpuset controller enforces it"
+else
+	assert_error_line "warning: linux.resources.cpu.cpus is not enforced: the cgroup v2 cpuset controller is not available to hybox on this host \(see 'hybox features'\); the container still runs on those CPUs" \
+		"cpu.cpus: a warning where the cgroup2 mount has no cpuset controller"
+fi
+assert_no_leftovers "$id" "$ROOT"
+
+# A quota picks ceil(quota/period) CPUs among cpu.cpus: 1 of 0-LAST.
+set_cpu "[\"sh\", \"-c\", \"$show\"]" "{\"cpus\": \"0-$last\", \"quota\": 50000, \"period\": 100000}"
+hyr run --bundle "$B" "$(tid cpusq)"
+assert_rc 0 "run with cpu.cpus \"0-$last\" and a quota of half a CPU"
+assert_eq "$(sed -n 1p <<<"$RUN_OUT")" 1 "cpu.cpus with quota 0.5: nproc says 1"
+assert_match "$(sed -n 3p <<<"$RUN_OUT")" '^Cpus_allowed_list:\s+0$' "the first CPU of cpu.cpus"
+
+# The leaf's files, or a warning for mems too.
+set_cpu '["sleep", "100"]' "{\"cpus\": \"0-$last\", \"mems\": \"0\"}"
+id=$(tid cpuset)
+hyr run -d --bundle "$B" "$id"
+assert_rc 0 "run -d with cpu.cpus \"0-$last\" and cpu.mems \"0\""
+if [ "$(feature_state cgroup_cpuset)" = yes ]; then
+	assert_eq "$(cat "$CG/hybox/$id/cpuset.cpus" 2>&1)" "0-$last" "cpu.cpus is the leaf's cpuset.cpus"
+	assert_eq "$(cat "$CG/hybox/$id/cpuset.mems" 2>&1)" 0 "cpu.mems is the leaf's cpuset.mems"
+else
+	assert_match "$RUN_ERR" "warning: linux.resources.cpu.mems is not enforced: the cgroup v2 cpuset controller is not available" \
+		"cpu.mems: a warning where the cgroup2 mount has no cpuset controller"
+fi
+hyr delete --force "$id"
+assert_no_leftovers "$id" "$ROOT"
+
+# Refused before anything is made: a malformed list; CPUs hybox cannot use.
+set_cpu '["true"]' '{"cpus": "0-"}'
+id=$(tid cpusbad)
+hyr create --bundle "$B" "$id"
+assert_rc 125 "cpu.cpus \"0-\" is refused"
+assert_error_line "linux.resources.cpu.cpus: expected a list of CPUs like \"0-3,5\" .*got \"0-\": expected a number after '-'" \
+	"the refusal names linux.resources.cpu.cpus and what was expected"
+assert_no_leftovers "$id" "$ROOT"
+set_cpu '["true"]' '{"mems": "1,x"}'
+hyr create --bundle "$B" "$(tid memsbad)"
+assert_rc 125 "cpu.mems \"1,x\" is refused"
+assert_error_line "linux.resources.cpu.mems: expected a list of memory nodes" "the refusal names linux.resources.cpu.mems"
+set_cpu '["true"]' '{"cpus": "1023"}'
+id=$(tid cpusnone)
+hyr create --bundle "$B" "$id"
+assert_rc 125 "cpu.cpus \"1023\" (no such CPU here) fails create"
+assert_error_line "linux.resources.cpu.cpus \"1023\": none of these CPUs is available \(hybox may run on 0(-$last)?\)" \
+	"the failure names linux.resources.cpu.cpus, the value and the CPUs there are"
 assert_no_leftovers "$id" "$ROOT"
 
 # --- refusals: nothing is created ----------------------------------------------

@@ -4,7 +4,8 @@
 # so its memory and cpu controllers are hybox's (on the development host
 # they are bound to v1, and 74-views.sh checks the warning instead), and
 # runc's `events --interval` oom notices. Also the /proc views with FUSE
-# loaded as a module. Runs inside the VM only.
+# loaded as a module, and OCI's linux.resources.cpu.cpus as the leaf's
+# cpuset.cpus (a CPU the guest lacks fails create). Runs inside the VM only.
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
 # shellcheck source=vmlib.sh
@@ -13,7 +14,7 @@ require root cgroup2 probe
 
 hy features --json
 flat=$(printf '%s\n' "$RUN_OUT" | json_flat)
-for f in cgroup_memory cgroup_cpu fuse timens; do
+for f in cgroup_memory cgroup_cpu cgroup_cpuset fuse timens; do
 	assert_eq "$(json_value "$flat" "features.$f.available")" true \
 		"features: $f is available ($(json_value "$flat" "features.$f.reason"))"
 done
@@ -86,5 +87,54 @@ check "MemFree is below the limit, charged by the controller (${free_kb:-?} kB)"
 	test "${free_kb:-0}" -gt 0 -a "${free_kb:-65536}" -lt 65536
 up=$(sed -n 3p <<<"$RUN_OUT" | cut -d. -f1)
 check "uptime counts from the container's start (${up:-?} s)" test "${up:-99}" -lt 10
+
+# --- OCI linux.resources.cpu.cpus: cpuset.cpus in the leaf, init pinned ------------
+# A bundle of the guest's busybox; config.json edited with sed (no python3 here).
+B=$SCRATCH/bundle
+mkdir -p "$B"/rootfs/{bin,proc,dev,sys,tmp}
+cp /bin/busybox "$B/rootfs/bin/"
+for a in sh grep nproc sleep; do ln -s busybox "$B/rootfs/bin/$a"; done
+"$HYBOX" spec --bundle "$B"
+cp "$B/config.json" "$TEST_TMP/default.json"
+cpu_config() { # CMD CPUS: sh -c CMD with linux.resources.cpu.cpus CPUS
+	sed -e "s|^      \"sh\"\$|      \"sh\", \"-c\", \"$1\"|" \
+		-e "s|^  \"linux\": {\$|  \"linux\": {\"resources\": {\"cpu\": {\"cpus\": \"$2\"}},|" \
+		"$TEST_TMP/default.json" >"$B/config.json"
+}
+ROOT=$SCRATCH/state
+last=$(($(nproc) - 1))
+cpu_config "sleep 100" "$last"
+id=$(tid cpuset)
+hy --root "$ROOT" run -d --bundle "$B" "$id"
+assert_rc 0 "run -d with linux.resources.cpu.cpus \"$last\""
+assert_eq "$RUN_ERR" "" "cpu.cpus: no warning, the cpuset controller enforces it"
+assert_eq "$(cat "$(cg2_mount)/hybox/$id/cpuset.cpus" 2>&1)" "$last" "cpu.cpus \"$last\" is the leaf's cpuset.cpus"
+assert_eq "$(cat "$(cg2_mount)/hybox/$id/cpuset.cpus.effective" 2>&1)" "$last" "... and its effective CPUs"
+"$HYBOX" --root "$ROOT" delete --force "$id" >/dev/null 2>&1
+assert_no_leftovers "$id" "$ROOT"
+
+cpu_config "grep Cpus_allowed_list /proc/self/status; nproc" "$last"
+hy --root "$ROOT" run --bundle "$B" "$(tid cpuset2)"
+assert_rc 0 "run with cpu.cpus \"$last\" showing its CPUs"
+assert_match "$(sed -n 1p <<<"$RUN_OUT")" "^Cpus_allowed_list:\s+$last\$" "inside, Cpus_allowed_list is $last"
+assert_eq "$(sed -n 2p <<<"$RUN_OUT")" 1 "inside, nproc says 1"
+
+# CPU N (nproc) is one the guest lacks: with CPU 0 the kernel refuses the
+# write into cpuset.cpus; alone, none of the CPUs named is there.
+n=$(nproc)
+cpu_config true "0,$n"
+id=$(tid cpusetbad)
+hy --root "$ROOT" create --bundle "$B" "$id"
+assert_rc 125 "create with cpu.cpus \"0,$n\" fails"
+assert_error_line "linux.resources.cpu.cpus \"0,$n\": the kernel refused it as cpuset.cpus \((Invalid argument|Numerical result out of range)\): this host has no such CPU" \
+	"one line naming linux.resources.cpu.cpus, the value and the reason"
+assert_no_leftovers "$id" "$ROOT"
+cpu_config true "$n"
+id=$(tid cpusetnone)
+hy --root "$ROOT" create --bundle "$B" "$id"
+assert_rc 125 "create with cpu.cpus \"$n\" fails"
+assert_error_line "linux.resources.cpu.cpus \"$n\": none of these CPUs is available" \
+	"one line naming linux.resources.cpu.cpus and the value"
+assert_no_leftovers "$id" "$ROOT"
 
 done_testing
