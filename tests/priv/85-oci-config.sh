@@ -238,8 +238,10 @@ assert_match "$me" '^([3-9]|[1-9][0-9]+)$' "... its own pid is neither 1 nor 2 (
 kill "$host_marker"
 app=$(tid appp)
 config "$pidjoins" 'exec sleep 555'
-hyr create --bundle "$B" "$app" </dev/null >/dev/null && hyr start "$app"
-assert_rc 0 "a container that shares the pod's pid namespace starts"
+hyr create --bundle "$B" "$app" </dev/null >/dev/null
+assert_rc 0 "a container that shares the pod's pid namespace is created"
+hyr start "$app"
+assert_rc 0 "... and starts"
 hyr exec "$app" sh -c 'echo $$; for p in /proc/[0-9]*; do tr "\0" " " <$p/cmdline; echo; done'
 assert_rc 0 "hybox exec runs in it"
 assert_contains "$RUN_OUT" "sleep 987 " "... the exec'd process sees the pod's sleep"

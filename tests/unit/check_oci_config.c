@@ -615,8 +615,8 @@ static const struct bad_case {
 	  "linux: a user namespace (\"user\" in linux.namespaces) needs uidMappings and "
 	  "gidMappings: uidMappings is missing or empty" },
 	{ "linux.namespaces[+]", "{\"type\": \"user\", \"path\": \"/proc/1/ns/user\"}",
-	  "linux.namespaces[6].path: joining an existing user namespace is refused: not "
-	  "supported yet" },
+	  "linux.namespaces[6].path: joining an existing user namespace is not supported yet "
+	  "(leave out \"path\"" },
 	{ "linux.uidMappings", "[{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]",
 	  "linux.uidMappings: needs a user namespace (add {\"type\": \"user\"}" },
 	{ "linux.namespaces[+]", "{\"type\": \"pid\"}",
