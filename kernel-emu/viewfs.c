@@ -144,18 +144,34 @@ static char task_state(int proc_fd, const char *tid)
 	return emu_task_stat_read(proc_fd, tid, &st) == 0 ? st.state : 0;
 }
 
-/* The last NSpid of /proc/TID/status: the tid in the container's namespace. */
-static int ns_pid(int proc_fd, const char *tid)
+/* The last NSpid of /proc/TID/status (the tid in its innermost namespace),
+ * and how many namespaces deep that is (0: unreadable). */
+static int ns_pid(int proc_fd, const char *tid, int *ret_depth)
 {
 	_cleanup_free_ char *status = task_file(proc_fd, tid, "status");
 	unsigned long long v[8];
 	int n = status ? emu_status_field(status, "\nNSpid:", 10, v, 8) : 0;
+	*ret_depth = n > 0 ? n : 0;
 	return n > 0 ? (int)v[n - 1] : 0;
+}
+
+/*
+ * The highest pid of the container's namespace: the deepest one in its
+ * cgroup. A container that joined a pid namespace has its init one level
+ * up (a host pid, which the container must not learn).
+ */
+static void note_pid(struct task_counts *n, int *depth, int pid, int d)
+{
+	if (d > *depth)
+		*depth = d, n->last_pid = pid;
+	else if (d == *depth)
+		n->last_pid = MAX(n->last_pid, pid);
 }
 
 static void count_tasks(struct emu_kernel *k, struct task_counts *n, bool with_pids)
 {
 	_cleanup_free_ char *tids = NULL;
+	int depth = 0, d;
 	memset(n, 0, sizeof(*n));
 	if (k->cgroup_fd < 0 || read_file_at(k->cgroup_fd, "cgroup.threads", &tids) < 0)
 		return;
@@ -166,8 +182,10 @@ static void count_tasks(struct emu_kernel *k, struct task_counts *n, bool with_p
 		n->total++;
 		n->running += st == 'R';
 		n->active += st == 'R' || st == 'D';
-		if (with_pids)
-			n->last_pid = MAX(n->last_pid, ns_pid(k->proc_fd, tid));
+		if (with_pids) {
+			int pid = ns_pid(k->proc_fd, tid, &d);
+			note_pid(n, &depth, pid, d);
+		}
 	}
 }
 

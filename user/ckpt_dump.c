@@ -45,6 +45,7 @@ struct dumper {
 	int *procfds;	       /* one per img.procs[] */
 	struct ck_image img;
 	struct ck_blockers blockers;
+	bool is_pid_joined; /* run.json: the container joined a pid namespace */
 	unsigned long long frozen_at;
 	struct ck_progress progress;
 };
@@ -347,8 +348,20 @@ static void finish(struct dumper *d, bool kill)
 			ck_task_release(&d->tasks[i]);
 }
 
+/* The reasons found, one line each, then the error. */
+static int refuse_blocked(const struct dumper *d, struct hy_err *err)
+{
+	report_blockers(d);
+	return hy_err_set(err, -ENOTSUP, "container %s cannot be checkpointed (%zu reason%s above)",
+			  d->o->id, d->blockers.total, d->blockers.total > 1 ? "s" : "");
+}
+
 static int dump(struct dumper *d, struct hy_err *err)
 {
+	/* A joined pid namespace has no pid 1 of the container's, and its pids are
+	 * the pod's: nothing to list or seize, refused before touching a task. */
+	if (d->is_pid_joined)
+		return refuse_blocked(d, err);
 	int r = list_threads(d, err);
 	if (r < 0 || (r = build_tree(d, err)) < 0 || (r = seize_all(d, err)) < 0)
 		return r;
@@ -356,10 +369,8 @@ static int dump(struct dumper *d, struct hy_err *err)
 	if ((r = open_tasks(d, err)) < 0 || (r = enter_container(d, err)) < 0 ||
 	    (r = dump_procs(d, err)) < 0)
 		return r;
-	report_blockers(d);
 	if (d->blockers.total)
-		return hy_err_set(err, -ENOTSUP, "container %s cannot be checkpointed (%zu reason%s above)",
-				  d->o->id, d->blockers.total, d->blockers.total > 1 ? "s" : "");
+		return refuse_blocked(d, err);
 	if (d->o->is_check)
 		return 0;
 	d->img.version = CK_FORMAT_VERSION;
@@ -393,9 +404,11 @@ static void read_run_settings(struct dumper *d, const struct ck_dump_opts *o)
 	json_t *joined = json_object_get(j, "joined_namespaces"), *el;
 	char names[64] = "";
 	size_t i;
-	json_array_foreach (joined, i, el)
+	json_array_foreach (joined, i, el) {
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 			 i ? ", " : "", json_is_string(el) ? json_string_value(el) : "?");
+		d->is_pid_joined |= json_is_string(el) && strcmp(json_string_value(el), "pid") == 0;
+	}
 	if (*names)
 		ck_block(&d->blockers, "the container joined namespaces by path (%s, in "
 				       "linux.namespaces), which a restore cannot join again yet",

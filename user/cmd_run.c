@@ -389,6 +389,12 @@ static int phase_spawn(struct run_ctx *c, struct hy_err *err)
 	/* In this order: then boot - mono inside never drops below 0 (below). */
 	clock_gettime(CLOCK_BOOTTIME, &spec.boot);
 	clock_gettime(CLOCK_MONOTONIC, &spec.mono);
+	/* The restorer recreates the image's pids in init's pid namespace, which a
+	 * joined one is not (and its pids are the pod's to hand out). */
+	if (c->o.restore && hy_ns_is_joined(&spec.joins, HY_JOIN_PID))
+		return hy_err_set(err, -EINVAL, "restore: the bundle joins a pid namespace "
+						"(linux.namespaces \"pid\" with a path): a "
+						"restored container needs a pid namespace of its own");
 	if (c->o.restore) { /* the clocks go on from where the image stopped them */
 		spec.is_restore = true;
 		if (!spec.domainname && strcmp(c->o.restore->domainname, "(none)") != 0)
@@ -548,7 +554,14 @@ static ssize_t list_processes(void *ctx, struct emu_proc **ret)
 	bool fed = hy_evtrace_start(&c->trace) == 0;
 	/* Forks that happened before the request are in the set (else: a scan). */
 	emu_kernel_tasks_fed(c->kernel, fed && hy_evtrace_sync(&c->trace, 200) == 0);
-	return emu_kernel_processes(c->kernel, ret);
+	ssize_t n = emu_kernel_processes(c->kernel, ret);
+	/* In a joined pid namespace init is outside it (ns_join.h): its last
+	 * NSpid is a host pid, which the container cannot name; 0 says outside. */
+	bool is_pid_joined = c->o.sandbox && hy_ns_is_joined(&c->o.sandbox->joins, HY_JOIN_PID);
+	for (ssize_t i = 0; is_pid_joined && i < n; i++)
+		if ((*ret)[i].pid == c->sb.init_pid)
+			(*ret)[i].cpid = 0;
+	return n;
 }
 
 /* `hybox checkpoint` saved the container (control thread). */

@@ -207,7 +207,9 @@ int hy_init_serve(const struct hy_sandbox_spec *spec, pid_t cmd, int exec_fd, in
 		if (poll(pf, 3, sfd < 0 ? 100 : -1) < 0 && errno != EINTR)
 			continue;
 		if (pf[2].revents & (POLLHUP | POLLERR))
-			return SIGKILL; /* init's exit takes every task of the namespace along */
+			/* init's exit takes every task of its namespace along; in a joined
+			 * pid namespace they stay until the cgroup goes (hybox delete) */
+			return SIGKILL;
 		struct signalfd_siginfo si;
 		while (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si))
 			;

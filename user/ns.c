@@ -212,7 +212,13 @@ static int setup_overlays(const struct hy_root_spec *spec, const char **ret_step
 {
 	int r;
 	STEP("mount proc on /proc");
-	if ((r = do_mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0)
+	/* proc shows the pid namespace of the task that mounts it: in a joined
+	 * one, init is not that task (ns_proc.c) */
+	if (spec->is_pid_joined)
+		r = hy_ns_mount_joined_proc(NEWROOT "/proc", ret_step);
+	else
+		r = do_mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	if (r < 0)
 		return r;
 	if ((r = setup_dev(spec, ret_step)) < 0 || (r = setup_extra(spec, ret_step)) < 0)
 		return r;

@@ -62,6 +62,7 @@ struct hy_root_spec {
 	bool is_writable;            /* root.readonly false: the rootfs stays writable */
 	const struct hy_sysctl *sysctls; /* written once /proc is mounted */
 	size_t nsysctls;             /* at most HY_SYSCTLS_MAX */
+	bool is_pid_joined;          /* init's children are in a joined pid namespace */
 };
 
 /* Build and enter the root. Returns 0 or -errno with *ret_step naming what failed. */
@@ -83,3 +84,11 @@ int hy_ns_apply_mounts(const struct hy_root_spec *spec, const int trees[HY_MOUNT
 
 /* Bring the loopback interface up in a fresh network namespace. */
 int hy_ns_loopback_up(void);
+/*
+ * ns_proc.c: proc on dst (a path in the new root) for a joined pid
+ * namespace, created by a child of init (which is in it) and attached by
+ * init, then checked: dst's pid 1 must be in init's pid_for_children
+ * namespace. 0 or -errno (-EXDEV: the instance shows another namespace) with
+ * *ret_step naming what failed.
+ */
+int hy_ns_mount_joined_proc(const char *dst, const char **ret_step);

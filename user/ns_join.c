@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -22,6 +23,8 @@ static const struct {
 	[HY_JOIN_NET] = { "network", CLONE_NEWNET, "join the network namespace of linux.namespaces" },
 	[HY_JOIN_IPC] = { "ipc", CLONE_NEWIPC, "join the ipc namespace of linux.namespaces" },
 	[HY_JOIN_UTS] = { "uts", CLONE_NEWUTS, "join the uts namespace of linux.namespaces" },
+	/* for init's children: init stays where it is (ns_join.h) */
+	[HY_JOIN_PID] = { "pid", CLONE_NEWPID, "join the pid namespace of linux.namespaces" },
 };
 
 int hy_ns_join_by_type(const char *type)
@@ -42,6 +45,15 @@ int hy_ns_join_flag(enum hy_ns_join j)
 	return joins[j].flag;
 }
 
+/* Is fd the caller's own pid namespace? (Unreadable: assume so.) */
+static bool is_own_pid_ns(int fd)
+{
+	struct stat a, b;
+	if (fstat(fd, &a) < 0 || stat("/proc/self/ns/pid", &b) < 0)
+		return true;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 int hy_ns_join_open(struct hy_ns_joins *js, enum hy_ns_join j, const char *path,
 		    struct hy_err *err)
 {
@@ -53,6 +65,13 @@ int hy_ns_join_open(struct hy_ns_joins *js, enum hy_ns_join j, const char *path,
 		close(fd);
 		return hy_err_set(err, -EINVAL, "%s path %s: not a%s %s namespace", joins[j].type,
 				  path, j == HY_JOIN_IPC ? "n" : "", joins[j].type);
+	}
+	/* hybox never shares the host's pid namespace (a "pid" entry is required):
+	 * not by path either. setns allows only it or one below it. */
+	if (j == HY_JOIN_PID && is_own_pid_ns(fd)) {
+		close(fd);
+		return hy_err_set(err, -EINVAL, "pid path %s: the host's pid namespace (hybox "
+						"does not share it; name a container's)", path);
 	}
 	js->fd[j] = fd;
 	js->mask |= 1u << j;

@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Namespaces a container joins by path instead of creating them
- * (config.json's linux.namespaces[].path): the network, IPC and UTS
+ * (config.json's linux.namespaces[].path): the network, IPC, UTS and pid
  * namespaces a Kubernetes pod's containers share with its sandbox. The
  * supervisor opens and checks each path when it loads the bundle; the
  * container's init enters them (setns) before it builds anything.
+ *
+ * A joined pid namespace is entered for init's children only (setns with
+ * CLONE_NEWPID sets the namespace of the tasks a task forks next): init
+ * itself stays in the supervisor's pid namespace, as runc's setns process
+ * does, and its children (the command, exec'd processes) are in the pod's.
+ * Init's /proc must therefore be made by one of its children (ns_proc.c).
  */
 #pragma once
 #include <stdbool.h>
@@ -12,7 +18,7 @@
 
 #include "error.h"
 
-enum hy_ns_join { HY_JOIN_NET, HY_JOIN_IPC, HY_JOIN_UTS, HY_JOIN_N };
+enum hy_ns_join { HY_JOIN_NET, HY_JOIN_IPC, HY_JOIN_UTS, HY_JOIN_PID, HY_JOIN_N };
 
 struct hy_ns_joins {
 	unsigned int mask; /* 1u << HY_JOIN_*: joined, not created */
@@ -21,7 +27,7 @@ struct hy_ns_joins {
 
 #define HY_UTS_NAME_LEN 65 /* __NEW_UTS_LEN + 1 */
 
-/* The OCI type ("network", "ipc", "uts") that can be joined: its HY_JOIN_*, or -1. */
+/* The OCI type ("network", "ipc", "uts", "pid") that can be joined: its HY_JOIN_*, or -1. */
 int hy_ns_join_by_type(const char *type);
 const char *hy_ns_join_type(enum hy_ns_join j);
 /* Its clone flag (CLONE_NEWNET, ...). */

@@ -22,12 +22,21 @@ static const struct {
 	const char *type;
 	bool is_required; /* hybox always creates one: leaving it out (sharing the host's) fails */
 	const char *unsupported;
+	const char *no_join; /* why "path" is refused (NULL: not supported yet) */
 } ns_types[] = {
-	{ "pid", true },    { "network", false }, { "mount", true },  { "ipc", true },
-	{ "uts", true },    { "user", false },
+	{ "pid", true },
+	{ "network", false },
+	{ "mount", true, NULL, "hybox builds the container's root, /proc and /dev in a mount "
+			       "namespace of its own; another's would be shared and changed" },
+	{ "ipc", true },
+	{ "uts", true },
+	{ "user", false },
 	/* hybox always makes these two, listed or not: only stricter than asked
 	 * (podman leaves cgroup out on cgroup v1 hosts; time: the container's boot) */
-	{ "cgroup", false }, { "time", false },
+	{ "cgroup", false, NULL, "hybox roots the container's cgroup namespace at its own "
+				 "cgroup leaf; another's would show that container's tree" },
+	{ "time", false, NULL, "hybox sets a new time namespace's clocks to the container's "
+			       "boot; a joined one's offsets are fixed by its first process" },
 };
 
 void oci_namespaces_json(json_t *a)
@@ -75,9 +84,10 @@ static int parse_namespace(struct oci_ctx *c, const char *path, json_t *v, size_
 	if (strcmp(type, "user") == 0 && !(nspath && *nspath))
 		c->cfg->userns.is_new = true; /* its mappings: oci_userns.c */
 	if (nspath && *nspath && join < 0)
-		return oci_fail(c, ppath, "joining an existing %s namespace is not supported yet "
-					  "(hybox creates it itself; leave out \"path\"; network, ipc "
-					  "and uts namespaces can be joined)", type);
+		return oci_fail(c, ppath, "joining an existing %s namespace is %s%s (leave out "
+					  "\"path\"; network, ipc, uts and pid namespaces can be "
+					  "joined)", type, ns_types[i].no_join ? "refused: " :
+					  "not supported yet", ns_types[i].no_join ? ns_types[i].no_join : "");
 	if (nspath && *nspath)
 		c->cfg->ns_path[join] = nspath; /* checked to be one when the bundle is loaded */
 	else if (join == HY_JOIN_NET)

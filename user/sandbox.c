@@ -2,7 +2,8 @@
 /*
  * Supervisor side of starting and waiting for the container (root). The
  * container side is sandbox_init.c. Any failure kills what was started:
- * init dies with SIGKILL, and with it its pid namespace.
+ * init dies with SIGKILL, and with it its pid namespace (a joined one lives
+ * on: what init started there goes with the container's cgroup).
  */
 #define LOG_PREFIX "sandbox: "
 #include "sandbox.h"
@@ -41,7 +42,9 @@ void hy_sandbox_block_signals(void)
 static pid_t clone_init(const struct hy_sandbox_spec *spec, int *pidfd)
 {
 	struct clone_args args = {
-		.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_PIDFD | CLONE_INTO_CGROUP |
+		/* A joined pid namespace is entered by init for its children (ns_join.h). */
+		.flags = CLONE_NEWNS | CLONE_PIDFD | CLONE_INTO_CGROUP |
+			 (hy_ns_is_joined(&spec->joins, HY_JOIN_PID) ? 0 : CLONE_NEWPID) |
 			 (hy_ns_is_joined(&spec->joins, HY_JOIN_UTS) ? 0 : CLONE_NEWUTS) |
 			 (hy_ns_is_joined(&spec->joins, HY_JOIN_IPC) ? 0 : CLONE_NEWIPC) |
 			 (spec->net_none && !hy_ns_is_joined(&spec->joins, HY_JOIN_NET) ? CLONE_NEWNET

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Code that runs inside the container, between clone and exec: the init task
- * (pid 1, root, all capabilities until it forks the command) and the user's
+ * (pid 1, root, all capabilities until it forks the command; in a joined pid
+ * namespace it stays outside, one level up, and only its children are in
+ * it: ns_join.h) and the user's
  * command before execvp. Only raw syscalls and stack buffers here (no
  * allocation, no stdio): the supervisor's address space was copied at clone.
  * Failures are sent as {errno, step} to the supervisor, then _exit (E7).
@@ -394,7 +396,8 @@ static int setup(const struct hy_sandbox_spec *spec, const char **step)
 				     .views_fd = spec->has_views ? spec->views_fd : -1,
 				     .mounts = spec->user_mounts, .nmounts = spec->nuser_mounts,
 				     .is_writable = spec->is_root_writable,
-				     .sysctls = spec->sysctls, .nsysctls = spec->nsysctls };
+				     .sysctls = spec->sysctls, .nsysctls = spec->nsysctls,
+				     .is_pid_joined = hy_ns_is_joined(&spec->joins, HY_JOIN_PID) };
 	return hy_ns_setup_root(&root, step);
 }
 

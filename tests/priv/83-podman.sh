@@ -110,6 +110,29 @@ assert_eq "$RUN_RC $RUN_OUT" "0 hypod
 $infra_ns" "a container of the pod has the pod's hostname and its ipc, uts and network namespaces"
 pm pod rm -f hyp
 assert_rc 0 "pod rm -f"
+
+# A pod that shares its pid namespace too: the container's /proc shows the
+# pod's processes (the infra's sleep) and not the host's (a marker sleep).
+pm pod create --name hyq --share pid,ipc,uts --infra-image "$I" --infra-command /pause
+assert_rc 0 "pod create --share pid,ipc,uts"
+pm pod start hyq
+assert_rc 0 "... its infra container runs"
+pm pod inspect hyq --format '{{.InfraContainerID}}'
+infra=$RUN_OUT
+pm exec "$infra" readlink /proc/self/ns/pid
+infra_pidns=$RUN_OUT
+sleep 1234 &
+marker=$!
+see='readlink /proc/self/ns/pid; for p in /proc/[0-9]*; do tr "\0" " " <$p/cmdline; echo; done'
+pm run --rm --network none --pod hyq "$I" sh -c "$see"
+kill "$marker"
+assert_eq "$RUN_RC" 0 "a container of the pod runs"
+assert_eq "$(printf '%s\n' "$RUN_OUT" | head -n 1)" "$infra_pidns" \
+	"... in the infra container's pid namespace"
+assert_contains "$RUN_OUT" "sleep 100000 " "... and sees the infra's processes"
+assert_not_contains "$RUN_OUT" "sleep 1234" "... but not the host's"
+pm pod rm -f hyq
+assert_rc 0 "pod rm -f"
 cleanup_podman
 assert_eq "$(ls /run/hybox 2>/dev/null | grep -c .)" "$(ls /run/hybox 2>/dev/null | grep -vc '^[0-9a-f]\{64\}$')" \
 	"no state directory of podman's containers is left under /run/hybox"

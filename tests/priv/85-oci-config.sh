@@ -163,7 +163,7 @@ else
 		"container setup: set process.oomScoreAdj \(lowering it takes CAP_SYS_RESOURCE\): Permission denied"
 fi
 
-# --- a pod: containers join the sandbox container's ipc and uts namespaces ----------
+# --- a pod: containers join the sandbox container's ipc, uts and pid namespaces -----
 cp "$PROBE" "$B/rootfs/probe"
 config "c['domainname'] = 'pod.example'" '/probe domainname'
 run_ok "a bundle with a domainname runs"
@@ -171,7 +171,7 @@ assert_eq "$RUN_OUT" "pod.example" "uname() inside (emulated) reports config.jso
 pod=$(tid pod)
 config "c['hostname'] = 'pod-$$'
 c['domainname'] = 'pod.example'
-c['linux']['sysctl'] = {'kernel.shmmax': '7654321', 'fs.mqueue.msg_max': '13'}" 'exec sleep 30'
+c['linux']['sysctl'] = {'kernel.shmmax': '7654321', 'fs.mqueue.msg_max': '13'}" 'exec sleep 987'
 hyr create --bundle "$B" "$pod" </dev/null >/dev/null
 assert_rc 0 "the pod's sandbox container is created"
 hyr start "$pod"
@@ -204,6 +204,88 @@ assert_match "$RUN_ERR" "joined namespaces by path \(ipc, uts, in linux.namespac
 	"... the refusal names the joined namespaces"
 hyr delete --force "$app"
 assert_no_leftovers "$app" "$ROOT"
+
+# --- the pod shares its pid namespace (Kubernetes shareProcessNamespace) -----------
+# The security point: the joining container's /proc must show the pod's
+# processes, never the host's. A host process with a marker argument must
+# not be seen; the pod's sleep (987) must be.
+sleep 1234 &
+host_marker=$!
+pidjoins="for ns in c['linux']['namespaces']:
+    if ns['type'] in ('ipc', 'uts', 'pid'): ns['path'] = '/proc/$pod_pid/ns/' + ns['type']
+del c['hostname']"
+see='echo "me $$"; readlink /proc/self/ns/pid; tr "\0" " " </proc/1/cmdline; echo
+for p in /proc/[0-9]*; do tr "\0" " " <$p/cmdline; echo; done >/tmp/all
+grep -c "^sleep 987 $" /tmp/all; grep -c "^sleep 1234 $" /tmp/all; ls -d /proc/[0-9]* | wc -l'
+config "$pidjoins" "$see"
+run_ok "a container joins the pod's pid, ipc and uts namespaces by path"
+pod_ns=$(readlink "/proc/$pod_pid/ns/pid")
+pod_init_cmd=$(tr '\0' ' ' <"/proc/$pod_pid/cmdline")
+{
+	read -r _ me
+	read -r ns
+	read -r one
+	read -r n_pod
+	read -r n_host
+	read -r n_procs
+} <<<"$RUN_OUT"
+assert_eq "$ns" "$pod_ns" "... it is in the pod's pid namespace ($pod_ns)"
+assert_eq "$one" "${pod_init_cmd% }" "... its /proc/1 is the pod's init"
+assert_eq "$n_pod" 1 "... its /proc shows the pod's sleep"
+assert_eq "$n_host" 0 "... and not the host's processes (a host sleep $host_marker is invisible)"
+assert_match "$n_procs" '^[3-9]$' "... /proc holds the pod's few processes only ($n_procs)"
+assert_match "$me" '^([3-9]|[1-9][0-9]+)$' "... its own pid is neither 1 nor 2 ($me)"
+kill "$host_marker"
+app=$(tid appp)
+config "$pidjoins" 'exec sleep 555'
+hyr create --bundle "$B" "$app" </dev/null >/dev/null
+assert_rc 0 "a container that shares the pod's pid namespace is created"
+hyr start "$app"
+assert_rc 0 "... and starts"
+hyr exec "$app" sh -c 'echo $$; for p in /proc/[0-9]*; do tr "\0" " " <$p/cmdline; echo; done'
+assert_rc 0 "hybox exec runs in it"
+assert_contains "$RUN_OUT" "sleep 987 " "... the exec'd process sees the pod's sleep"
+assert_contains "$RUN_OUT" "sleep 555 " "... and the container's own"
+hyr exec "$pod" sh -c 'for p in /proc/[0-9]*; do tr "\0" " " <$p/cmdline; echo; done'
+assert_contains "$RUN_OUT" "sleep 555 " "the pod sees the container's sleep"
+hyr exec "$app" sh -c 'kill -0 1 && echo signalled; kill -0 '"$$"' 2>/dev/null || echo "host: none"'
+assert_eq "$RUN_OUT" "signalled
+host: none" "it can signal the pod's pid 1, and cannot name a host pid ($$)"
+app_init=$(hy --root "$ROOT" state "$app" >/dev/null; printf '%s' "$RUN_OUT" |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])')
+hyr exec "$app" dd if=/proc/loadavg bs=100 status=none
+last=${RUN_OUT##* }
+assert_match "$last" '^[0-9]{1,2}$' "kernel-emu's /proc/loadavg gives a pid of the pod's namespace ($last), \
+not its init's host pid ($app_init)"
+hyr ps "$app"
+assert_contains "$RUN_OUT" "sleep 555" "hybox ps lists its command"
+assert_match "$RUN_OUT" "(^|
+)$app_init +0 " "... and its init, outside the namespace (CPID 0)"
+assert_not_contains "$RUN_OUT" "sleep 987" "... and not the pod's"
+hyr checkpoint --image-path "$SCRATCH/appp.img" "$app"
+assert_rc 125 "a container that joined the pod's pid namespace is not checkpointed"
+assert_match "$RUN_ERR" "joined namespaces by path \(ipc, uts, pid, in linux.namespaces\)" \
+	"... the refusal names the pid namespace"
+hyr exec "$app" sh -c 'sleep 1001 & echo started'
+hyr exec "$pod" sh -c 'for p in /proc/[0-9]*; do
+	[ "$(tr "\0" " " <$p/cmdline)" = "sleep 1001 " ] && grep PPid $p/status; done'
+assert_match "$RUN_OUT" '^PPid:[[:space:]]+1$' "the container's orphan goes to the pod's init"
+hyr kill "$app" KILL
+wait_for 5 sh -c "'$HYBOX' --root '$ROOT' state '$app' | grep -q '\"stopped\"'"
+hyr delete "$app"
+assert_rc 0 "the killed container is deleted"
+assert_no_leftovers "$app" "$ROOT"
+hyr exec "$pod" sh -c 'for p in /proc/[0-9]*; do tr "\0" " " <$p/cmdline; echo; done'
+assert_not_contains "$RUN_OUT" "sleep 1001" "... its orphan went with its cgroup"
+assert_contains "$RUN_OUT" "sleep 987 " "... and the pod lives on"
+config "for ns in c['linux']['namespaces']:
+    if ns['type'] == 'pid': ns['path'] = '/proc/self/ns/pid'" true
+refused "the host's pid namespace by path" \
+	"linux.namespaces: pid path /proc/self/ns/pid: the host's pid namespace"
+config "for ns in c['linux']['namespaces']:
+    if ns['type'] == 'mount': ns['path'] = '/proc/$pod_pid/ns/mnt'" true
+refused "a mount namespace path" \
+	"linux.namespaces\[4\].path: joining an existing mount namespace is refused"
 config "for ns in c['linux']['namespaces']:
     if ns['type'] == 'ipc': ns['path'] = '/proc/$pod_pid/ns/uts'" true
 refused "an ipc path that names a uts namespace" \

@@ -271,8 +271,8 @@ bad_bundle() {
 }
 bad_bundle "an nfs mount" 'config.json:[0-9]+:[0-9]+: mounts\[7\]\.type: "nfs" is not supported' \
 	'c["mounts"].append({"destination": "/data", "type": "nfs", "source": "srv:/x"})'
-bad_bundle "a namespace path" 'linux\.namespaces\[0\]\.path: joining an existing pid namespace is not supported yet' \
-	'c["linux"]["namespaces"][0]["path"] = "/proc/1/ns/pid"'
+bad_bundle "a mount namespace path" 'linux\.namespaces\[4\]\.path: joining an existing mount namespace is refused: hybox builds' \
+	'c["linux"]["namespaces"][4]["path"] = "/proc/1/ns/mnt"'
 bad_bundle "an unknown namespace type" 'linux\.namespaces\[6\]\.type: expected pid, network' \
 	'c["linux"]["namespaces"].append({"type": "foo"})'
 bad_bundle "an unknown property" 'process\.argz: unknown property' \

@@ -127,7 +127,7 @@ START_TEST(test_oci_config_default_parses)
 }
 END_TEST
 
-/* A pod's containers join its sandbox's network, ipc and uts namespaces by path. */
+/* A pod's containers join its sandbox's network, ipc, uts and pid namespaces by path. */
 START_TEST(test_oci_config_join_paths)
 {
 	struct hy_oci_config cfg;
@@ -137,12 +137,14 @@ START_TEST(test_oci_config_join_paths)
 	set_path(doc, "linux.namespaces[2].path", json_string("/proc/7/ns/ipc"));
 	set_path(doc, "linux.namespaces[3].path", json_string("/proc/7/ns/uts"));
 	set_path(doc, "linux.namespaces[4].path", json_string(""));
+	set_path(doc, "linux.namespaces[0].path", json_string("/proc/7/ns/pid"));
 	int r = parse_doc(doc, &cfg, &err);
 	ck_assert_msg(r == 0, "%s", err.msg);
 	ck_assert(!cfg.is_net_none);
 	ck_assert_str_eq(cfg.ns_path[HY_JOIN_NET], "/proc/7/ns/net");
 	ck_assert_str_eq(cfg.ns_path[HY_JOIN_IPC], "/proc/7/ns/ipc");
 	ck_assert_str_eq(cfg.ns_path[HY_JOIN_UTS], "/proc/7/ns/uts");
+	ck_assert_str_eq(cfg.ns_path[HY_JOIN_PID], "/proc/7/ns/pid");
 	hy_oci_config_fini(&cfg);
 
 	doc = default_doc(); /* no paths: every namespace is new */
@@ -625,18 +627,24 @@ static const struct bad_case {
 	  "mounts[7].destination: \"/proc\" is mounted twice" },
 	{ "mounts[0].uidMappings", "[{\"containerID\": 0, \"hostID\": 1, \"size\": 1}]",
 	  "mounts[0].uidMappings: not supported yet" },
-	{ "linux.namespaces[0].path", "\"/proc/1/ns/pid\"",
-	  "linux.namespaces[0].path: joining an existing pid namespace is not supported yet" },
 	{ "linux.namespaces[4].path", "\"/proc/1/ns/mnt\"",
-	  "linux.namespaces[4].path: joining an existing mount namespace is not supported yet "
-	  "(hybox creates it itself; leave out \"path\"; network, ipc and uts namespaces can "
-	  "be joined)" },
+	  "linux.namespaces[4].path: joining an existing mount namespace is refused: hybox "
+	  "builds the container's root, /proc and /dev in a mount namespace of its own; "
+	  "another's would be shared and changed (leave out \"path\"; network, ipc, uts and "
+	  "pid namespaces can be joined)" },
+	{ "linux.namespaces[5].path", "\"/proc/1/ns/cgroup\"",
+	  "linux.namespaces[5].path: joining an existing cgroup namespace is refused: hybox "
+	  "roots the container's cgroup namespace at its own cgroup leaf" },
+	{ "linux.namespaces[+]", "{\"type\": \"time\", \"path\": \"/proc/1/ns/time\"}",
+	  "linux.namespaces[6].path: joining an existing time namespace is refused: hybox sets "
+	  "a new time namespace's clocks to the container's boot" },
 	{ "linux.namespaces[2].path", "7", "linux.namespaces[2].path: expected a string" },
 	{ "linux.namespaces[+]", "{\"type\": \"user\"}",
 	  "linux: a user namespace (\"user\" in linux.namespaces) needs uidMappings and "
 	  "gidMappings: uidMappings is missing or empty" },
 	{ "linux.namespaces[+]", "{\"type\": \"user\", \"path\": \"/proc/1/ns/user\"}",
-	  "linux.namespaces[6].path: joining an existing user namespace is not supported yet" },
+	  "linux.namespaces[6].path: joining an existing user namespace is not supported yet "
+	  "(leave out \"path\"" },
 	{ "linux.uidMappings", "[{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]",
 	  "linux.uidMappings: needs a user namespace (add {\"type\": \"user\"}" },
 	{ "linux.namespaces[+]", "{\"type\": \"pid\"}",
@@ -917,6 +925,9 @@ static const struct bad_case bad_userns[] = {
 	{ "linux.namespaces[6]", NULL, "linux.uidMappings: needs a user namespace" },
 	{ "linux.namespaces[1].path", "\"/proc/7/ns/net\"",
 	  "linux.namespaces: joining a network namespace (\"path\") in a new user namespace is "
+	  "not supported yet" },
+	{ "linux.namespaces[0].path", "\"/proc/7/ns/pid\"",
+	  "linux.namespaces: joining a pid namespace (\"path\") in a new user namespace is "
 	  "not supported yet" },
 	{ "process.user.uid", "65536",
 	  "process.user.uid: expected an id that linux.uidMappings maps" },
