@@ -446,6 +446,17 @@ assert_no_leftovers() { # ID [ROOT [ROOTFS [CGPATH]]]
 	fi
 }
 
+# oci_refused ROOT BUNDLE DESC ERE: `create` of BUNDLE must exit 125 with one
+# error line matching ERE and leave nothing behind under ROOT.
+oci_refused() {
+	local id
+	id=$(tid "bad$_t_n")
+	hy --root "$1" create --bundle "$2" "$id"
+	assert_rc 125 "$3: create exits 125"
+	assert_error_line "$4" "$3: the error names it"
+	assert_no_leftovers "$id" "$1"
+}
+
 # --- events ------------------------------------------------------------------
 
 # events_query FILE EXPR: prints the value of the Python expression EXPR, where

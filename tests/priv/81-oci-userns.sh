@@ -50,14 +50,7 @@ c["process"]["args"] = ["sh", "-c", arg]' "$2"
 }
 
 # refused DESC ERE: create must fail with one line matching ERE, leaving nothing.
-refused() {
-	local id
-	id=$(tid "bad$_t_n")
-	hyr create --bundle "$B" "$id"
-	assert_rc 125 "$1: create exits 125"
-	assert_error_line "$2" "$1: the error names it"
-	assert_no_leftovers "$id" "$ROOT"
-}
+refused() { oci_refused "$ROOT" "$B" "$@"; }
 
 # --- the container's root is host uid 100000 -----------------------------------------
 config "" 'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map | tr -s " "

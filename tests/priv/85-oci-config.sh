@@ -36,14 +36,7 @@ run_ok() {
 }
 
 # refused DESC ERE: create must fail with one line matching ERE, leaving nothing.
-refused() {
-	local id
-	id=$(tid "bad$_t_n")
-	hyr create --bundle "$B" "$id"
-	assert_rc 125 "$1: create exits 125"
-	assert_error_line "$2" "$1: the error names it"
-	assert_no_leftovers "$id" "$ROOT"
-}
+refused() { oci_refused "$ROOT" "$B" "$@"; }
 
 # --- linux.sysctl ------------------------------------------------------------------
 host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
