@@ -7,8 +7,10 @@
 #pragma once
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -86,3 +88,16 @@ unsigned long long now_real_ns(void);
 
 /* Copy with truncation; always NUL-terminates (dst_size > 0). Returns strlen(src). */
 size_t strscpy(char *dst, const char *src, size_t dst_size);
+
+/*
+ * fork(2) for a process that is a raw clone of a multithreaded one (the
+ * container's init, cloned from the supervisor): glibc's fork() first takes
+ * its malloc and stdio locks, and a lock another supervisor thread held at
+ * the moment of the clone stays locked in the copy for ever, so fork() would
+ * wait for ever (seen: a create hung in init's fork). This one runs none of
+ * glibc's fork handlers; the child keeps to raw syscalls, as init does.
+ */
+static inline pid_t hy_raw_fork(void)
+{
+	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
+}

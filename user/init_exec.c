@@ -158,7 +158,7 @@ static bool serve_request(const struct hy_sandbox_spec *spec, int exec_fd)
 		m.err = EINVAL;
 	else if (slot == EXEC_LIVE_MAX)
 		m.err = EAGAIN;
-	pid_t pid = m.err ? 0 : fork();
+	pid_t pid = m.err ? 0 : hy_raw_fork();
 	if (pid == 0 && !m.err)
 		exec_child(spec, fds, argv, envp);
 	for (int i = 0; i < HY_EXEC_FDS; i++)

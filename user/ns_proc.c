@@ -91,7 +91,7 @@ static int proc_from_child(void)
 	int sv[2], st;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
-	pid_t pid = fork();
+	pid_t pid = hy_raw_fork();
 	if (pid == 0) {
 		close(sv[0]);
 		proc_child(sv[1]);
