@@ -73,9 +73,10 @@ static const struct {
 				  "cgroup v2 pids controller (OCI linux.resources.pids.limit)" },
 	[HY_FEAT_CGROUP_CPUSET] = { "cgroup_cpuset",
 				    "cgroup v2 cpuset controller (OCI linux.resources.cpu.cpus, mems)" },
-	[HY_FEAT_CGROUP_IO] = { "cgroup_io", "cgroup v2 io controller (OCI linux.resources.blockIO)" },
+	[HY_FEAT_CGROUP_IO] = { "cgroup_io",
+				"cgroup v2 io controller (OCI linux.resources.blockIO)" },
 	[HY_FEAT_CGROUP_HUGETLB] = { "cgroup_hugetlb",
-				     "cgroup v2 hugetlb controller (OCI linux.resources.hugepageLimits)" },
+				     "cgroup v2 hugetlb controller (OCI hugepageLimits)" },
 	[HY_FEAT_FUSE] = { "fuse", "FUSE (the container's /proc views)" },
 	[HY_FEAT_CHECKPOINT] = { "checkpoint", "checkpoint/restore (CONFIG_CHECKPOINT_RESTORE)" },
 };

@@ -84,7 +84,8 @@ static const char *const unified_cgroup_files[] = { "cgroup.max.depth", "cgroup.
 
 const char *hy_limits_unified_problem(const char *key)
 {
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+				 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
 	const char *dot = strchr(key, '.');
 
 	if (!*key)
@@ -257,8 +258,8 @@ static int write_blkio_weight(int dirfd, uint64_t weight, struct hy_err *err)
 		return write_limit(dirfd, &io, buf, err);
 	}
 	if (r < 0)
-		return hy_err_set(err, r, "linux.resources.blockIO.weight %s: the kernel refused it "
-					  "as io.bfq.weight (%s)", buf, strerror(-r));
+		return hy_err_set(err, r, "linux.resources.blockIO.weight %s: the kernel "
+					  "refused it as io.bfq.weight (%s)", buf, strerror(-r));
 	return 0;
 }
 
