@@ -61,15 +61,28 @@ int hy_cgroup_has_file(const char *mount, const char *file)
 	return access(p, F_OK) == 0;
 }
 
+/* What hybox enables down to each leaf (those the host has): OCI's resources
+ * and unified keys name no other. */
+static const char *const controllers[] = { "memory", "pids", "cpu", "cpuset", "io", "hugetlb" };
+
+bool hy_cgroup_is_controller(const char *name, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(controllers); i++)
+		if (strlen(controllers[i]) == len && strncmp(controllers[i], name, len) == 0)
+			return true;
+	return false;
+}
+
 /* Make sure the controllers we may use are delegated to the children of parent. */
 static void enable_controllers(const char *parent)
 {
-	char p[4096 + 32];
+	char p[4096 + 32], plus[16];
 	snprintf(p, sizeof(p), "%s/cgroup.subtree_control", parent);
-	static const char *const ctl[] = { "+memory", "+pids", "+cpu", "+cpuset" };
-	for (size_t i = 0; i < ARRAY_SIZE(ctl); i++)
-		if (write_file_at(AT_FDCWD, p, ctl[i]) < 0)
-			pr_debug("cannot enable %s in %s", ctl[i] + 1, parent);
+	for (size_t i = 0; i < ARRAY_SIZE(controllers); i++) {
+		snprintf(plus, sizeof(plus), "+%s", controllers[i]);
+		if (write_file_at(AT_FDCWD, p, plus) < 0)
+			pr_debug("cannot enable %s in %s", controllers[i], parent);
+	}
 }
 
 int hy_cgroup_leaf_path(const char *cgroups_path, const char *id, char *rel, size_t len)

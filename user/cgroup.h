@@ -40,7 +40,7 @@ int hy_cgroup_leaf_path(const char *cgroups_path, const char *id, char *rel, siz
 
 /*
  * Create <mount>/<rel> and the parents it lacks (remembered in cg->created),
- * enabling the memory, pids, cpu and cpuset controllers on the way down. A leaf that
+ * enabling the memory, pids, cpu, cpuset, io and hugetlb controllers on the way down. A leaf that
  * exists is taken for one a killed supervisor left (emptied and made afresh)
  * when is_reuse_stale, else refused with -EEXIST; either way a failure
  * leaves nothing hybox made.
@@ -62,5 +62,8 @@ json_t *hy_cgroup_record(const struct hy_cgroup *cg);
  * a path means "hybox/<id>" (state directories of older versions). */
 int hy_cgroup_open_record(struct hy_cgroup *cg, const char *mount, const json_t *rec,
 			  const char *id);
+/* Is name (len bytes, not terminated) one of the controllers
+ * hy_cgroup_create() enables: memory, pids, cpu, cpuset, io, hugetlb (pure)? */
+bool hy_cgroup_is_controller(const char *name, size_t len);
 /* Is a cgroup interface file present (e.g. "cgroup.freeze")? */
 int hy_cgroup_has_file(const char *mount, const char *file);

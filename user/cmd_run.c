@@ -261,7 +261,10 @@ static int phase_limits(struct run_ctx *c, struct hy_err *err)
 			       .has_swap_max = c->o.has_swap_max,
 			       .swap_max = c->o.swap_max,
 			       .cpuset_cpus = c->o.cpuset_cpus,
-			       .cpuset_mems = c->o.cpuset_mems };
+			       .cpuset_mems = c->o.cpuset_mems,
+			       .blkio_weight = c->o.blkio_weight,
+			       .writes = c->o.cg_writes,
+			       .unified = c->o.unified };
 	return r < 0 ? r : hy_limits_apply(c->cg.dirfd, &l, err);
 }
 

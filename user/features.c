@@ -73,6 +73,10 @@ static const struct {
 				  "cgroup v2 pids controller (OCI linux.resources.pids.limit)" },
 	[HY_FEAT_CGROUP_CPUSET] = { "cgroup_cpuset",
 				    "cgroup v2 cpuset controller (OCI linux.resources.cpu.cpus, mems)" },
+	[HY_FEAT_CGROUP_IO] = { "cgroup_io",
+				"cgroup v2 io controller (OCI linux.resources.blockIO)" },
+	[HY_FEAT_CGROUP_HUGETLB] = { "cgroup_hugetlb",
+				     "cgroup v2 hugetlb controller (OCI hugepageLimits)" },
 	[HY_FEAT_FUSE] = { "fuse", "FUSE (the container's /proc views)" },
 	[HY_FEAT_CHECKPOINT] = { "checkpoint", "checkpoint/restore (CONFIG_CHECKPOINT_RESTORE)" },
 };
@@ -722,6 +726,8 @@ static void probe_controllers(struct hy_features *f)
 		{ HY_FEAT_CGROUP_CPUSET, "cpuset",
 		  "cpu.cpus and cpu.mems are not enforced, the container still starts pinned to "
 		  "the CPUs" },
+		{ HY_FEAT_CGROUP_IO, "io", "blockIO and io.* unified keys are not enforced" },
+		{ HY_FEAT_CGROUP_HUGETLB, "hugetlb", "hugepageLimits are not enforced" },
 	};
 	_cleanup_free_ char *list = NULL;
 	char path[4096 + 32];
@@ -765,6 +771,8 @@ static void probe_cgroup(struct hy_features *f)
 		hy_features_set(f, HY_FEAT_CGROUP_CPU, false, "no cgroup2 mount");
 		hy_features_set(f, HY_FEAT_CGROUP_PIDS, false, "no cgroup2 mount");
 		hy_features_set(f, HY_FEAT_CGROUP_CPUSET, false, "no cgroup2 mount");
+		hy_features_set(f, HY_FEAT_CGROUP_IO, false, "no cgroup2 mount");
+		hy_features_set(f, HY_FEAT_CGROUP_HUGETLB, false, "no cgroup2 mount");
 		return;
 	}
 	hy_features_set(f, HY_FEAT_CGROUP2, true, NULL);

@@ -31,7 +31,8 @@
  * Feature keys: seccomp_filter, seccomp_notif, seccomp_notif_addfd,
  *   seccomp_notif_sync_wakeup, bpf, btf, ringbuf, bpf_tracing, bpf_lsm,
  *   cgroup2, cgroup_freeze, cgroup_kill, userns, pidns, timens, pidfd_getfd,
- *   openat2, cgroup_memory, cgroup_cpu, cgroup_pids, cgroup_cpuset, fuse.
+ *   openat2, cgroup_memory, cgroup_cpu, cgroup_pids, cgroup_cpuset, cgroup_io,
+ *   cgroup_hugetlb, fuse.
  * Area keys: files, exec, network, mount, ptrace, signals.
  */
 #pragma once
@@ -62,6 +63,8 @@ enum hy_feature {
 	HY_FEAT_CGROUP_CPU,         /* cgroup_cpu: cpu in the cgroup2 root's controllers */
 	HY_FEAT_CGROUP_PIDS,        /* cgroup_pids: pids in the cgroup2 root's controllers */
 	HY_FEAT_CGROUP_CPUSET,      /* cgroup_cpuset: cpuset in the cgroup2 root's controllers */
+	HY_FEAT_CGROUP_IO,          /* cgroup_io: io in the cgroup2 root's controllers */
+	HY_FEAT_CGROUP_HUGETLB,     /* cgroup_hugetlb: hugetlb in the cgroup2 root's controllers */
 	HY_FEAT_FUSE,               /* fuse: /dev/fuse opens, "fuse" in /proc/filesystems */
 	HY_FEAT_CHECKPOINT,         /* checkpoint: ns_last_pid and PR_SET_MM_MAP exist */
 	HY_FEAT__COUNT,

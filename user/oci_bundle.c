@@ -291,6 +291,9 @@ void hy_oci_bundle_run_opts(struct hy_oci_bundle *b, const char *id, struct hy_r
 		.cpuset_mems = b->cfg.cpuset_mems,
 		.has_swap_max = b->cfg.has_swap_max,
 		.swap_max = b->cfg.swap_max,
+		.blkio_weight = b->cfg.blkio_weight,
+		.cg_writes = &b->cfg.cg_writes,
+		.unified = &b->cfg.unified,
 		.argv = b->cfg.args,
 		.sandbox = &b->sandbox,
 	};

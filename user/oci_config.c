@@ -601,6 +601,8 @@ void hy_oci_config_fini(struct hy_oci_config *cfg)
 	free(cfg->user_mounts);
 	hy_seccomp_fini(&cfg->profile);
 	free(cfg->sysctls);
+	hy_cg_writes_fini(&cfg->cg_writes);
+	hy_cg_writes_fini(&cfg->unified);
 	json_decref(cfg->doc);
 	*cfg = (struct hy_oci_config){ 0 };
 }

@@ -20,6 +20,7 @@
 #include "ns.h"
 #include "ns_join.h"
 #include "proc_spec.h"
+#include "res_limits.h"
 #include "seccomp.h"
 #include "userns.h"
 #include "version.h"
@@ -59,6 +60,10 @@ struct hy_oci_config {
 	cpu_set_t cpuset;	/* the CPUs it names */
 	const char *cpuset_mems; /* linux.resources.cpu.mems, checked; NULL: none */
 	uint64_t pids;		/* linux.resources.pids.limit, 0: none */
+	uint64_t blkio_weight;	/* linux.resources.blockIO.weight (10..1000), 0: none */
+	/* hugepageLimits and blockIO's per-device lines as leaf files, checked (res_limits.h) */
+	struct hy_cg_writes cg_writes;
+	struct hy_cg_writes unified; /* linux.resources.unified, checked keys and values */
 	int64_t memory_swap;	/* linux.resources.memory.swap as written (-1, 0: unset) */
 	bool has_swap_max;	/* memory.swap was given: */
 	uint64_t swap_max;	/* memory.swap.max it means: swap - limit; UINT64_MAX "max" */

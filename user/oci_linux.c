@@ -274,8 +274,10 @@ static const struct oci_field resource_fields[] = {
 	{ "cpu", parse_cpu },
 	{ "pids", parse_pids },
 	{ "devices", oci_parse_device_rules },
-	{ "blockIO", NULL }, { "hugepageLimits", NULL }, { "network", NULL },
-	{ "rdma", NULL }, { "unified", NULL },
+	{ "blockIO", oci_parse_block_io },
+	{ "hugepageLimits", oci_parse_hugepage_limits },
+	{ "network", NULL }, { "rdma", NULL },
+	{ "unified", oci_parse_unified },
 };
 
 /* memory.limit and cpu.quota/period, as `hybox run --memory --cpus` applies

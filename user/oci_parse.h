@@ -99,3 +99,7 @@ void oci_seccomp_json(json_t *o);
 /* linux.devices and linux.resources.devices (oci_devices.c). */
 int oci_parse_devices(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_device_rules(struct oci_ctx *c, const char *path, json_t *v);
+/* linux.resources.blockIO, hugepageLimits and unified as files of the leaf (oci_resources.c). */
+int oci_parse_block_io(struct oci_ctx *c, const char *path, json_t *v);
+int oci_parse_hugepage_limits(struct oci_ctx *c, const char *path, json_t *v);
+int oci_parse_unified(struct oci_ctx *c, const char *path, json_t *v);

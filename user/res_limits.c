@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "util.h"
 
 void hy_limits_pick_cpus(uint32_t milli, const cpu_set_t *ours, cpu_set_t *out)
@@ -43,6 +44,103 @@ uint64_t hy_limits_cpu_weight(uint64_t shares)
 {
 	shares = MIN(MAX(shares, HY_CPU_SHARES_MIN), HY_CPU_SHARES_MAX);
 	return 1 + (shares - HY_CPU_SHARES_MIN) * 9999 / (HY_CPU_SHARES_MAX - HY_CPU_SHARES_MIN);
+}
+
+uint64_t hy_limits_io_weight(uint64_t w)
+{
+	w = MIN(MAX(w, HY_BLKIO_WEIGHT_MIN), HY_BLKIO_WEIGHT_MAX);
+	return 1 + (w - HY_BLKIO_WEIGHT_MIN) * 9999 / (HY_BLKIO_WEIGHT_MAX - HY_BLKIO_WEIGHT_MIN);
+}
+
+void hy_limits_io_max_line(uint32_t major, uint32_t minor, const char *key, uint64_t rate,
+			   char *buf, size_t len)
+{
+	if (rate)
+		snprintf(buf, len, "%" PRIu32 ":%" PRIu32 " %s=%" PRIu64, major, minor, key, rate);
+	else
+		snprintf(buf, len, "%" PRIu32 ":%" PRIu32 " %s=max", major, minor, key);
+}
+
+const char *hy_limits_pagesize_problem(const char *size)
+{
+	size_t n = strspn(size, "0123456789");
+
+	if (n == 0)
+		return "no number first";
+	if (size[0] == '0')
+		return "a leading 0";
+	if (n > 7)
+		return "more than 7 digits";
+	if (strcmp(size + n, "KB") != 0 && strcmp(size + n, "MB") != 0 &&
+	    strcmp(size + n, "GB") != 0)
+		return "a unit other than KB, MB or GB after the number";
+	return NULL;
+}
+
+/* cgroup.* files that are limits of the container's own subtree (runc writes
+ * any cgroup.* key; hybox keeps procs, subtree_control, freeze, kill, type
+ * and the rest to itself). */
+static const char *const unified_cgroup_files[] = { "cgroup.max.depth", "cgroup.max.descendants" };
+
+const char *hy_limits_unified_problem(const char *key)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+				 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+	const char *dot = strchr(key, '.');
+
+	if (!*key)
+		return "an empty name";
+	if (strchr(key, '/'))
+		return "a \"/\" in it (a file of the container's own cgroup, not a path)";
+	if (strlen(key) > 64)
+		return "a name longer than 64 characters";
+	if (key[strspn(key, ok)])
+		return "a character other than letters, digits, \".\", \"_\" and \"-\"";
+	if (!dot || dot == key || !dot[1] || strstr(key, "..") || key[strlen(key) - 1] == '.')
+		return "not of the form CONTROLLER.NAME like \"memory.high\"";
+	if (strncmp(key, "cgroup.", 7) == 0) {
+		for (size_t i = 0; i < ARRAY_SIZE(unified_cgroup_files); i++)
+			if (strcmp(key, unified_cgroup_files[i]) == 0)
+				return NULL;
+		return "hybox manages the leaf's cgroup.* files itself (only cgroup.max.depth and "
+		       "cgroup.max.descendants may be set)";
+	}
+	if (!hy_cgroup_is_controller(key, (size_t)(dot - key)))
+		return "not a file of a controller hybox enables for the container (memory, pids, "
+		       "cpu, cpuset, io, hugetlb)";
+	return NULL;
+}
+
+int hy_cg_writes_add(struct hy_cg_writes *w, const char *file, const char *value,
+		     const char *option, enum hy_cgw_absent absent, const char *why)
+{
+	if (w->n == HY_CG_WRITES_MAX)
+		return -E2BIG;
+	if (!w->v)
+		w->v = xcalloc(HY_CG_WRITES_MAX, sizeof(*w->v));
+	w->v[w->n++] = (struct hy_cg_write){ .file = xstrdup(file), .value = xstrdup(value),
+					     .option = xstrdup(option), .absent = absent,
+					     .why = why };
+	return 0;
+}
+
+const struct hy_cg_write *hy_cg_writes_find(const struct hy_cg_writes *w, const char *file)
+{
+	for (size_t i = 0; w && i < w->n; i++)
+		if (strcmp(w->v[i].file, file) == 0)
+			return &w->v[i];
+	return NULL;
+}
+
+void hy_cg_writes_fini(struct hy_cg_writes *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->v[i].file);
+		free(w->v[i].value);
+		free(w->v[i].option);
+	}
+	free(w->v);
+	*w = (struct hy_cg_writes){ 0 };
 }
 
 /* One limit: its cgroup file, the option that set it, its controller, what
@@ -94,6 +192,89 @@ static int write_cpuset(int dirfd, const struct hy_limits *l, struct hy_err *err
 	return r;
 }
 
+#define NOT_ENFORCED "hybox: warning: %s is not enforced: "
+#define NO_CONTROLLER "the cgroup v2 %s controller is not available to hybox on this host " \
+		      "(see 'hybox features')"
+
+/* Is the controller of file ("io" of "io.max") in the leaf's cgroup.controllers? */
+static bool leaf_has_controller(int dirfd, const char *file)
+{
+	_cleanup_free_ char *list = NULL;
+	size_t n = strcspn(file, ".");
+
+	if (read_file_at(dirfd, "cgroup.controllers", &list) < 0)
+		return false;
+	for (char *save = NULL, *p = strtok_r(list, " \n", &save); p;
+	     p = strtok_r(NULL, " \n", &save))
+		if (strlen(p) == n && strncmp(p, file, n) == 0)
+			return true;
+	return false;
+}
+
+/* A missing file: not enforced (no controller, or w->absent says so), or an error. */
+static int write_absent(int dirfd, const struct hy_cg_write *w, struct hy_err *err)
+{
+	char ctl[32];
+
+	if (w->absent == HY_CGW_SKIP)
+		return 0;
+	if (strncmp(w->file, "cgroup.", 7) != 0 && !leaf_has_controller(dirfd, w->file)) {
+		snprintf(ctl, sizeof(ctl), "%.*s", (int)strcspn(w->file, "."), w->file);
+		fprintf(stderr, NOT_ENFORCED NO_CONTROLLER "\n", w->option, ctl);
+		return 0;
+	}
+	if (w->absent == HY_CGW_WARN) {
+		fprintf(stderr, NOT_ENFORCED "%s\n", w->option, w->why);
+		return 0;
+	}
+	return hy_err_set(err, -ENOENT, "%s \"%s\": the container's cgroup has no file %s%s%s",
+			  w->option, w->value, w->file, w->why ? ": " : "", w->why ? w->why : "");
+}
+
+static int write_extra(int dirfd, const struct hy_cg_write *w, struct hy_err *err)
+{
+	int r = write_file_at(dirfd, w->file, w->value);
+
+	if (r == -ENOENT)
+		return write_absent(dirfd, w, err);
+	if (r < 0)
+		return hy_err_set(err, r, "%s \"%s\": the kernel refused it as %s (%s)", w->option,
+				  w->value, w->file, strerror(-r));
+	return 0;
+}
+
+/* blockIO.weight: BFQ's io.bfq.weight takes it as it is; else io.weight, converted (runc). */
+static int write_blkio_weight(int dirfd, uint64_t weight, struct hy_err *err)
+{
+	static const struct limit io = { "io.weight", "linux.resources.blockIO.weight", "io",
+					 NULL, "out of range" };
+	char buf[32];
+	int r;
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, weight);
+	r = write_file_at(dirfd, "io.bfq.weight", buf);
+	if (r == -ENOENT) {
+		snprintf(buf, sizeof(buf), "%" PRIu64, hy_limits_io_weight(weight));
+		return write_limit(dirfd, &io, buf, err);
+	}
+	if (r < 0)
+		return hy_err_set(err, r, "linux.resources.blockIO.weight %s: the kernel "
+					  "refused it as io.bfq.weight (%s)", buf, strerror(-r));
+	return 0;
+}
+
+/* OCI's blockIO weight, then the writes and unified lists, in order. */
+static int write_extras(int dirfd, const struct hy_limits *l, struct hy_err *err)
+{
+	const struct hy_cg_writes *lists[] = { l->writes, l->unified };
+	int r = l->blkio_weight ? write_blkio_weight(dirfd, l->blkio_weight, err) : 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(lists) && r == 0; i++)
+		for (size_t j = 0; lists[i] && j < lists[i]->n && r == 0; j++)
+			r = write_extra(dirfd, &lists[i]->v[j], err);
+	return r;
+}
+
 int hy_limits_apply(int cgroup_dirfd, const struct hy_limits *l, struct hy_err *err)
 {
 	static const struct limit mem = { "memory.max", "--memory", "memory", IN_VIEWS },
@@ -127,5 +308,7 @@ int hy_limits_apply(int cgroup_dirfd, const struct hy_limits *l, struct hy_err *
 		snprintf(buf, sizeof(buf), "%" PRIu64, l->cpu_weight);
 		r = write_limit(cgroup_dirfd, &weight, buf, err);
 	}
-	return r < 0 ? r : write_cpuset(cgroup_dirfd, l, err);
+	if (r == 0)
+		r = write_cpuset(cgroup_dirfd, l, err);
+	return r < 0 ? r : write_extras(cgroup_dirfd, l, err);
 }

@@ -10,6 +10,7 @@
 
 struct hy_sandbox_spec;
 struct ck_image;
+struct hy_cg_writes;
 
 struct hy_run_opts {
 	const char *id;       /* NULL: generated */
@@ -42,6 +43,10 @@ struct hy_run_opts {
 	const char *cpuset_mems; /* linux.resources.cpu.mems (checked), NULL: none */
 	bool has_swap_max; /* memory.swap.max from linux.resources.memory.swap: */
 	uint64_t swap_max; /* bytes, UINT64_MAX: "max" */
+	/* linux.resources.blockIO.weight (0: none); hugepageLimits and blockIO's
+	 * device lines, then unified: further files of the leaf (res_limits.h) */
+	uint64_t blkio_weight;
+	const struct hy_cg_writes *cg_writes, *unified;
 	/* Set by `hybox restore`: the checked image whose processes replace the
 	 * command (argv then names the image's root executable). */
 	const struct ck_image *restore;

@@ -9,6 +9,8 @@
 # sets pids.max, cpu.shares cpu.weight and cpu.cpus/mems cpuset.cpus/mems
 # (where the controller is available, else a warning); cpu.cpus pins the
 # container to those CPUs (nproc, the views), a quota to some of them.
+# hugepageLimits sets hugetlb.<size>.max, blockIO io.weight and io.max,
+# unified any file of an enabled controller, last; each refusal names its path.
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
 require root cgroup2 busybox python3
@@ -250,6 +252,118 @@ assert_rc 125 "cpu.cpus \"1023\" (no such CPU here) fails create"
 assert_error_line "linux.resources.cpu.cpus \"1023\": none of these CPUs is available \(hybox may run on 0(-$last)?\)" \
 	"the failure names linux.resources.cpu.cpus, the value and the CPUs there are"
 assert_no_leftovers "$id" "$ROOT"
+
+# --- hugepageLimits, blockIO, unified: further files of the leaf ------------------
+set_res() { # ARGS RESOURCES-JSON: the default config with linux.resources
+	set_config "$1" ""
+	edit_config "$B/config.json" 'c["linux"]["resources"] = json.loads(arg)' "$2"
+}
+# create_fails NAME RESOURCES ERE DESC: create exits 125 with one line, nothing left
+create_fails() {
+	local id
+	id=$(tid "$1")
+	set_res '["true"]' "$2"
+	hyr create --bundle "$B" "$id"
+	assert_rc 125 "$4: create exits 125"
+	assert_error_line "$3" "$4: one line naming it"
+	assert_no_leftovers "$id" "$ROOT"
+}
+leaf_of() { cat "$CG/hybox/$1/$2" 2>&1; }
+# A block device of this host for io.max and the weights ("MAJ:MIN").
+dev=$(cat /sys/block/*/dev 2>/dev/null | head -n 1)
+dev=${dev:-8:0}
+maj=${dev%:*} min=${dev#*:}
+
+# hugepageLimits: hugetlb.<size>.max and .rsvd.max (runc's pair); unified is
+# written last, so its hugetlb.2MB.max wins over hugepageLimits' own.
+id=$(tid huge)
+set_res '["sleep", "100"]' '{"hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}]}'
+hyr run -d --bundle "$B" "$id"
+assert_rc 0 "run -d with hugepageLimits 2MB: 4194304"
+if [ "$(feature_state cgroup_hugetlb)" = yes ]; then
+	assert_eq "$RUN_ERR" "" "hugepageLimits: no warning where the hugetlb controller enforces it"
+	assert_eq "$(leaf_of "$id" hugetlb.2MB.max)" 4194304 "hugepageLimits 2MB is the leaf's hugetlb.2MB.max"
+	if [ -e "$CG/hybox/$id/hugetlb.2MB.rsvd.max" ]; then
+		assert_eq "$(leaf_of "$id" hugetlb.2MB.rsvd.max)" 4194304 "... and hugetlb.2MB.rsvd.max"
+	else
+		skip "hugetlb.2MB.rsvd.max: the kernel has none (before Linux 5.7)"
+	fi
+	hyr delete --force "$id"
+	assert_no_leftovers "$id" "$ROOT"
+
+	id=$(tid hugeuni)
+	set_res '["sleep", "100"]' '{"hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}], "unified": {"hugetlb.2MB.max": "2097152"}}'
+	hyr run -d --bundle "$B" "$id"
+	assert_rc 0 "run -d with hugepageLimits and unified both setting hugetlb.2MB.max"
+	assert_eq "$(leaf_of "$id" hugetlb.2MB.max)" 2097152 "unified is written last: its value wins"
+	assert_eq "$(leaf_of "$id" hugetlb.2MB.rsvd.max)" 4194304 "hugepageLimits' rsvd.max stays"
+	hyr delete --force "$id"
+	assert_no_leftovers "$id" "$ROOT"
+
+	# The kernel's refusals fail create with the member, the value and the reason.
+	create_fails hugenone '{"hugepageLimits": [{"pageSize": "4MB", "limit": 0}]}' \
+		"linux.resources.hugepageLimits\[0\] \"0\": the container's cgroup has no file hugetlb.4MB.max: this host has no huge pages of that size" \
+		"a page size the host lacks (4MB)"
+	create_fails unibad '{"unified": {"hugetlb.2MB.max": "lots"}}' \
+		"linux.resources.unified\[\"hugetlb.2MB.max\"\] \"lots\": the kernel refused it as hugetlb.2MB.max \(Invalid argument\)" \
+		"unified hugetlb.2MB.max \"lots\""
+	create_fails uninone '{"unified": {"hugetlb.2MB.nosuch": "1"}}' \
+		"linux.resources.unified\[\"hugetlb.2MB.nosuch\"\] \"1\": the container's cgroup has no file hugetlb.2MB.nosuch: the controller has no such file on this kernel" \
+		"a unified file the hugetlb controller does not have"
+else
+	assert_error_line "warning: linux.resources.hugepageLimits\[0\] is not enforced: the cgroup v2 hugetlb controller is not available to hybox on this host" \
+		"hugepageLimits: a warning where the cgroup2 mount has no hugetlb controller"
+	hyr delete --force "$id"
+	assert_no_leftovers "$id" "$ROOT"
+fi
+
+# unified memory.high (Kubernetes' MemoryQoS) and blockIO: the leaf's files
+# where memory and io are hybox's, else one warning each naming the member.
+id=$(tid uniio)
+set_res '["sleep", "100"]' "{\"unified\": {\"memory.high\": \"50331648\"}, \"blockIO\": {\"weight\": 500, \"throttleReadBpsDevice\": [{\"major\": $maj, \"minor\": $min, \"rate\": 1048576}]}}"
+hyr run -d --bundle "$B" "$id"
+assert_rc 0 "run -d with unified memory.high, blockIO weight 500 and a read bps throttle on $dev"
+if [ "$(feature_state cgroup_memory)" = yes ]; then
+	assert_eq "$(leaf_of "$id" memory.high)" 50331648 "unified memory.high is the leaf's memory.high"
+else
+	assert_match "$RUN_ERR" "warning: linux\.resources\.unified\[\"memory\.high\"\] is not enforced: the cgroup v2 memory controller is not available to hybox on this host \(see 'hybox features'\)" \
+		"unified memory.high: a warning naming the key where the cgroup2 mount has no memory controller"
+fi
+if [ "$(feature_state cgroup_io)" = yes ]; then
+	assert_match "$(leaf_of "$id" io.max)" "^$dev rbps=1048576 " "throttleReadBpsDevice is the leaf's io.max line for $dev"
+	w=$(leaf_of "$id" io.bfq.weight)
+	[ -e "$CG/hybox/$id/io.bfq.weight" ] || w=$(leaf_of "$id" io.weight)
+	assert_match "$w" "^default (500|4950)\$" "blockIO.weight 500: io.bfq.weight 500, or io.weight 4950"
+else
+	assert_match "$RUN_ERR" "warning: linux\.resources\.blockIO\.weight is not enforced: the cgroup v2 io controller is not available to hybox on this host" \
+		"blockIO.weight: a warning where the cgroup2 mount has no io controller"
+	assert_match "$RUN_ERR" "warning: linux\.resources\.blockIO\.throttleReadBpsDevice\[0\] is not enforced: the cgroup v2 io controller is not available" \
+		"throttleReadBpsDevice: a warning naming the entry"
+fi
+hyr delete --force "$id"
+assert_no_leftovers "$id" "$ROOT"
+
+# Refused when config.json is read: nothing is created.
+create_fails unislash '{"unified": {"memory/../memory.high": "1"}}' \
+	"linux.resources.unified\[\"memory/\.\./memory\.high\"\]: expected a cgroup v2 file name like \"memory.high\", got a \"/\" in it" \
+	"a unified key with a /"
+create_fails uniprocs '{"unified": {"cgroup.procs": "1"}}' \
+	"linux.resources.unified\[\"cgroup.procs\"\]: .*hybox manages the leaf's cgroup.\* files itself" \
+	"unified cgroup.procs"
+create_fails unirdma '{"unified": {"rdma.max": "mlx4_0 hca_handle=2"}}' \
+	"linux.resources.unified\[\"rdma.max\"\]: .*not a file of a controller hybox enables for the container \(memory, pids, cpu, cpuset, io, hugetlb\)" \
+	"unified rdma.max (a controller hybox does not enable)"
+create_fails uninl '{"unified": {"memory.high": "1\n2"}}' \
+	"linux.resources.unified\[\"memory.high\"\]: expected a value of one line" \
+	"a unified value with a newline"
+create_fails leafw '{"blockIO": {"leafWeight": 500}}' \
+	"linux.resources.blockIO.leafWeight: not supported: cgroup v2 has no leaf weight" \
+	"blockIO.leafWeight"
+create_fails blkw '{"blockIO": {"weight": 5}}' \
+	"linux.resources.blockIO.weight: expected 0 \(unset\) or 10 to 1000, got 5" "blockIO.weight 5"
+create_fails hugemib '{"hugepageLimits": [{"pageSize": "2MiB", "limit": 0}]}' \
+	"linux.resources.hugepageLimits\[0\].pageSize: expected a huge page size as the kernel names it, like \"2MB\" or \"1GB\", got \"2MiB\"" \
+	"hugepageLimits pageSize 2MiB"
 
 # --- refusals: nothing is created ----------------------------------------------
 refuse() { # NAME CGROUPSPATH ERE DESC

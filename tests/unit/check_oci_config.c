@@ -224,6 +224,47 @@ START_TEST(test_oci_config_cpu_shares_unset)
 }
 END_TEST
 
+/* linux.resources.hugepageLimits, blockIO and unified: the leaf's files in
+ * order, with the JSON path each came from; unified apart (written last). */
+START_TEST(test_oci_config_cgroup_files)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	json_t *doc = default_doc();
+	set_path(doc, "linux.resources",
+		 J("{\"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 4194304}], "
+		   "\"blockIO\": {\"weight\": 500, \"leafWeight\": 0, \"weightDevice\": "
+		   "[{\"major\": 8, \"minor\": 0, \"weight\": 300}], \"throttleReadBpsDevice\": "
+		   "[{\"major\": 8, \"minor\": 16, \"rate\": 1048576}], \"throttleWriteIOPSDevice\": "
+		   "[{\"major\": 253, \"minor\": 1, \"rate\": 0}]}, "
+		   "\"unified\": {\"memory.high\": \"50M\", \"cgroup.max.descendants\": \"10\", "
+		   "\"hugetlb.2MB.max\": \"2097152\"}}"));
+	ck_assert_msg(parse_doc(doc, &cfg, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(cfg.blkio_weight, 500);
+	static const char *const want[][3] = {
+		{ "hugetlb.2MB.max", "4194304", "linux.resources.hugepageLimits[0]" },
+		{ "hugetlb.2MB.rsvd.max", "4194304", "linux.resources.hugepageLimits[0]" },
+		{ "io.bfq.weight", "8:0 300", "linux.resources.blockIO.weightDevice[0]" },
+		{ "io.max", "8:16 rbps=1048576", "linux.resources.blockIO.throttleReadBpsDevice[0]" },
+		{ "io.max", "253:1 wiops=max", "linux.resources.blockIO.throttleWriteIOPSDevice[0]" },
+	};
+	ck_assert_uint_eq(cfg.cg_writes.n, 5);
+	for (size_t i = 0; i < 5; i++) {
+		ck_assert_str_eq(cfg.cg_writes.v[i].file, want[i][0]);
+		ck_assert_str_eq(cfg.cg_writes.v[i].value, want[i][1]);
+		ck_assert_str_eq(cfg.cg_writes.v[i].option, want[i][2]);
+	}
+	ck_assert_int_eq(cfg.cg_writes.v[1].absent, HY_CGW_SKIP);
+	ck_assert_int_eq(cfg.cg_writes.v[2].absent, HY_CGW_WARN);
+	ck_assert_uint_eq(cfg.unified.n, 3);
+	ck_assert_str_eq(cfg.unified.v[0].file, "memory.high");
+	ck_assert_str_eq(cfg.unified.v[0].value, "50M");
+	ck_assert_str_eq(cfg.unified.v[0].option, "linux.resources.unified[\"memory.high\"]");
+	ck_assert_str_eq(cfg.unified.v[2].file, "hugetlb.2MB.max");
+	hy_oci_config_fini(&cfg);
+}
+END_TEST
+
 /* linux.resources.cpu.cpus/mems: the lists as given and the CPUs named;
  * "" and null are unset. */
 START_TEST(test_oci_config_cpuset)
@@ -689,6 +730,76 @@ static const struct bad_case {
 	{ "linux.resources", "{\"pids\": {\"limit\": 1.5}}",
 	  "linux.resources.pids.limit: expected an integer (-1: no limit), got 1.5" },
 	{ "linux.resources", "{\"pids\": {\"max\": 5}}", "linux.resources.pids.max: unknown property" },
+	{ "linux.resources", "{\"unified\": {\"memory/../memory.high\": \"1\"}}",
+	  "linux.resources.unified[\"memory/../memory.high\"]: expected a cgroup v2 file name like "
+	  "\"memory.high\", got a \"/\" in it" },
+	{ "linux.resources", "{\"unified\": {\"\": \"1\"}}",
+	  "linux.resources.unified[\"\"]: expected a cgroup v2 file name like \"memory.high\", got "
+	  "an empty name" },
+	{ "linux.resources", "{\"unified\": {\"..\": \"1\"}}", "not of the form CONTROLLER.NAME" },
+	{ "linux.resources", "{\"unified\": {\"memory..high\": \"1\"}}",
+	  "not of the form CONTROLLER.NAME" },
+	{ "linux.resources", "{\"unified\": {\"cgroup.procs\": \"1\"}}",
+	  "linux.resources.unified[\"cgroup.procs\"]: expected a cgroup v2 file name like "
+	  "\"memory.high\", got hybox manages the leaf's cgroup.* files itself" },
+	{ "linux.resources", "{\"unified\": {\"cgroup.subtree_control\": \"+io\"}}",
+	  "hybox manages the leaf's cgroup.* files itself" },
+	{ "linux.resources", "{\"unified\": {\"rdma.max\": \"x\"}}",
+	  "linux.resources.unified[\"rdma.max\"]: expected a cgroup v2 file name like "
+	  "\"memory.high\", got not a file of a controller hybox enables for the container" },
+	{ "linux.resources", "{\"unified\": {\"memory.high\": \"\"}}",
+	  "linux.resources.unified[\"memory.high\"]: expected a value of one line (1 to 4096 "
+	  "bytes, no newline or NUL), got \"\"" },
+	{ "linux.resources", "{\"unified\": {\"memory.high\": \"1\\n2\"}}",
+	  "linux.resources.unified[\"memory.high\"]: expected a value of one line" },
+	{ "linux.resources", "{\"unified\": {\"memory.high\": 5}}",
+	  "linux.resources.unified[\"memory.high\"]: expected a string, got 5" },
+	{ "linux.resources", "{\"unified\": [\"memory.high\"]}",
+	  "linux.resources.unified: expected an object" },
+	{ "linux.resources", "{\"hugepageLimits\": [{\"pageSize\": \"2MiB\", \"limit\": 0}]}",
+	  "linux.resources.hugepageLimits[0].pageSize: expected a huge page size as the kernel "
+	  "names it, like \"2MB\" or \"1GB\", got \"2MiB\": a unit other than KB, MB or GB" },
+	{ "linux.resources", "{\"hugepageLimits\": [{\"pageSize\": \"../2MB\", \"limit\": 0}]}",
+	  "got \"../2MB\": no number first" },
+	{ "linux.resources", "{\"hugepageLimits\": [{\"pageSize\": \"2MB\"}]}",
+	  "linux.resources.hugepageLimits[0].limit: expected an integer, got nothing (missing "
+	  "field)" },
+	{ "linux.resources", "{\"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": -1}]}",
+	  "linux.resources.hugepageLimits[0].limit: expected an integer from 0 to" },
+	{ "linux.resources", "{\"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 0}, "
+			     "{\"pageSize\": \"2MB\", \"limit\": 2097152}]}",
+	  "linux.resources.hugepageLimits[1].pageSize: expected each page size once, got \"2MB\" "
+	  "again" },
+	{ "linux.resources", "{\"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 0, "
+			     "\"max\": 1}]}",
+	  "linux.resources.hugepageLimits[0].max: unknown property (expected pageSize and limit)" },
+	{ "linux.resources", "{\"blockIO\": {\"weight\": 5}}",
+	  "linux.resources.blockIO.weight: expected 0 (unset) or 10 to 1000, got 5" },
+	{ "linux.resources", "{\"blockIO\": {\"weight\": 1001}}",
+	  "linux.resources.blockIO.weight: expected an integer from 0 to 1000, got 1001" },
+	{ "linux.resources", "{\"blockIO\": {\"leafWeight\": 300}}",
+	  "linux.resources.blockIO.leafWeight: not supported: cgroup v2 has no leaf weight" },
+	{ "linux.resources", "{\"blockIO\": {\"weightDevice\": [{\"major\": 8, \"minor\": 0, "
+			     "\"weight\": 100, \"leafWeight\": 10}]}}",
+	  "linux.resources.blockIO.weightDevice[0].leafWeight: not supported: cgroup v2 has no "
+	  "leaf weight" },
+	{ "linux.resources", "{\"blockIO\": {\"weightDevice\": [{\"major\": 8, \"minor\": 0}]}}",
+	  "linux.resources.blockIO.weightDevice[0].weight: expected a weight from 10 to 1000, got "
+	  "nothing" },
+	{ "linux.resources", "{\"blockIO\": {\"throttleReadBpsDevice\": [{\"major\": 8, "
+			     "\"rate\": 1}]}}",
+	  "linux.resources.blockIO.throttleReadBpsDevice[0].minor: expected an integer, got "
+	  "nothing" },
+	{ "linux.resources", "{\"blockIO\": {\"throttleWriteIOPSDevice\": [{\"major\": 4096, "
+			     "\"minor\": 0, \"rate\": 1}]}}",
+	  "linux.resources.blockIO.throttleWriteIOPSDevice[0].major: expected an integer from 0 "
+	  "to 4095, got 4096" },
+	{ "linux.resources", "{\"blockIO\": {\"throttleReadIOPSDevice\": [{\"major\": 8, "
+			     "\"minor\": 0, \"rate\": 10, \"path\": \"/dev/sda\"}]}}",
+	  "linux.resources.blockIO.throttleReadIOPSDevice[0].path: unknown property (expected "
+	  "major, minor and rate)" },
+	{ "linux.resources", "{\"blockIO\": {\"readBps\": 1}}",
+	  "linux.resources.blockIO.readBps: unknown property" },
 	{ "linux.resources", "{\"devices\": [{\"allow\": true, \"type\": \"c\", \"major\": 1, "
 			     "\"minor\": 3, \"access\": \"rwm\"}]}",
 	  "linux.resources.devices[0]: expected a deny-all first" },
@@ -987,6 +1098,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_oci_config_pids_unlimited);
 	tcase_add_test(tc, test_oci_config_cpuset);
 	tcase_add_test(tc, test_oci_config_cpu_shares_unset);
+	tcase_add_test(tc, test_oci_config_cgroup_files);
 	tcase_add_test(tc, test_oci_config_user_mounts);
 	tcase_add_test(tc, test_oci_config_seccomp_profile);
 	tcase_add_test(tc, test_oci_config_swap);

@@ -5,7 +5,10 @@
 # they are bound to v1, and 74-views.sh checks the warning instead), and
 # runc's `events --interval` oom notices. Also the /proc views with FUSE
 # loaded as a module, and OCI's linux.resources.cpu.cpus as the leaf's
-# cpuset.cpus (a CPU the guest lacks fails create). Runs inside the VM only.
+# cpuset.cpus (a CPU the guest lacks fails create); linux.resources.unified
+# (memory.high, written last so memory.max is unified's) and blockIO (weight
+# as io.weight, runc's conversion; no BFQ and no block device in the guest,
+# so weightDevice warns and io.max fails create). Runs inside the VM only.
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
 # shellcheck source=vmlib.sh
@@ -14,7 +17,7 @@ require root cgroup2 probe
 
 hy features --json
 flat=$(printf '%s\n' "$RUN_OUT" | json_flat)
-for f in cgroup_memory cgroup_cpu cgroup_cpuset fuse timens; do
+for f in cgroup_memory cgroup_cpu cgroup_cpuset cgroup_io cgroup_hugetlb fuse timens; do
 	assert_eq "$(json_value "$flat" "features.$f.available")" true \
 		"features: $f is available ($(json_value "$flat" "features.$f.reason"))"
 done
@@ -136,5 +139,54 @@ assert_rc 125 "create with cpu.cpus \"$n\" fails"
 assert_error_line "linux.resources.cpu.cpus \"$n\": none of these CPUs is available" \
 	"one line naming linux.resources.cpu.cpus and the value"
 assert_no_leftovers "$id" "$ROOT"
+
+# --- OCI linux.resources.unified and blockIO -----------------------------------------
+res_config() { # CMD RESOURCES: sh -c CMD with linux.resources RESOURCES (JSON, no | or &)
+	sed -e "s|^      \"sh\"\$|      \"sh\", \"-c\", \"$1\"|" \
+		-e "s|^  \"linux\": {\$|  \"linux\": {\"resources\": $2,|" \
+		"$TEST_TMP/default.json" >"$B/config.json"
+}
+leaf=$(cg2_mount)/hybox
+res_config "sleep 100" '{"memory": {"limit": 67108864}, "unified": {"memory.high": "50331648", "memory.max": "100663296"}, "blockIO": {"weight": 500}}'
+id=$(tid unified)
+hy --root "$ROOT" run -d --bundle "$B" "$id"
+assert_rc 0 "run -d with unified memory.high and memory.max, memory.limit and blockIO.weight 500"
+assert_eq "$RUN_ERR" "" "unified and blockIO.weight: no warning, the controllers enforce them"
+assert_eq "$(cat "$leaf/$id/memory.high" 2>&1)" 50331648 "unified memory.high is the leaf's memory.high"
+assert_eq "$(cat "$leaf/$id/memory.max" 2>&1)" 100663296 "unified is written last: its memory.max wins over memory.limit"
+if [ -e "$leaf/$id/io.bfq.weight" ]; then
+	assert_eq "$(cat "$leaf/$id/io.bfq.weight" 2>&1)" "default 500" "blockIO.weight 500 is io.bfq.weight 500"
+else
+	assert_eq "$(cat "$leaf/$id/io.weight" 2>&1)" "default 4950" "blockIO.weight 500 is io.weight 4950 (no BFQ: runc's conversion)"
+fi
+"$HYBOX" --root "$ROOT" delete --force "$id" >/dev/null 2>&1
+assert_no_leftovers "$id" "$ROOT"
+
+# weightDevice needs BFQ (a module the guest does not load): a warning.
+res_config "true" '{"blockIO": {"weightDevice": [{"major": 7, "minor": 0, "weight": 300}]}}'
+hy --root "$ROOT" run --bundle "$B" "$(tid wdev)"
+assert_rc 0 "run with blockIO.weightDevice and no BFQ"
+assert_error_line "warning: linux.resources.blockIO.weightDevice\[0\] is not enforced: per-device weights are BFQ's \(io.bfq.weight\), and the BFQ I/O scheduler is not loaded\$" \
+	"weightDevice: a warning naming the entry and BFQ"
+
+# The kernel's refusals fail create, naming the member, the value and why.
+res_fails() { # NAME RESOURCES ERE DESC
+	local id
+	id=$(tid "$1")
+	res_config true "$2"
+	hy --root "$ROOT" create --bundle "$B" "$id"
+	assert_rc 125 "$4: create fails"
+	assert_error_line "$3" "$4: one line naming it"
+	assert_no_leftovers "$id" "$ROOT"
+}
+res_fails thr '{"blockIO": {"throttleReadBpsDevice": [{"major": 7, "minor": 0, "rate": 1048576}]}}' \
+	"linux.resources.blockIO.throttleReadBpsDevice\[0\] \"7:0 rbps=1048576\": the kernel refused it as io.max \(No such device\)" \
+	"a read bps throttle on a device the guest lacks (7:0)"
+res_fails uniinval '{"unified": {"memory.high": "lots"}}' \
+	"linux.resources.unified\[\"memory.high\"\] \"lots\": the kernel refused it as memory.high \(Invalid argument\)" \
+	"unified memory.high \"lots\""
+res_fails uninone '{"unified": {"memory.nosuch": "1"}}' \
+	"linux.resources.unified\[\"memory.nosuch\"\] \"1\": the container's cgroup has no file memory.nosuch: the controller has no such file on this kernel" \
+	"unified memory.nosuch"
 
 done_testing
