@@ -247,7 +247,7 @@ static int pick_cpus(struct run_ctx *c, struct hy_err *err)
 		hy_cpulist_format(&ours, have, sizeof(have));
 		return hy_err_set(err, -EINVAL, "linux.resources.cpu.cpus \"%s\": none of these "
 						"CPUs is available (hybox may run on %s)",
-				  c->o.cpuset_cpus, have);
+				  c->o.oci_limits.cpuset_cpus, have);
 	}
 	c->has_cpus = true;
 	return 0;
@@ -256,15 +256,9 @@ static int pick_cpus(struct run_ctx *c, struct hy_err *err)
 static int phase_limits(struct run_ctx *c, struct hy_err *err)
 {
 	int r = pick_cpus(c, err);
-	struct hy_limits l = { .memory = c->o.memory, .cpus_milli = c->o.cpus_milli,
-			       .pids = c->o.pids, .cpu_weight = c->o.cpu_weight,
-			       .has_swap_max = c->o.has_swap_max,
-			       .swap_max = c->o.swap_max,
-			       .cpuset_cpus = c->o.cpuset_cpus,
-			       .cpuset_mems = c->o.cpuset_mems,
-			       .blkio_weight = c->o.blkio_weight,
-			       .writes = c->o.cg_writes,
-			       .unified = c->o.unified };
+	struct hy_limits l = c->o.oci_limits;
+	l.memory = c->o.memory;
+	l.cpus_milli = c->o.cpus_milli;
 	return r < 0 ? r : hy_limits_apply(c->cg.dirfd, &l, err);
 }
 

@@ -7,10 +7,10 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "res_limits.h"
 
 struct hy_sandbox_spec;
 struct ck_image;
-struct hy_cg_writes;
 
 struct hy_run_opts {
 	const char *id;       /* NULL: generated */
@@ -35,18 +35,11 @@ struct hy_run_opts {
 	const struct hy_sandbox_spec *sandbox;
 	/* linux.cgroupsPath (validated, hy_cgroup_leaf_path()); NULL: hybox/ID. */
 	const char *cgroups_path;
-	uint64_t pids; /* linux.resources.pids.limit (pids.max), 0: none */
-	uint64_t cpu_weight; /* linux.resources.cpu.shares as cpu.weight, 0: none */
-	/* linux.resources.cpu.cpus (checked) and the CPUs it names; NULL: none */
-	const char *cpuset_cpus;
-	const cpu_set_t *cpuset;
-	const char *cpuset_mems; /* linux.resources.cpu.mems (checked), NULL: none */
-	bool has_swap_max; /* memory.swap.max from linux.resources.memory.swap: */
-	uint64_t swap_max; /* bytes, UINT64_MAX: "max" */
-	/* linux.resources.blockIO.weight (0: none); hugepageLimits and blockIO's
-	 * device lines, then unified: further files of the leaf (res_limits.h) */
-	uint64_t blkio_weight;
-	const struct hy_cg_writes *cg_writes, *unified;
+	/* The rest of linux.resources (res_limits.h): pids, cpu.shares, swap,
+	 * cpuset, blockIO, hugepageLimits, unified; its memory and cpus_milli
+	 * are unused (the two above are). Zero: none. */
+	struct hy_limits oci_limits;
+	const cpu_set_t *cpuset; /* the CPUs oci_limits.cpuset_cpus names; NULL: none */
 	/* Set by `hybox restore`: the checked image whose processes replace the
 	 * command (argv then names the image's root executable). */
 	const struct ck_image *restore;
