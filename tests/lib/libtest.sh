@@ -253,6 +253,20 @@ make_bundle() {
 	run_capture "$HYBOX" spec --bundle "$1"
 }
 
+# oci_scratch: the scratch directory of an OCI test: ROOT (the global --root
+# every container of the test lives under), B (a busybox bundle, config.json
+# by hybox spec) and SCRATCH/default.json (that config, to start over from).
+oci_scratch() {
+	scratch_dir
+	ROOT=$SCRATCH/state
+	B=$SCRATCH/bundle
+	make_bundle "$B"
+	cp "$B/config.json" "$SCRATCH/default.json"
+}
+
+# hyr ARGS...: hy with the test's --root "$ROOT".
+hyr() { hy --root "$ROOT" "$@"; }
+
 # edit_config FILE PYTHON [ARG]: run PYTHON on the JSON document c read from
 # FILE (a config.json), with ARG as arg, and write c back.
 edit_config() {

@@ -16,14 +16,10 @@
 . "$(dirname "$0")/../lib/libtest.sh"
 require root cgroup2 busybox python3 userns
 
-scratch_dir
+oci_scratch
 # init runs as the container's root (host uid 100000), which must reach the
 # bundle's root and the bind sources, as with runc.
 chmod 0755 "$SCRATCH"
-ROOT=$SCRATCH/state
-B=$SCRATCH/bundle
-make_bundle "$B"
-cp "$B/config.json" "$SCRATCH/default.json"
 # The rootfs is the host root's: the container's root cannot create mount
 # points in it (as with runc), so they exist beforehand.
 mkdir "$B/rootfs/rw" && touch "$B/rootfs/secret"
@@ -31,8 +27,6 @@ mkdir "$SCRATCH/rw" && chmod 0777 "$SCRATCH/rw"
 echo host-secret >"$SCRATCH/secret" && chmod 0600 "$SCRATCH/secret"
 echo mapped-secret >"$SCRATCH/rw/mapped" && chmod 0600 "$SCRATCH/rw/mapped" && chown 100005:100005 "$SCRATCH/rw/mapped"
 echo rw-secret >"$SCRATCH/rw/secret" && chmod 0600 "$SCRATCH/rw/secret"
-
-hyr() { hy --root "$ROOT" "$@"; }
 
 USERNS="c['linux']['namespaces'].append({'type': 'user'})
 c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]

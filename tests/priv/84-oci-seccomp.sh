@@ -10,10 +10,7 @@
 . "$(dirname "$0")/../lib/libtest.sh"
 require root cgroup2 busybox python3
 
-scratch_dir
-ROOT=$SCRATCH/state
-B=$SCRATCH/bundle
-make_bundle "$B"
+oci_scratch
 
 # The profile: allow by default; mkdir fails with EACCES; uname (on hybox's
 # emulated road) with EPERM; kill only when its signal (arg 1) is SIGUSR1.

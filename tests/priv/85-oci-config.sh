@@ -11,13 +11,7 @@
 . "$(dirname "$0")/../lib/libtest.sh"
 require root cgroup2 busybox python3
 
-scratch_dir
-ROOT=$SCRATCH/state
-B=$SCRATCH/bundle
-make_bundle "$B"
-cp "$B/config.json" "$SCRATCH/default.json"
-
-hyr() { hy --root "$ROOT" "$@"; }
+oci_scratch
 
 # config PYTHON SCRIPT: hybox spec's config.json edited by PYTHON, running sh -c SCRIPT.
 config() {

@@ -10,11 +10,8 @@
 . "$(dirname "$0")/../lib/libtest.sh"
 require root cgroup2 busybox python3
 
-scratch_dir
-ROOT=$SCRATCH/state
-B=$SCRATCH/bundle
+oci_scratch
 LOG=$SCRATCH/log
-make_bundle "$B"
 
 # json_lines FILE: "LEVEL|MSG|TIME-OK" per line, or "BAD: line" for a line that is not one.
 json_lines() {

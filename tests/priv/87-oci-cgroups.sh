@@ -15,15 +15,10 @@
 . "$(dirname "$0")/../lib/libtest.sh"
 require root cgroup2 busybox python3
 
-scratch_dir
-ROOT=$SCRATCH/state
-B=$SCRATCH/bundle
+oci_scratch
 CG=$(cg2_mount)
 TOP=hyt-$$ # every parent this test makes starts here, below the cgroup2 root
-make_bundle "$B"
-cp "$B/config.json" "$SCRATCH/default.json"
 
-hyr() { hy --root "$ROOT" "$@"; }
 cleanup_cg() { # whatever a failed run left below $TOP, deepest first
 	[ -d "$CG/$TOP" ] && find "$CG/$TOP" -depth -type d -exec rmdir {} + 2>/dev/null
 	[ -d "$CG/hybox/$TOP" ] && find "$CG/hybox/$TOP" -depth -type d -exec rmdir {} + 2>/dev/null

@@ -20,8 +20,6 @@ mkdir -p "$B"
 run_capture "$REPO_DIR/scripts/mkrootfs.sh" "$B/rootfs"
 assert_rc 0 "mkrootfs.sh builds a busybox rootfs for the bundle"
 
-hyr() { hy --root "$ROOT" "$@"; }
-
 # state_field ID KEY: one field of `hybox state ID` ("" when it fails).
 state_field() {
 	"$HYBOX" --root "$ROOT" state "$1" 2>/dev/null |

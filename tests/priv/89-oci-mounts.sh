@@ -12,16 +12,10 @@
 . "$(dirname "$0")/../lib/libtest.sh"
 require root cgroup2 busybox python3
 
-scratch_dir
-ROOT=$SCRATCH/state
-B=$SCRATCH/bundle
-make_bundle "$B"
-cp "$B/config.json" "$SCRATCH/default.json"
+oci_scratch
 mkdir -p "$B/data" "$SCRATCH/rw"
 echo from-the-host >"$B/data/file"
 echo "10.9.8.7 bound-hosts" >"$SCRATCH/hosts"
-
-hyr() { hy --root "$ROOT" "$@"; }
 
 # with_config PYTHON: a fresh config.json (hybox spec's) edited by PYTHON on c.
 with_config() {

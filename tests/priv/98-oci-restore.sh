@@ -14,18 +14,13 @@
 . "$(dirname "$0")/../lib/libtest.sh"
 require root cgroup2 busybox python3
 
-scratch_dir
-ROOT=$SCRATCH/state
-B=$SCRATCH/bundle
+oci_scratch
 IMG=$SCRATCH/img
 WORK=$SCRATCH/work
 mkdir -p "$WORK"
-make_bundle "$B"
 assert_rc 0 "spec writes the bundle's config.json"
 # USR2 ends the counter with 7: the foreground restore's exit status.
 edit_config "$B/config.json" 'c["process"]["args"] = ["sh", "-c", "trap \"exit 7\" USR2; i=0; while :; do i=$((i+1)); echo $i; sleep 0.05; done"]'
-
-hyr() { hy --root "$ROOT" "$@"; }
 
 # state_field ID KEY: one field of `hybox state ID` ("" when it fails).
 state_field() {
