@@ -40,26 +40,13 @@ static int create_proc(void)
 	return mnt < 0 ? -errno : mnt;
 }
 
-/* The child's answer: its result (the mount fd, or -errno) and the fd itself. */
+/* The child's answer: its result (the mount fd, or -errno), with the fd itself. */
 static __attribute__((noreturn)) void proc_child(int sock)
 {
 	int r = create_proc();
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	if (r >= 0) {
-		mh.msg_control = u.buf;
-		mh.msg_controllen = sizeof(u.buf);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &r, sizeof(int));
-	}
-	_exit(sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? 1 : 0);
+	ssize_t n = r >= 0 ? send_fds(sock, &r, sizeof(r), &r, 1, MSG_NOSIGNAL)
+			   : send(sock, &r, sizeof(r), MSG_NOSIGNAL);
+	_exit(n < 0 ? 1 : 0);
 }
 
 /* In init: the child's mount fd, or -errno (its own, or of the channel). */
