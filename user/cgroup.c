@@ -73,12 +73,36 @@ bool hy_cgroup_is_controller(const char *name, size_t len)
 	return false;
 }
 
-/* Make sure the controllers we may use are delegated to the children of parent. */
+/* Is word (a controller) in the space-separated list text? */
+static bool has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = text; p && (p = strstr(p, word)); p += n)
+		if ((p == text || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+/*
+ * Make sure the controllers we may use are delegated to the children of
+ * parent: each one parent has (cgroup.controllers) and does not delegate
+ * yet, one write each (a write of several fails whole on one refusal). Every
+ * start passes here for hybox/ and its parent: once they delegate, that is
+ * two reads and no write.
+ */
 static void enable_controllers(const char *parent)
 {
 	char p[4096 + 32], plus[16];
+	_cleanup_free_ char *have = NULL, *on = NULL;
+	snprintf(p, sizeof(p), "%s/cgroup.controllers", parent);
+	if (read_file_at(AT_FDCWD, p, &have) < 0)
+		return;
 	snprintf(p, sizeof(p), "%s/cgroup.subtree_control", parent);
+	if (read_file_at(AT_FDCWD, p, &on) < 0)
+		return;
 	for (size_t i = 0; i < ARRAY_SIZE(controllers); i++) {
+		if (!has_word(have, controllers[i]) || has_word(on, controllers[i]))
+			continue;
 		snprintf(plus, sizeof(plus), "+%s", controllers[i]);
 		if (write_file_at(AT_FDCWD, p, plus) < 0)
 			pr_debug("cannot enable %s in %s", controllers[i], parent);
