@@ -460,7 +460,9 @@ static int phase_supervise(struct run_ctx *c, struct hy_err *err)
 	if (r < 0)
 		return hy_err_setr(err, r, "start the kernel-emu thread");
 	emit_lifecycle(c, HY_EVT_START, 0);
-	hy_evtrace_deliver(&c->trace); /* held until now: `start` comes first */
+	/* Held until now: `start` comes first (and `restore` second). */
+	if (!c->o.restore)
+		hy_evtrace_deliver(&c->trace);
 	if (c->hooks && c->hooks->is_wait_start)
 		return 0; /* the control op "start" releases it (start_command) */
 	r = hy_sandbox_go(&c->sb);
@@ -484,6 +486,7 @@ static int phase_restore(struct run_ctx *c, struct hy_err *err)
 	}
 	if (r == 0)
 		emit_ckpt(c, HY_EVT_RESTORE, &ck);
+	hy_evtrace_deliver(&c->trace);
 	return r;
 }
 
