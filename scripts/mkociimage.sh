@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# mkociimage.sh ROOTFS OUT.tar NAME
+# mkociimage.sh ROOTFS OUT.tar NAME [COMMAND [ARG...]]
 # Pack a root file system directory (e.g. from scripts/mkrootfs.sh) as a
 # one-layer OCI image archive (image-spec 1.0 layout: oci-layout,
 # index.json, blobs/sha256/*; the layer an uncompressed tar), named NAME
@@ -8,7 +8,8 @@
 # io.containerd.image.name annotation, for `ctr images import OUT.tar`
 # without a registry. The image's platform is this host's (linux and
 # dpkg's architecture, which matches Go's for amd64 and arm64); its
-# default command is sh. Files are stored as owned by root. Runs as any
+# default command is COMMAND with its ARGs (sh if none is given: a pod's
+# sandbox image names its pause program). Files are stored as owned by root. Runs as any
 # user; writes OUT.tar and the scratch directory OUT.tar.d next to it
 # (removed at the end).
 set -euo pipefail
@@ -18,8 +19,17 @@ die() {
 	exit 1
 }
 
-[ $# -eq 3 ] || die "usage: mkociimage.sh ROOTFS OUT.tar NAME"
+[ $# -ge 3 ] || die "usage: mkociimage.sh ROOTFS OUT.tar NAME [COMMAND [ARG...]]"
 rootfs=$1 out=$2 name=$3
+shift 3
+[ $# -gt 0 ] || set -- sh
+cmd=
+for a; do
+	case $a in
+	*[\"\\]*) die "COMMAND $a: a quote or backslash is not supported" ;;
+	esac
+	cmd="$cmd${cmd:+,}\"$a\""
+done
 [ -d "$rootfs" ] || die "$rootfs: not a directory"
 case $name in
 *[\"\\]* | "") die "NAME $name: expected a reference like docker.io/library/x:latest" ;;
@@ -41,8 +51,8 @@ blob() {
 
 tar -C "$rootfs" --numeric-owner --owner=0 --group=0 --sort=name -cf "$lay/layer" .
 read -r layer layer_size < <(blob "$lay/layer")
-printf '{"architecture":"%s","os":"linux","config":{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-	"$arch" "$layer" >"$lay/config"
+printf '{"architecture":"%s","os":"linux","config":{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":[%s]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+	"$arch" "$cmd" "$layer" >"$lay/config"
 read -r config config_size < <(blob "$lay/config")
 printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%d}]}' \
 	"$config" "$config_size" "$layer" "$layer_size" >"$lay/manifest"

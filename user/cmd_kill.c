@@ -4,14 +4,17 @@
  * the command (or every task of the container). Runs with the caller's
  * privileges; the supervisor checks them and sends the signal.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "control.h"
+#include "oci_state.h"
 
 static void usage(FILE *f)
 {
@@ -22,6 +25,27 @@ static void usage(FILE *f)
 		   "  -a, --all   signal every process of the container (SIGKILL through\n"
 		   "              cgroup.kill, which nothing in the container can escape)\n"
 		   "  -h, --help  show this help\n");
+}
+
+/* The supervisor did not take the request: has the container stopped? Then
+ * runc's answers: --all succeeds (nothing is left to signal), a signal for
+ * the command fails with "container not running", the words containerd's
+ * shim takes for "already finished" (CRI kills every process of a container
+ * after it has exited, before deleting it). */
+static int kill_stopped(const struct hy_global_opts *g, const char *id, bool all)
+{
+	struct hy_err err = { 0 };
+	json_t *state = NULL;
+	if (hy_oci_state_get(g->root, id, &state, &err) < 0)
+		return -1;
+	bool is_stopped = strcmp(hy_oci_state_status(state), "stopped") == 0;
+	json_decref(state);
+	if (!is_stopped)
+		return -1;
+	if (all)
+		return 0;
+	fprintf(stderr, "hybox: container not running: '%s' has stopped\n", id);
+	return HY_EXIT_RUNTIME;
 }
 
 int hy_cmd_kill(const struct hy_global_opts *g, int argc, char **argv)
@@ -62,6 +86,8 @@ int hy_cmd_kill(const struct hy_global_opts *g, int argc, char **argv)
 	int r = hy_control_call(g->root, argv[optind], req, &reply, &err);
 	json_decref(req);
 	json_decref(reply);
+	if (r < 0 && r != -EIO && (r = kill_stopped(g, argv[optind], all)) >= 0)
+		return r;
 	if (r < 0) {
 		fprintf(stderr, "hybox: %s\n", err.msg);
 		return HY_EXIT_RUNTIME;

@@ -349,7 +349,8 @@ static json_t *op_kill(struct hy_control *ctl, const struct hy_control_req *req)
 		int fd = ctl->cmd_pidfd;
 		if (fd < 0 || pidfd_send_signal(fd, req->signal, NULL, 0) < 0)
 			return reply_error("cannot signal the command (pid %d): %s", ctl->cmd_pid,
-					   fd < 0 || errno == ESRCH ? "it has exited" : strerror(errno));
+					   fd < 0 || errno == ESRCH ? "container not running "
+					   "(the command has exited)" : strerror(errno));
 		return json_pack("{s:b,s:i}", "ok", 1, "signalled", 1);
 	}
 	if (req->signal == SIGKILL && write_file_at(ctl->cgfd, "cgroup.kill", "1") == 0)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <linux/mount.h>
@@ -153,7 +154,8 @@ static int resolve_annotations(struct hy_oci_bundle *b, const char *name, struct
  * The namespaces to join: opened now (a path names one at create), each
  * must be of its type. A joined UTS namespace keeps its names unless the
  * config sets them: hybox reads them, so that kernel-emu answers uname()
- * with them and setting them again changes nothing for the pod.
+ * with them and setting them again changes nothing for the pod. Without a
+ * "uts" entry the container's own UTS namespace gets the host's names.
  */
 static int open_joined_ns(struct hy_oci_bundle *b, const char *name, struct hy_err *err)
 {
@@ -163,9 +165,19 @@ static int open_joined_ns(struct hy_oci_bundle *b, const char *name, struct hy_e
 		if (path && (r = hy_ns_join_open(&b->joins, j, path, err)) < 0)
 			return hy_err_wrap(err, "%s: linux.namespaces", name);
 	}
-	if (!hy_ns_is_joined(&b->joins, HY_JOIN_UTS) || (b->cfg.hostname && b->cfg.domainname))
+	if (b->cfg.hostname && b->cfg.domainname)
 		return 0;
-	r = hy_ns_uts_names(b->joins.fd[HY_JOIN_UTS], b->uts_host, b->uts_domain);
+	if (b->cfg.is_uts_host) {
+		struct utsname u;
+		uname(&u);
+		strscpy(b->uts_host, u.nodename, sizeof(b->uts_host));
+		strscpy(b->uts_domain, u.domainname, sizeof(b->uts_domain));
+		r = 0;
+	} else if (hy_ns_is_joined(&b->joins, HY_JOIN_UTS)) {
+		r = hy_ns_uts_names(b->joins.fd[HY_JOIN_UTS], b->uts_host, b->uts_domain);
+	} else {
+		return 0;
+	}
 	if (r < 0)
 		return hy_err_setr(err, r, "%s: linux.namespaces: read the names of the uts "
 					   "namespace %s", name, b->cfg.ns_path[HY_JOIN_UTS]);

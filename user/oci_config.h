@@ -40,6 +40,7 @@ struct hy_oci_config {
 	const char *cwd;	/* process.cwd, absolute */
 	struct hy_proc_spec proc; /* user, umask, capabilities, rlimits; proc.envp == env */
 	bool is_net_none;	/* a new network namespace (no path) */
+	bool is_uts_host;	/* no "uts" entry: a new one, with the host's names */
 	const char *ns_path[HY_JOIN_N]; /* namespaces to join (ns_join.h): paths, or NULL */
 	struct hy_userns userns; /* "user" in linux.namespaces and its id maps (userns.h) */
 	unsigned int mounts;	/* HY_MOUNT_* beyond hybox's own (ns.h) */

@@ -29,10 +29,12 @@ static const struct {
 	{ "mount", true, NULL, "hybox builds the container's root, /proc and /dev in a mount "
 			       "namespace of its own; another's would be shared and changed" },
 	{ "ipc", true },
-	{ "uts", true },
 	{ "user", false },
-	/* hybox always makes these two, listed or not: only stricter than asked
-	 * (podman leaves cgroup out on cgroup v1 hosts; time: the container's boot) */
+	/* hybox always makes these three, listed or not: only stricter than asked.
+	 * uts: left out, it holds the host's names, which the container cannot
+	 * change (Kubernetes' hostNetwork pods; gVisor does the same); cgroup:
+	 * podman leaves it out on cgroup v1 hosts; time: the container's boot. */
+	{ "uts", false },
 	{ "cgroup", false, NULL, "hybox roots the container's cgroup namespace at its own "
 				 "cgroup leaf; another's would show that container's tree" },
 	{ "time", false, NULL, "hybox sets a new time namespace's clocks to the container's "
@@ -107,6 +109,8 @@ static int parse_namespaces(struct oci_ctx *c, const char *path, json_t *v)
 			return oci_fail(c, path, "hybox always creates a new %s namespace: sharing the "
 						 "host's is not supported (add {\"type\": \"%s\"})",
 					ns_types[i].type, ns_types[i].type);
+		else if (strcmp(ns_types[i].type, "uts") == 0 && !(seen & (1u << i)))
+			c->cfg->is_uts_host = true;
 	return 0;
 }
 

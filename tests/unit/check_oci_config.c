@@ -118,6 +118,7 @@ START_TEST(test_oci_config_default_parses)
 	ck_assert_uint_eq(cfg.proc.rlimits[0].hard, 1024);
 	ck_assert_str_eq(cfg.proc.rlimits[0].name, "RLIMIT_NOFILE");
 	ck_assert(cfg.is_net_none);
+	ck_assert(!cfg.is_uts_host);
 	ck_assert_uint_eq(cfg.mounts, HY_MOUNT_SYSFS | HY_MOUNT_MQUEUE | HY_MOUNT_CGROUP);
 	ck_assert_uint_eq(cfg.shm_flags, MS_NOEXEC);
 	ck_assert_uint_eq(cfg.shm_size, 65536ULL << 10);
@@ -152,6 +153,15 @@ START_TEST(test_oci_config_join_paths)
 	ck_assert_msg(r == 0, "%s", err.msg);
 	for (int j = 0; j < HY_JOIN_N; j++)
 		ck_assert_ptr_null(cfg.ns_path[j]);
+	hy_oci_config_fini(&cfg);
+
+	/* no "uts" (Kubernetes' hostNetwork pods): a new one with the host's names */
+	doc = default_doc();
+	set_path(doc, "linux.namespaces[3]", NULL);
+	r = parse_doc(doc, &cfg, &err);
+	ck_assert_msg(r == 0, "%s", err.msg);
+	ck_assert(cfg.is_uts_host);
+	ck_assert_ptr_null(cfg.ns_path[HY_JOIN_UTS]);
 	hy_oci_config_fini(&cfg);
 }
 END_TEST
@@ -692,7 +702,7 @@ static const struct bad_case {
 	  "linux.namespaces[6].type: expected each namespace type once" },
 	{ "linux.namespaces[+]", "{\"type\": \"foo\"}", "linux.namespaces[6].type: expected pid, "
 							"network, mount" },
-	{ "linux.namespaces[3]", NULL, "linux.namespaces: hybox always creates a new uts namespace" },
+	{ "linux.namespaces[2]", NULL, "linux.namespaces: hybox always creates a new ipc namespace" },
 	{ "linux.namespaces", NULL, "linux.namespaces: expected an array" },
 	{ "process.oomScoreAdj", "1001",
 	  "process.oomScoreAdj: expected an integer from -1000 to 1000, got 1001" },
