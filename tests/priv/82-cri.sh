@@ -28,7 +28,8 @@ D=$SCRATCH
 SOCK=$D/containerd.sock
 CG=$(cg2_mount)
 PARENT=hyt-cri$$ # the pods' cgroup parent, as the kubelet's kubepods
-BR=hyt$$         # the CNI bridge
+BR=hyt$$         # the CNI bridge, on a subnet of its own
+NET=10.231.$(($$ % 250))
 I=docker.io/library/hybox-busybox:latest
 PAUSE=docker.io/library/hybox-pause:1
 cat >"$D/config.toml" <<EOF
@@ -64,7 +65,7 @@ mkdir -p "$D/cni" "$D/logs"
 cat >"$D/cni/10-hyt.conflist" <<EOF
 {"cniVersion": "0.4.0", "name": "hyt", "plugins": [{"type": "bridge", "bridge": "$BR",
  "isGateway": true, "ipMasq": false, "ipam": {"type": "host-local",
- "ranges": [[{"subnet": "10.231.0.0/24"}]], "dataDir": "$D/ipam"}}]}
+ "ranges": [[{"subnet": "$NET.0/24"}]], "dataDir": "$D/ipam"}}]}
 EOF
 HYROOT=$D/hybox/k8s.io # the shim's Root, per containerd namespace
 
@@ -178,7 +179,7 @@ PODS="$POD"
 cri PodSandboxStatus "{\"pod_sandbox_id\": \"$POD\"}"
 assert_eq "$(jget 'r["status"].get("state", 0), r["status"]["runtime_handler"]')" "(0, 'hybox')" "PodSandboxStatus: SANDBOX_READY, handler hybox"
 POD_IP=$(jget 'r["status"]["network"]["ip"]')
-assert_match "$POD_IP" '^10\.231\.0\.[0-9]+$' "the pod has an address from the CNI bridge network"
+assert_match "$POD_IP" "^${NET//./\\.}\\.[0-9]+\$" "the pod has an address from the CNI bridge network"
 run_capture "$HYBOX" --root "$HYROOT" state "$POD"
 assert_contains "$RUN_OUT" '"status": "running"' "hybox runs the pod's sandbox container (hybox state: running)"
 
