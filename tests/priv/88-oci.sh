@@ -91,6 +91,13 @@ check "the command's TERM handler ran" grep -qx got-term "$out"
 hyr start "$id"
 assert_rc 125 "start of a stopped container exits 125"
 assert_error_line "is stopped: only a created container can be started" "start of a stopped container is refused"
+# runc's answers, which containerd's shim relies on (the CRI kills all of an
+# exited container's processes before it deletes it)
+hyr kill --all "$id" KILL
+assert_rc 0 "kill --all of a stopped container exits 0 (nothing is left to signal)"
+hyr kill "$id" TERM
+assert_rc 125 "kill of a stopped container exits 125"
+assert_error_line "container not running" "kill of a stopped container: runc's 'container not running'"
 hyr delete "$id"
 assert_rc 0 "delete of a stopped container exits 0"
 assert_no_leftovers "$id" "$ROOT"
