@@ -24,18 +24,10 @@ SOCK=$D/containerd.sock
 NS=hyt$$ # the namespace: also the cgroup parent ctr puts containers in (/NS/ID)
 CG=$(cg2_mount)
 I=docker.io/library/hybox-busybox:latest
-cat >"$D/config.toml" <<EOF
-version = 2
-root = "$D/root"
-state = "$D/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$SOCK.ttrpc"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$D/opt"
-EOF
+{
+	echo 'disabled_plugins = ["io.containerd.grpc.v1.cri"]'
+	containerd_config "$D" "$SOCK"
+} >"$D/config.toml"
 C=(ctr -a "$SOCK" -n "$NS")
 R=(--runtime io.containerd.runc.v2 --runc-binary "$HYBOX" --runc-root "$D/runc")
 c() { run_capture "${C[@]}" "$@"; }
@@ -45,7 +37,7 @@ task_status() { "${C[@]}" task ls 2>/dev/null | awk -v id="$1" '$1 == id { print
 # (found by our socket in their command line, killed by pid) and mounts.
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup_containerd() {
-	local id pid m
+	local id
 	if [ -n "${CTRD_PID:-}" ]; then
 		for id in $("${C[@]}" task ls -q 2>/dev/null); do
 			timeout 10 "${C[@]}" task kill -s KILL "$id" >/dev/null 2>&1
@@ -54,15 +46,8 @@ cleanup_containerd() {
 		for id in $("${C[@]}" container ls -q 2>/dev/null); do
 			timeout 10 "${C[@]}" container rm "$id" >/dev/null 2>&1
 		done
-		kill -TERM "$CTRD_PID" 2>/dev/null
-		wait_for 10 sh -c "! kill -0 $CTRD_PID 2>/dev/null"
-		kill -KILL "$CTRD_PID" 2>/dev/null
 	fi
-	for pid in $(pgrep -f -- "-address $SOCK"); do
-		kill -KILL "$pid" 2>/dev/null
-	done
-	awk -v d="$D/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
-		while read -r m; do umount -l "$m" 2>/dev/null; done
+	containerd_teardown "${CTRD_PID:-}" "$SOCK" "$D"
 	[ -d "$CG/$NS" ] && find "$CG/$NS" -depth -type d -exec rmdir {} + 2>/dev/null
 	return 0
 }

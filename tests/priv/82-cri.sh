@@ -32,16 +32,8 @@ BR=hyt$$         # the CNI bridge, on a subnet of its own
 NET=10.231.$(($$ % 250))
 I=docker.io/library/hybox-busybox:latest
 PAUSE=docker.io/library/hybox-pause:1
-cat >"$D/config.toml" <<EOF
-version = 2
-root = "$D/root"
-state = "$D/state"
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$SOCK.ttrpc"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$D/opt"
+containerd_config "$D" "$SOCK" >"$D/config.toml"
+cat >>"$D/config.toml" <<EOF
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$PAUSE"
   # processes here lack CAP_SYS_RESOURCE: no oom_score_adj below containerd's own
@@ -108,6 +100,22 @@ create_ctr() {
 }
 
 start_ctr() { cri StartContainer "{\"container_id\": \"$1\"}"; }
+# pod_with_app CONFIG WHAT CMD [EXTRA]: run a pod (one test line: WHAT) and
+# start a container "app" in it running CMD (create_ctr's EXTRA); sets POD, CTR.
+pod_with_app() {
+	run_pod "$1"
+	assert_rc 0 "RunPodSandbox $2"
+	PODS="$POD"
+	create_ctr "$POD" "$1" app "$3" "${4:-}"
+	start_ctr "$CTR"
+}
+# remove_pod: RemovePodSandbox of POD, which leaves no hybox state behind.
+remove_pod() {
+	cri RemovePodSandbox "{\"pod_sandbox_id\": \"$POD\"}"
+	assert_rc 0 "RemovePodSandbox"
+	assert_eq "$(ls "$HYROOT" 2>&1)" "" "... no hybox state directory is left"
+	PODS=
+}
 # ctr_state ID: CONTAINER_CREATED 0, RUNNING 1, EXITED 2
 ctr_state() {
 	"$PY" "$REPO_DIR/tests/lib/cri.py" "$SOCK" ContainerStatus "{\"container_id\": \"$1\"}" 2>/dev/null |
@@ -126,21 +134,14 @@ log_has() { wait_for 10 grep -qE "^[^ ]+ stdout F $3\$" "$D/logs/$1/$2.log"; }
 # bridge, network namespaces and cgroups.
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup_cri() {
-	local pid m p
+	local p
 	if [ -n "${CTRD_PID:-}" ]; then
 		for p in $("$PY" "$REPO_DIR/tests/lib/cri.py" "$SOCK" ListContainers '{}' 2>/dev/null |
 			"$PY" -c 'import json, sys; [print(c["pod_sandbox_id"]) for c in json.load(sys.stdin).get("containers", [])]' 2>/dev/null | sort -u) ${PODS:-}; do
 			timeout 20 "$PY" "$REPO_DIR/tests/lib/cri.py" "$SOCK" RemovePodSandbox "{\"pod_sandbox_id\": \"$p\"}" >/dev/null 2>&1
 		done
-		kill -TERM "$CTRD_PID" 2>/dev/null
-		wait_for 10 sh -c "! kill -0 $CTRD_PID 2>/dev/null"
-		kill -KILL "$CTRD_PID" 2>/dev/null
 	fi
-	for pid in $(pgrep -f -- "-address $SOCK"); do
-		kill -KILL "$pid" 2>/dev/null
-	done
-	awk -v d="$D/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
-		while read -r m; do umount -l "$m" 2>/dev/null; done
+	containerd_teardown "${CTRD_PID:-}" "$SOCK" "$D"
 	ip link del "$BR" 2>/dev/null
 	[ -d "$CG/$PARENT" ] && find "$CG/$PARENT" -depth -type d -exec rmdir {} + 2>/dev/null
 	return 0
@@ -239,53 +240,31 @@ assert_eq "$(jget '[c["metadata"]["name"] for c in r.get("containers", [])]')" "
 cri StopPodSandbox "{\"pod_sandbox_id\": \"$POD\"}"
 assert_rc 0 "StopPodSandbox (side still running)"
 assert_eq "$(ctr_state "$SIDE")" 2 "... side has exited"
-cri RemovePodSandbox "{\"pod_sandbox_id\": \"$POD\"}"
-assert_rc 0 "RemovePodSandbox"
-assert_eq "$(ls "$HYROOT" 2>&1)" "" "no hybox state directory is left"
+remove_pod
 check "no cgroup is left under /$PARENT" test ! -e "$CG/$PARENT/$POD" -a ! -e "$CG/$PARENT/$SIDE"
 assert_eq "$(netns_count)" "$NETNS" "the pod's network namespace is gone"
-PODS=
 
 # --- shareProcessNamespace: the containers see the pod's processes ------------------------
-SC=$(pod_config shared 0 0)
-run_pod "$SC"
-assert_rc 0 "RunPodSandbox of a pod with a shared pid namespace (pid: POD)"
-PODS="$POD"
-create_ctr "$POD" "$SC" app 'sleep 1000'
-start_ctr "$CTR"
+pod_with_app "$(pod_config shared 0 0)" "of a pod with a shared pid namespace (pid: POD)" 'sleep 1000'
 assert_rc 0 "its container starts (joining the sandbox's pid namespace by path)"
 exec_sync "$CTR" 'ps -o args'
 assert_contains "$(jget 'r.get("stdout", r)')" "/pause" "the container sees the pod's pause process"
-cri RemovePodSandbox "{\"pod_sandbox_id\": \"$POD\"}"
-assert_rc 0 "RemovePodSandbox (its running container goes with it)"
-assert_eq "$(ls "$HYROOT" 2>&1)" "" "no hybox state directory is left"
-PODS=
+remove_pod # its running container goes with it
 
 # --- hostNetwork: the host's network, a uts namespace of its own with the host's names ----
-SC=$(pod_config hostnet 2 1)
-run_pod "$SC"
-assert_rc 0 "RunPodSandbox of a hostNetwork pod (network: NODE, no uts namespace asked)"
-PODS="$POD"
-create_ctr "$POD" "$SC" app 'hostname; sleep 1000'
-start_ctr "$CTR"
+pod_with_app "$(pod_config hostnet 2 1)" "of a hostNetwork pod (network: NODE, no uts namespace asked)" 'hostname; sleep 1000'
 check "the container's hostname is the host's ($(hostname))" log_has hostnet app "$(hostname)"
 exec_sync "$CTR" 'ip -o link | wc -l'
 assert_eq "$(jget 'r["stdout"].strip()')" "$(ip -o link | wc -l)" "it has the host's network interfaces"
 exec_sync "$CTR" 'hostname renamed-by-pod'
 assert_ne "$(jget 'r.get("exit_code", 0)')" 0 "renaming the host from the pod fails"
 assert_ne "$(hostname)" renamed-by-pod "the host keeps its name"
-cri RemovePodSandbox "{\"pod_sandbox_id\": \"$POD\"}"
-assert_rc 0 "RemovePodSandbox"
-PODS=
+remove_pod
 
 # --- hybox's policy and events through pod annotations ---------------------------------------
 pol='{"org.hybox.policy": "{\"syscalls\": {\"deny\": [\"uname\"]}}", "org.hybox.events": "'$D/events.jsonl'"}'
 SC=$(pod_config policed 0 1 "$pol")
-run_pod "$SC"
-assert_rc 0 "RunPodSandbox with org.hybox.policy and org.hybox.events annotations"
-PODS="$POD"
-create_ctr "$POD" "$SC" app 'hostname; sleep 1000' "\"annotations\": $pol"
-start_ctr "$CTR"
+pod_with_app "$SC" "with org.hybox.policy and org.hybox.events annotations" 'hostname; sleep 1000' "\"annotations\": $pol"
 check "the annotation's policy applies (uname denied: hostname prints ?)" log_has policed app '\?'
 check "the annotation's event sink gets the container's events" wait_for 10 grep -q "\"id\":\"$CTR\"" "$D/events.jsonl"
 create_ctr "$POD" "$SC" bad 'true' '"annotations": {"org.hybox.policy": "{\"mode\": \"nonsense\"}"}'
@@ -294,9 +273,7 @@ start_ctr "$BAD"
 assert_ne "$RUN_RC" 0 "a container whose org.hybox.policy is malformed does not start"
 assert_contains "$RUN_ERR" 'annotations["org.hybox.policy"]' "... the CRI error names the annotation"
 check "... and hybox left no state directory for it" test ! -e "$HYROOT/$BAD"
-cri RemovePodSandbox "{\"pod_sandbox_id\": \"$POD\"}"
-assert_rc 0 "RemovePodSandbox"
-PODS=
+remove_pod
 
 # --- nothing left behind ---------------------------------------------------------------------
 cri ListContainers '{}'
