@@ -55,6 +55,7 @@ int hy_cmd_start(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_state(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_delete(const struct hy_global_opts *g, int argc, char **argv);
 int hy_cmd_list(const struct hy_global_opts *g, int argc, char **argv);
+int hy_cmd_update(const struct hy_global_opts *g, int argc, char **argv);
 /* `hybox run ID --bundle DIR` (hy_cmd_run hands over when it sees --bundle). */
 int hy_cmd_oci_run(const struct hy_global_opts *g, int argc, char **argv);
 /* `hybox restore --bundle DIR --image-path IMAGE ID` (hy_cmd_restore hands over). */

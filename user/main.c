@@ -37,6 +37,8 @@ static const struct hy_cmd commands[] = {
 	{ "delete", "delete a stopped container (--force: any) and all it holds", hy_cmd_delete },
 	{ "list", "list the containers under the state root (runc's table or --format json)",
 	  hy_cmd_list },
+	{ "update", "change a container's resource limits in place (runc's update)",
+	  hy_cmd_update },
 };
 
 static void usage(FILE *f)

@@ -296,17 +296,9 @@ void hy_oci_bundle_run_opts(struct hy_oci_bundle *b, const char *id, struct hy_r
 		.memory = b->cfg.memory,
 		.cpus_milli = b->cfg.cpus_milli,
 		.cgroups_path = b->cfg.cgroups_path,
-		.oci_limits = { .pids = b->cfg.pids,
-				.cpu_weight = b->cfg.cpu_weight,
-				.has_swap_max = b->cfg.has_swap_max,
-				.swap_max = b->cfg.swap_max,
-				.cpuset_cpus = b->cfg.cpuset_cpus,
-				.cpuset_mems = b->cfg.cpuset_mems,
-				.blkio_weight = b->cfg.blkio_weight,
-				.writes = &b->cfg.cg_writes,
-				.unified = &b->cfg.unified },
 		.cpuset = b->cfg.cpuset_cpus ? &b->cfg.cpuset : NULL,
 		.argv = b->cfg.args,
 		.sandbox = &b->sandbox,
 	};
+	hy_oci_config_limits(&b->cfg, &o->oci_limits);
 }

@@ -546,8 +546,18 @@ static int syntax_error(const char *name, const char *text, size_t len, const js
 			  je->text);
 }
 
-int hy_oci_config_parse(const char *name, const char *text, size_t len, struct hy_oci_config *cfg,
-			struct hy_err *err)
+typedef int (*doc_parser)(struct oci_ctx *c, json_t *doc);
+
+static int parse_object(struct oci_ctx *c, json_t *doc, doc_parser parse)
+{
+	if (!json_is_object(doc))
+		return oci_fail(c, "", "expected an object, got %s", OCI_GOT(doc));
+	return parse(c, doc);
+}
+
+/* text as JSON into cfg->doc, then parse over it with positions; on failure cfg is empty. */
+static int parse_text(const char *name, const char *text, size_t len, doc_parser parse,
+		      struct hy_oci_config *cfg, struct hy_err *err)
 {
 	_cleanup_(hy_json_pos_freep) struct hy_json_pos *pos = NULL;
 	json_error_t je;
@@ -563,25 +573,27 @@ int hy_oci_config_parse(const char *name, const char *text, size_t len, struct h
 		return hy_err_setr(err, r, "%s: index the JSON text", name);
 	}
 	struct oci_ctx c = { .name = name, .pos = pos, .err = err, .cfg = cfg };
-	if (!json_is_object(doc))
-		r = oci_fail(&c, "", "expected an object, got %s", OCI_GOT(doc));
-	else
-		r = parse_document(&c, doc);
-	if (r == 0 && !cfg->env)
-		cfg->env = xcalloc(1, sizeof(*cfg->env));
-	if (r < 0) {
+	r = parse_object(&c, doc, parse);
+	if (r < 0)
 		hy_oci_config_fini(cfg);
+	return r;
+}
+
+int hy_oci_config_parse(const char *name, const char *text, size_t len, struct hy_oci_config *cfg,
+			struct hy_err *err)
+{
+	int r = parse_text(name, text, len, parse_document, cfg, err);
+	if (r < 0)
 		return r;
-	}
+	if (!cfg->env)
+		cfg->env = xcalloc(1, sizeof(*cfg->env));
 	cfg->proc.envp = cfg->env;
 	return 0;
 }
 
-int hy_oci_config_load(const char *path, const char *name, struct hy_oci_config *cfg,
-		       struct hy_err *err)
+/* fd (path in messages) read whole into *ret, at most HY_OCI_CONFIG_MAX bytes: its length. */
+static ssize_t read_text(int fd, const char *path, char **ret, struct hy_err *err)
 {
-	*cfg = (struct hy_oci_config){ 0 };
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return hy_err_setr(err, -errno, "%s", path);
 	_cleanup_free_ char *text = xmalloc(HY_OCI_CONFIG_MAX + 1);
@@ -591,7 +603,66 @@ int hy_oci_config_load(const char *path, const char *name, struct hy_oci_config 
 	if (n > HY_OCI_CONFIG_MAX)
 		return hy_err_set(err, -EFBIG, "%s: expected at most %d bytes", path,
 				  HY_OCI_CONFIG_MAX);
-	return hy_oci_config_parse(name, text, (size_t)n, cfg, err);
+	*ret = TAKE_PTR(text);
+	return n;
+}
+
+int hy_oci_config_load(const char *path, const char *name, struct hy_oci_config *cfg,
+		       struct hy_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ char *text = NULL;
+	ssize_t n = read_text(fd, path, &text, err);
+
+	*cfg = (struct hy_oci_config){ 0 };
+	return n < 0 ? (int)n : hy_oci_config_parse(name, text, (size_t)n, cfg, err);
+}
+
+/* ---- a linux.resources object alone (hybox update) ---------------------------------- */
+
+static int parse_resources_doc(struct oci_ctx *c, json_t *doc)
+{
+	return oci_parse_resources(c, "", doc);
+}
+
+int hy_oci_resources_load(const char *file, const char *name, struct hy_oci_config *cfg,
+			  struct hy_err *err)
+{
+	bool is_stdin = strcmp(file, "-") == 0;
+	_cleanup_close_ int fd = is_stdin ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
+					  : open(file, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ char *text = NULL;
+	ssize_t n = read_text(fd, is_stdin ? "stdin" : file, &text, err);
+
+	*cfg = (struct hy_oci_config){ 0 };
+	return n < 0 ? (int)n : parse_text(name, text, (size_t)n, parse_resources_doc, cfg, err);
+}
+
+int hy_oci_resources_parse_json(const char *name, json_t *res, struct hy_oci_config *cfg,
+				struct hy_err *err)
+{
+	struct oci_ctx c = { .name = name, .err = err, .cfg = cfg };
+
+	*cfg = (struct hy_oci_config){ .doc = json_incref(res) };
+	int r = parse_object(&c, res, parse_resources_doc);
+	if (r < 0)
+		hy_oci_config_fini(cfg);
+	return r;
+}
+
+void hy_oci_config_limits(const struct hy_oci_config *cfg, struct hy_limits *l)
+{
+	*l = (struct hy_limits){ .memory = cfg->memory,
+				 .cpus_milli = cfg->cpus_milli,
+				 .pids = cfg->pids,
+				 .cpu_weight = cfg->cpu_weight,
+				 .has_swap_max = cfg->has_swap_max,
+				 .swap_max = cfg->swap_max,
+				 .cpuset_cpus = cfg->cpuset_cpus,
+				 .cpuset_mems = cfg->cpuset_mems,
+				 .blkio_weight = cfg->blkio_weight,
+				 .writes = &cfg->cg_writes,
+				 .unified = &cfg->unified };
 }
 
 void hy_oci_config_fini(struct hy_oci_config *cfg)

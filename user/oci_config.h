@@ -53,6 +53,7 @@ struct hy_oci_config {
 	unsigned long shm_flags;
 	unsigned long long shm_size;
 	uint64_t memory;	/* linux.resources.memory.limit in bytes, 0: none */
+	bool is_memory_unlimited; /* memory.limit -1: none, which `hybox update` writes as "max" */
 	int64_t cpu_quota;	/* linux.resources.cpu.quota (us), <= 0: none */
 	uint64_t cpu_period;	/* linux.resources.cpu.period (us), 0: 100000 */
 	uint32_t cpus_milli;	/* quota / period in thousandths of a CPU, 0: none */
@@ -61,6 +62,7 @@ struct hy_oci_config {
 	cpu_set_t cpuset;	/* the CPUs it names */
 	const char *cpuset_mems; /* linux.resources.cpu.mems, checked; NULL: none */
 	uint64_t pids;		/* linux.resources.pids.limit, 0: none */
+	bool is_pids_unlimited; /* pids.limit -1 (as is_memory_unlimited) */
 	uint64_t blkio_weight;	/* linux.resources.blockIO.weight (10..1000), 0: none */
 	/* hugepageLimits and blockIO's per-device lines as leaf files, checked (res_limits.h) */
 	struct hy_cg_writes cg_writes;
@@ -82,6 +84,22 @@ int hy_oci_config_parse(const char *name, const char *text, size_t len, struct h
 int hy_oci_config_load(const char *path, const char *name, struct hy_oci_config *cfg,
 		       struct hy_err *err);
 void hy_oci_config_fini(struct hy_oci_config *cfg);
+
+/*
+ * A linux.resources object alone (`hybox update --resources`), parsed exactly
+ * as config.json's: into cfg's resource fields, with the same messages, the
+ * paths relative to the object ("NAME:LINE:COL: memory.limit: ..."). file
+ * "-" is stdin. On failure cfg is empty.
+ */
+int hy_oci_resources_load(const char *file, const char *name, struct hy_oci_config *cfg,
+			  struct hy_err *err);
+/* The same for an object built in memory (`hybox update`'s flags): messages
+ * read "NAME: memory.limit: ...". Takes its own reference on res. */
+int hy_oci_resources_parse_json(const char *name, json_t *res, struct hy_oci_config *cfg,
+				struct hy_err *err);
+/* The cgroup limits cfg asks for, as create writes them (-1: none, nothing
+ * written); l's lists point into cfg. */
+void hy_oci_config_limits(const struct hy_oci_config *cfg, struct hy_limits *l);
 
 /* runc's `features` document (runtime-spec features.md) for what this parser
  * accepts: `hybox features --oci`. Built from the parser's own tables. */

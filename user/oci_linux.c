@@ -141,8 +141,10 @@ static int parse_memory_limit(struct oci_ctx *c, const char *path, json_t *v)
 	int r = want_limit(c, path, v, &limit);
 	if (r == 0 && limit > 0 && limit < (4 << 20))
 		return oci_fail(c, path, "expected at least 4194304 bytes (4 MiB), got %s", OCI_GOT(v));
-	if (r == 0)
+	if (r == 0) {
 		c->cfg->memory = limit > 0 ? (uint64_t)limit : 0;
+		c->cfg->is_memory_unlimited = limit == -1;
+	}
 	return r;
 }
 
@@ -160,7 +162,8 @@ static const struct oci_field memory_fields[] = {
 	{ "checkBeforeUpdate", NULL },
 };
 
-/* swap.max = swap - limit, as runc maps it onto cgroup v2; needs a limit. */
+/* swap.max = swap - limit, as runc maps it onto cgroup v2; needs a limit
+ * (or, for both unlimited, -1 twice: `hybox update --memory -1 --memory-swap -1`). */
 static int parse_memory(struct oci_ctx *c, const char *path, json_t *v)
 {
 	char sp[HY_JSON_PATH_MAX];
@@ -169,7 +172,7 @@ static int parse_memory(struct oci_ctx *c, const char *path, json_t *v)
 	hy_json_path_key(sp, sizeof(sp), path, "swap");
 	if (r < 0 || swap == 0)
 		return r;
-	if (!c->cfg->memory)
+	if (!c->cfg->memory && !(swap < 0 && c->cfg->is_memory_unlimited))
 		return oci_fail(c, sp, "needs memory.limit (swap is memory + swap together)");
 	if (swap > 0 && (uint64_t)swap < c->cfg->memory)
 		return oci_fail(c, sp, "expected at least memory.limit (%llu: memory + swap "
@@ -259,8 +262,10 @@ static int parse_pids_limit(struct oci_ctx *c, const char *path, json_t *v)
 {
 	int64_t limit;
 	int r = want_limit(c, path, v, &limit);
-	if (r == 0)
+	if (r == 0) {
 		c->cfg->pids = limit > 0 ? (uint64_t)limit : 0;
+		c->cfg->is_pids_unlimited = limit == -1;
+	}
 	return r;
 }
 
@@ -286,7 +291,7 @@ static const struct oci_field resource_fields[] = {
 
 /* memory.limit and cpu.quota/period, as `hybox run --memory --cpus` applies
  * them; pids.limit as pids.max. */
-static int parse_resources(struct oci_ctx *c, const char *path, json_t *v)
+int oci_parse_resources(struct oci_ctx *c, const char *path, json_t *v)
 {
 	int r = oci_parse_fields(c, path, v, resource_fields, ARRAY_SIZE(resource_fields));
 	int64_t quota = c->cfg->cpu_quota;
@@ -449,7 +454,7 @@ static const struct oci_field linux_fields[] = {
 				"container's start)" },
 	{ "devices", oci_parse_devices },
 	{ "cgroupsPath", parse_cgroups_path },
-	{ "resources", parse_resources },
+	{ "resources", oci_parse_resources },
 	{ "sysctl", parse_sysctl },
 	{ "seccomp", oci_parse_seccomp },
 	{ "maskedPaths", oci_parse_masked_paths },

@@ -17,18 +17,19 @@
 int oci_fail_at(struct oci_ctx *c, const char *at, const char *field, const char *fmt, ...)
 {
 	struct hy_json_loc v = { 0, 0 };
+	const char *f = field[0] ? field : "(document)";
 	char what[400];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	if (c->pos)
-		hy_json_pos_find(c->pos, at, &v, NULL);
+	if (!c->pos)
+		return hy_err_set(c->err, -EINVAL, "%s: %s: %s", c->name, f, what);
+	hy_json_pos_find(c->pos, at, &v, NULL);
 	if (!v.line)
 		v = (struct hy_json_loc){ 1, 1 };
-	return hy_err_set(c->err, -EINVAL, "%s:%d:%d: %s: %s", c->name, v.line, v.col,
-			  field[0] ? field : "(document)", what);
+	return hy_err_set(c->err, -EINVAL, "%s:%d:%d: %s: %s", c->name, v.line, v.col, f, what);
 }
 
 bool oci_is_empty(const json_t *v)

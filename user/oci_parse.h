@@ -17,12 +17,13 @@
 
 struct oci_ctx {
 	const char *name; /* the file, in messages */
-	const struct hy_json_pos *pos;
+	const struct hy_json_pos *pos; /* NULL: a document built in memory, not text */
 	struct hy_err *err;
 	struct hy_oci_config *cfg;
 };
 
-/* "NAME:LINE:COL: FIELD: WHAT", placed at the value at path at (1:1 if unknown). */
+/* "NAME:LINE:COL: FIELD: WHAT", placed at the value at path at (1:1 if unknown);
+ * "NAME: FIELD: WHAT" for a document built in memory (no pos). */
 int oci_fail_at(struct oci_ctx *c, const char *at, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 #define oci_fail(c, path, ...) oci_fail_at(c, path, path, __VA_ARGS__)
@@ -77,6 +78,8 @@ int oci_parse_members(struct oci_ctx *c, const char *path, json_t *v,
 
 /* linux (oci_linux.c). */
 int oci_parse_linux(struct oci_ctx *c, const char *path, json_t *v);
+/* linux.resources, also alone (`hybox update`'s object) (oci_linux.c). */
+int oci_parse_resources(struct oci_ctx *c, const char *path, json_t *v);
 /* linux.uidMappings, linux.gidMappings; then the user namespace as a whole,
  * once the document is read (oci_userns.c). */
 int oci_parse_uid_mappings(struct oci_ctx *c, const char *path, json_t *v);

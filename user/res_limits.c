@@ -36,7 +36,10 @@ int hy_limits_cpus(uint32_t milli, const cpu_set_t *cpuset, const cpu_set_t *our
 
 void hy_limits_cpu_max(uint32_t milli, char *buf, size_t len)
 {
-	snprintf(buf, len, "%" PRIu64 " %d", (uint64_t)milli * HY_CPU_PERIOD_US / 1000,
+	if (milli == HY_CPUS_MAX)
+		snprintf(buf, len, "max %d", HY_CPU_PERIOD_US);
+	else
+		snprintf(buf, len, "%" PRIu64 " %d", (uint64_t)milli * HY_CPU_PERIOD_US / 1000,
 		 HY_CPU_PERIOD_US);
 }
 
@@ -154,14 +157,16 @@ struct limit {
 
 #define IN_VIEWS "the container's /proc views still show the limit"
 
-static int write_limit(int dirfd, const struct limit *l, const char *value, struct hy_err *err)
+static int write_limit(int dirfd, const struct limit *l, const char *value, bool is_update,
+		       struct hy_err *err)
 {
+	const char *still = is_update ? NULL : l->still;
 	int r = write_file_at(dirfd, l->file, value);
 
 	if (r == -ENOENT) {
 		fprintf(stderr, "hybox: warning: %s is not enforced: the cgroup v2 %s controller "
 				"is not available to hybox on this host (see 'hybox features')%s%s\n",
-			l->option, l->controller, l->still ? "; " : "", l->still ? l->still : "");
+			l->option, l->controller, still ? "; " : "", still ? still : "");
 		return 0;
 	}
 	if ((r == -EINVAL || r == -ERANGE) && l->refused)
@@ -186,9 +191,9 @@ static int write_cpuset(int dirfd, const struct hy_limits *l, struct hy_err *err
 	int r = 0;
 
 	if (l->cpuset_cpus)
-		r = write_limit(dirfd, &cpus, l->cpuset_cpus, err);
+		r = write_limit(dirfd, &cpus, l->cpuset_cpus, l->is_update, err);
 	if (r == 0 && l->cpuset_mems)
-		r = write_limit(dirfd, &mems, l->cpuset_mems, err);
+		r = write_limit(dirfd, &mems, l->cpuset_mems, l->is_update, err);
 	return r;
 }
 
@@ -255,7 +260,7 @@ static int write_blkio_weight(int dirfd, uint64_t weight, struct hy_err *err)
 	r = write_file_at(dirfd, "io.bfq.weight", buf);
 	if (r == -ENOENT) {
 		snprintf(buf, sizeof(buf), "%" PRIu64, hy_limits_io_weight(weight));
-		return write_limit(dirfd, &io, buf, err);
+		return write_limit(dirfd, &io, buf, false, err);
 	}
 	if (r < 0)
 		return hy_err_set(err, r, "linux.resources.blockIO.weight %s: the kernel "
@@ -275,39 +280,46 @@ static int write_extras(int dirfd, const struct hy_limits *l, struct hy_err *err
 	return r;
 }
 
+/* A limit as its cgroup file takes it: the number, or "max" for HY_LIMIT_MAX. */
+static const char *limit_text(uint64_t v, char *buf, size_t len)
+{
+	if (v == HY_LIMIT_MAX)
+		snprintf(buf, len, "max");
+	else
+		snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
 int hy_limits_apply(int cgroup_dirfd, const struct hy_limits *l, struct hy_err *err)
 {
-	static const struct limit mem = { "memory.max", "--memory", "memory", IN_VIEWS },
-				  cpu = { "cpu.max", "--cpus", "cpu", IN_VIEWS },
+	/* [1]: hybox update's names, the members of its resources object */
+	static const struct limit mems[] = { { "memory.max", "--memory", "memory", IN_VIEWS },
+					     { "memory.max", "memory.limit", "memory" } },
+				  cpus[] = { { "cpu.max", "--cpus", "cpu", IN_VIEWS },
+					     { "cpu.max", "cpu.quota", "cpu" } },
 				  pid = { "pids.max", "linux.resources.pids.limit", "pids" },
 				  swap = { "memory.swap.max", "linux.resources.memory.swap", "memory" },
 				  weight = { "cpu.weight", "linux.resources.cpu.shares", "cpu" };
+	const bool up = l->is_update;
+	const struct limit *mem = &mems[up], *cpu = &cpus[up];
 	char buf[64];
 	int r = 0;
 
-	if (l->memory) {
-		snprintf(buf, sizeof(buf), "%" PRIu64, l->memory);
-		r = write_limit(cgroup_dirfd, &mem, buf, err);
-	}
-	if (r == 0 && l->has_swap_max) {
-		if (l->swap_max == UINT64_MAX)
-			snprintf(buf, sizeof(buf), "max");
-		else
-			snprintf(buf, sizeof(buf), "%" PRIu64, l->swap_max);
-		r = write_limit(cgroup_dirfd, &swap, buf, err);
-	}
+	if (l->memory)
+		r = write_limit(cgroup_dirfd, mem, limit_text(l->memory, buf, sizeof(buf)), up,
+				err);
+	if (r == 0 && l->has_swap_max)
+		r = write_limit(cgroup_dirfd, &swap, limit_text(l->swap_max, buf, sizeof(buf)), up,
+				err);
 	if (r == 0 && l->cpus_milli) {
 		hy_limits_cpu_max(l->cpus_milli, buf, sizeof(buf));
-		r = write_limit(cgroup_dirfd, &cpu, buf, err);
+		r = write_limit(cgroup_dirfd, cpu, buf, up, err);
 	}
-	if (r == 0 && l->pids) {
-		snprintf(buf, sizeof(buf), "%" PRIu64, l->pids);
-		r = write_limit(cgroup_dirfd, &pid, buf, err);
-	}
-	if (r == 0 && l->cpu_weight) {
-		snprintf(buf, sizeof(buf), "%" PRIu64, l->cpu_weight);
-		r = write_limit(cgroup_dirfd, &weight, buf, err);
-	}
+	if (r == 0 && l->pids)
+		r = write_limit(cgroup_dirfd, &pid, limit_text(l->pids, buf, sizeof(buf)), up, err);
+	if (r == 0 && l->cpu_weight)
+		r = write_limit(cgroup_dirfd, &weight, limit_text(l->cpu_weight, buf, sizeof(buf)),
+				up, err);
 	if (r == 0)
 		r = write_cpuset(cgroup_dirfd, l, err);
 	return r < 0 ? r : write_extras(cgroup_dirfd, l, err);

@@ -26,7 +26,11 @@ void hy_limits_pick_cpus(uint32_t milli, const cpu_set_t *ours, cpu_set_t *out);
  */
 int hy_limits_cpus(uint32_t milli, const cpu_set_t *cpuset, const cpu_set_t *ours,
 		   cpu_set_t *out);
-/* "50000 100000" for 0.5 CPU (pure). */
+/* A limit lifted (`hybox update`'s -1): "max" in memory.max, pids.max and
+ * memory.swap.max; HY_CPUS_MAX in cpu.max. */
+#define HY_LIMIT_MAX UINT64_MAX
+#define HY_CPUS_MAX UINT32_MAX
+/* "50000 100000" for 0.5 CPU, "max 100000" for HY_CPUS_MAX (pure). */
 void hy_limits_cpu_max(uint32_t milli, char *buf, size_t len);
 /* cgroup v1 cpu.shares (2..262144) as cgroup v2 cpu.weight (1..10000), runc's
  * mapping, so containerd's and Kubernetes' shares weigh the same (pure). */
@@ -82,17 +86,18 @@ const struct hy_cg_write *hy_cg_writes_find(const struct hy_cg_writes *w, const 
 void hy_cg_writes_fini(struct hy_cg_writes *w);
 
 /*
- * Write the limits (0: none; pids: the most tasks) into the cgroup leaf. A controller that is not
- * enabled there (its file is missing) gets a warning on stderr naming the
- * option; any other failure is an error. Returns 0 or -errno.
+ * Write the limits (0: left as they are; pids: the most tasks) into the
+ * cgroup leaf. A controller that is not enabled there (its file is missing)
+ * gets a warning on stderr naming the option; any other failure is an error.
+ * Returns 0 or -errno.
  */
 struct hy_limits {
-	uint64_t memory;     /* memory.max, 0: none */
-	uint32_t cpus_milli; /* cpu.max, 0: none */
-	uint64_t pids;       /* pids.max, 0: none */
+	uint64_t memory;     /* memory.max, 0: none, HY_LIMIT_MAX: "max" */
+	uint32_t cpus_milli; /* cpu.max, 0: none, HY_CPUS_MAX: "max" */
+	uint64_t pids;       /* pids.max, 0: none, HY_LIMIT_MAX: "max" */
 	uint64_t cpu_weight; /* cpu.weight, 0: the kernel's default (100) */
 	bool has_swap_max;
-	uint64_t swap_max;   /* memory.swap.max (0: no swap), UINT64_MAX: "max" */
+	uint64_t swap_max;   /* memory.swap.max (0: no swap), HY_LIMIT_MAX: "max" */
 	const char *cpuset_cpus; /* cpuset.cpus in list format, NULL: none */
 	const char *cpuset_mems; /* cpuset.mems, NULL: none */
 	uint64_t blkio_weight; /* io.bfq.weight, else io.weight converted; 0: none */
@@ -100,5 +105,8 @@ struct hy_limits {
 	 * blockIO's device lines, then unified (so a unified key wins over the
 	 * member that set the same file, as runc writes it). NULL: none. */
 	const struct hy_cg_writes *writes, *unified;
+	/* `hybox update`: the leaf of a running container, whose /proc views and
+	 * CPUs keep their start values, so a warning must not claim they follow. */
+	bool is_update;
 };
 int hy_limits_apply(int cgroup_dirfd, const struct hy_limits *l, struct hy_err *err);

@@ -109,6 +109,8 @@ METHODS = {
                                   "sandbox_config": (3, POD_CONFIG)}, CONTAINER_ID),
     "StartContainer": (RUNTIME, CONTAINER_ID, EMPTY),
     "StopContainer": (RUNTIME, {"container_id": (1, "string"), "timeout": (2, "int")}, EMPTY),
+    "UpdateContainerResources": (RUNTIME, {"container_id": (1, "string"),
+                                           "linux": (2, RESOURCES)}, EMPTY),
     "RemoveContainer": (RUNTIME, CONTAINER_ID, EMPTY),
     "ListContainers": (RUNTIME, {"filter": (1, {"id": (1, "string"),
                                                 "pod_sandbox_id": (3, "string")})},

@@ -6,7 +6,8 @@
 # tests/lib/cri.py (there is no crictl in Debian 12): pods on the pod
 # network and on the host's (hostNetwork), containers with logs, ExecSync,
 # namespaces shared with the pod (net, ipc, uts; pid with
-# shareProcessNamespace), StopContainer with and without a grace period,
+# shareProcessNamespace), UpdateContainerResources (hybox update),
+# StopContainer with and without a grace period,
 # hybox's policy and events through pod annotations, a refused policy, and
 # nothing left behind (state, cgroups, mounts, shims, network namespaces).
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
@@ -213,6 +214,33 @@ a=$(ns_ids "$APP")
 b=$(ns_ids "$SIDE")
 assert_eq "$(head -n 3 <<<"$a")" "$(head -n 3 <<<"$b")" "the two containers share the pod's net, ipc and uts namespaces"
 assert_ne "$(sed -n 4p <<<"$a")" "$(sed -n 4p <<<"$b")" "... and each has a pid namespace of its own (pid: CONTAINER)"
+
+# UpdateContainerResources (in-place resize, the CPU manager): containerd's
+# shim runs `hybox update --resources - ID` with the container's whole
+# linux.resources. The leaf's files change where the leaf has the controller.
+L=$CG/$PARENT/$SIDE
+uni=
+if grep -qw hugetlb "$L/cgroup.controllers" 2>/dev/null && [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ]; then
+	uni=', "unified": {"hugetlb.2MB.max": "2097152"}'
+fi
+cri UpdateContainerResources "{\"container_id\": \"$SIDE\", \"linux\": {\"cpu_shares\": 512, \"cpu_period\": 100000, \"cpu_quota\": 50000, \"memory_limit_in_bytes\": 67108864$uni}}"
+assert_rc 0 "UpdateContainerResources on a running container"
+# upd_leaf FILE WANT DESC: the leaf's FILE reads WANT, where the leaf has its controller
+upd_leaf() {
+	if grep -qw "${1%%.*}" "$L/cgroup.controllers" 2>/dev/null && { [ "$1" != hugetlb.2MB.max ] || [ -n "$uni" ]; }; then
+		assert_eq "$(cat "$L/$1" 2>&1)" "$2" "$3"
+	else
+		skip "$3: the container's leaf has no ${1%%.*} controller here"
+	fi
+}
+upd_leaf cpu.weight 20 "... cpu_shares 512 is the leaf's cpu.weight (runc's mapping)"
+upd_leaf cpu.max "50000 100000" "... cpu_quota/cpu_period is the leaf's cpu.max"
+upd_leaf memory.max 67108864 "... memory_limit_in_bytes is the leaf's memory.max"
+upd_leaf hugetlb.2MB.max 2097152 "... a unified key is written into the leaf"
+cri UpdateContainerResources "{\"container_id\": \"$SIDE\", \"linux\": {\"memory_limit_in_bytes\": 1024}}"
+assert_ne "$RUN_RC" 0 "UpdateContainerResources with a memory limit of 1 KiB fails"
+assert_contains "$RUN_ERR" "memory.limit: expected at least 4194304 bytes" "... the CRI error names memory.limit"
+assert_eq "$(ctr_state "$SIDE")" 1 "... the container runs on (CONTAINER_RUNNING)"
 
 # StopContainer: SIGTERM; past the grace period, SIGKILL.
 cri StopContainer "{\"container_id\": \"$APP\", \"timeout\": 10}"

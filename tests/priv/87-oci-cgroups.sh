@@ -11,6 +11,9 @@
 # container to those CPUs (nproc, the views), a quota to some of them.
 # hugepageLimits sets hugetlb.<size>.max, blockIO io.weight and io.max,
 # unified any file of an enabled controller, last; each refusal names its path.
+# hybox update (runc's) changes those files of a running container, from a
+# resources object (--resources FILE|-) or runc's flags; refusals name the
+# member or flag and write nothing; a stopped container is refused.
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
 require root cgroup2 busybox python3
@@ -359,6 +362,100 @@ create_fails blkw '{"blockIO": {"weight": 5}}' \
 create_fails hugemib '{"hugepageLimits": [{"pageSize": "2MiB", "limit": 0}]}' \
 	"linux.resources.hugepageLimits\[0\].pageSize: expected a huge page size as the kernel names it, like \"2MB\" or \"1GB\", got \"2MiB\"" \
 	"hugepageLimits pageSize 2MiB"
+
+# --- hybox update: runc's update (containerd's UpdateContainerResources) ---------
+# The leaf's files change where the controller is hybox's (else a warning
+# naming the member); members left out stay; a refusal writes nothing.
+# has_ctl CONTROLLER: the cgroup2 mount gives hybox that controller.
+has_ctl() { grep -qw "$1" "$CG/cgroup.controllers"; }
+# leaf_is FILE WANT DESC: the update's leaf file reads WANT where its
+# controller is there; else the last update warned about it.
+leaf_is() {
+	if has_ctl "${1%%.*}"; then
+		assert_eq "$(leaf_of "$id" "$1")" "$2" "$3"
+	else
+		assert_match "$RUN_ERR" "is not enforced: the cgroup v2 ${1%%.*} controller is not available" \
+			"$3: a warning where the cgroup2 mount has no ${1%%.*} controller"
+	fi
+}
+id=$(tid upd)
+set_res '["sleep", "1000"]' '{"pids": {"limit": 50}, "hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}]}'
+hyr run -d --bundle "$B" "$id"
+assert_rc 0 "run -d a container to update (pids.limit 50, hugepageLimits 2MB 4194304)"
+hyr update --resources - "$id" <<<'{"memory": {"limit": 67108864}, "cpu": {"quota": 50000, "period": 100000}, "pids": {"limit": 20}}'
+assert_rc 0 "update --resources - with memory.limit, cpu.quota/period and pids.limit"
+leaf_is memory.max 67108864 "update: memory.limit is the leaf's memory.max"
+leaf_is cpu.max "50000 100000" "update: cpu.quota/period is the leaf's cpu.max"
+leaf_is pids.max 20 "update: pids.limit is the leaf's pids.max"
+if [ "$(feature_state cgroup_hugetlb)" = yes ]; then
+	assert_eq "$(leaf_of "$id" hugetlb.2MB.max)" 4194304 "update: hugetlb.2MB.max, left out, stays"
+	hyr update -r - "$id" <<<'{"hugepageLimits": [{"pageSize": "2MB", "limit": 2097152}]}'
+	assert_rc 0 "update -r - with hugepageLimits"
+	assert_eq "$(leaf_of "$id" hugetlb.2MB.max)" 2097152 "update: hugepageLimits is the leaf's hugetlb.2MB.max"
+	echo '{"unified": {"hugetlb.2MB.max": "6291456"}}' >"$SCRATCH/res.json"
+	hyr update --resources "$SCRATCH/res.json" "$id"
+	assert_rc 0 "update --resources FILE with unified"
+	assert_eq "$(leaf_of "$id" hugetlb.2MB.max)" 6291456 "update: a unified key is written into the leaf"
+else
+	skip "update of hugetlb files: no hugetlb controller here"
+fi
+hyr update --pids-limit 30 --cpu-share 1024 --memory 128M "$id"
+assert_rc 0 "update with runc's flags --pids-limit, --cpu-share, --memory"
+leaf_is pids.max 30 "update --pids-limit 30 is pids.max"
+leaf_is cpu.weight 39 "update --cpu-share 1024 is cpu.weight 39"
+leaf_is memory.max 134217728 "update --memory 128M is memory.max"
+hyr update --pids-limit -1 --memory -1 --cpu-quota -1 "$id"
+assert_rc 0 "update with -1: limits lifted"
+leaf_is pids.max max "update --pids-limit -1 is pids.max max"
+leaf_is memory.max max "update --memory -1 is memory.max max"
+leaf_is cpu.max "max 100000" "update --cpu-quota -1 is cpu.max max"
+hyr update --pids-limit 40 "$id"
+before=$(cat "$CG/hybox/$id/hugetlb.2MB.max" "$CG/hybox/$id/pids.max" 2>&1)
+
+# A malformed object or value: 125, one line naming it, nothing written.
+hyr update -r - "$id" <<<'{"hugepageLimits": [{"pageSize": "2MB", "limit": 2097152}], "pids": {"limit": -2}}'
+assert_rc 125 "update with pids.limit -2 exits 125"
+assert_error_line "^hybox update: --resources -:1:[0-9]+: pids\.limit: expected an integer \(-1: no limit\), got -2\$" \
+	"the refusal names pids.limit, rooted at the resources object"
+hyr update -r - "$id" <<<'{"memory": {"limit": 1024'
+assert_rc 125 "update with malformed JSON exits 125"
+assert_error_line "^hybox update: --resources -:[0-9]+:[0-9]+: .*\(not valid JSON\)\$" "malformed JSON: one line saying so"
+hyr update -r - "$id" <<<'{"cpu": {"realtimeRuntime": 1000}}'
+assert_rc 125 "update with cpu.realtimeRuntime exits 125"
+assert_error_line "cpu\.realtimeRuntime: not supported yet" "an unsupported member is named, as at create"
+hyr update --memory 1k "$id"
+assert_rc 125 "update --memory 1k exits 125"
+assert_error_line "^hybox update: --memory 1k: memory\.limit: expected at least 4194304 bytes \(4 MiB\), got 1024\$" \
+	"the refusal names the flag and the member"
+hyr update --pids-limit lots "$id"
+assert_rc 125 "update --pids-limit lots exits 125"
+assert_error_line "^hybox update: --pids-limit: expected an integer, got 'lots'\$" "the refusal names the flag"
+assert_eq "$(cat "$CG/hybox/$id/hugetlb.2MB.max" "$CG/hybox/$id/pids.max" 2>&1)" "$before" \
+	"the refused updates changed nothing in the leaf"
+for f in "kernel-memory 1G:a kernel memory limit" "memory-reservation 1G:a soft memory limit" \
+	"cpu-rt-runtime 1000:real-time scheduling" "l3-cache-schema L3=f:Intel RDT"; do
+	hyr update --${f%%:*} "$id"
+	assert_rc 125 "update --${f%% *} exits 125"
+	assert_error_line "^hybox update: --${f%% *}: not supported: it asks for ${f#*:}" "update --${f%% *} is refused by name"
+done
+hyr update --memory 64M --resources - "$id" </dev/null
+assert_rc 125 "flags and --resources together exit 125"
+assert_error_line "--memory 64M: cannot be combined with --resources" "the refusal names the flag"
+hyr delete --force "$id"
+assert_no_leftovers "$id" "$ROOT"
+
+# Only a created, running or paused container.
+id=$(tid updstop)
+set_res '["true"]' '{}'
+hyr run --keep --bundle "$B" "$id"
+hyr update --pids-limit 10 "$id"
+assert_rc 125 "update of a stopped container exits 125"
+assert_error_line "^hybox update: container '$id' is stopped: only a created, running or paused container can be updated\$" \
+	"a stopped container: a clear error"
+hyr delete "$id"
+hyr update --pids-limit 10 "$id"
+assert_rc 125 "update of an unknown container exits 125"
+assert_error_line "^hybox update: container '$id' does not exist" "an unknown container: a clear error"
 
 # --- refusals: nothing is created ----------------------------------------------
 refuse() { # NAME CGROUPSPATH ERE DESC

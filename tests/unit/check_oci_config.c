@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "check_main.h"
@@ -1098,6 +1099,53 @@ START_TEST(test_oci_config_load_missing)
 }
 END_TEST
 
+/* hybox update's --resources: a linux.resources object alone, parsed as
+ * config.json's, its paths relative to the object and placed in its text. */
+static int load_resources(const char *text, struct hy_oci_config *cfg, struct hy_err *err)
+{
+	char path[] = "/tmp/hy-resources-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	int r = hy_oci_resources_load(path, "RES", cfg, err);
+	unlink(path);
+	return r;
+}
+
+START_TEST(test_oci_config_resources_alone)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+
+	ck_assert_msg(load_resources("{\"memory\": {\"limit\": -1, \"swap\": -1}, \"pids\": "
+				     "{\"limit\": -1}, \"cpu\": {\"shares\": 1024, \"quota\": "
+				     "-1}, \"unified\": {\"memory.high\": \"1M\"}}",
+				     &cfg, &err) == 0, "%s", err.msg);
+	ck_assert(cfg.is_memory_unlimited && cfg.is_pids_unlimited);
+	ck_assert_uint_eq(cfg.memory, 0);
+	ck_assert(cfg.has_swap_max);
+	ck_assert_uint_eq(cfg.swap_max, UINT64_MAX);
+	ck_assert_int_eq(cfg.cpu_quota, -1);
+	ck_assert_uint_eq(cfg.cpu_weight, 39);
+	ck_assert_uint_eq(cfg.unified.n, 1);
+	hy_oci_config_fini(&cfg);
+	ck_assert_int_eq(load_resources("{\n  \"memory\": {\"limit\": 1024}}", &cfg, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.msg, "RES:2:23: memory.limit: expected at least 4194304 bytes "
+				  "(4 MiB), got 1024");
+	ck_assert_int_eq(load_resources("{\"memory\": {\"reservation\": 5}}", &cfg, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.msg, "RES:1:28: memory.reservation: not supported yet");
+	ck_assert_int_eq(load_resources("{\"linux\": {}}", &cfg, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "RES:1:11: linux: unknown property"));
+	ck_assert_int_eq(load_resources("[]", &cfg, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "RES:1:1: (document): expected an object, got an array");
+	ck_assert_int_eq(hy_oci_resources_load("/nonexistent/r.json", "RES", &cfg, &err), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent/r.json: No such file"));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("oci_config");
@@ -1123,6 +1171,7 @@ static Suite *suite(void)
 			    sizeof(bad_userns) / sizeof(bad_userns[0]));
 	tcase_add_test(tc, test_oci_config_position);
 	tcase_add_test(tc, test_oci_config_load_missing);
+	tcase_add_test(tc, test_oci_config_resources_alone);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -205,6 +205,25 @@ START_TEST(test_res_limits_apply_blkio_weight)
 }
 END_TEST
 
+/* hybox update's -1: "max" in memory.max, pids.max and cpu.max. */
+START_TEST(test_res_limits_apply_max)
+{
+	struct hy_err err = { 0 };
+	struct hy_limits l = { .memory = HY_LIMIT_MAX, .pids = HY_LIMIT_MAX,
+			       .cpus_milli = HY_CPUS_MAX, .is_update = true };
+	leaf_setup();
+	put("cgroup.controllers", "memory pids cpu\n");
+	put("memory.max", "");
+	put("pids.max", "");
+	put("cpu.max", "");
+	ck_assert_msg(hy_limits_apply(leaf_fd, &l, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(get("memory.max"), "max");
+	ck_assert_str_eq(get("pids.max"), "max");
+	ck_assert_str_eq(get("cpu.max"), "max 100000");
+	leaf_teardown();
+}
+END_TEST
+
 START_TEST(test_res_limits_writes_find_and_cap)
 {
 	struct hy_cg_writes w = { 0 };
@@ -232,6 +251,7 @@ static Suite *res_limits_suite(void)
 	tcase_add_test(tc, test_res_limits_apply_absent);
 	tcase_add_test(tc, test_res_limits_apply_blkio_weight);
 	tcase_add_test(tc, test_res_limits_writes_find_and_cap);
+	tcase_add_test(tc, test_res_limits_apply_max);
 	suite_add_tcase(s, tc);
 	return s;
 }

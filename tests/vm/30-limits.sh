@@ -8,7 +8,9 @@
 # cpuset.cpus (a CPU the guest lacks fails create); linux.resources.unified
 # (memory.high, written last so memory.max is unified's) and blockIO (weight
 # as io.weight, runc's conversion; no BFQ and no block device in the guest,
-# so weightDevice warns and io.max fails create). Runs inside the VM only.
+# so weightDevice warns and io.max fails create); `hybox update` changing
+# memory.max, cpu.max, cpu.weight, cpuset.cpus and pids.max of a running
+# container. Runs inside the VM only.
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
 # shellcheck source=vmlib.sh
@@ -188,5 +190,28 @@ res_fails uniinval '{"unified": {"memory.high": "lots"}}' \
 res_fails uninone '{"unified": {"memory.nosuch": "1"}}' \
 	"linux.resources.unified\[\"memory.nosuch\"\] \"1\": the container's cgroup has no file memory.nosuch: the controller has no such file on this kernel" \
 	"unified memory.nosuch"
+
+# --- hybox update (runc's): a running container's leaf files change ---------------------
+res_config "sleep 100" '{"memory": {"limit": 67108864}, "pids": {"limit": 50}}'
+id=$(tid update)
+hy --root "$ROOT" run -d --bundle "$B" "$id"
+assert_rc 0 "run -d with memory.limit 64M and pids.limit 50"
+hy --root "$ROOT" update --resources - "$id" <<<'{"memory": {"limit": 33554432}, "cpu": {"quota": 50000, "period": 100000, "shares": 1024, "cpus": "0"}, "pids": {"limit": 20}}'
+assert_rc 0 "update --resources - with memory.limit, cpu quota/period/shares/cpus and pids.limit"
+assert_eq "$RUN_ERR" "" "update: no warning, the controllers enforce it all"
+assert_eq "$(cat "$leaf/$id/memory.max" 2>&1)" 33554432 "update: memory.limit is memory.max"
+assert_eq "$(cat "$leaf/$id/cpu.max" 2>&1)" "50000 100000" "update: cpu.quota/period is cpu.max"
+assert_eq "$(cat "$leaf/$id/cpu.weight" 2>&1)" 39 "update: cpu.shares 1024 is cpu.weight 39"
+assert_eq "$(cat "$leaf/$id/cpuset.cpus" 2>&1)" 0 "update: cpu.cpus is cpuset.cpus"
+assert_eq "$(cat "$leaf/$id/pids.max" 2>&1)" 20 "update: pids.limit is pids.max"
+hy --root "$ROOT" update --memory -1 --pids-limit -1 --cpu-quota -1 "$id"
+assert_rc 0 "update with runc's flags, -1: limits lifted"
+assert_eq "$(cat "$leaf/$id/memory.max" "$leaf/$id/pids.max" "$leaf/$id/cpu.max" 2>&1 | tr '\n' ' ')" \
+	"max max max 100000 " "update -1: memory.max, pids.max and cpu.max are max"
+hy --root "$ROOT" update --pids-limit 0x10 "$id"
+assert_rc 125 "update --pids-limit 0x10 is refused"
+assert_eq "$(cat "$leaf/$id/pids.max" 2>&1)" max "... and changes nothing"
+"$HYBOX" --root "$ROOT" delete --force "$id" >/dev/null 2>&1
+assert_no_leftovers "$id" "$ROOT"
 
 done_testing
