@@ -17,9 +17,10 @@
 # (iterations per file-policy run, default 5000), BENCH_FILE_DIR (where the
 # file-policy runs put their file, default /dev/shm: tmpfs both on the host
 # and in the container), BENCH_SECTIONS (which sections run, default
-# "native uname startup file views workload cache oci telemetry checkpoint
-# vm-lsm"); BENCH_OCI_N (default 30) is the runs per command of the oci
-# section (hybox, crun, runc: run and create..delete; bwrap); BENCH_TELEMETRY_ROUNDS
+# "native uname startup file views workload cache oci cri telemetry
+# checkpoint vm-lsm"); BENCH_OCI_N (default 30) is the runs per command of the oci
+# section (hybox, crun, runc: run and create..delete; bwrap); BENCH_CRI_N
+# (default 10) the pods per runtime handler of the cri section; BENCH_TELEMETRY_ROUNDS
 # and BENCH_TELEMETRY_N size the telemetry section, BENCH_VIEWS_ROUNDS
 # (default 5) and BENCH_VIEWS_N (default 3000) the views section,
 # BENCH_WORKLOAD_ROUNDS (default 5) the workload section (gcc, python3), BENCH_CKPT_MIB
@@ -47,7 +48,7 @@ FDIR=${BENCH_FILE_DIR:-/dev/shm}
 VROUNDS=${BENCH_VIEWS_ROUNDS:-5}
 VN=${BENCH_VIEWS_N:-3000}
 POLICY_NO_R=$ROOT/tests/bench/policy-no-r.json
-SECTIONS=${BENCH_SECTIONS:-native uname startup file views workload cache oci telemetry checkpoint vm-lsm}
+SECTIONS=${BENCH_SECTIONS:-native uname startup file views workload cache oci cri telemetry checkpoint vm-lsm}
 BWRAP=$(command -v bwrap 2>/dev/null || true)
 PIN=${BENCH_PIN:-$(($(nproc) - 1))}
 PINCMD=""
@@ -694,6 +695,89 @@ if want oci && [ "$have_hybox" = 1 ]; then
 		oci
 	else
 		fail "oci: could not build the bundle $OCI_BUNDLE"
+	fi
+fi
+
+# --- cri: a Kubernetes pod's life through containerd's CRI, hybox vs runc ---------
+# A private containerd with its CRI plugin and two runtime handlers, runc (the
+# default) and hybox (tests/lib/containerd.sh, as tests/priv/82-cri.sh), driven
+# by tests/bench/cri_bench.py: BENCH_CRI_N (default 10) rounds per handler,
+# interleaved, of a hostNetwork pod running /bin/true. Needs containerd, runc
+# and python3-grpcio; the section is skipped (and says why) without them.
+CRI_N=${BENCH_CRI_N:-10}
+. "$ROOT/tests/lib/containerd.sh"
+
+cri_missing() {
+	for t in containerd ctr runc; do
+		command -v $t >/dev/null 2>&1 || { echo "$t is not installed"; return; }
+	done
+	/usr/bin/python3 -c 'import grpc' 2>/dev/null || echo "no python3-grpcio"
+}
+
+# cri_images D: a busybox image and a pause image (its command /pause) in
+# containerd's k8s.io namespace.
+cri_images() {
+	"$ROOT/scripts/mkrootfs.sh" "$1/rootfs" >/dev/null || return 1
+	printf '#!/bin/sh\ntrap "exit 0" TERM INT\nwhile :; do sleep 1000 & wait; done\n' >"$1/rootfs/pause"
+	chmod +x "$1/rootfs/pause"
+	"$ROOT/scripts/mkociimage.sh" "$1/rootfs" "$1/image.tar" hybox.bench/busybox:1 >/dev/null &&
+		"$ROOT/scripts/mkociimage.sh" "$1/rootfs" "$1/pause.tar" hybox.bench/pause:1 /pause >/dev/null &&
+		ctr -a "$1/sock" -n k8s.io images import "$1/image.tar" >/dev/null &&
+		ctr -a "$1/sock" -n k8s.io images import "$1/pause.tar" >/dev/null
+}
+
+cri_table() {
+	awk -v f="$1" "$AWKLIB"'
+function v(label, key) { return (label SUBSEP key) in val ? val[label, key] : "nan" }
+function cell(label) {
+	if (!isnum(v(label, "median_us"))) return "n/a"
+	return sprintf("%.1f (%.1f..%.1f)", v(label, "median_us") / 1000, v(label, "p10_us") / 1000, v(label, "p90_us") / 1000)
+}
+function row(p, label,    r) {
+	r = isnum(v("hybox-" p, "median_us")) && v("runc-" p, "median_us") > 0 ? v("hybox-" p, "median_us") / v("runc-" p, "median_us") : "nan"
+	printf "  %-44s %20s %20s %8s\n", label, cell("hybox-" p), cell("runc-" p), fmt(r, 2)
+}
+BEGIN {
+	while ((getline line < f) > 0) {
+		n = split(line, a, " ")
+		for (i = 2; i <= n; i++) { k = index(a[i], "="); val[substr(a[1], 7), substr(a[i], 1, k - 1)] = substr(a[i], k + 1) }
+	}
+	printf "  %-44s %20s %20s %8s\n", "median (p10..p90), ms", "hybox", "runc", "h/r"
+	row("pod", "RunPodSandbox (the pause container)")
+	row("ctr", "CreateContainer+StartContainer..EXITED")
+	row("rm", "StopPodSandbox+RemovePodSandbox")
+	row("total", "the whole pod")
+	printf "  failed rounds: hybox %s, runc %s\n", v("hybox-total", "failures"), v("runc-total", "failures")
+}'
+}
+
+cri_section() {
+	D=$T/cri
+	mkdir -p "$D/cni" "$D/logs"
+	containerd_cri_config "$D" "$D/sock" hybox.bench/pause:1 "$HYBOX" "$D/cni" >"$D/config.toml"
+	containerd --config "$D/config.toml" >"$D/containerd.log" 2>&1 &
+	CTRD=$!
+	i=0
+	until ctr -a "$D/sock" version >/dev/null 2>&1 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	if cri_images "$D" && /usr/bin/python3 "$ROOT/tests/bench/cri_bench.py" "$D/sock" \
+		hybox.bench/busybox:1 "$D/logs" "$CRI_N" hybox runc >"$T/cri.out" 2>"$T/cri.err"; then
+		echo "cri: a hostNetwork pod running /bin/true through containerd's CRI, handler hybox vs runc,"
+		echo "$CRI_N rounds each, interleaved (tests/bench/cri_bench.py; the kubelet's calls)"
+		cri_table "$T/cri.out"
+	else
+		fail "cri: $(tail -n 1 "$T/cri.err" 2>/dev/null)"
+	fi
+	containerd_teardown "$CTRD" "$D/sock" "$D"
+	[ -z "$(ls "$D/hybox/k8s.io" 2>/dev/null)" ] || fail "cri: hybox state left behind in $D/hybox/k8s.io"
+	rm -rf "$D"
+}
+if want cri && [ "$have_hybox" = 1 ]; then
+	echo
+	why=$(cri_missing)
+	if [ -n "$why" ]; then
+		echo "cri: skipped: $why"
+	else
+		cri_section
 	fi
 fi
 

@@ -230,26 +230,31 @@ def decode(schema, buf):
     return obj
 
 
+def call(channel, method, request, timeout=120):
+    """One CRI call on a grpc channel: request a dict, the reply a dict."""
+    service, req_schema, resp_schema = METHODS[method]
+    rpc = channel.unary_unary(f"/{service}/{method}", request_serializer=lambda b: b,
+                              response_deserializer=lambda b: b)
+    return decode(resp_schema, rpc(encode(req_schema, request), timeout=timeout))
+
+
 def main(argv):
     if len(argv) not in (3, 4) or argv[2] not in METHODS:
         sys.stderr.write(__doc__.split("\n\n", 1)[0] + "\nmethods: " + ", ".join(METHODS) + "\n")
         return 2
-    service, req_schema, resp_schema = METHODS[argv[2]]
     try:
-        request = encode(req_schema, json.loads(argv[3]) if len(argv) == 4 else {})
+        request = json.loads(argv[3]) if len(argv) == 4 else {}
+        encode(METHODS[argv[2]][1], request)
     except (ValueError, json.JSONDecodeError) as e:
         sys.stderr.write(f"cri.py: {argv[2]}: {e}\n")
         return 2
     with grpc.insecure_channel("unix://" + argv[1]) as channel:
-        call = channel.unary_unary(f"/{service}/{argv[2]}",
-                                   request_serializer=lambda b: b,
-                                   response_deserializer=lambda b: b)
         try:
-            reply = call(request, timeout=120)
+            reply = call(channel, argv[2], request)
         except grpc.RpcError as e:
             sys.stderr.write(f"cri.py: {argv[2]}: {e.code().name}: {e.details()}\n")
             return 1
-    print(json.dumps(decode(resp_schema, reply), sort_keys=True))
+    print(json.dumps(reply, sort_keys=True))
     return 0
 
 

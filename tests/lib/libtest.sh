@@ -31,6 +31,8 @@ set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck disable=SC2034 # for the test scripts
 REPO_DIR=$(cd "$TESTS_DIR/.." && pwd -P)
+# shellcheck source=containerd.sh
+. "$TESTS_DIR/lib/containerd.sh"
 TEST_NAME=$(basename "$0" .sh)
 PROBE=${PAYLOAD_DIR:+$PAYLOAD_DIR/probe}
 PROBE=${PROBE:-/nonexistent/PAYLOAD_DIR-not-set/probe}
@@ -282,39 +284,6 @@ PY
 # kill_supervisor ROOT BUNDLE ID: SIGKILL the detached supervisor of container
 # ID (created with `--root ROOT create --bundle BUNDLE ID`) and wait until the
 # container reads as stopped; two TAP lines.
-# containerd_config DIR SOCK: the start of a private containerd's config.toml
-# (version 2): its root, state and opt directories under DIR, gRPC on SOCK.
-containerd_config() {
-	cat <<EOF
-version = 2
-root = "$1/root"
-state = "$1/state"
-[grpc]
-  address = "$2"
-[ttrpc]
-  address = "$2.ttrpc"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$1/opt"
-EOF
-}
-
-# containerd_teardown PID SOCK DIR: stop a private containerd (job PID, may
-# be empty), kill its shims (found by SOCK in their command line) and
-# unmount whatever is still mounted under DIR.
-containerd_teardown() {
-	local pid m
-	if [ -n "$1" ]; then
-		kill -TERM "$1" 2>/dev/null
-		wait_for 10 sh -c "! kill -0 $1 2>/dev/null"
-		kill -KILL "$1" 2>/dev/null
-	fi
-	for pid in $(pgrep -f -- "-address $2"); do
-		kill -KILL "$pid" 2>/dev/null
-	done
-	awk -v d="$3/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
-		while read -r m; do umount -l "$m" 2>/dev/null; done
-}
-
 kill_supervisor() {
 	local root=$1 bundle=$2 id=$3 sup
 	sup=$(pgrep -xf "$HYBOX --root $root create --bundle $bundle $id" | head -n 1)

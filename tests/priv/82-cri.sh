@@ -16,9 +16,8 @@ require root cgroup2 busybox
 for t in containerd ctr containerd-shim-runc-v2; do
 	command -v "$t" >/dev/null || _t_skip_all "$t is not installed (apt-get install containerd)"
 done
-CNI_BIN=/usr/lib/cni
 for p in bridge host-local loopback; do
-	[ -x "$CNI_BIN/$p" ] || _t_skip_all "no CNI plugin $CNI_BIN/$p (apt-get install containernetworking-plugins)"
+	[ -x "/usr/lib/cni/$p" ] || _t_skip_all "no CNI plugin /usr/lib/cni/$p (apt-get install containernetworking-plugins)"
 done
 # Debian's python3, which python3-grpcio is built for (not a python3 earlier in PATH)
 PY=/usr/bin/python3
@@ -33,27 +32,7 @@ BR=hyt$$         # the CNI bridge, on a subnet of its own
 NET=10.231.$(($$ % 250))
 I=docker.io/library/hybox-busybox:latest
 PAUSE=docker.io/library/hybox-pause:1
-containerd_config "$D" "$SOCK" >"$D/config.toml"
-cat >>"$D/config.toml" <<EOF
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "$PAUSE"
-  # processes here lack CAP_SYS_RESOURCE: no oom_score_adj below containerd's own
-  restrict_oom_score_adj = true
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "$CNI_BIN"
-    conf_dir = "$D/cni"
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    default_runtime_name = "runc"
-  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-    runtime_type = "io.containerd.runc.v2"
-  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.hybox]
-    runtime_type = "io.containerd.runc.v2"
-    pod_annotations = ["org.hybox.*"]
-    container_annotations = ["org.hybox.*"]
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.hybox.options]
-      BinaryName = "$HYBOX"
-      Root = "$D/hybox"
-EOF
+containerd_cri_config "$D" "$SOCK" "$PAUSE" "$HYBOX" "$D/cni" >"$D/config.toml"
 mkdir -p "$D/cni" "$D/logs"
 cat >"$D/cni/10-hyt.conflist" <<EOF
 {"cniVersion": "0.4.0", "name": "hyt", "plugins": [{"type": "bridge", "bridge": "$BR",
