@@ -140,11 +140,11 @@ struct emu_kernel_config {
 	/* The container joined a UTS namespace others share (a pod's): uname()
 	 * reads the names there, and renaming it takes CAP_SYS_ADMIN. */
 	bool is_uts_shared;
-	/* The container has a user namespace of its own: its tasks' capabilities
-	 * (in /proc/PID/status) count only inside it, never for kernel-emu, which
-	 * acts in the initial namespace (cred.h); its root is host uid userns_root_uid. */
+	/* The container has a user namespace of its own (new, or joined by path):
+	 * its tasks' capabilities (in /proc/PID/status) count only inside it, never
+	 * for kernel-emu, which acts in the initial namespace (cred.h); its root is
+	 * host uid emu_container_fds.userns_root_uid. */
 	bool is_userns;
-	uint32_t userns_root_uid;
 	int cgroup_fd;          /* container's cgroup v2 directory, -1 if none */
 	uint64_t cgid;          /* its cgroup id (events) */
 	const struct emu_syscall_policy *policy;
@@ -178,6 +178,9 @@ struct emu_container_fds {
 		       * kernel's view of the names stays in step with kernel-emu's */
 	int mnt_ns;   /* mount namespace and root directory: the serving thread */
 	int root;     /* joins and chroots there, so path handlers resolve as the task */
+	/* With is_userns: the host uid of the namespace's root, read from init's
+	 * uid_map (a joined namespace's maps show only once init is in it). */
+	uint32_t userns_root_uid;
 };
 
 /*

@@ -45,7 +45,6 @@ struct emu_kernel *emu_kernel_new(const struct emu_kernel_config *cfg)
 	emu_uts_init(&k->uts, cfg->hostname, cfg->domainname);
 	k->is_uts_shared = cfg->is_uts_shared;
 	k->is_userns = cfg->is_userns;
-	k->userns_root_uid = cfg->userns_root_uid;
 	emu_syslog_init(&k->syslog, k->start_ns);
 	emu_taskset_init(&k->tasks, sysconf(_SC_CLK_TCK));
 	emu_ratelimit_init(&k->denial_rl, 100, 1000, k->start_ns);

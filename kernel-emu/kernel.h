@@ -44,7 +44,7 @@ struct emu_kernel {
 	struct emu_uts uts;
 	bool is_uts_shared; /* emu_kernel_config's */
 	bool is_userns;     /* emu_kernel_config's */
-	uint32_t userns_root_uid;
+	uint32_t userns_root_uid; /* emu_container_fds' */
 	struct utsname host_uts; /* the host's, for sysname/release/version/machine */
 	struct emu_syslog syslog;
 	struct emu_taskset tasks; /* own lock (a leaf) */

@@ -309,6 +309,7 @@ int emu_kernel_start(struct emu_kernel *k, const struct emu_container_fds *fds)
 	k->uts_ns_fd = fds->uts_ns;
 	k->mnt_ns_fd = fds->mnt_ns;
 	k->root_fd = fds->root;
+	k->userns_root_uid = fds->userns_root_uid;
 	sem_init(&k->started, 0, 0);
 	__u64 flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 	if (ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags) < 0)

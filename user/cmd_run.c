@@ -176,7 +176,7 @@ static int save_run_settings(struct run_ctx *c, struct hy_err *err)
 		if (hy_ns_is_joined(&c->o.sandbox->joins, i))
 			json_array_append_new(joined, json_string(hy_ns_join_type(i)));
 	bool is_net_joined = c->o.sandbox && hy_ns_is_joined(&c->o.sandbox->joins, HY_JOIN_NET);
-	bool userns = c->o.sandbox && c->o.sandbox->userns;
+	bool userns = c->o.sandbox && hy_sandbox_has_userns(c->o.sandbox);
 	json_t *j = cg ? json_pack("{s:o,s:s,s:I,s:i,s:o,s:b,s:o,s:b}", "rootfs",
 				   c->o.rootfs ? json_string(c->rootfs) : json_null(), "net",
 				   is_net_joined ? "joined" : c->o.net_none ? "none" : "host",
@@ -318,14 +318,12 @@ static int phase_trace(struct run_ctx *c, struct hy_err *err)
 
 static int phase_kernel(struct run_ctx *c, struct hy_err *err)
 {
-	const struct hy_userns *userns = c->o.sandbox ? c->o.sandbox->userns : NULL;
 	struct emu_kernel_config cfg = {
 		.container_id = c->id,
 		.hostname = c->o.hostname ? c->o.hostname : c->id,
 		.domainname = c->o.sandbox ? c->o.sandbox->domainname : NULL,
 		.is_uts_shared = c->o.sandbox && hy_ns_is_joined(&c->o.sandbox->joins, HY_JOIN_UTS),
-		.is_userns = userns != NULL,
-		.userns_root_uid = userns ? hy_userns_map_id(userns->uid, userns->nuid, 0) : 0,
+		.is_userns = c->o.sandbox && hy_sandbox_has_userns(c->o.sandbox),
 		.cgroup_fd = c->cg.dirfd,
 		.cgid = c->cg.id,
 		.policy = &c->policy.sys,
@@ -453,7 +451,8 @@ static int phase_bind_lsm(struct run_ctx *c, struct hy_err *err)
 static int phase_supervise(struct run_ctx *c, struct hy_err *err)
 {
 	struct emu_container_fds fds = { .listener = c->sb.listener, .uts_ns = c->sb.uts_ns_fd,
-					 .mnt_ns = c->sb.mnt_ns_fd, .root = c->sb.root_fd };
+					 .mnt_ns = c->sb.mnt_ns_fd, .root = c->sb.root_fd,
+					 .userns_root_uid = c->sb.userns_root };
 	/* owned by kernel-emu now, also on failure */
 	c->sb.listener = c->sb.uts_ns_fd = c->sb.mnt_ns_fd = c->sb.root_fd = -1;
 	int r = emu_kernel_start(c->kernel, &fds);

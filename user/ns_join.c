@@ -25,6 +25,8 @@ static const struct {
 	[HY_JOIN_UTS] = { "uts", CLONE_NEWUTS, "join the uts namespace of linux.namespaces" },
 	/* for init's children: init stays where it is (ns_join.h) */
 	[HY_JOIN_PID] = { "pid", CLONE_NEWPID, "join the pid namespace of linux.namespaces" },
+	/* by the helper that clones init (sandbox.c), not by init */
+	[HY_JOIN_USER] = { "user", CLONE_NEWUSER, "join the user namespace of linux.namespaces" },
 };
 
 int hy_ns_join_by_type(const char *type)
@@ -45,13 +47,28 @@ int hy_ns_join_flag(enum hy_ns_join j)
 	return joins[j].flag;
 }
 
-/* Is fd the caller's own pid namespace? (Unreadable: assume so.) */
-static bool is_own_pid_ns(int fd)
+/* Is fd the caller's own namespace of type j? (Unreadable: assume so.) */
+static bool is_own_ns(int fd, enum hy_ns_join j)
 {
+	const char *own = j == HY_JOIN_PID ? "/proc/self/ns/pid" : "/proc/self/ns/user";
 	struct stat a, b;
-	if (fstat(fd, &a) < 0 || stat("/proc/self/ns/pid", &b) < 0)
+	if (fstat(fd, &a) < 0 || stat(own, &b) < 0)
 		return true;
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* The supervisor's own pid or user namespace by path: why it is refused, or NULL. */
+static const char *own_ns_problem(int fd, enum hy_ns_join j)
+{
+	/* hybox never shares the host's pid namespace (a "pid" entry is required):
+	 * not by path either. setns allows only it or one below it. */
+	if (j == HY_JOIN_PID && is_own_ns(fd, j))
+		return "the host's pid namespace (hybox does not share it; name a container's)";
+	/* Joining it would be no user namespace at all: the host's root, with
+	 * every capability (and setns refuses a task's own user namespace). */
+	if (j == HY_JOIN_USER && is_own_ns(fd, j))
+		return "the host's user namespace (joining it would be none: name a container's)";
+	return NULL;
 }
 
 int hy_ns_join_open(struct hy_ns_joins *js, enum hy_ns_join j, const char *path,
@@ -66,12 +83,10 @@ int hy_ns_join_open(struct hy_ns_joins *js, enum hy_ns_join j, const char *path,
 		return hy_err_set(err, -EINVAL, "%s path %s: not a%s %s namespace", joins[j].type,
 				  path, j == HY_JOIN_IPC ? "n" : "", joins[j].type);
 	}
-	/* hybox never shares the host's pid namespace (a "pid" entry is required):
-	 * not by path either. setns allows only it or one below it. */
-	if (j == HY_JOIN_PID && is_own_pid_ns(fd)) {
+	const char *why = own_ns_problem(fd, j);
+	if (why) {
 		close(fd);
-		return hy_err_set(err, -EINVAL, "pid path %s: the host's pid namespace (hybox "
-						"does not share it; name a container's)", path);
+		return hy_err_set(err, -EINVAL, "%s path %s: %s", joins[j].type, path, why);
 	}
 	js->fd[j] = fd;
 	js->mask |= 1u << j;
@@ -89,7 +104,7 @@ void hy_ns_joins_close(struct hy_ns_joins *js)
 int hy_ns_joins_enter(const struct hy_ns_joins *js, const char **step)
 {
 	for (int j = 0; j < HY_JOIN_N; j++) {
-		if (!hy_ns_is_joined(js, j))
+		if (!hy_ns_is_joined(js, j) || j == HY_JOIN_USER)
 			continue;
 		*step = joins[j].step;
 		if (setns(js->fd[j], joins[j].flag) < 0)

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Namespaces a container joins by path instead of creating them
- * (config.json's linux.namespaces[].path): the network, IPC, UTS and pid
- * namespaces a Kubernetes pod's containers share with its sandbox. The
+ * (config.json's linux.namespaces[].path): the user, network, IPC, UTS and
+ * pid namespaces a Kubernetes pod's containers share with its sandbox. The
  * supervisor opens and checks each path when it loads the bundle; the
- * container's init enters them (setns) before it builds anything.
+ * container's init enters them (setns) before it builds anything, but for
+ * the user namespace: init is cloned inside it (sandbox.c), so that it owns
+ * every namespace init creates.
  *
  * A joined pid namespace is entered for init's children only (setns with
  * CLONE_NEWPID sets the namespace of the tasks a task forks next): init
@@ -18,7 +20,7 @@
 
 #include "error.h"
 
-enum hy_ns_join { HY_JOIN_NET, HY_JOIN_IPC, HY_JOIN_UTS, HY_JOIN_PID, HY_JOIN_N };
+enum hy_ns_join { HY_JOIN_NET, HY_JOIN_IPC, HY_JOIN_UTS, HY_JOIN_PID, HY_JOIN_USER, HY_JOIN_N };
 
 struct hy_ns_joins {
 	unsigned int mask; /* 1u << HY_JOIN_*: joined, not created */
@@ -27,7 +29,8 @@ struct hy_ns_joins {
 
 #define HY_UTS_NAME_LEN 65 /* __NEW_UTS_LEN + 1 */
 
-/* The OCI type ("network", "ipc", "uts", "pid") that can be joined: its HY_JOIN_*, or -1. */
+/* The OCI type ("network", "ipc", "uts", "pid", "user") that can be joined: its HY_JOIN_*,
+ * or -1. */
 int hy_ns_join_by_type(const char *type);
 const char *hy_ns_join_type(enum hy_ns_join j);
 /* Its clone flag (CLONE_NEWNET, ...). */
@@ -43,7 +46,8 @@ int hy_ns_join_open(struct hy_ns_joins *js, enum hy_ns_join j, const char *path,
 		    struct hy_err *err);
 void hy_ns_joins_close(struct hy_ns_joins *js);
 /* In the container's init, before anything else: setns into each joined
- * namespace, closing its fd. 0 or -errno with *step naming the namespace. */
+ * namespace but the user one (init was cloned in it), closing its fd. 0 or
+ * -errno with *step naming the namespace. */
 int hy_ns_joins_enter(const struct hy_ns_joins *js, const char **step);
 /* The host and domain names of the UTS namespace fd (read from a thread that
  * enters it, so the caller's own namespace does not change). 0 or -errno. */

@@ -152,7 +152,8 @@ static int prepare(struct launch *l, struct hy_err *err)
 	if (r == 0 && (r = check_console(l, err)) < 0)
 		hy_oci_bundle_fini(l->b);
 	/* The image's processes, ids and files come from a host-namespaced container. */
-	if (r == 0 && l->verb == HY_OCI_RESTORE && l->b->cfg.userns.is_new) {
+	if (r == 0 && l->verb == HY_OCI_RESTORE &&
+	    (l->b->cfg.userns.is_new || l->b->cfg.ns_path[HY_JOIN_USER])) {
 		r = hy_err_set(err, -EINVAL, "config.json linux.namespaces: restore into a user "
 					     "namespace (\"user\") is not supported yet");
 		hy_oci_bundle_fini(l->b);

@@ -22,7 +22,7 @@ static const struct {
 	const char *type;
 	bool is_required; /* hybox always creates one: leaving it out (sharing the host's) fails */
 	const char *unsupported;
-	const char *no_join; /* why "path" is refused (NULL: not supported yet) */
+	const char *no_join; /* why "path" is refused (NULL: it can be joined, ns_join.h) */
 } ns_types[] = {
 	{ "pid", true },
 	{ "network", false },
@@ -86,10 +86,9 @@ static int parse_namespace(struct oci_ctx *c, const char *path, json_t *v, size_
 	if (strcmp(type, "user") == 0 && !(nspath && *nspath))
 		c->cfg->userns.is_new = true; /* its mappings: oci_userns.c */
 	if (nspath && *nspath && join < 0)
-		return oci_fail(c, ppath, "joining an existing %s namespace is %s%s (leave out "
-					  "\"path\"; network, ipc, uts and pid namespaces can be "
-					  "joined)", type, ns_types[i].no_join ? "refused: " :
-					  "not supported yet", ns_types[i].no_join ? ns_types[i].no_join : "");
+		return oci_fail(c, ppath, "joining an existing %s namespace is refused: %s (leave "
+					  "out \"path\"; user, network, ipc, uts and pid namespaces "
+					  "can be joined)", type, ns_types[i].no_join);
 	if (nspath && *nspath)
 		c->cfg->ns_path[join] = nspath; /* checked to be one when the bundle is loaded */
 	else if (join == HY_JOIN_NET)

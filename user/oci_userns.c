@@ -3,8 +3,8 @@
  * config.json's user namespace: linux.uidMappings and linux.gidMappings
  * (userns.h), and how they go with linux.namespaces' "user". As runc: a
  * "user" namespace needs both mappings, mappings need it. hybox's init runs
- * as the container's root, so uid 0 and gid 0 must be mapped. Pure,
- * unprivileged.
+ * as the container's root, so uid 0 and gid 0 must be mapped. A user
+ * namespace joined by path comes with its maps. Pure, unprivileged.
  */
 #include <string.h>
 
@@ -100,14 +100,34 @@ static int check_user_mapped(struct oci_ctx *c)
 }
 
 /* sysfs belongs to the network namespace: mounting it takes a network
- * namespace that the container's user namespace owns. */
+ * namespace that the container's user namespace owns (a new one, or one
+ * joined by path, which setns allows only then). */
 static int check_sysfs(struct oci_ctx *c)
 {
-	if (!(c->cfg->mounts & HY_MOUNT_SYSFS) || c->cfg->is_net_none)
+	if (!(c->cfg->mounts & HY_MOUNT_SYSFS) || c->cfg->is_net_none ||
+	    c->cfg->ns_path[HY_JOIN_NET])
 		return 0;
 	return oci_fail(c, "linux.namespaces", "a user namespace with the host's network cannot "
 			"mount sysfs on /sys (the kernel wants the network namespace to be its "
 			"own): add {\"type\": \"network\"} or leave out the sysfs mount");
+}
+
+/*
+ * A user namespace joined by path has its maps already (its creator wrote
+ * them): mappings are for a new one. Whether they map the container's root
+ * and process.user shows at start (init becomes the namespace's root).
+ */
+static int check_joined_userns(struct oci_ctx *c, const char *path)
+{
+	const struct hy_userns *u = &c->cfg->userns;
+	char at[HY_JSON_PATH_MAX];
+	if (u->nuid || u->ngid) {
+		hy_json_path_key(at, sizeof(at), path, u->nuid ? "uidMappings" : "gidMappings");
+		return oci_fail(c, at, "expected none with a user namespace joined by path (the "
+				       "namespace has its maps: leave out uidMappings and "
+				       "gidMappings, or the \"path\" of \"user\")");
+	}
+	return check_sysfs(c);
 }
 
 /* Once the document is read: the namespace, its mappings and what goes with
@@ -117,6 +137,8 @@ int oci_check_userns(struct oci_ctx *c, const char *path)
 	const struct hy_userns *u = &c->cfg->userns;
 	char at[HY_JSON_PATH_MAX];
 	const char *missing = !u->nuid ? "uidMappings" : !u->ngid ? "gidMappings" : NULL;
+	if (c->cfg->ns_path[HY_JOIN_USER])
+		return check_joined_userns(c, path);
 	if (!u->is_new && (u->nuid || u->ngid)) {
 		hy_json_path_key(at, sizeof(at), path, u->nuid ? "uidMappings" : "gidMappings");
 		return oci_fail(c, at, "needs a user namespace (add {\"type\": \"user\"} to "

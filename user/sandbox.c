@@ -15,10 +15,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "console.h"
@@ -39,8 +41,11 @@ void hy_sandbox_block_signals(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
-static pid_t clone_init(const struct hy_sandbox_spec *spec, int *pidfd)
+/* in_helper: called by the user namespace helper (below): init becomes the
+ * helper's parent's child instead (CLONE_PARENT). */
+static pid_t clone_init(const struct hy_sandbox_spec *spec, int *pidfd, bool in_helper)
 {
+	bool is_sibling = spec->is_init_adopted || in_helper;
 	struct clone_args args = {
 		/* A joined pid namespace is entered by init for its children (ns_join.h). */
 		.flags = CLONE_NEWNS | CLONE_PIDFD | CLONE_INTO_CGROUP |
@@ -49,16 +54,95 @@ static pid_t clone_init(const struct hy_sandbox_spec *spec, int *pidfd)
 			 (hy_ns_is_joined(&spec->joins, HY_JOIN_IPC) ? 0 : CLONE_NEWIPC) |
 			 (spec->net_none && !hy_ns_is_joined(&spec->joins, HY_JOIN_NET) ? CLONE_NEWNET
 										  : 0) |
-			 (spec->is_init_adopted ? CLONE_PARENT : 0) |
+			 (is_sibling ? CLONE_PARENT : 0) |
 			 (spec->userns ? CLONE_NEWUSER : 0),
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		/* With CLONE_PARENT clone3 wants 0: the child inherits our exit
 		 * signal (SIGCHLD: we were forked), which goes to our parent. */
-		.exit_signal = spec->is_init_adopted ? 0 : SIGCHLD,
+		.exit_signal = is_sibling ? 0 : SIGCHLD,
 		.cgroup = (uint64_t)spec->cgroup_fd,
 	};
 	long pid = syscall(SYS_clone3, &args, sizeof(args));
 	return pid < 0 ? -errno : (pid_t)pid;
+}
+
+static __attribute__((noreturn)) void run_init(const struct hy_sandbox_spec *spec,
+					       const int sv[2], const int ex[2])
+{
+	close(sv[0]);
+	close(ex[0]);
+	hy_sandbox_init_main(spec, sv[1], ex[1]);
+}
+
+/*
+ * A user namespace joined by path must own every namespace hybox creates
+ * for the container (or its root could not mount in its own mount
+ * namespace, nor /proc for its pid namespace), and a new namespace is owned
+ * by the user namespace of the task that creates it: init is cloned by a
+ * task inside the joined one, with the same clone3 as otherwise. The
+ * supervisor cannot enter it (setns(CLONE_NEWUSER) wants a single-threaded
+ * caller, and there is no way back), so a helper does: cloned like vfork
+ * (CLONE_VM | CLONE_VFORK: no page tables copied, the supervisor waits until
+ * it exits; CLONE_FILES: init's pidfd lands in the supervisor's table), it
+ * enters the namespace and clones init with CLONE_PARENT, which makes init
+ * the supervisor's child, or when adopted its parent's (the helper is cloned
+ * with CLONE_PARENT then, and that parent reaps it, as it does the detached
+ * supervisor). Init runs on the helper's stack (its own copy): mapped for
+ * init's whole life, with a guard page below.
+ */
+#define HELPER_STACK (8u << 20)
+
+struct userns_clone {
+	const struct hy_sandbox_spec *spec;
+	const int *sv, *ex;
+	int *pidfd;
+	pid_t pid; /* init's, or -errno */
+	const char *step;
+};
+
+static int userns_helper(void *arg)
+{
+	struct userns_clone *u = arg;
+	u->step = "container setup: join the user namespace of linux.namespaces";
+	if (setns(u->spec->joins.fd[HY_JOIN_USER], CLONE_NEWUSER) < 0) {
+		u->pid = -errno;
+		return 0;
+	}
+	u->step = "clone the container init in the joined user namespace (clone3 into cgroup)";
+	pid_t pid = clone_init(u->spec, u->pidfd, true);
+	if (pid == 0)
+		run_init(u->spec, u->sv, u->ex);
+	u->pid = pid;
+	return 0;
+}
+
+static pid_t clone_init_in_userns(const struct hy_sandbox_spec *spec, const int sv[2],
+				  const int ex[2], int *pidfd, const char **step)
+{
+	struct userns_clone u = { .spec = spec, .sv = sv, .ex = ex, .pidfd = pidfd, .pid = -EIO };
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	*step = "map a stack for the user namespace helper";
+	char *stack = mmap(NULL, HELPER_STACK, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+	if (stack == MAP_FAILED)
+		return -errno;
+	if (mprotect(stack, page, PROT_NONE) < 0) {
+		int r = -errno;
+		munmap(stack, HELPER_STACK);
+		return r;
+	}
+	*step = "clone the user namespace helper";
+	int flags = CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD |
+		    (spec->is_init_adopted ? CLONE_PARENT : 0);
+	pid_t helper = clone(userns_helper, stack + HELPER_STACK, flags, &u);
+	int r = helper < 0 ? -errno : 0;
+	if (helper > 0 && !spec->is_init_adopted)
+		while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
+			;
+	munmap(stack, HELPER_STACK);
+	if (r == 0)
+		*step = u.step;
+	return r < 0 ? r : u.pid;
 }
 
 static int setup_error(struct hy_err *err, const struct hy_sync_msg *m)
@@ -158,10 +242,11 @@ static int open_ns_view(struct hy_sandbox *sb, struct hy_err *err)
 
 /*
  * A new user namespace: its maps, written from here (root in the parent
- * namespace) before init does anything, then HY_SYNC_MAPS lets init go on.
- * process.oomScoreAdj is set on init from here too: lowering it takes
- * CAP_SYS_RESOURCE in the initial namespace, which nothing inside has; the
- * command and exec'd processes inherit the floor it sets (oom_score_adj_min).
+ * namespace) before init does anything (a joined one has its maps), then
+ * HY_SYNC_MAPS lets init go on. process.oomScoreAdj is set on init from here
+ * too, new or joined: lowering it takes CAP_SYS_RESOURCE in the initial
+ * namespace, which nothing inside has; the command and exec'd processes
+ * inherit the floor it sets (oom_score_adj_min).
  */
 static int start_userns(const struct hy_sandbox_spec *spec, pid_t pid, int sync,
 			struct hy_err *err)
@@ -170,7 +255,7 @@ static int start_userns(const struct hy_sandbox_spec *spec, pid_t pid, int sync,
 	struct hy_sync_msg m = { .type = HY_SYNC_MAPS };
 	const char *step;
 	char path[64], num[16];
-	int r = hy_userns_write_maps(pid, spec->userns, &step);
+	int r = spec->userns ? hy_userns_write_maps(pid, spec->userns, &step) : 0;
 	if (r == 0 && p && p->has_oom_score_adj) {
 		step = "set process.oomScoreAdj of init from the host";
 		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
@@ -184,6 +269,15 @@ static int start_userns(const struct hy_sandbox_spec *spec, pid_t pid, int sync,
 		r = n == (ssize_t)sizeof(m) ? 0 : n < 0 ? -errno : -EIO;
 	}
 	return r < 0 ? hy_err_setr(err, r, "container setup: %s", step) : 0;
+}
+
+/* kernel-emu's test for the namespace's root: its host uid, from init's
+ * uid_map (a joined namespace's maps are known only from a task in it). */
+static int read_userns_root(struct hy_sandbox *sb, struct hy_err *err)
+{
+	int r = hy_userns_read_root(sb->init_pid, &sb->userns_root);
+	return r < 0 ? hy_err_setr(err, r, "read the container's root from /proc/%d/uid_map",
+				   (int)sb->init_pid) : 0;
 }
 
 int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, struct hy_err *err)
@@ -202,24 +296,26 @@ int hy_sandbox_spawn(const struct hy_sandbox_spec *spec, struct hy_sandbox *sb, 
 	}
 	int one = 1;
 	setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
-	pid_t pid = clone_init(spec, &sb->init_pidfd);
-	if (pid == 0) {
-		close(sv[0]);
-		close(ex[0]);
-		hy_sandbox_init_main(spec, sv[1], ex[1]);
-	}
+	const char *step = "clone the container init (clone3 into cgroup)";
+	pid_t pid = hy_ns_is_joined(&spec->joins, HY_JOIN_USER)
+			    ? clone_init_in_userns(spec, sv, ex, &sb->init_pidfd, &step)
+			    : clone_init(spec, &sb->init_pidfd, false);
+	if (pid == 0)
+		run_init(spec, sv, ex);
 	close(sv[1]);
 	close(ex[1]);
 	sb->sync_fd = sv[0];
 	sb->exec_fd = ex[0];
 	if (pid < 0)
-		return hy_err_setr(err, pid, "clone the container init (clone3 into cgroup)");
+		return hy_err_setr(err, pid, "%s", step);
 	sb->init_pid = pid;
-	int r = spec->userns ? start_userns(spec, pid, sb->sync_fd, err) : 0;
+	int r = hy_sandbox_has_userns(spec) ? start_userns(spec, pid, sb->sync_fd, err) : 0;
 	if (r == 0)
 		r = await_listener(spec, sb, err);
 	if (r == 0)
 		r = open_ns_view(sb, err);
+	if (r == 0 && hy_sandbox_has_userns(spec))
+		r = read_userns_root(sb, err);
 	if (r < 0)
 		hy_sandbox_release(sb);
 	return r;

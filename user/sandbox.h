@@ -2,7 +2,8 @@
 /*
  * Starting the container's tasks. The supervisor clones an init task into
  * new pid/mount/uts/ipc(/net) namespaces and straight into the container's
- * cgroup (CLONE_INTO_CGROUP). Init builds the filesystem view, forks the
+ * cgroup (CLONE_INTO_CGROUP); with a user namespace joined by path, from a
+ * helper inside it (sandbox.c). Init builds the filesystem view, forks the
  * user's command (pid 2), reaps orphans and reports the command's status.
  * The command drops capabilities, installs the seccomp filter, hands the
  * listener fd to the supervisor and execs.
@@ -27,7 +28,9 @@ struct hy_sandbox_spec {
 	struct hy_ns_joins joins; /* namespaces joined instead of created (OCI paths) */
 	/* A new user namespace owning all the others, with these maps (the
 	 * supervisor writes them; init waits for HY_SYNC_MAPS, later becomes its
-	 * root); NULL: the host's. Joins are refused with it (oci_userns.c). */
+	 * root); NULL: the host's, or the one joined by path (joins' HY_JOIN_USER,
+	 * treated alike but for the maps). Other joins are refused with a new
+	 * one (oci_userns.c). */
 	const struct hy_userns *userns;
 	char **argv;        /* the command; argv[0] looked up in PATH inside */
 	const char *cwd;    /* working directory inside; "/" if it does not exist there */
@@ -78,7 +81,14 @@ struct hy_sandbox {
 	int uts_ns_fd;  /* the container's UTS namespace */
 	int mnt_ns_fd;  /* its mount namespace */
 	int root_fd;    /* its root directory (O_PATH) */
+	uint32_t userns_root; /* with a user namespace: the host uid of its root */
 };
+
+/* Does the container have a user namespace, new or joined? */
+static inline bool hy_sandbox_has_userns(const struct hy_sandbox_spec *spec)
+{
+	return spec->userns || hy_ns_is_joined(&spec->joins, HY_JOIN_USER);
+}
 
 /* An fd of a task that waits for HY_SYNC_GO (so its pid, which the kernel
  * gave with SO_PASSCRED, is still its own), by its number there: the

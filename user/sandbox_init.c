@@ -3,7 +3,8 @@
  * Code that runs inside the container, between clone and exec: the init task
  * (pid 1, root, all capabilities until it forks the command; in a joined pid
  * namespace it stays outside, one level up, and only its children are in
- * it: ns_join.h) and the user's
+ * it: ns_join.h; in a joined user namespace it was cloned inside it,
+ * sandbox.c) and the user's
  * command before execvp. Only raw syscalls and stack buffers here (no
  * allocation, no stdio): the supervisor's address space was copied at clone.
  * Failures are sent as {errno, step} to the supervisor, then _exit (E7).
@@ -337,12 +338,13 @@ static int enter_timens(const struct hy_sandbox_spec *spec, const char **step)
 	return n == p - line ? 0 : n < 0 ? -e : -EIO;
 }
 
-/* In a new user namespace, wait until the supervisor has written its maps
- * (HY_SYNC_MAPS; EOF: it is gone): before that init's ids are unmapped. */
+/* In a user namespace, wait until the supervisor has written its maps (a new
+ * one's) and oomScoreAdj (HY_SYNC_MAPS; EOF: it is gone): before that init's
+ * ids are unmapped. */
 static int wait_userns_maps(const struct hy_sandbox_spec *spec, int sync, const char **step)
 {
 	struct hy_sync_msg m;
-	if (!spec->userns)
+	if (!hy_sandbox_has_userns(spec))
 		return 0;
 	*step = "wait for the user namespace's id maps";
 	ssize_t n = read(sync, &m, sizeof(m));
@@ -362,7 +364,7 @@ static int wait_userns_maps(const struct hy_sandbox_spec *spec, int sync, const 
  */
 static int become_userns_root(const struct hy_sandbox_spec *spec, const char **step)
 {
-	if (!spec->userns)
+	if (!hy_sandbox_has_userns(spec))
 		return 0;
 	*step = "become root in the user namespace";
 	if (syscall(SYS_setresgid, 0, 0, 0) < 0 || syscall(SYS_setgroups, 0, NULL) < 0 ||
@@ -482,11 +484,12 @@ int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync, int exec_
 	if (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLHUP))
 		_exit(125);
 	/* Init keeps only stdio (inherited by the command), the setup and exec
-	 * channels, the namespaces it joins and, until its views are mounted,
-	 * kernel-emu's /dev/fuse. */
+	 * channels, the namespaces it joins (not the user one: it was cloned in
+	 * it) and, until its views are mounted, kernel-emu's /dev/fuse. */
 	int keep[3 + HY_JOIN_N] = { sync, exec_fd, spec->has_views ? spec->views_fd : sync };
 	for (int j = 0; j < HY_JOIN_N; j++)
-		keep[3 + j] = hy_ns_is_joined(&spec->joins, j) ? spec->joins.fd[j] : sync;
+		keep[3 + j] = hy_ns_is_joined(&spec->joins, j) && j != HY_JOIN_USER
+				      ? spec->joins.fd[j] : sync;
 	sort_fds(keep, ARRAY_SIZE(keep));
 	close_except(keep, ARRAY_SIZE(keep));
 	int r = wait_userns_maps(spec, sync, &step);

@@ -18,7 +18,8 @@ enum hy_sync_type {
 	HY_SYNC_CONSOLE = 6,      /* status: the pty master's fd number in the sender (before
 				   * HY_SYNC_LISTENER; pidfd_getfd fetches it) */
 	HY_SYNC_MAPS = 7,         /* supervisor -> init: the user namespace's id maps are
-				   * written (sandbox_spec.userns), set up now */
+				   * written (sandbox_spec.userns; a joined one has them),
+				   * set up now */
 };
 
 struct hy_sync_msg {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The container's user namespace id maps (userns.h): checks, text and the
- * supervisor's write of /proc/PID/{uid,gid}_map (root, initial namespace).
+ * supervisor's write and read of /proc/PID/{uid,gid}_map (root, initial
+ * namespace).
  */
 #include "userns.h"
 
@@ -82,4 +83,22 @@ int hy_userns_write_maps(pid_t pid, const struct hy_userns *u, const char **ret_
 		return r;
 	*ret_step = "write the user namespace's uid_map (linux.uidMappings)";
 	return write_map(pid, "uid_map", u->uid, u->nuid);
+}
+
+int hy_userns_read_root(pid_t pid, uint32_t *ret_uid)
+{
+	char path[64];
+	unsigned int inner, outer, count;
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	int r = -ENOENT;
+	while (r == -ENOENT && fscanf(f, "%u %u %u", &inner, &outer, &count) == 3)
+		if (inner == 0 && count > 0)
+			r = 0;
+	fclose(f);
+	if (r == 0)
+		*ret_uid = outer;
+	return r;
 }

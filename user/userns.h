@@ -24,7 +24,8 @@ struct hy_id_map {
 };
 
 struct hy_userns {
-	bool is_new; /* a new user namespace with these maps; false: the host's */
+	bool is_new; /* a new user namespace with these maps; false: the host's, or one
+		      * joined by path (ns_join.h), which has its maps already */
 	size_t nuid, ngid;
 	struct hy_id_map uid[HY_USERNS_MAP_MAX];
 	struct hy_id_map gid[HY_USERNS_MAP_MAX];
@@ -41,3 +42,7 @@ int hy_userns_format(const struct hy_id_map *m, size_t n, char *buf, size_t size
 /* Write pid's uid_map and gid_map (the supervisor, right after clone). 0 or
  * -errno, *ret_step naming the file that failed. */
 int hy_userns_write_maps(pid_t pid, const struct hy_userns *u, const char **ret_step);
+/* The host uid that uid 0 of pid's user namespace maps to, read from
+ * /proc/PID/uid_map (by a reader in the initial namespace). 0 or -errno
+ * (-ENOENT: uid 0 is not mapped). */
+int hy_userns_read_root(pid_t pid, uint32_t *ret_uid);

@@ -10,7 +10,9 @@
 # sethostname lets the container's root rename it and nobody else; a
 # checkpoint and a restore into a user namespace are refused with the
 # reason; malformed mappings are refused with their JSON path and leave
-# nothing behind.
+# nothing behind. A pod: app containers join the sandbox container's user
+# namespace (and its network, ipc and uts namespaces) by path, and are
+# treated as the sandbox is, natively and by kernel-emu.
 # shellcheck disable=SC2016 # single-quoted $ is for the sandboxed shell
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
@@ -46,6 +48,16 @@ c["process"]["args"] = ["sh", "-c", arg]' "$2"
 # refused DESC ERE: create must fail with one line matching ERE, leaving nothing.
 refused() { oci_refused "$ROOT" "$B" "$@"; }
 
+# started ID DESC: create and start container ID of the bundle (two TAP lines);
+# its init's host pid in INIT.
+started() {
+	hyr create --bundle "$B" --pid-file "$SCRATCH/$1.pid" "$1"
+	assert_rc 0 "create of $2"
+	hyr start "$1"
+	assert_rc 0 "... start"
+	INIT=$(cat "$SCRATCH/$1.pid")
+}
+
 # --- the container's root is host uid 100000 -----------------------------------------
 config "" 'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map | tr -s " "
 touch /rw/made-inside && echo made
@@ -74,29 +86,27 @@ assert_not_contains "$RUN_OUT" host-secret "... its content never shows"
 # over the ids its namespace maps): kernel-emu takes none (the documented
 # cost), which also shows the call went its way.
 road=$("$HYBOX" features 2>/dev/null | sed -n 's/^road for files: \([a-z]*\).*/\1/p')
-if [ "$road" = emulated ]; then
-	assert_contains "$RUN_OUT" rw-secret-refused "kernel-emu's O_RDWR open of a host root's 0600 file is refused"
+# check_emulated_open WHO: RUN_OUT shows kernel-emu's opens refused as above.
+check_emulated_open() {
+	if [ "$road" != emulated ]; then
+		for _ in 1 2 3 4; do skip "the files road is $road here: kernel-emu's open is not taken"; done
+		return
+	fi
+	assert_contains "$RUN_OUT" rw-secret-refused "$1: kernel-emu's O_RDWR open of a host root's 0600 file is refused"
 	assert_eq "$(grep -cx rw-secret <<<"$RUN_OUT")" 0 "... its content never shows"
 	assert_contains "$RUN_OUT" mapped-refused \
-		"kernel-emu's open takes no capabilities from the namespace's root (a mapped owner's 0600 file)"
+		"$1: kernel-emu's open takes no capabilities from the namespace's root (a mapped owner's 0600 file)"
 	assert_eq "$(cat "$SCRATCH/rw/mapped")" mapped-secret "... and the file is unchanged"
-else
-	skip "the files road is $road here: kernel-emu's open is not taken"
-	skip "the files road is $road here"
-	skip "the files road is $road here"
-	skip "the files road is $road here"
-fi
+}
+check_emulated_open "a new user namespace"
 assert_eq "$(tail -n 1 <<<"$RUN_OUT")" renamed "the namespace's root renames it (kernel-emu's sethostname)"
 assert_no_leftovers "$id" "$ROOT"
 
 # --- seen from the host; hybox exec ---------------------------------------------------
 config "" 'sleep 1000'
 id=$(tid live)
-hyr create --bundle "$B" --pid-file "$SCRATCH/pid" "$id"
-assert_rc 0 "create of a user-namespaced container"
-hyr start "$id"
-assert_rc 0 "start"
-init=$(cat "$SCRATCH/pid")
+started "$id" "a user-namespaced container"
+init=$INIT
 cmd_pid() { cmd=$(awk '{print $1}' "/proc/$init/task/$init/children" 2>/dev/null) && [ -n "$cmd" ]; }
 wait_for 10 cmd_pid
 assert_eq "$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$cmd/status")" "100000 100000 100000 100000" \
@@ -139,7 +149,7 @@ refused "a user namespace without gidMappings" 'linux: a user namespace .* gidMa
 config "c['linux']['namespaces'].remove({'type': 'user'})" true
 refused "mappings without a user namespace" 'linux\.uidMappings: needs a user namespace'
 config "c['linux']['namespaces'][-1]['path'] = '/proc/1/ns/user'" true
-refused "joining a user namespace" 'linux\.namespaces\[[0-9]+\]\.path: joining an existing user namespace is not supported'
+refused "mappings with a user namespace path" 'linux\.uidMappings: expected none with a user namespace joined by path'
 config "c['linux']['uidMappings'][0]['containerID'] = 1" true
 refused "a container root that is not mapped" 'linux\.uidMappings: expected a mapping of containerID 0'
 config "c['process']['user'] = {'uid': 70000, 'gid': 0}" true
@@ -153,4 +163,97 @@ assert_rc 125 "restore --bundle into a user namespace exits 125"
 assert_error_line 'linux\.namespaces: restore into a user namespace \("user"\) is not supported yet' \
 	"... and says why"
 assert_no_leftovers "$id" "$ROOT"
+
+# --- a pod: app containers join the sandbox's user namespace by path -----------------
+# The sandbox (the pod's infra container) has the user namespace above, and
+# network, ipc and uts namespaces owned by it; an app joins them by
+# /proc/PID/ns/TYPE, as containerd and CRI-O do for hostUsers: false, and
+# gets mount, pid, cgroup and time namespaces of its own, owned by it.
+config "" 'exec sleep 1000'
+pod=$(tid pod)
+started "$pod" "the pod's sandbox container (a user namespace of its own)"
+pod_pid=$INIT
+# JOIN TYPES: the user namespace and TYPES (OCI names) of the pod by path, no mappings.
+join() {
+	printf '%s\n' "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'user']
+c['linux']['namespaces'].append({'type': 'user', 'path': '/proc/$pod_pid/ns/user'})
+del c['linux']['uidMappings'], c['linux']['gidMappings'], c['hostname']
+for ns in c['linux']['namespaces']:
+    if ns['type'] in '$1'.split(): ns['path'] = '/proc/$pod_pid/ns/' + {'network': 'net'}.get(ns['type'], ns['type'])"
+}
+config "$(join 'network ipc uts')" 'readlink /proc/self/ns/user; id -u; cat /proc/self/uid_map | tr -s " "
+touch /rw/made-by-app && echo made
+cat 0<>/rw/secret 2>&1 || echo rw-secret-refused
+echo x 2>&1 >>/rw/mapped || echo mapped-refused
+touch /tmp/own && chown 1000:1000 /tmp/own && stat -c owned-%u:%g /tmp/own
+chown 1000 /rw/secret 2>/dev/null || echo host-chown-refused
+hostname'
+app=$(tid app)
+hyr run --bundle "$B" "$app"
+assert_rc 0 "an app container joins the pod's user, network, ipc and uts namespaces by path"
+assert_eq "$(sed -n 1,3p <<<"$RUN_OUT")" "$(readlink "/proc/$pod_pid/ns/user")
+0
+ 0 100000 65536" "inside: the pod's user namespace, uid 0, the pod's uid_map"
+assert_contains "$RUN_OUT" made "the app's root creates a file on a writable bind"
+assert_eq "$(stat -c %u:%g "$SCRATCH/rw/made-by-app" 2>&1)" 100000:100000 "... owned by host uid and gid 100000"
+assert_contains "$RUN_OUT" owned-1000:1000 \
+	"its root has capabilities over its own namespaces (chown in its /tmp, a tmpfs its mount namespace made)"
+assert_contains "$RUN_OUT" host-chown-refused "... but not over the host's files (chown of a host root's file)"
+assert_eq "$(stat -c %u "$SCRATCH/rw/secret")" 0 "... which stays the host root's"
+assert_eq "$(tail -n 1 <<<"$RUN_OUT")" userns-box "the joined uts namespace keeps the pod's name"
+check_emulated_open "a joined user namespace"
+assert_no_leftovers "$app" "$ROOT"
+
+# Its own uts namespace (owned by the joined user namespace): kernel-emu's
+# sethostname knows the namespace's root by its host uid, from init's uid_map.
+config "$(join network)" 'exec sleep 1000'
+app=$(tid app2)
+started "$app" "an app joining the pod's user and network namespaces only"
+app_pid=$INIT
+assert_eq "$(readlink "/proc/$app_pid/ns/user")" "$(readlink "/proc/$pod_pid/ns/user")" \
+	"its init is in the pod's user namespace"
+owner_ok=ok
+for t in mnt pid cgroup uts ipc; do
+	# NS_GET_USERNS: the owning user namespace
+	[ "$(python3 -c "import fcntl, os
+print(os.fstat(fcntl.ioctl(os.open('/proc/$app_pid/ns/$t', os.O_RDONLY), 0xb701)).st_ino)")" \
+		= "$(stat -L -c %i "/proc/$pod_pid/ns/user")" ] || owner_ok="$t"
+done
+assert_eq "$owner_ok" ok "its new mount, pid, cgroup, uts and ipc namespaces are owned by the pod's user namespace"
+hyr exec "$app" sh -c 'hostname renamed && hostname'
+assert_eq "$RUN_OUT" renamed "the namespace's root renames its own uts namespace (kernel-emu's sethostname)"
+hyr exec -u 1000 "$app" hostname other
+assert_ne "$RUN_RC" 0 "uid 1000 of the namespace may not (kernel-emu)"
+hyr exec "$pod" hostname
+assert_eq "$RUN_OUT" userns-box "the pod's name stays"
+assert_ne "$(hostname)" renamed "... and the host's"
+hyr checkpoint --check "$app"
+assert_rc 125 "checkpoint --check of an app in a joined user namespace exits 125"
+assert_contains "$RUN_ERR" "user namespace of its own" "... and names the reason"
+hyr delete --force "$app"
+assert_rc 0 "delete --force of the app"
+assert_no_leftovers "$app" "$ROOT"
+
+config "$(join network)
+c['linux']['namespaces'][-1]['path'] = '/proc/self/ns/user'" true
+refused "the host's user namespace by path" \
+	'linux\.namespaces: user path /proc/self/ns/user: the host.s user namespace \(joining it would be none'
+config "$(join network)
+c['linux']['namespaces'][-1]['path'] = '/proc/$pod_pid/ns/net'" true
+refused "a user path that is not a user namespace" \
+	"linux\\.namespaces: user path /proc/$pod_pid/ns/net: not a user namespace"
+config "$(join network)
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]" true
+refused "mappings with a joined user namespace" \
+	'linux\.uidMappings: expected none with a user namespace joined by path'
+config "$(join network)" true
+id=$(tid restore-app)
+hyr restore --bundle "$B" --image-path "$SCRATCH/no-image" "$id"
+assert_rc 125 "restore --bundle into a joined user namespace exits 125"
+assert_error_line 'linux\.namespaces: restore into a user namespace \("user"\) is not supported yet' \
+	"... and says why"
+assert_no_leftovers "$id" "$ROOT"
+hyr delete --force "$pod"
+assert_rc 0 "delete --force of the pod"
+assert_no_leftovers "$pod" "$ROOT"
 done_testing

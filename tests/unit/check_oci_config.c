@@ -682,8 +682,8 @@ static const struct bad_case {
 	{ "linux.namespaces[4].path", "\"/proc/1/ns/mnt\"",
 	  "linux.namespaces[4].path: joining an existing mount namespace is refused: hybox "
 	  "builds the container's root, /proc and /dev in a mount namespace of its own; "
-	  "another's would be shared and changed (leave out \"path\"; network, ipc, uts and "
-	  "pid namespaces can be joined)" },
+	  "another's would be shared and changed (leave out \"path\"; user, network, ipc, uts "
+	  "and pid namespaces can be joined)" },
 	{ "linux.namespaces[5].path", "\"/proc/1/ns/cgroup\"",
 	  "linux.namespaces[5].path: joining an existing cgroup namespace is refused: hybox "
 	  "roots the container's cgroup namespace at its own cgroup leaf" },
@@ -694,9 +694,6 @@ static const struct bad_case {
 	{ "linux.namespaces[+]", "{\"type\": \"user\"}",
 	  "linux: a user namespace (\"user\" in linux.namespaces) needs uidMappings and "
 	  "gidMappings: uidMappings is missing or empty" },
-	{ "linux.namespaces[+]", "{\"type\": \"user\", \"path\": \"/proc/1/ns/user\"}",
-	  "linux.namespaces[6].path: joining an existing user namespace is not supported yet "
-	  "(leave out \"path\"" },
 	{ "linux.uidMappings", "[{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]",
 	  "linux.uidMappings: needs a user namespace (add {\"type\": \"user\"}" },
 	{ "linux.namespaces[+]", "{\"type\": \"pid\"}",
@@ -990,6 +987,49 @@ START_TEST(test_oci_config_userns)
 }
 END_TEST
 
+/* A pod's user namespace joined by path (Kubernetes' hostUsers: false, podman
+ * pods with --userns): no mappings, and sysfs wants a network namespace it owns. */
+static int parse_joined_userns(const char *edit_path, json_t *v, struct hy_oci_config *cfg,
+			       struct hy_err *err)
+{
+	json_t *doc = default_doc();
+	set_path(doc, "linux.namespaces[+]",
+		 J("{\"type\": \"user\", \"path\": \"/proc/7/ns/user\"}"));
+	set_path(doc, "linux.namespaces[1].path", json_string("/proc/7/ns/net"));
+	if (edit_path)
+		set_path(doc, edit_path, v);
+	return parse_doc(doc, cfg, err);
+}
+
+START_TEST(test_oci_config_userns_joined)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	int r = parse_joined_userns(NULL, NULL, &cfg, &err);
+	ck_assert_msg(r == 0, "%s", err.msg);
+	ck_assert_str_eq(cfg.ns_path[HY_JOIN_USER], "/proc/7/ns/user");
+	ck_assert_str_eq(cfg.ns_path[HY_JOIN_NET], "/proc/7/ns/net");
+	ck_assert(!cfg.userns.is_new && !cfg.userns.nuid && !cfg.userns.ngid);
+	hy_oci_config_fini(&cfg);
+
+	r = parse_joined_userns("linux.gidMappings",
+				J("[{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]"), &cfg, &err);
+	ck_assert_int_eq(r, -EINVAL);
+	ck_assert_msg(strstr(err.msg, "linux.gidMappings: expected none with a user namespace "
+				      "joined by path"), "%s", err.msg);
+
+	r = parse_joined_userns("linux.namespaces[1]", NULL, &cfg, &err); /* the host's network */
+	ck_assert_int_eq(r, -EINVAL);
+	ck_assert_msg(strstr(err.msg, "linux.namespaces: a user namespace with the host's network "
+				      "cannot mount sysfs"), "%s", err.msg);
+
+	r = parse_joined_userns("linux.namespaces[1].path", NULL, &cfg, &err); /* a new one */
+	ck_assert_msg(r == 0, "%s", err.msg);
+	ck_assert(cfg.is_net_none && !cfg.ns_path[HY_JOIN_NET]);
+	hy_oci_config_fini(&cfg);
+}
+END_TEST
+
 /* The most mappings the kernel takes (340) parse; one more is refused. */
 START_TEST(test_oci_config_userns_limit)
 {
@@ -1058,6 +1098,10 @@ static const struct bad_case bad_userns[] = {
 	  "process.user.additionalGids: expected ids that linux.gidMappings maps, got 2000" },
 	{ "linux.namespaces[1]", NULL, "linux.namespaces: a user namespace with the host's "
 				       "network cannot mount sysfs on /sys" },
+	/* a joined user namespace has its maps */
+	{ "linux.namespaces[6].path", "\"/proc/7/ns/user\"",
+	  "linux.uidMappings: expected none with a user namespace joined by path (the namespace "
+	  "has its maps" },
 };
 
 START_TEST(test_oci_config_userns_refusals)
@@ -1167,6 +1211,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, test_oci_config_refusals, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_oci_config_userns);
 	tcase_add_test(tc, test_oci_config_userns_limit);
+	tcase_add_test(tc, test_oci_config_userns_joined);
 	tcase_add_loop_test(tc, test_oci_config_userns_refusals, 0,
 			    sizeof(bad_userns) / sizeof(bad_userns[0]));
 	tcase_add_test(tc, test_oci_config_position);
