@@ -21,13 +21,12 @@
 static const struct {
 	const char *type;
 	bool is_required; /* hybox always creates one: leaving it out (sharing the host's) fails */
-	const char *unsupported;
 	const char *no_join; /* why "path" is refused (NULL: it can be joined, ns_join.h) */
 } ns_types[] = {
 	{ "pid", true },
 	{ "network", false },
-	{ "mount", true, NULL, "hybox builds the container's root, /proc and /dev in a mount "
-			       "namespace of its own; another's would be shared and changed" },
+	{ "mount", true, "hybox builds the container's root, /proc and /dev in a mount "
+		   "namespace of its own; another's would be shared and changed" },
 	{ "ipc", true },
 	{ "user", false },
 	/* hybox always makes these three, listed or not: only stricter than asked.
@@ -35,17 +34,16 @@ static const struct {
 	 * change (Kubernetes' hostNetwork pods; gVisor does the same); cgroup:
 	 * podman leaves it out on cgroup v1 hosts; time: the container's boot. */
 	{ "uts", false },
-	{ "cgroup", false, NULL, "hybox roots the container's cgroup namespace at its own "
-				 "cgroup leaf; another's would show that container's tree" },
-	{ "time", false, NULL, "hybox sets a new time namespace's clocks to the container's "
-			       "boot; a joined one's offsets are fixed by its first process" },
+	{ "cgroup", false, "hybox roots the container's cgroup namespace at its own "
+			   "cgroup leaf; another's would show that container's tree" },
+	{ "time", false, "hybox sets a new time namespace's clocks to the container's "
+			 "boot; a joined one's offsets are fixed by its first process" },
 };
 
 void oci_namespaces_json(json_t *a)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(ns_types); i++)
-		if (!ns_types[i].unsupported)
-			json_array_append_new(a, json_string(ns_types[i].type));
+		json_array_append_new(a, json_string(ns_types[i].type));
 }
 
 static int parse_namespace(struct oci_ctx *c, const char *path, json_t *v, size_t idx, void *data)
@@ -76,9 +74,6 @@ static int parse_namespace(struct oci_ctx *c, const char *path, json_t *v, size_
 	if (i == ARRAY_SIZE(ns_types))
 		return oci_fail(c, tpath, "expected pid, network, mount, ipc, uts, cgroup, user or "
 					  "time, got %s", OCI_GOT(json_object_get(v, "type")));
-	if (ns_types[i].unsupported)
-		return oci_fail(c, tpath, "\"%s\" is not supported yet (no %s)", type,
-				ns_types[i].unsupported);
 	if (*seen & (1u << i))
 		return oci_fail(c, tpath, "expected each namespace type once, got \"%s\" again", type);
 	*seen |= 1u << i;
