@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "logfile.h"
+#include "proc_title.h"
 #include "gen/commit.h"
 #include "version.h"
 
@@ -128,6 +129,7 @@ int main(int argc, char **argv)
 	struct globals x = { .g = { .root = HY_DEFAULT_ROOT }, .log_format = HY_LOG_FORMAT_TEXT };
 	struct hy_err err = { 0 };
 
+	hy_proc_title_init(argc, argv); /* before getopt permutes argv */
 	hy_log_init();
 	int r = parse_globals(argc, argv, &x);
 	if (r >= 0)

@@ -31,6 +31,7 @@
 #include "caps.h"
 #include "console.h"
 #include "ns.h"
+#include "proc_title.h"
 #include "sandbox_init.h"
 #include "sync.h"
 #include "util.h"
@@ -506,6 +507,10 @@ int hy_sandbox_init_main(const struct hy_sandbox_spec *spec, int sync, int exec_
 	pid_t cmd = spawn_cmd(spec, sync);
 	if (cmd < 0)
 		fail(sync, HY_SYNC_SETUP_FAILED, -cmd, "start the command", 125);
+	/* Init is the container's pid 1 (or its pod's neighbour): its cmdline, the
+	 * supervisor's host command line, is readable in there. The command has
+	 * its own copy of argv; exec'd processes get theirs from the request. */
+	hy_proc_title_set("hybox-init");
 	int st = hy_init_serve(spec, cmd, exec_fd, sync);
 	struct hy_sync_msg m = { .type = HY_SYNC_CMD_STATUS, .status = st };
 	hy_sync_send(sync, &m);

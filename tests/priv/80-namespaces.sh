@@ -23,6 +23,10 @@ done
 hy run -- /bin/sh -c "tr '\\0' ' ' </proc/1/cmdline"
 assert_rc 0 "reading /proc/1/cmdline inside works"
 assert_ne "$RUN_OUT" "$(tr '\0' ' ' </proc/1/cmdline)" "pid 1 inside ($RUN_OUT) is not the host's init"
+# pid 1 is hybox's init, a copy of the supervisor: its cmdline would be the
+# host's hybox command line (state and bundle paths), readable by every task.
+hy run --id "$(tid title)" -- /bin/sh -c "tr '\\0' '\n' </proc/1/cmdline | grep ."
+assert_eq "$RUN_OUT" hybox-init "pid 1's cmdline is hybox-init, not the host's hybox command line"
 hy run -- /bin/sh -c 'echo $$'
 check "the command's pid is small ($RUN_OUT)" test "${RUN_OUT:-999}" -lt 10
 hy run -- /bin/sh -c 'ls -d /proc/[0-9]* | wc -l'
