@@ -8,7 +8,9 @@
  * contents (ck_dump_shm); eventfd, signalfd, timerfd and epoll fds
  * (ckpt_anon_dump.c); unix socket pairs (ckpt_sock_dump.c). Anything else
  * (other sockets, FIFOs, ...) is a blocker
- * naming the fd and the object, and so is a deleted file.
+ * naming the fd and the object, and so are a deleted file and a file lock
+ * (flock, POSIX or OFD: fdinfo's "lock:" lines), which hybox does not save
+ * (CRIU without --file-locks refuses them alike).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -71,7 +73,8 @@ static int stdio_of(int init_procfd, const struct stat *st)
 	return -1;
 }
 
-static int fdinfo(int procfd, int fd, int *flags, uint64_t *pos)
+/* fd's open flags and offset, and whether it holds a file lock. */
+static int fdinfo(int procfd, int fd, int *flags, uint64_t *pos, bool *is_locked)
 {
 	char name[32];
 	_cleanup_free_ char *s = NULL;
@@ -83,6 +86,7 @@ static int fdinfo(int procfd, int fd, int *flags, uint64_t *pos)
 		return -EIO;
 	*pos = strtoull(p + 4, NULL, 10);
 	*flags = (int)strtol(f + 6, NULL, 8);
+	*is_locked = strstr(s, "\nlock:") != NULL;
 	return 0;
 }
 
@@ -97,9 +101,13 @@ static int dump_one(struct ck_dump_proc *d, int fd, struct ck_fd *out, struct hy
 	target[n] = 0;
 	memset(out, 0, sizeof(*out));
 	out->fd = fd;
-	int r = fdinfo(d->procfd, fd, &out->flags, &out->pos);
+	bool is_locked = false;
+	int r = fdinfo(d->procfd, fd, &out->flags, &out->pos, &is_locked);
 	if (r < 0)
 		return hy_err_setr(err, r, "read fdinfo %d of pid %d", fd, d->p->pid);
+	if (is_locked)
+		ck_block(d->blockers, "pid %d: fd %d (%s) holds a file lock, which hybox cannot "
+				      "save yet", d->p->pid, fd, target);
 	out->cloexec = out->flags & O_CLOEXEC;
 	out->flags &= ~O_CLOEXEC;
 	int k = stdio_of(d->init_procfd, &st);

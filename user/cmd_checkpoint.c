@@ -34,9 +34,9 @@ static void usage(FILE *f)
 		"clocks and hostname into DIR, then end the container; `hybox restore --image\n"
 		"DIR` brings it back, here or on another machine with the same kernel, CPU\n"
 		"features and files. What cannot be saved yet (inet, listening, named or\n"
-		"datagram sockets, FIFOs, SysV shared memory, POSIX timers, an eventfd,\n"
-		"timerfd, signalfd or epoll fd shared by two processes) makes the checkpoint\n"
-		"fail with a line naming each, and the container keeps running.\n"
+		"datagram sockets, FIFOs, SysV shared memory, POSIX timers, file locks, an\n"
+		"eventfd, timerfd, signalfd or epoll fd shared by two processes) makes the\n"
+		"checkpoint fail with a line naming each, and the container keeps running.\n"
 		"The image format: docs/checkpoint-format.md.\n\n"
 		"  -i, --image DIR, --image-path DIR\n"
 		"                       where the image goes (created; must be empty)\n"
@@ -48,8 +48,11 @@ static void usage(FILE *f)
 		"                       (where CRIU's log would be); no other work files\n"
 		"      --shell-job      runc's, accepted: the container's stdio (a terminal too)\n"
 		"                       is saved as stdio, which the restore's replaces\n"
+		"      --file-locks     runc's (containerd always passes it), accepted: hybox\n"
+		"                       saves no file locks, and a container holding one is\n"
+		"                       refused, as CRIU refuses it without this option\n"
 		"  -h, --help           show this help\n\n"
-		"runc's CRIU options (--tcp-established, --ext-unix-sk, --file-locks,\n"
+		"runc's other CRIU options (--tcp-established, --ext-unix-sk,\n"
 		"--manage-cgroups-mode, --empty-ns, --lazy-pages, --auto-dedup, --page-server,\n"
 		"--pre-dump, --parent-path, --status-fd) are refused by name: hybox's\n"
 		"checkpoint has none of them yet.\n"
@@ -167,6 +170,7 @@ static int parse_args(int argc, char **argv, struct ck_dump_opts *o, const char 
 					      { "image-path", required_argument, NULL, 'i' },
 					      { "work-path", required_argument, NULL, 'w' },
 					      { "shell-job", no_argument, NULL, 's' },
+					      { "file-locks", no_argument, NULL, 's' },
 					      { "leave-running", no_argument, NULL, 'l' },
 					      { "check", no_argument, NULL, 'c' },
 					      { "compress", required_argument, NULL, 'z' },

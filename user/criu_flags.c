@@ -16,7 +16,6 @@ static const struct {
 } flags[] = {
 	{ "tcp-established", BOTH, "established TCP connections" },
 	{ "ext-unix-sk", BOTH, "unix sockets connected outside the container" },
-	{ "file-locks", BOTH, "file locks" },
 	{ "manage-cgroups-mode", BOTH, "CRIU's cgroup modes; hybox always makes a leaf of its own" },
 	{ "empty-ns", BOTH, "namespaces left for the caller to set up" },
 	{ "lazy-pages", BOTH, "post-copy memory (lazy pages)" },

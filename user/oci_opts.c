@@ -68,7 +68,8 @@ static void usage_verb_options(enum hy_oci_verb verb, FILE *f)
 			"                          (what CRIU's log would hold); no other work files\n"
 			"      --shell-job         accepted: the container's stdio is saved as stdio\n"
 			"                          and this command's replaces it, terminal or not\n"
-			"      --no-subreaper      accepted: hybox's init reaps the container's orphans\n");
+			"      --no-subreaper      accepted: hybox's init reaps the container's orphans\n"
+			"      --file-locks        accepted: hybox's images hold no file locks\n");
 	if (verb != HY_OCI_CREATE)
 		fprintf(f,
 			"  -d, --detach            return once the container runs (the supervisor\n"
@@ -194,12 +195,17 @@ int hy_oci_parse(enum hy_oci_verb verb, int argc, char **argv, struct hy_oci_opt
 		{ "work-path", required_argument, NULL, 'w' },
 		{ "shell-job", no_argument, NULL, 'S' },
 		{ "no-subreaper", no_argument, NULL, 'R' },
+		{ "file-locks", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *name = verb_name(verb);
 	int c, r;
 	*o = (struct hy_oci_opts){ .bundle = "." };
+	/* containerd's go-runc spells it with one dash (Go's flag parsing takes both). */
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-no-subreaper") == 0)
+			argv[i] = (char *)"--no-subreaper";
 	optind = 0;
 	opterr = 0;
 	char given[64];

@@ -7,8 +7,9 @@
 # --env, --cwd, a --mount bind, rlimits, stderr, --seccomp, a terminal (-t, driven
 # through script(1)), run -d with task ls/ps, exec, pause/resume, kill
 # (SIGTERM; SIGKILL of a command that ignores SIGTERM), task delete and
-# container rm; nothing is left behind (state directories under the shim's
-# --root, the cgroup leaves and their namespace parent, mounts, shims).
+# container rm, container checkpoint --task and restore --live; nothing is
+# left behind (state directories under the shim's --root, the cgroup
+# leaves and their namespace parent, mounts, shims).
 # shellcheck disable=SC2016 # single-quoted $ is for the sandboxed shell
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
@@ -132,6 +133,34 @@ check "task kill -s KILL: STOPPED" wait_for 10 sh -c "$(printf '%q ' "${C[@]}") 
 c task delete "$k"
 assert_contains "$RUN_ERR" "exit code 137" "task delete reports the exit code of SIGKILL (137)"
 c container rm "$k"
+assert_no_leftovers "$k" "$D/runc/$NS" "" "$NS/$k"
+
+# --- ctr checkpoint and restore (the shim's runc checkpoint/restore lines) ---------------
+# containerd passes --file-locks and go-runc's "-no-subreaper": both accepted.
+k=$(tid ck)
+c run -d "${R[@]}" "$I" "$k" sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/n; sleep 0.1; done'
+assert_rc 0 "run -d of a counting shell"
+sleep 1
+c task exec --exec-id n0 "$k" cat /tmp/n
+at=$RUN_OUT # the checkpoint's count is at least this; a fresh start's is far below
+c container checkpoint --task "$k" "checkpoint/$k:1"
+assert_rc 0 "container checkpoint --task (hybox checkpoint --file-locks --image-path ...)"
+c task kill -s KILL "$k"
+wait_for 10 sh -c "$(printf '%q ' "${C[@]}") task ls | grep -q '^$k .*STOPPED'"
+c task delete "$k"
+c container rm "$k"
+c container restore --live "$k" "checkpoint/$k:1"
+assert_rc 0 "container restore --live (hybox restore -no-subreaper --bundle ...)"
+assert_eq "$(task_status "$k")" RUNNING "the restored task runs"
+sleep 0.3
+c task exec --exec-id n1 "$k" cat /tmp/n
+check "it counts on from the checkpoint's state (at least $at before the checkpoint, now $RUN_OUT)" \
+	test "${RUN_OUT:-0}" -ge "${at:-1}" -a "${at:-0}" -ge 5
+c task kill -s KILL "$k"
+wait_for 10 sh -c "$(printf '%q ' "${C[@]}") task ls | grep -q '^$k .*STOPPED'"
+c task delete "$k"
+c container rm "$k"
+c images rm "checkpoint/$k:1"
 assert_no_leftovers "$k" "$D/runc/$NS" "" "$NS/$k"
 
 # --- nothing left behind ----------------------------------------------------------------

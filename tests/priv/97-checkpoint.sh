@@ -461,4 +461,22 @@ wait_exit "$sup" 30 "$id"
 assert_eq "$EXIT_RC" 137 "hybox run exits 137 after kill --all KILL"
 assert_no_leftovers "$id"
 
+# File locks are not saved: each blocks, named (flock and a POSIX lock here).
+id=$(tid flock)
+out=$TEST_TMP/flock.out
+bg_start "$HYBOX" run --id "$id" -- python3 -c 'import fcntl, time
+a, b = open("/tmp/a", "w"), open("/tmp/b", "w")
+fcntl.flock(a, fcntl.LOCK_EX); fcntl.lockf(b, fcntl.LOCK_EX)
+print("locked", flush=True); time.sleep(1000)' >"$out" 2>&1
+sup=$BG_PID
+wait_for 30 sh -c "grep -q locked '$out' || ! kill -0 $sup 2>/dev/null"
+hy checkpoint --check "$id"
+assert_rc 125 "checkpoint --check of a container holding file locks exits 125"
+assert_eq "$(grep -c 'holds a file lock, which hybox cannot save yet' <<<"$RUN_ERR")" 2 \
+	"checkpoint --check names both locked files"
+assert_contains "$RUN_ERR" "(/tmp/a) holds a file lock" "... with the file's path"
+hy kill --all "$id" KILL
+wait_exit "$sup" 30 "$id"
+assert_no_leftovers "$id"
+
 done_testing

@@ -184,10 +184,10 @@ hyr delete "$taken"
 assert_no_leftovers "$taken" "$ROOT"
 
 # --- checkpoint: runc's other CRIU flags by name ----------------------------------------
-hyr checkpoint --file-locks --image-path "$SCRATCH/img2" "$taken"
-assert_rc 125 "checkpoint --file-locks exits 125"
-assert_error_line "--file-locks \(file locks\): CRIU's option, which hybox's checkpoint does not support yet" \
-	"checkpoint --file-locks is refused by name"
+hyr checkpoint --tcp-established --image-path "$SCRATCH/img2" "$taken"
+assert_rc 125 "checkpoint --tcp-established exits 125"
+assert_error_line "--tcp-established \(established TCP connections\): CRIU's option, which hybox's checkpoint does not support yet" \
+	"checkpoint --tcp-established is refused by name"
 check "the refused checkpoint made no image directory" test ! -e "$SCRATCH/img2"
 
 done_testing

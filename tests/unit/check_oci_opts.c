@@ -63,9 +63,10 @@ START_TEST(test_oci_opts_restore)
 {
 	struct hy_oci_opts o;
 	struct hy_err err;
+	/* go-runc's spelling, "-no-subreaper", and containerd's --file-locks */
 	ck_assert_int_eq(PARSE(HY_OCI_RESTORE, &o, &err, "--image-path", "/i", "--work-path", "/w",
-			       "--detach", "--pid-file", "/p", "--no-subreaper", "--no-pivot",
-			       "--bundle", "/b", "box"),
+			       "--detach", "--pid-file", "/p", "-no-subreaper", "--no-pivot",
+			       "--file-locks", "--bundle", "/b", "box"),
 			 HY_OCI_PARSED);
 	ck_assert_str_eq(o.image_path, "/i");
 	ck_assert_str_eq(o.work_path, "/w");
@@ -123,7 +124,8 @@ START_TEST(test_oci_opts_refused)
 		{ HY_OCI_RESTORE, { "--tcp-established", "--image-path", "i", "box" },
 		  "--tcp-established (established TCP connections): CRIU's option" },
 		{ HY_OCI_RESTORE, { "--ext-unix-sk", "box" }, "--ext-unix-sk (unix sockets" },
-		{ HY_OCI_RESTORE, { "--file-locks", "box" }, "--file-locks (file locks)" },
+		{ HY_OCI_RESTORE, { "--file-locks", "box" }, "--image-path DIR is needed" },
+		{ HY_OCI_CREATE, { "--file-locks", "box" }, "unknown option '--file-locks'" },
 		{ HY_OCI_RESTORE, { "--manage-cgroups-mode=soft", "box" }, "--manage-cgroups-mode (" },
 		{ HY_OCI_RESTORE, { "--empty-ns", "network", "box" }, "--empty-ns (" },
 		{ HY_OCI_RESTORE, { "--lazy-pages", "box" }, "--lazy-pages (" },
