@@ -16,11 +16,15 @@ void hy_proc_title_init(int argc, char **argv)
 	size = (size_t)(last + strlen(last) + 1 - area);
 }
 
+/* The kernel returns the whole area, NULs and all, while its last byte is
+ * NUL; once that byte is not, it takes the area as setproctitle(3)'s and
+ * returns it up to the first NUL: just the title, as a one-word command. */
 void hy_proc_title_set(const char *title)
 {
-	if (!area)
+	if (!area || size < 2)
 		return;
-	size_t n = strnlen(title, size - 1);
+	size_t n = strnlen(title, size - 2);
 	memset(area, 0, size);
 	memcpy(area, title, n);
+	area[size - 1] = ' ';
 }
