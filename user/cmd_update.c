@@ -44,15 +44,16 @@ static void usage(FILE *f)
 		   "cpu.period scales cpu.quota, which hybox writes as cpu.max over the kernel's\n"
 		   "100000 us period, as create does; a period alone changes nothing.\n"
 		   "\n"
-		   "  -r, --resources FILE  read the object from FILE, or from stdin with -\n"
-		   "                        (what containerd's shim sends); no flag with it\n");
+		   "  -r, --resources FILE        read the object from FILE, or from stdin\n"
+		   "                              with - (what containerd's shim sends); no\n"
+		   "                              flag with it\n");
 	for (size_t i = 0; i < hy_update_nflags; i++) {
 		const struct hy_update_flag *u = &hy_update_flags[i];
 		char opt[40];
 		snprintf(opt, sizeof(opt), "--%s %s", u->name, u->form);
-		fprintf(f, "  %-22s%s.%s\n", opt, u->object, u->member);
+		fprintf(f, "  %-28s%s.%s\n", opt, u->object, u->member);
 	}
-	fprintf(f, "  -h, --help            show this help\n"
+	fprintf(f, "  -h, --help                  show this help\n"
 		   "\n"
 		   "BYTES is a number with an optional K, M or G suffix, or -1 (no limit).\n"
 		   "runc's Intel RDT flags (--l3-cache-schema, --mem-bw-schema) are refused,\n"

@@ -363,6 +363,10 @@ static int parse_cpu_burst(struct oci_ctx *c, const char *path, json_t *v)
 	char value[32];
 	int r = oci_want_uint(c, path, v, INT64_MAX / HY_CPU_PERIOD_US, &burst);
 
+	if (r == 0 && c->cfg->cpu_quota > 0 && burst > (uint64_t)c->cfg->cpu_quota)
+		return oci_fail(c, path, "expected at most cpu.quota (%lld), got %llu: the kernel "
+					 "refuses a burst above the quota",
+				(long long)c->cfg->cpu_quota, (unsigned long long)burst);
 	if (r < 0)
 		return r;
 	snprintf(value, sizeof(value), "%" PRIu64, burst * HY_CPU_PERIOD_US / period);

@@ -1022,6 +1022,9 @@ static const struct bad_case {
 	  "linux.resources.cpu.idle: expected an integer from 0 to 1, got -1" },
 	{ "linux.resources", "{\"cpu\": {\"burst\": -1}}",
 	  "linux.resources.cpu.burst: expected an integer from 0 to 92233720368547, got -1" },
+	{ "linux.resources", "{\"cpu\": {\"burst\": 60000, \"quota\": 50000}}",
+	  "linux.resources.cpu.burst: expected at most cpu.quota (50000), got 60000: the kernel "
+	  "refuses a burst above the quota" },
 	{ "linux.resources", "{\"cpu\": {\"burst\": \"1ms\"}}",
 	  "linux.resources.cpu.burst: expected an integer from 0 to" },
 	{ "linux.resources", "{\"memory\": {\"reservation\": -2}}",
