@@ -63,7 +63,8 @@ int hy_cgroup_has_file(const char *mount, const char *file)
 
 /* What hybox enables down to each leaf (those the host has): OCI's resources
  * and unified keys name no other. */
-static const char *const controllers[] = { "memory", "pids", "cpu", "cpuset", "io", "hugetlb" };
+static const char *const controllers[] = { "memory", "pids", "cpu", "cpuset", "io", "hugetlb",
+					    "rdma" };
 
 bool hy_cgroup_is_controller(const char *name, size_t len)
 {

@@ -62,7 +62,7 @@ static void usage(FILE *out)
 	      "        seccomp_notif_sync_wakeup, bpf, btf, ringbuf, bpf_tracing, bpf_lsm,\n"
 	      "        cgroup2, cgroup_freeze, cgroup_kill, userns, pidns, timens,\n"
 	      "        pidfd_getfd, openat2, cgroup_memory, cgroup_cpu, cgroup_pids,\n"
-	      "        cgroup_cpuset, cgroup_io, cgroup_hugetlb, fuse.\n"
+	      "        cgroup_cpuset, cgroup_io, cgroup_hugetlb, cgroup_rdma, fuse.\n"
 	      "        These names are stable; scripts may rely on them.\n"
 	      "\n"
 	      "    --oci\n"

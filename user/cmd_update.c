@@ -44,19 +44,22 @@ static void usage(FILE *f)
 		   "cpu.period scales cpu.quota, which hybox writes as cpu.max over the kernel's\n"
 		   "100000 us period, as create does; a period alone changes nothing.\n"
 		   "\n"
-		   "  -r, --resources FILE  read the object from FILE, or from stdin with -\n"
-		   "                        (what containerd's shim sends); no flag with it\n");
+		   "  -r, --resources FILE        read the object from FILE, or from stdin\n"
+		   "                              with - (what containerd's shim sends); no\n"
+		   "                              flag with it\n");
 	for (size_t i = 0; i < hy_update_nflags; i++) {
 		const struct hy_update_flag *u = &hy_update_flags[i];
 		char opt[40];
 		snprintf(opt, sizeof(opt), "--%s %s", u->name, u->form);
-		fprintf(f, "  %-22s%s.%s\n", opt, u->object, u->member);
+		fprintf(f, "  %-28s%s.%s\n", opt, u->object, u->member);
 	}
-	fprintf(f, "  -h, --help            show this help\n"
+	fprintf(f, "  -h, --help                  show this help\n"
 		   "\n"
 		   "BYTES is a number with an optional K, M or G suffix, or -1 (no limit).\n"
-		   "runc's other flags (--kernel-memory, --memory-reservation, --cpu-rt-*,\n"
-		   "--l3-cache-schema, ...) are refused, each by name with what it asks for.\n"
+		   "runc's Intel RDT flags (--l3-cache-schema, --mem-bw-schema) are refused,\n"
+		   "each by name with what it asks for. --cpu-rt-period and --cpu-rt-runtime\n"
+		   "are refused as their members are (cgroup v2 has no real-time control);\n"
+		   "--kernel-memory* and memory.swappiness are warned about, not enforced.\n"
 		   "\n"
 		   "A controller the host does not give hybox is warned about, not enforced.\n"
 		   "The container's /proc views (meminfo, cpuinfo, nproc) and the CPUs it was\n"

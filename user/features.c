@@ -77,6 +77,8 @@ static const struct {
 				"cgroup v2 io controller (OCI linux.resources.blockIO)" },
 	[HY_FEAT_CGROUP_HUGETLB] = { "cgroup_hugetlb",
 				     "cgroup v2 hugetlb controller (OCI hugepageLimits)" },
+	[HY_FEAT_CGROUP_RDMA] = { "cgroup_rdma",
+				  "cgroup v2 rdma controller (OCI linux.resources.rdma)" },
 	[HY_FEAT_FUSE] = { "fuse", "FUSE (the container's /proc views)" },
 	[HY_FEAT_CHECKPOINT] = { "checkpoint", "checkpoint/restore (CONFIG_CHECKPOINT_RESTORE)" },
 };
@@ -728,6 +730,7 @@ static void probe_controllers(struct hy_features *f)
 		  "the CPUs" },
 		{ HY_FEAT_CGROUP_IO, "io", "blockIO and io.* unified keys are not enforced" },
 		{ HY_FEAT_CGROUP_HUGETLB, "hugetlb", "hugepageLimits are not enforced" },
+		{ HY_FEAT_CGROUP_RDMA, "rdma", "rdma limits are not enforced" },
 	};
 	_cleanup_free_ char *list = NULL;
 	char path[4096 + 32];
@@ -773,6 +776,7 @@ static void probe_cgroup(struct hy_features *f)
 		hy_features_set(f, HY_FEAT_CGROUP_CPUSET, false, "no cgroup2 mount");
 		hy_features_set(f, HY_FEAT_CGROUP_IO, false, "no cgroup2 mount");
 		hy_features_set(f, HY_FEAT_CGROUP_HUGETLB, false, "no cgroup2 mount");
+		hy_features_set(f, HY_FEAT_CGROUP_RDMA, false, "no cgroup2 mount");
 		return;
 	}
 	hy_features_set(f, HY_FEAT_CGROUP2, true, NULL);

@@ -32,7 +32,7 @@
  *   seccomp_notif_sync_wakeup, bpf, btf, ringbuf, bpf_tracing, bpf_lsm,
  *   cgroup2, cgroup_freeze, cgroup_kill, userns, pidns, timens, pidfd_getfd,
  *   openat2, cgroup_memory, cgroup_cpu, cgroup_pids, cgroup_cpuset, cgroup_io,
- *   cgroup_hugetlb, fuse.
+ *   cgroup_hugetlb, cgroup_rdma, fuse.
  * Area keys: files, exec, network, mount, ptrace, signals.
  */
 #pragma once
@@ -65,6 +65,7 @@ enum hy_feature {
 	HY_FEAT_CGROUP_CPUSET,      /* cgroup_cpuset: cpuset in the cgroup2 root's controllers */
 	HY_FEAT_CGROUP_IO,          /* cgroup_io: io in the cgroup2 root's controllers */
 	HY_FEAT_CGROUP_HUGETLB,     /* cgroup_hugetlb: hugetlb in the cgroup2 root's controllers */
+	HY_FEAT_CGROUP_RDMA,        /* cgroup_rdma: rdma in the cgroup2 root's controllers */
 	HY_FEAT_FUSE,               /* fuse: /dev/fuse opens, "fuse" in /proc/filesystems */
 	HY_FEAT_CHECKPOINT,         /* checkpoint: ns_last_pid and PR_SET_MM_MAP exist */
 	HY_FEAT__COUNT,

@@ -662,7 +662,10 @@ void hy_oci_config_limits(const struct hy_oci_config *cfg, struct hy_limits *l)
 				 .cpuset_mems = cfg->cpuset_mems,
 				 .blkio_weight = cfg->blkio_weight,
 				 .writes = &cfg->cg_writes,
-				 .unified = &cfg->unified };
+				 .unified = &cfg->unified,
+				 .cpu_idle = hy_cg_writes_find(&cfg->cpu_writes, "cpu.idle"),
+				 .cpu_burst = hy_cg_writes_find(&cfg->cpu_writes, "cpu.max.burst"),
+				 .is_check_usage = cfg->is_check_usage };
 }
 
 void hy_oci_config_fini(struct hy_oci_config *cfg)
@@ -674,6 +677,7 @@ void hy_oci_config_fini(struct hy_oci_config *cfg)
 	free(cfg->sysctls);
 	hy_cg_writes_fini(&cfg->cg_writes);
 	hy_cg_writes_fini(&cfg->unified);
+	hy_cg_writes_fini(&cfg->cpu_writes);
 	json_decref(cfg->doc);
 	*cfg = (struct hy_oci_config){ 0 };
 }

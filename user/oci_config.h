@@ -67,6 +67,8 @@ struct hy_oci_config {
 	/* hugepageLimits and blockIO's per-device lines as leaf files, checked (res_limits.h) */
 	struct hy_cg_writes cg_writes;
 	struct hy_cg_writes unified; /* linux.resources.unified, checked keys and values */
+	struct hy_cg_writes cpu_writes; /* cpu.idle, cpu.max.burst (hy_limits' cpu_idle, cpu_burst) */
+	bool is_check_usage;	/* linux.resources.memory.checkBeforeUpdate */
 	int64_t memory_swap;	/* linux.resources.memory.swap as written (-1, 0: unset) */
 	bool has_swap_max;	/* memory.swap was given: */
 	uint64_t swap_max;	/* memory.swap.max it means: swap - limit; UINT64_MAX "max" */

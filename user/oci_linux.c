@@ -6,6 +6,7 @@
  * namespaces it creates, the resources it limits. Anything else is refused
  * with its JSON path. Pure, unprivileged.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -148,12 +149,96 @@ static int parse_memory_swap(struct oci_ctx *c, const char *path, json_t *v)
 	return want_limit(c, path, v, &c->cfg->memory_swap);
 }
 
+/* reservation: the leaf's memory.low, as runc writes it on cgroup v2 (-1:
+ * "max", 0: unset). */
+static int parse_memory_reservation(struct oci_ctx *c, const char *path, json_t *v)
+{
+	char value[32] = "max";
+	int64_t low;
+	int r = want_limit(c, path, v, &low);
+
+	if (r < 0 || low == 0)
+		return r;
+	if (low > 0)
+		snprintf(value, sizeof(value), "%" PRId64, low);
+	return oci_add_write(c, path, &c->cfg->cg_writes, "memory.low", value, HY_CGW_ERROR, NULL);
+}
+
+/* kernel, kernelTCP: limits of their own on cgroup v1; on v2 kernel memory
+ * counts in memory.max (runc: "Kernel memory settings are ignored"). */
+static int ignore_kernel_limit(struct oci_ctx *c, const char *path, json_t *v,
+			       const char *v1_file, const char *why)
+{
+	int64_t limit;
+	int r = want_limit(c, path, v, &limit);
+
+	return r < 0 || limit <= 0 ? r : oci_ignore_v1(c, path, v1_file, why);
+}
+
+static int parse_memory_kernel(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return ignore_kernel_limit(c, path, v, "memory.kmem.limit_in_bytes",
+				   OCI_V1_ONLY("no kernel memory limit of its own: it counts in "
+					       "memory.max", "memory.kmem.limit_in_bytes"));
+}
+
+static int parse_memory_kernel_tcp(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return ignore_kernel_limit(c, path, v, "memory.kmem.tcp.limit_in_bytes",
+				   OCI_V1_ONLY("no TCP buffer limit of its own: they count in "
+					       "memory.max", "memory.kmem.tcp.limit_in_bytes"));
+}
+
+static int parse_memory_swappiness(struct oci_ctx *c, const char *path, json_t *v)
+{
+	uint64_t swappiness;
+	int r = oci_want_uint(c, path, v, 100, &swappiness);
+
+	if (r < 0)
+		return r;
+	return oci_ignore_v1(c, path, "memory.swappiness",
+			     OCI_V1_ONLY("no swappiness per cgroup", "memory.swappiness"));
+}
+
+/* disableOOMKiller true, useHierarchy false: what cgroup v2 cannot do. */
+static int parse_memory_oom(struct oci_ctx *c, const char *path, json_t *v)
+{
+	bool is_off;
+	int r = oci_want_bool(c, path, v, &is_off);
+
+	if (r < 0 || !is_off)
+		return r;
+	return oci_ignore_v1(c, path, "memory.oom_control",
+			     OCI_V1_ONLY("no way to turn the OOM killer off",
+					 "memory.oom_control"));
+}
+
+static int parse_memory_hierarchy(struct oci_ctx *c, const char *path, json_t *v)
+{
+	bool is_on;
+	int r = oci_want_bool(c, path, v, &is_on);
+
+	if (r < 0 || is_on)
+		return r;
+	return oci_ignore_v1(c, path, "memory.use_hierarchy",
+			     OCI_V1_ONLY("only hierarchical accounting", "memory.use_hierarchy"));
+}
+
+static int parse_memory_check(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return oci_want_bool(c, path, v, &c->cfg->is_check_usage);
+}
+
 static const struct oci_field memory_fields[] = {
 	{ "limit", parse_memory_limit },
 	{ "swap", parse_memory_swap },
-	{ "reservation", NULL }, { "kernel", NULL }, { "kernelTCP", NULL },
-	{ "swappiness", NULL }, { "disableOOMKiller", NULL }, { "useHierarchy", NULL },
-	{ "checkBeforeUpdate", NULL },
+	{ "reservation", parse_memory_reservation },
+	{ "kernel", parse_memory_kernel },
+	{ "kernelTCP", parse_memory_kernel_tcp },
+	{ "swappiness", parse_memory_swappiness },
+	{ "disableOOMKiller", parse_memory_oom },
+	{ "useHierarchy", parse_memory_hierarchy },
+	{ "checkBeforeUpdate", parse_memory_check },
 };
 
 /* swap.max = swap - limit, as runc maps it onto cgroup v2; needs a limit
@@ -239,17 +324,66 @@ static int parse_cpu_mems(struct oci_ctx *c, const char *path, json_t *v)
 	return want_cpulist(c, path, v, "memory nodes", &nodes, &c->cfg->cpuset_mems);
 }
 
+/* idle (Linux 5.15): the leaf's cpu.idle, 1 for SCHED_IDLE, 0 not. */
+static int parse_cpu_idle(struct oci_ctx *c, const char *path, json_t *v)
+{
+	uint64_t idle;
+	int r = oci_want_uint(c, path, v, 1, &idle);
+
+	if (r < 0)
+		return r;
+	return oci_add_write(c, path, &c->cfg->cpu_writes, "cpu.idle", idle ? "1" : "0",
+			     HY_CGW_ERROR, "cpu.idle needs Linux 5.15");
+}
+
+/* realtimeRuntime, realtimePeriod: cgroup v2 has no real-time group control
+ * (runc ignores them there in silence, crun refuses them; hybox too). */
+static int refuse_cpu_rt(struct oci_ctx *c, const char *path, json_t *v)
+{
+	if (json_is_null(v) || (json_is_integer(v) && json_integer_value(v) == 0))
+		return 0;
+	return oci_fail(c, path, "not supported: cgroup v2 has no real-time CPU time per cgroup "
+				 "(cgroup v1's cpu.rt_runtime_us and cpu.rt_period_us); leave it "
+				 "out or 0");
+}
+
 static const struct oci_field cpu_fields[] = {
 	{ "quota", parse_cpu_quota },
 	{ "period", parse_cpu_period },
-	{ "shares", parse_cpu_shares }, { "burst", NULL }, { "realtimeRuntime", NULL },
-	{ "realtimePeriod", NULL }, { "cpus", parse_cpu_cpus }, { "mems", parse_cpu_mems },
-	{ "idle", NULL },
+	{ "shares", parse_cpu_shares }, { "burst", oci_read_below },
+	{ "realtimeRuntime", refuse_cpu_rt }, { "realtimePeriod", refuse_cpu_rt },
+	{ "cpus", parse_cpu_cpus }, { "mems", parse_cpu_mems }, { "idle", parse_cpu_idle },
 };
+
+/* burst (Linux 5.14): the leaf's cpu.max.burst, in microseconds per
+ * cpu.period, so scaled as cpu.quota is to cpu.max's 100000 us period. */
+static int parse_cpu_burst(struct oci_ctx *c, const char *path, json_t *v)
+{
+	uint64_t period = c->cfg->cpu_period ? c->cfg->cpu_period : HY_CPU_PERIOD_US, burst;
+	char value[32];
+	int r = oci_want_uint(c, path, v, INT64_MAX / HY_CPU_PERIOD_US, &burst);
+
+	if (r == 0 && c->cfg->cpu_quota > 0 && burst > (uint64_t)c->cfg->cpu_quota)
+		return oci_fail(c, path, "expected at most cpu.quota (%lld), got %llu: the kernel "
+					 "refuses a burst above the quota",
+				(long long)c->cfg->cpu_quota, (unsigned long long)burst);
+	if (r < 0)
+		return r;
+	snprintf(value, sizeof(value), "%" PRIu64, burst * HY_CPU_PERIOD_US / period);
+	return oci_add_write(c, path, &c->cfg->cpu_writes, "cpu.max.burst", value, HY_CGW_ERROR,
+			     "cpu.max.burst needs Linux 5.14");
+}
 
 static int parse_cpu(struct oci_ctx *c, const char *path, json_t *v)
 {
-	return oci_parse_fields(c, path, v, cpu_fields, ARRAY_SIZE(cpu_fields));
+	char bp[HY_JSON_PATH_MAX];
+	json_t *burst = json_object_get(v, "burst");
+	int r = oci_parse_fields(c, path, v, cpu_fields, ARRAY_SIZE(cpu_fields));
+
+	hy_json_path_key(bp, sizeof(bp), path, "burst");
+	if (r < 0 || !burst || json_is_null(burst))
+		return r;
+	return parse_cpu_burst(c, bp, burst);
 }
 
 static int parse_pids_limit(struct oci_ctx *c, const char *path, json_t *v)
@@ -279,7 +413,7 @@ static const struct oci_field resource_fields[] = {
 	{ "devices", oci_parse_device_rules },
 	{ "blockIO", oci_parse_block_io },
 	{ "hugepageLimits", oci_parse_hugepage_limits },
-	{ "network", NULL }, { "rdma", NULL },
+	{ "network", oci_parse_network }, { "rdma", oci_parse_rdma },
 	{ "unified", oci_parse_unified },
 };
 

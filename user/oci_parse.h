@@ -102,7 +102,20 @@ void oci_seccomp_json(json_t *o);
 /* linux.devices and linux.resources.devices (oci_devices.c). */
 int oci_parse_devices(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_device_rules(struct oci_ctx *c, const char *path, json_t *v);
-/* linux.resources.blockIO, hugepageLimits and unified as files of the leaf (oci_resources.c). */
+/* linux.resources.blockIO, hugepageLimits, rdma, network and unified as files of the
+ * leaf (oci_resources.c). */
 int oci_parse_block_io(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_hugepage_limits(struct oci_ctx *c, const char *path, json_t *v);
+int oci_parse_rdma(struct oci_ctx *c, const char *path, json_t *v);
+int oci_parse_network(struct oci_ctx *c, const char *path, json_t *v);
 int oci_parse_unified(struct oci_ctx *c, const char *path, json_t *v);
+/* Append one file to write to w (hy_cg_writes_add), or fail at path when the list is full. */
+int oci_add_write(struct oci_ctx *c, const char *path, struct hy_cg_writes *w, const char *file,
+		  const char *value, enum hy_cgw_absent absent, const char *why);
+/* The member at path, a cgroup v1 file's (v1_file) that cgroup v2 has no file for:
+ * kept as a warning at create and update (HY_CGW_V1_ONLY); why is static text,
+ * best written with OCI_V1_ONLY. */
+int oci_ignore_v1(struct oci_ctx *c, const char *path, const char *v1_file, const char *why);
+#define OCI_V1_ONLY(what, v1_file) \
+	"cgroup v2 has " what " (cgroup v1's " v1_file "); runc ignores it there too"
+

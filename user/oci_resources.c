@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * config.json's linux.resources.blockIO, hugepageLimits and unified (see
- * oci_parse.h): checked here and kept as files of the container's cgroup
- * leaf (struct hy_cg_writes), which res_limits.c writes as runc writes them
- * on cgroup v2. Pure, unprivileged: whether the host has the controller, the
- * page size or the device is for the kernel to say at create.
+ * config.json's linux.resources.blockIO, hugepageLimits, rdma, network and
+ * unified (see oci_parse.h): checked here and kept as files of the
+ * container's cgroup leaf (struct hy_cg_writes), which res_limits.c writes as
+ * runc writes them on cgroup v2, or, for cgroup v1's members that cgroup v2
+ * has no file for, as warnings. Pure, unprivileged: whether the host has the
+ * controller, the page size or the device is for the kernel to say at create.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -50,14 +51,18 @@ static int want_member_uint(struct oci_ctx *c, const char *path, json_t *obj, co
 	return r < 0 ? r : oci_want_uint(c, at, json_object_get(obj, key), max, ret);
 }
 
-static int add_write(struct oci_ctx *c, const char *path, struct hy_cg_writes *w,
-		     const char *file, const char *value, enum hy_cgw_absent absent,
-		     const char *why)
+int oci_add_write(struct oci_ctx *c, const char *path, struct hy_cg_writes *w, const char *file,
+		  const char *value, enum hy_cgw_absent absent, const char *why)
 {
 	if (hy_cg_writes_add(w, file, value, path, absent, why) < 0)
 		return oci_fail(c, path, "expected at most %d cgroup files from linux.resources",
 				HY_CG_WRITES_MAX);
 	return 0;
+}
+
+int oci_ignore_v1(struct oci_ctx *c, const char *path, const char *v1_file, const char *why)
+{
+	return oci_add_write(c, path, &c->cfg->cg_writes, v1_file, "", HY_CGW_V1_ONLY, why);
 }
 
 /* ---- hugepageLimits ------------------------------------------------------------------ */
@@ -91,10 +96,11 @@ static int parse_hugepage_limit(struct oci_ctx *c, const char *path, json_t *v, 
 	if (hy_cg_writes_find(&c->cfg->cg_writes, file))
 		return oci_fail(c, sp, "expected each page size once, got \"%s\" again", size);
 	snprintf(value, sizeof(value), "%" PRIu64, limit);
-	r = add_write(c, path, &c->cfg->cg_writes, file, value, HY_CGW_ERROR,
+	r = oci_add_write(c, path, &c->cfg->cg_writes, file, value, HY_CGW_ERROR,
 		      "this host has no huge pages of that size (see /sys/kernel/mm/hugepages)");
 	snprintf(file, sizeof(file), "hugetlb.%s.rsvd.max", size);
-	return r < 0 ? r : add_write(c, path, &c->cfg->cg_writes, file, value, HY_CGW_SKIP, NULL);
+	return r < 0 ? r
+		     : oci_add_write(c, path, &c->cfg->cg_writes, file, value, HY_CGW_SKIP, NULL);
 }
 
 int oci_parse_hugepage_limits(struct oci_ctx *c, const char *path, json_t *v)
@@ -160,7 +166,7 @@ static int parse_weight_device(struct oci_ctx *c, const char *path, json_t *v, s
 	if (r < 0 || weight == 0)
 		return r;
 	snprintf(line, sizeof(line), "%" PRIu64 ":%" PRIu64 " %" PRIu64, major, minor, weight);
-	return add_write(c, path, &c->cfg->cg_writes, "io.bfq.weight", line, HY_CGW_WARN,
+	return oci_add_write(c, path, &c->cfg->cg_writes, "io.bfq.weight", line, HY_CGW_WARN,
 			 "per-device weights are BFQ's (io.bfq.weight), and the BFQ I/O "
 			 "scheduler is not loaded");
 }
@@ -181,7 +187,7 @@ static int parse_throttle(struct oci_ctx *c, const char *path, json_t *v, size_t
 	if (r < 0)
 		return r;
 	hy_limits_io_max_line((uint32_t)major, (uint32_t)minor, data, rate, line, sizeof(line));
-	return add_write(c, path, &c->cfg->cg_writes, "io.max", line, HY_CGW_ERROR, NULL);
+	return oci_add_write(c, path, &c->cfg->cg_writes, "io.max", line, HY_CGW_ERROR, NULL);
 }
 
 #define THROTTLE(name, key)                                                                    \
@@ -214,6 +220,102 @@ int oci_parse_block_io(struct oci_ctx *c, const char *path, json_t *v)
 	return oci_parse_fields(c, path, v, blkio_fields, ARRAY_SIZE(blkio_fields));
 }
 
+/* ---- rdma ---------------------------------------------------------------------------- */
+
+#define RDMA_NAME_MAX 63 /* the kernel's IB_DEVICE_NAME_MAX, less its NUL */
+
+/* "mlx5_0": {"hcaHandles": N, "hcaObjects": M}: the line "mlx5_0 hca_handle=N
+ * hca_object=M" in rdma.max, as runc writes it; neither limit: nothing. */
+static int parse_rdma_device(struct oci_ctx *c, const char *path, const char *key, json_t *v,
+			     void *data)
+{
+	static const char *const keys[] = { "hcaHandles", "hcaObjects", NULL };
+	static const char *const names[] = { "hca_handle", "hca_object" };
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+				 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+	char at[HY_JSON_PATH_MAX], line[128];
+	size_t n = strlen(key);
+	int r = want_keys(c, path, v, keys, "hcaHandles and hcaObjects");
+
+	(void)data;
+	if (r == 0 && (n == 0 || n > RDMA_NAME_MAX || key[strspn(key, ok)]))
+		return oci_fail(c, path, "expected an RDMA device name like \"mlx5_0\" (1 to %d "
+					 "letters, digits, \".\", \"_\" and \"-\")", RDMA_NAME_MAX);
+	snprintf(line, sizeof(line), "%s", key);
+	for (size_t i = 0; r == 0 && keys[i]; i++) {
+		json_t *el = json_object_get(v, keys[i]);
+		uint64_t limit;
+
+		hy_json_path_key(at, sizeof(at), path, keys[i]);
+		if (!el || json_is_null(el))
+			continue;
+		if ((r = oci_want_uint(c, at, el, UINT32_MAX, &limit)) < 0)
+			break;
+		n = strlen(line);
+		snprintf(line + n, sizeof(line) - n, " %s=%" PRIu64, names[i], limit);
+	}
+	if (r < 0 || strlen(line) == strlen(key))
+		return r;
+	return oci_add_write(c, path, &c->cfg->cg_writes, "rdma.max", line, HY_CGW_ERROR, NULL);
+}
+
+int oci_parse_rdma(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return oci_parse_members(c, path, v, parse_rdma_device, NULL);
+}
+
+/* ---- network ------------------------------------------------------------------------- */
+
+/* classID (net_cls) and priorities (net_prio): cgroup v1 controllers only. */
+static int parse_net_class_id(struct oci_ctx *c, const char *path, json_t *v)
+{
+	uint64_t id;
+	int r = json_is_null(v) ? 0 : oci_want_uint(c, path, v, UINT32_MAX, &id);
+
+	if (r < 0 || json_is_null(v) || id == 0)
+		return r;
+	return oci_ignore_v1(c, path, "net_cls.classid",
+			     OCI_V1_ONLY("no net_cls controller", "net_cls.classid"));
+}
+
+static int parse_net_priority(struct oci_ctx *c, const char *path, json_t *v, size_t i,
+			      void *data)
+{
+	static const char *const keys[] = { "name", "priority", NULL };
+	char at[HY_JSON_PATH_MAX];
+	const char *name;
+	uint64_t prio;
+	int r = want_keys(c, path, v, keys, "name and priority");
+
+	(void)i, (void)data;
+	hy_json_path_key(at, sizeof(at), path, "name");
+	if (r == 0)
+		r = oci_require(c, path, v, "name", "a network interface name");
+	if (r == 0)
+		r = oci_want_string(c, at, json_object_get(v, "name"), &name);
+	return r < 0 ? r : want_member_uint(c, path, v, "priority", UINT32_MAX, &prio);
+}
+
+static int parse_net_priorities(struct oci_ctx *c, const char *path, json_t *v)
+{
+	int r = oci_parse_each(c, path, v, parse_net_priority, NULL);
+
+	if (r < 0 || json_array_size(v) == 0)
+		return r;
+	return oci_ignore_v1(c, path, "net_prio.ifpriomap",
+			     OCI_V1_ONLY("no net_prio controller", "net_prio.ifpriomap"));
+}
+
+static const struct oci_field network_fields[] = {
+	{ "classID", parse_net_class_id },
+	{ "priorities", parse_net_priorities },
+};
+
+int oci_parse_network(struct oci_ctx *c, const char *path, json_t *v)
+{
+	return oci_parse_fields(c, path, v, network_fields, ARRAY_SIZE(network_fields));
+}
+
 /* ---- unified ------------------------------------------------------------------------- */
 
 #define UNIFIED_VALUE_MAX 4096
@@ -234,7 +336,7 @@ static int parse_unified_entry(struct oci_ctx *c, const char *path, const char *
 	    strlen(s) > UNIFIED_VALUE_MAX)
 		return oci_fail(c, path, "expected a value of one line (1 to %d bytes, no newline "
 					 "or NUL), got %s", UNIFIED_VALUE_MAX, OCI_GOT(v));
-	return add_write(c, path, &c->cfg->unified, key, s, HY_CGW_ERROR,
+	return oci_add_write(c, path, &c->cfg->unified, key, s, HY_CGW_ERROR,
 			 "the controller has no such file on this kernel");
 }
 

@@ -110,7 +110,7 @@ const char *hy_limits_unified_problem(const char *key)
 	}
 	if (!hy_cgroup_is_controller(key, (size_t)(dot - key)))
 		return "not a file of a controller hybox enables for the container (memory, pids, "
-		       "cpu, cpuset, io, hugetlb)";
+		       "cpu, cpuset, io, hugetlb, rdma)";
 	return NULL;
 }
 
@@ -238,7 +238,13 @@ static int write_absent(int dirfd, const struct hy_cg_write *w, struct hy_err *e
 
 static int write_extra(int dirfd, const struct hy_cg_write *w, struct hy_err *err)
 {
-	int r = write_file_at(dirfd, w->file, w->value);
+	int r;
+
+	if (w->absent == HY_CGW_V1_ONLY) {
+		fprintf(stderr, NOT_ENFORCED "%s\n", w->option, w->why);
+		return 0;
+	}
+	r = write_file_at(dirfd, w->file, w->value);
 
 	if (r == -ENOENT)
 		return write_absent(dirfd, w, err);
@@ -290,36 +296,74 @@ static const char *limit_text(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
+/* memory.checkBeforeUpdate, as runc's CheckMemoryUsage: a limit at or below
+ * memory.current is refused; best effort (no memory.current: no check). */
+static int check_usage(int dirfd, const struct hy_limits *l, const char *option,
+		       struct hy_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	uint64_t usage;
+
+	if (!l->is_check_usage || !l->memory || l->memory == HY_LIMIT_MAX ||
+	    read_file_at(dirfd, "memory.current", &text) < 0 ||
+	    sscanf(text, "%" SCNu64, &usage) != 1 || l->memory > usage)
+		return 0;
+	return hy_err_set(err, -EINVAL, "%s %" PRIu64 ": refused, as memory.checkBeforeUpdate "
+				       "asks: the container uses %" PRIu64 " bytes "
+				       "(memory.current)", option, l->memory, usage);
+}
+
+/* cpu.idle, cpu.weight, cpu.max.burst and cpu.max in runc's order (fs2's
+ * setCPU): idle first (the kernel refuses cpu.weight while a group is idle);
+ * the burst before cpu.max (a lower quota cannot go below the old burst) and,
+ * where the old quota made the kernel refuse it, again after cpu.max. */
+static int write_cpu(int dirfd, const struct hy_limits *l, struct hy_err *err)
+{
+	static const struct limit cpus[] = { { "cpu.max", "--cpus", "cpu", IN_VIEWS },
+					     { "cpu.max", "cpu.quota", "cpu" } },
+				  weight = { "cpu.weight", "linux.resources.cpu.shares", "cpu" };
+	char buf[64];
+	int burst = 0, r = l->cpu_idle ? write_extra(dirfd, l->cpu_idle, err) : 0;
+
+	if (r == 0 && l->cpu_weight)
+		r = write_limit(dirfd, &weight, limit_text(l->cpu_weight, buf, sizeof(buf)),
+				l->is_update, err);
+	if (r == 0 && l->cpu_burst)
+		r = burst = write_extra(dirfd, l->cpu_burst, err);
+	if (burst == -EINVAL && l->cpus_milli)
+		r = 0;
+	if (r == 0 && l->cpus_milli) {
+		hy_limits_cpu_max(l->cpus_milli, buf, sizeof(buf));
+		r = write_limit(dirfd, &cpus[l->is_update], buf, l->is_update, err);
+	}
+	if (r == 0 && burst == -EINVAL)
+		r = write_extra(dirfd, l->cpu_burst, err);
+	return r;
+}
+
 int hy_limits_apply(int cgroup_dirfd, const struct hy_limits *l, struct hy_err *err)
 {
 	/* [1]: hybox update's names, the members of its resources object */
 	static const struct limit mems[] = { { "memory.max", "--memory", "memory", IN_VIEWS },
 					     { "memory.max", "memory.limit", "memory" } },
-				  cpus[] = { { "cpu.max", "--cpus", "cpu", IN_VIEWS },
-					     { "cpu.max", "cpu.quota", "cpu" } },
 				  pid = { "pids.max", "linux.resources.pids.limit", "pids" },
-				  swap = { "memory.swap.max", "linux.resources.memory.swap", "memory" },
-				  weight = { "cpu.weight", "linux.resources.cpu.shares", "cpu" };
+				  swap = { "memory.swap.max", "linux.resources.memory.swap",
+					   "memory" };
 	const bool up = l->is_update;
-	const struct limit *mem = &mems[up], *cpu = &cpus[up];
+	const struct limit *mem = &mems[up];
 	char buf[64];
-	int r = 0;
+	int r = check_usage(cgroup_dirfd, l, mem->option, err);
 
-	if (l->memory)
+	if (r == 0 && l->memory)
 		r = write_limit(cgroup_dirfd, mem, limit_text(l->memory, buf, sizeof(buf)), up,
 				err);
 	if (r == 0 && l->has_swap_max)
 		r = write_limit(cgroup_dirfd, &swap, limit_text(l->swap_max, buf, sizeof(buf)), up,
 				err);
-	if (r == 0 && l->cpus_milli) {
-		hy_limits_cpu_max(l->cpus_milli, buf, sizeof(buf));
-		r = write_limit(cgroup_dirfd, cpu, buf, up, err);
-	}
+	if (r == 0)
+		r = write_cpu(cgroup_dirfd, l, err);
 	if (r == 0 && l->pids)
 		r = write_limit(cgroup_dirfd, &pid, limit_text(l->pids, buf, sizeof(buf)), up, err);
-	if (r == 0 && l->cpu_weight)
-		r = write_limit(cgroup_dirfd, &weight, limit_text(l->cpu_weight, buf, sizeof(buf)),
-				up, err);
 	if (r == 0)
 		r = write_cpuset(cgroup_dirfd, l, err);
 	return r < 0 ? r : write_extras(cgroup_dirfd, l, err);

@@ -4,9 +4,11 @@
  * linux.resources.pids.limit, cpu.shares, cpu.cpus and cpu.mems): cgroup v2
  * memory.max, cpu.max, pids.max, cpu.weight, cpuset.cpus and cpuset.mems in
  * its leaf where those controllers are enabled, and the CPUs it runs on.
- * Also OCI's blockIO, hugepageLimits and unified, as further files of the
- * leaf (struct hy_cg_writes). What the host cannot enforce is said, never
- * skipped in silence; kernel-emu's views show the limits either way.
+ * Also OCI's blockIO, hugepageLimits, rdma, memory.reservation, cpu.idle,
+ * cpu.burst and unified, as further files of the leaf (struct hy_cg_writes).
+ * What the host cannot enforce is said, never skipped in silence (cgroup v1's
+ * members that cgroup v2 has no file for too); kernel-emu's views show the
+ * limits either way.
  */
 #pragma once
 #include <sched.h>
@@ -58,8 +60,8 @@ const char *hy_limits_pagesize_problem(const char *size);
  * membership, freezer and controllers). */
 const char *hy_limits_unified_problem(const char *key);
 
-/* A further file of the leaf to write (OCI's hugepageLimits, blockIO and
- * unified): its name, the value, and the JSON path it came from. Where the
+/* A further file of the leaf to write (OCI's hugepageLimits, blockIO, rdma,
+ * unified ...): its name, the value, and the JSON path it came from. Where the
  * file is missing and its controller is not in the leaf's cgroup.controllers,
  * a warning says it is not enforced; where the controller is there, absent
  * says what follows. */
@@ -67,6 +69,9 @@ enum hy_cgw_absent {
 	HY_CGW_ERROR, /* create fails: no such file (why says more) */
 	HY_CGW_WARN,  /* a warning that it is not enforced: why */
 	HY_CGW_SKIP,  /* nothing (hugetlb.<size>.rsvd.max before Linux 5.7) */
+	/* Never written: a cgroup v1 member that cgroup v2 has no file for
+	 * (file names v1's); a warning that it is not enforced: why. */
+	HY_CGW_V1_ONLY,
 };
 struct hy_cg_write {
 	char *file, *value, *option; /* owned */
@@ -105,6 +110,12 @@ struct hy_limits {
 	 * blockIO's device lines, then unified (so a unified key wins over the
 	 * member that set the same file, as runc writes it). NULL: none. */
 	const struct hy_cg_writes *writes, *unified;
+	/* cpu.idle and cpu.max.burst, written with cpu.weight and cpu.max in
+	 * runc's order (see write_cpu); NULL: none. */
+	const struct hy_cg_write *cpu_idle, *cpu_burst;
+	/* OCI's memory.checkBeforeUpdate: a memory limit at or below the
+	 * leaf's memory.current is refused (runc's check, best effort). */
+	bool is_check_usage;
 	/* `hybox update`: the leaf of a running container, whose /proc views and
 	 * CPUs keep their start values, so a warning must not claim they follow. */
 	bool is_update;

@@ -18,9 +18,16 @@
 const struct hy_update_flag hy_update_flags[] = {
 	{ "memory", "memory", "limit", SIZE },
 	{ "memory-swap", "memory", "swap", SIZE },
+	{ "memory-reservation", "memory", "reservation", SIZE },
+	{ "kernel-memory", "memory", "kernel", SIZE },
+	{ "kernel-memory-tcp", "memory", "kernelTCP", SIZE },
 	{ "cpu-period", "cpu", "period", INT },
 	{ "cpu-quota", "cpu", "quota", INT },
+	{ "cpu-burst", "cpu", "burst", INT },
 	{ "cpu-share", "cpu", "shares", INT },
+	{ "cpu-idle", "cpu", "idle", INT },
+	{ "cpu-rt-period", "cpu", "realtimePeriod", INT },
+	{ "cpu-rt-runtime", "cpu", "realtimeRuntime", INT },
 	{ "cpuset-cpus", "cpu", "cpus", LIST },
 	{ "cpuset-mems", "cpu", "mems", LIST },
 	{ "pids-limit", "pids", "limit", INT },
@@ -31,14 +38,6 @@ const size_t hy_update_nflags = ARRAY_SIZE(hy_update_flags);
 static const struct {
 	const char *name, *what;
 } refused[] = {
-	{ "memory-reservation", "a soft memory limit (memory.reservation, cgroup v2's "
-				"memory.low), which hybox does not support yet" },
-	{ "kernel-memory", "a kernel memory limit, which cgroup v2 does not have" },
-	{ "kernel-memory-tcp", "a kernel TCP buffer limit, which cgroup v2 does not have" },
-	{ "cpu-rt-period", "real-time scheduling (cpu.realtimePeriod), which hybox does not "
-			   "support" },
-	{ "cpu-rt-runtime", "real-time scheduling (cpu.realtimeRuntime), which hybox does not "
-			    "support" },
 	{ "l3-cache-schema", "Intel RDT's L3 cache allocation (linux.intelRdt), which hybox "
 			     "does not support" },
 	{ "mem-bw-schema", "Intel RDT's memory bandwidth allocation (linux.intelRdt), which "

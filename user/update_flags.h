@@ -23,8 +23,8 @@ extern const size_t hy_update_nflags;
 
 /*
  * Set flag i's member of res (an object) from value, as runc reads it: a
- * size ("256M", K, M or G; "-1": no limit) for --memory and --memory-swap,
- * an integer for the others, the text for --cpuset-*. -EINVAL with err
+ * size ("256M", K, M or G; "-1": no limit) for --memory, --memory-swap,
+ * --memory-reservation and --kernel-memory*, an integer for the others, the text for --cpuset-*. -EINVAL with err
  * naming the flag when value is not of that form (ranges are the parser's).
  */
 int hy_update_flag_set(json_t *res, size_t i, const char *value, struct hy_err *err);

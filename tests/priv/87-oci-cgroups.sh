@@ -11,6 +11,9 @@
 # container to those CPUs (nproc, the views), a quota to some of them.
 # hugepageLimits sets hugetlb.<size>.max, blockIO io.weight and io.max,
 # unified any file of an enabled controller, last; each refusal names its path.
+# memory.reservation sets memory.low, cpu.idle cpu.idle, cpu.burst
+# cpu.max.burst, rdma rdma.max lines (else a warning naming the member);
+# cgroup v1's members without a v2 file are warnings; cpu.realtime* refused.
 # hybox update (runc's) changes those files of a running container, from a
 # resources object (--resources FILE|-) or runc's flags; refusals name the
 # member or flag and write nothing; a stopped container is refused.
@@ -341,6 +344,86 @@ fi
 hyr delete --force "$id"
 assert_no_leftovers "$id" "$ROOT"
 
+# The rest of runc's cgroup v2 mapping: memory.reservation -> memory.low,
+# cpu.idle -> cpu.idle, cpu.burst -> cpu.max.burst (with a quota), rdma ->
+# rdma.max; the leaf's files where the controller is hybox's, else a warning
+# naming the member. cgroup v1's members without a v2 file: a warning each.
+# has_ctl CONTROLLER: the cgroup2 mount gives hybox that controller.
+has_ctl() { grep -qw "$1" "$CG/cgroup.controllers"; }
+# leaf_is FILE WANT DESC [MEMBER]: container $id's leaf FILE reads WANT where
+# its controller is hybox's; else the last command warned that MEMBER (an ERE,
+# any by default) is not enforced for want of that controller.
+leaf_is() {
+	if has_ctl "${1%%.*}"; then
+		assert_eq "$(leaf_of "$id" "$1")" "$2" "$3"
+	else
+		assert_match "$RUN_ERR" "warning: ${4:-.*} is not enforced: the cgroup v2 ${1%%.*} controller is not available to hybox on this host \(see 'hybox features'\)" \
+			"$3: a warning where the cgroup2 mount has no ${1%%.*} controller"
+	fi
+}
+id=$(tid more)
+set_res '["sleep", "100"]' '{"memory": {"reservation": 33554432, "kernel": 1073741824, "swappiness": 60, "disableOOMKiller": true}, "cpu": {"idle": 1, "burst": 20000, "quota": 50000, "period": 100000, "realtimeRuntime": 0}, "network": {"classID": 1048577}}'
+hyr run -d --bundle "$B" "$id"
+assert_rc 0 "run -d with memory.reservation, cpu.idle, cpu.burst and cgroup v1's members"
+leaf_is memory.low 33554432 "memory.reservation is the leaf's memory.low" "linux\.resources\.memory\.reservation"
+leaf_is cpu.idle 1 "cpu.idle is the leaf's cpu.idle" "linux\.resources\.cpu\.idle"
+leaf_is cpu.max.burst 20000 "cpu.burst is the leaf's cpu.max.burst" "linux\.resources\.cpu\.burst"
+for m in "memory\.kernel:no kernel memory limit of its own: it counts in memory\.max \(cgroup v1's memory\.kmem\.limit_in_bytes\)" \
+	"memory\.swappiness:no swappiness per cgroup \(cgroup v1's memory\.swappiness\)" \
+	"memory\.disableOOMKiller:no way to turn the OOM killer off \(cgroup v1's memory\.oom_control\)" \
+	"network\.classID:no net_cls controller \(cgroup v1's net_cls\.classid\)"; do
+	assert_match "$RUN_ERR" "hybox: warning: linux\.resources\.${m%%:*} is not enforced: cgroup v2 has ${m#*:}; runc ignores it there too" \
+		"${m%%:*}: a warning that cgroup v2 has no such control"
+done
+assert_eq "$(ls "$CG/hybox/$id" | grep -cE 'swappiness|kmem|oom_control|net_cls')" 0 \
+	"no cgroup v1 file is written"
+hyr delete --force "$id"
+assert_no_leftovers "$id" "$ROOT"
+
+# rdma: one rdma.max line per device; a device the host lacks is the kernel's
+# refusal (No such device) where the rdma controller is hybox's.
+rdma='{"rdma": {"hyt_nosuch0": {"hcaHandles": 2, "hcaObjects": 100}}}'
+if has_ctl rdma; then
+	create_fails rdmanone "$rdma" \
+		"linux\.resources\.rdma\.hyt_nosuch0 \"hyt_nosuch0 hca_handle=2 hca_object=100\": the kernel refused it as rdma\.max \(No such device\)" \
+		"rdma for a device the host lacks"
+else
+	id=$(tid rdma)
+	set_res '["true"]' "$rdma"
+	hyr run --bundle "$B" "$id"
+	assert_rc 0 "run with rdma (no rdma controller here)"
+	assert_error_line "warning: linux\.resources\.rdma\.hyt_nosuch0 is not enforced: the cgroup v2 rdma controller is not available to hybox on this host" \
+		"rdma: one warning naming the device's member"
+	assert_no_leftovers "$id" "$ROOT"
+fi
+
+# Refused when config.json is read: nothing is created.
+create_fails rt '{"cpu": {"realtimeRuntime": 95000, "realtimePeriod": 1000000}}' \
+	"linux\.resources\.cpu\.realtimeRuntime: not supported: cgroup v2 has no real-time CPU time per cgroup \(cgroup v1's cpu\.rt_runtime_us and cpu\.rt_period_us\); leave it out or 0" \
+	"cpu.realtimeRuntime"
+create_fails burstbig '{"cpu": {"quota": 10000, "burst": 20000}}' \
+	"linux\.resources\.cpu\.burst: expected at most cpu\.quota \(10000\), got 20000: the kernel refuses a burst above the quota" \
+	"cpu.burst above cpu.quota"
+create_fails idle2 '{"cpu": {"idle": 2}}' \
+	"linux\.resources\.cpu\.idle: expected an integer from 0 to 1, got 2" "cpu.idle 2"
+create_fails burstneg '{"cpu": {"burst": -5}}' \
+	"linux\.resources\.cpu\.burst: expected an integer from 0 to [0-9]+, got -5" "cpu.burst -5"
+create_fails resneg '{"memory": {"reservation": -2}}' \
+	"linux\.resources\.memory\.reservation: expected an integer \(-1: no limit\), got -2" \
+	"memory.reservation -2"
+create_fails swapp '{"memory": {"swappiness": 101}}' \
+	"linux\.resources\.memory\.swappiness: expected an integer from 0 to 100, got 101" \
+	"memory.swappiness 101"
+create_fails rdmaname '{"rdma": {"mlx5 0": {"hcaHandles": 1}}}' \
+	"linux\.resources\.rdma\[\"mlx5 0\"\]: expected an RDMA device name like \"mlx5_0\"" \
+	"an rdma device name with a space"
+create_fails rdmaneg '{"rdma": {"mlx5_0": {"hcaObjects": -1}}}' \
+	"linux\.resources\.rdma\.mlx5_0\.hcaObjects: expected an integer from 0 to 4294967295, got -1" \
+	"rdma hcaObjects -1"
+create_fails netprio '{"network": {"priorities": [{"name": "eth0"}]}}' \
+	"linux\.resources\.network\.priorities\[0\]\.priority: expected an integer, got nothing" \
+	"network.priorities without a priority"
+
 # Refused when config.json is read: nothing is created.
 create_fails unislash '{"unified": {"memory/../memory.high": "1"}}' \
 	"linux.resources.unified\[\"memory/\.\./memory\.high\"\]: expected a cgroup v2 file name like \"memory.high\", got a \"/\" in it" \
@@ -348,9 +431,9 @@ create_fails unislash '{"unified": {"memory/../memory.high": "1"}}' \
 create_fails uniprocs '{"unified": {"cgroup.procs": "1"}}' \
 	"linux.resources.unified\[\"cgroup.procs\"\]: .*hybox manages the leaf's cgroup.\* files itself" \
 	"unified cgroup.procs"
-create_fails unirdma '{"unified": {"rdma.max": "mlx4_0 hca_handle=2"}}' \
-	"linux.resources.unified\[\"rdma.max\"\]: .*not a file of a controller hybox enables for the container \(memory, pids, cpu, cpuset, io, hugetlb\)" \
-	"unified rdma.max (a controller hybox does not enable)"
+create_fails unimisc '{"unified": {"misc.max": "res_a 1"}}' \
+	"linux.resources.unified\[\"misc.max\"\]: .*not a file of a controller hybox enables for the container \(memory, pids, cpu, cpuset, io, hugetlb, rdma\)" \
+	"unified misc.max (a controller hybox does not enable)"
 create_fails uninl '{"unified": {"memory.high": "1\n2"}}' \
 	"linux.resources.unified\[\"memory.high\"\]: expected a value of one line" \
 	"a unified value with a newline"
@@ -366,18 +449,6 @@ create_fails hugemib '{"hugepageLimits": [{"pageSize": "2MiB", "limit": 0}]}' \
 # --- hybox update: runc's update (containerd's UpdateContainerResources) ---------
 # The leaf's files change where the controller is hybox's (else a warning
 # naming the member); members left out stay; a refusal writes nothing.
-# has_ctl CONTROLLER: the cgroup2 mount gives hybox that controller.
-has_ctl() { grep -qw "$1" "$CG/cgroup.controllers"; }
-# leaf_is FILE WANT DESC: the update's leaf file reads WANT where its
-# controller is there; else the last update warned about it.
-leaf_is() {
-	if has_ctl "${1%%.*}"; then
-		assert_eq "$(leaf_of "$id" "$1")" "$2" "$3"
-	else
-		assert_match "$RUN_ERR" "is not enforced: the cgroup v2 ${1%%.*} controller is not available" \
-			"$3: a warning where the cgroup2 mount has no ${1%%.*} controller"
-	fi
-}
 id=$(tid upd)
 set_res '["sleep", "1000"]' '{"pids": {"limit": 50}, "hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}]}'
 hyr run -d --bundle "$B" "$id"
@@ -404,6 +475,26 @@ assert_rc 0 "update with runc's flags --pids-limit, --cpu-share, --memory"
 leaf_is pids.max 30 "update --pids-limit 30 is pids.max"
 leaf_is cpu.weight 39 "update --cpu-share 1024 is cpu.weight 39"
 leaf_is memory.max 134217728 "update --memory 128M is memory.max"
+hyr update --memory-reservation 32M --cpu-idle 1 --cpu-quota 50000 --cpu-burst 10000 \
+	--kernel-memory 1G "$id"
+assert_rc 0 "update with runc's flags --memory-reservation, --cpu-idle, --cpu-burst, --kernel-memory"
+leaf_is memory.low 33554432 "update --memory-reservation 32M is memory.low"
+leaf_is cpu.idle 1 "update --cpu-idle 1 is cpu.idle"
+leaf_is cpu.max.burst 10000 "update --cpu-burst 10000 is cpu.max.burst"
+assert_match "$RUN_ERR" "hybox: warning: memory\.kernel is not enforced: cgroup v2 has no kernel memory limit of its own" \
+	"update --kernel-memory: a warning, as runc's"
+hyr update -r - "$id" <<<'{"memory": {"reservation": -1}, "cpu": {"idle": 0}, "rdma": {"hyt_nosuch0": {"hcaHandles": 1}}}'
+if has_ctl rdma; then
+	assert_rc 125 "update with rdma for a device the host lacks exits 125"
+	assert_error_line "rdma\.hyt_nosuch0 \"hyt_nosuch0 hca_handle=1\": the kernel refused it as rdma\.max \(No such device\)" \
+		"the kernel's refusal names the member, the line and the reason"
+else
+	assert_rc 0 "update -r with memory.reservation -1, cpu.idle 0 and rdma"
+	assert_match "$RUN_ERR" "warning: rdma\.hyt_nosuch0 is not enforced: the cgroup v2 rdma controller is not available" \
+		"update: rdma, a warning where the cgroup2 mount has no rdma controller"
+fi
+leaf_is memory.low max "update memory.reservation -1 is memory.low max"
+leaf_is cpu.idle 0 "update cpu.idle 0 is cpu.idle 0"
 hyr update --pids-limit -1 --memory -1 --cpu-quota -1 "$id"
 assert_rc 0 "update with -1: limits lifted"
 leaf_is pids.max max "update --pids-limit -1 is pids.max max"
@@ -422,7 +513,8 @@ assert_rc 125 "update with malformed JSON exits 125"
 assert_error_line "^hybox update: --resources -:[0-9]+:[0-9]+: .*\(not valid JSON\)\$" "malformed JSON: one line saying so"
 hyr update -r - "$id" <<<'{"cpu": {"realtimeRuntime": 1000}}'
 assert_rc 125 "update with cpu.realtimeRuntime exits 125"
-assert_error_line "cpu\.realtimeRuntime: not supported yet" "an unsupported member is named, as at create"
+assert_error_line "cpu\.realtimeRuntime: not supported: cgroup v2 has no real-time CPU time per cgroup" \
+	"a refused member is named with the reason, as at create"
 hyr update --memory 1k "$id"
 assert_rc 125 "update --memory 1k exits 125"
 assert_error_line "^hybox update: --memory 1k: memory\.limit: expected at least 4194304 bytes \(4 MiB\), got 1024\$" \
@@ -432,12 +524,14 @@ assert_rc 125 "update --pids-limit lots exits 125"
 assert_error_line "^hybox update: --pids-limit: expected an integer, got 'lots'\$" "the refusal names the flag"
 assert_eq "$(cat "$CG/hybox/$id/hugetlb.2MB.max" "$CG/hybox/$id/pids.max" 2>&1)" "$before" \
 	"the refused updates changed nothing in the leaf"
-for f in "kernel-memory 1G:a kernel memory limit" "memory-reservation 1G:a soft memory limit" \
-	"cpu-rt-runtime 1000:real-time scheduling" "l3-cache-schema L3=f:Intel RDT"; do
-	hyr update --${f%%:*} "$id"
-	assert_rc 125 "update --${f%% *} exits 125"
-	assert_error_line "^hybox update: --${f%% *}: not supported: it asks for ${f#*:}" "update --${f%% *} is refused by name"
-done
+hyr update --cpu-rt-runtime 1000 "$id"
+assert_rc 125 "update --cpu-rt-runtime 1000 exits 125"
+assert_error_line "^hybox update: --cpu-rt-runtime 1000: cpu\.realtimeRuntime: not supported: cgroup v2 has no real-time CPU time per cgroup" \
+	"update --cpu-rt-runtime is refused by name, with its member's reason"
+hyr update --l3-cache-schema L3=f "$id"
+assert_rc 125 "update --l3-cache-schema exits 125"
+assert_error_line "^hybox update: --l3-cache-schema: not supported: it asks for Intel RDT" \
+	"update --l3-cache-schema is refused by name"
 hyr update --memory 64M --resources - "$id" </dev/null
 assert_rc 125 "flags and --resources together exit 125"
 assert_error_line "--memory 64M: cannot be combined with --resources" "the refusal names the flag"

@@ -104,7 +104,7 @@ START_TEST(test_features_keys_stable)
 		"seccomp_notif_sync_wakeup", "bpf", "btf", "ringbuf", "bpf_tracing", "bpf_lsm",
 		"cgroup2", "cgroup_freeze", "cgroup_kill", "userns", "pidns", "timens",
 		"pidfd_getfd", "openat2", "cgroup_memory", "cgroup_cpu", "cgroup_pids", "cgroup_cpuset",
-		"cgroup_io", "cgroup_hugetlb",
+		"cgroup_io", "cgroup_hugetlb", "cgroup_rdma",
 		"fuse",
 		"checkpoint",
 	};

@@ -276,6 +276,88 @@ START_TEST(test_oci_config_cgroup_files)
 }
 END_TEST
 
+/* The rest of linux.resources, as runc maps it on cgroup v2: reservation,
+ * rdma as leaf files; cpu.idle and cpu.burst (scaled to cpu.max's period) apart,
+ * for write_cpu's order; cgroup v1's members without a v2 file as warnings
+ * (HY_CGW_V1_ONLY); what asks for nothing leaves nothing. */
+START_TEST(test_oci_config_more_resources)
+{
+	struct hy_oci_config cfg;
+	struct hy_err err = { 0 };
+	json_t *doc = default_doc();
+	set_path(doc, "linux.resources",
+		 J("{\"memory\": {\"reservation\": 33554432, \"kernel\": 1073741824, "
+		   "\"kernelTCP\": -1, \"swappiness\": 60, \"disableOOMKiller\": true, "
+		   "\"useHierarchy\": true, \"checkBeforeUpdate\": true}, "
+		   "\"cpu\": {\"idle\": 1, \"burst\": 20000, \"period\": 50000, \"quota\": 25000, "
+		   "\"realtimeRuntime\": 0, \"realtimePeriod\": null}, "
+		   "\"rdma\": {\"mlx5_0\": {\"hcaHandles\": 3, \"hcaObjects\": 1000}, "
+		   "\"rxe0\": {\"hcaObjects\": 5}, \"siw0\": {}}, "
+		   "\"network\": {\"classID\": 1048577, \"priorities\": [{\"name\": \"eth0\", "
+		   "\"priority\": 1}]}}"));
+	ck_assert_msg(parse_doc(doc, &cfg, &err) == 0, "%s", err.msg);
+	static const struct {
+		const char *file, *value, *option;
+		enum hy_cgw_absent absent;
+	} want[] = {
+		{ "memory.low", "33554432", "linux.resources.memory.reservation", HY_CGW_ERROR },
+		{ "memory.kmem.limit_in_bytes", "", "linux.resources.memory.kernel",
+		  HY_CGW_V1_ONLY },
+		{ "memory.swappiness", "", "linux.resources.memory.swappiness", HY_CGW_V1_ONLY },
+		{ "memory.oom_control", "", "linux.resources.memory.disableOOMKiller",
+		  HY_CGW_V1_ONLY },
+		{ "rdma.max", "mlx5_0 hca_handle=3 hca_object=1000", "linux.resources.rdma.mlx5_0",
+		  HY_CGW_ERROR },
+		{ "rdma.max", "rxe0 hca_object=5", "linux.resources.rdma.rxe0", HY_CGW_ERROR },
+		{ "net_cls.classid", "", "linux.resources.network.classID", HY_CGW_V1_ONLY },
+		{ "net_prio.ifpriomap", "", "linux.resources.network.priorities", HY_CGW_V1_ONLY },
+	};
+	ck_assert_uint_eq(cfg.cg_writes.n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < cfg.cg_writes.n; i++) {
+		ck_assert_str_eq(cfg.cg_writes.v[i].file, want[i].file);
+		ck_assert_str_eq(cfg.cg_writes.v[i].value, want[i].value);
+		ck_assert_str_eq(cfg.cg_writes.v[i].option, want[i].option);
+		ck_assert_int_eq(cfg.cg_writes.v[i].absent, want[i].absent);
+	}
+	ck_assert_str_eq(cfg.cg_writes.v[2].why, "cgroup v2 has no swappiness per cgroup (cgroup "
+						 "v1's memory.swappiness); runc ignores it there "
+						 "too");
+	ck_assert_uint_eq(cfg.cpu_writes.n, 2);
+	ck_assert_str_eq(hy_cg_writes_find(&cfg.cpu_writes, "cpu.idle")->value, "1");
+	/* 20000 us per 50000 us period: 40000 per cpu.max's 100000 */
+	ck_assert_str_eq(hy_cg_writes_find(&cfg.cpu_writes, "cpu.max.burst")->value, "40000");
+	ck_assert_str_eq(hy_cg_writes_find(&cfg.cpu_writes, "cpu.max.burst")->option,
+			 "linux.resources.cpu.burst");
+	ck_assert(cfg.is_check_usage);
+	struct hy_limits l;
+	hy_oci_config_limits(&cfg, &l);
+	ck_assert_str_eq(l.cpu_burst->file, "cpu.max.burst");
+	ck_assert_str_eq(l.cpu_idle->file, "cpu.idle");
+	ck_assert(l.is_check_usage);
+	hy_oci_config_fini(&cfg);
+
+	doc = default_doc(); /* asking for nothing */
+	set_path(doc, "linux.resources",
+		 J("{\"memory\": {\"reservation\": 0, \"kernel\": 0, \"disableOOMKiller\": false, "
+		   "\"useHierarchy\": false, \"checkBeforeUpdate\": false}, "
+		   "\"cpu\": {\"idle\": 0, \"realtimeRuntime\": 0}, \"rdma\": {}, "
+		   "\"network\": {\"classID\": 0, \"priorities\": []}}"));
+	ck_assert_msg(parse_doc(doc, &cfg, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(cfg.cg_writes.n, 1); /* useHierarchy false: v2 is always hierarchical */
+	ck_assert_str_eq(cfg.cg_writes.v[0].file, "memory.use_hierarchy");
+	ck_assert_uint_eq(cfg.cpu_writes.n, 1); /* idle 0 is written: it ends SCHED_IDLE */
+	ck_assert_str_eq(cfg.cpu_writes.v[0].value, "0");
+	ck_assert(!cfg.is_check_usage);
+	hy_oci_config_fini(&cfg);
+
+	doc = default_doc(); /* -1: "max", as runc writes it */
+	set_path(doc, "linux.resources", J("{\"memory\": {\"reservation\": -1}}"));
+	ck_assert_msg(parse_doc(doc, &cfg, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(cfg.cg_writes.v[0].value, "max");
+	hy_oci_config_fini(&cfg);
+}
+END_TEST
+
 /* linux.resources.cpu.cpus/mems: the lists as given and the CPUs named;
  * "" and null are unset. */
 START_TEST(test_oci_config_cpuset)
@@ -752,9 +834,10 @@ static const struct bad_case {
 	  "\"memory.high\", got hybox manages the leaf's cgroup.* files itself" },
 	{ "linux.resources", "{\"unified\": {\"cgroup.subtree_control\": \"+io\"}}",
 	  "hybox manages the leaf's cgroup.* files itself" },
-	{ "linux.resources", "{\"unified\": {\"rdma.max\": \"x\"}}",
-	  "linux.resources.unified[\"rdma.max\"]: expected a cgroup v2 file name like "
-	  "\"memory.high\", got not a file of a controller hybox enables for the container" },
+	{ "linux.resources", "{\"unified\": {\"misc.max\": \"x\"}}",
+	  "linux.resources.unified[\"misc.max\"]: expected a cgroup v2 file name like "
+	  "\"memory.high\", got not a file of a controller hybox enables for the container "
+	  "(memory, pids, cpu, cpuset, io, hugetlb, rdma)" },
 	{ "linux.resources", "{\"unified\": {\"memory.high\": \"\"}}",
 	  "linux.resources.unified[\"memory.high\"]: expected a value of one line (1 to 4096 "
 	  "bytes, no newline or NUL), got \"\"" },
@@ -927,6 +1010,56 @@ static const struct bad_case {
 	{ "hooks", "{\"prestart\": [{\"path\": \"/bin/true\"}]}", "hooks: not supported yet" },
 	{ "annotations", "{\"org.hybox.colour\": \"red\"}",
 	  "annotations[\"org.hybox.colour\"]: unknown hybox annotation" },
+	{ "linux.resources", "{\"cpu\": {\"realtimeRuntime\": 95000}}",
+	  "linux.resources.cpu.realtimeRuntime: not supported: cgroup v2 has no real-time CPU "
+	  "time per cgroup (cgroup v1's cpu.rt_runtime_us and cpu.rt_period_us); leave it out "
+	  "or 0" },
+	{ "linux.resources", "{\"cpu\": {\"realtimePeriod\": 1000000}}",
+	  "linux.resources.cpu.realtimePeriod: not supported: cgroup v2 has no real-time" },
+	{ "linux.resources", "{\"cpu\": {\"idle\": 2}}",
+	  "linux.resources.cpu.idle: expected an integer from 0 to 1, got 2" },
+	{ "linux.resources", "{\"cpu\": {\"idle\": -1}}",
+	  "linux.resources.cpu.idle: expected an integer from 0 to 1, got -1" },
+	{ "linux.resources", "{\"cpu\": {\"burst\": -1}}",
+	  "linux.resources.cpu.burst: expected an integer from 0 to 92233720368547, got -1" },
+	{ "linux.resources", "{\"cpu\": {\"burst\": 60000, \"quota\": 50000}}",
+	  "linux.resources.cpu.burst: expected at most cpu.quota (50000), got 60000: the kernel "
+	  "refuses a burst above the quota" },
+	{ "linux.resources", "{\"cpu\": {\"burst\": \"1ms\"}}",
+	  "linux.resources.cpu.burst: expected an integer from 0 to" },
+	{ "linux.resources", "{\"memory\": {\"reservation\": -2}}",
+	  "linux.resources.memory.reservation: expected an integer (-1: no limit), got -2" },
+	{ "linux.resources", "{\"memory\": {\"kernelTCP\": \"1G\"}}",
+	  "linux.resources.memory.kernelTCP: expected an integer (-1: no limit), got \"1G\"" },
+	{ "linux.resources", "{\"memory\": {\"swappiness\": 101}}",
+	  "linux.resources.memory.swappiness: expected an integer from 0 to 100, got 101" },
+	{ "linux.resources", "{\"memory\": {\"disableOOMKiller\": 1}}",
+	  "linux.resources.memory.disableOOMKiller: expected true or false, got 1" },
+	{ "linux.resources", "{\"memory\": {\"checkBeforeUpdate\": \"yes\"}}",
+	  "linux.resources.memory.checkBeforeUpdate: expected true or false, got \"yes\"" },
+	{ "linux.resources", "{\"rdma\": {\"mlx5 0\": {\"hcaHandles\": 1}}}",
+	  ": expected an RDMA device name like \"mlx5_0\" (1 to 63 letters, digits, \".\", \"_\" "
+	  "and \"-\")" },
+	{ "linux.resources", "{\"rdma\": {\"mlx5_0\": {\"hcaHandles\": -1}}}",
+	  "linux.resources.rdma.mlx5_0.hcaHandles: expected an integer from 0 to 4294967295, "
+	  "got -1" },
+	{ "linux.resources", "{\"rdma\": {\"mlx5_0\": {\"hcaObjects\": 4294967296}}}",
+	  "linux.resources.rdma.mlx5_0.hcaObjects: expected an integer from 0 to 4294967295" },
+	{ "linux.resources", "{\"rdma\": {\"mlx5_0\": {\"handles\": 1}}}",
+	  "linux.resources.rdma.mlx5_0.handles: unknown property (expected hcaHandles and "
+	  "hcaObjects)" },
+	{ "linux.resources", "{\"rdma\": [\"mlx5_0\"]}",
+	  "linux.resources.rdma: expected an object" },
+	{ "linux.resources", "{\"network\": {\"classID\": -1}}",
+	  "linux.resources.network.classID: expected an integer from 0 to 4294967295, got -1" },
+	{ "linux.resources", "{\"network\": {\"priorities\": [{\"name\": \"eth0\"}]}}",
+	  "linux.resources.network.priorities[0].priority: expected an integer, got nothing "
+	  "(missing field)" },
+	{ "linux.resources", "{\"network\": {\"priorities\": [{\"priority\": 1}]}}",
+	  "linux.resources.network.priorities[0].name: expected a network interface name, got "
+	  "nothing" },
+	{ "linux.resources", "{\"network\": {\"classid\": 1}}",
+	  "linux.resources.network.classid: unknown property" },
 	{ "annotations", "{\"x\": 1}", "annotations.x: expected a string, got 1" },
 	{ "annotations", "{\"org.hybox.policy\": \"{\\\"mode\\\": \\\"strict\\\"}\"}",
 	  "config.json annotations[\"org.hybox.policy\"]:1:10: mode: expected" },
@@ -1178,9 +1311,16 @@ START_TEST(test_oci_config_resources_alone)
 			 -EINVAL);
 	ck_assert_str_eq(err.msg, "RES:2:23: memory.limit: expected at least 4194304 bytes "
 				  "(4 MiB), got 1024");
-	ck_assert_int_eq(load_resources("{\"memory\": {\"reservation\": 5}}", &cfg, &err),
+	ck_assert_msg(load_resources("{\"memory\": {\"reservation\": 5}, \"cpu\": {\"burst\": 0}}",
+				     &cfg, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(cfg.cg_writes.v[0].file, "memory.low");
+	ck_assert_str_eq(cfg.cg_writes.v[0].option, "memory.reservation");
+	ck_assert_str_eq(cfg.cpu_writes.v[0].value, "0");
+	ck_assert_str_eq(cfg.cpu_writes.v[0].option, "cpu.burst");
+	hy_oci_config_fini(&cfg);
+	ck_assert_int_eq(load_resources("{\"cpu\": {\"realtimeRuntime\": 5}}", &cfg, &err),
 			 -EINVAL);
-	ck_assert_str_eq(err.msg, "RES:1:28: memory.reservation: not supported yet");
+	ck_assert_ptr_nonnull(strstr(err.msg, "RES:1:29: cpu.realtimeRuntime: not supported: "));
 	ck_assert_int_eq(load_resources("{\"linux\": {}}", &cfg, &err), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err.msg, "RES:1:11: linux: unknown property"));
 	ck_assert_int_eq(load_resources("[]", &cfg, &err), -EINVAL);
@@ -1201,6 +1341,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_oci_config_cpuset);
 	tcase_add_test(tc, test_oci_config_cpu_shares_unset);
 	tcase_add_test(tc, test_oci_config_cgroup_files);
+	tcase_add_test(tc, test_oci_config_more_resources);
 	tcase_add_test(tc, test_oci_config_user_mounts);
 	tcase_add_test(tc, test_oci_config_seccomp_profile);
 	tcase_add_test(tc, test_oci_config_swap);

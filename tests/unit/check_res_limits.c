@@ -57,7 +57,7 @@ START_TEST(test_res_limits_unified_keys)
 	static const char *const good[] = {
 		"memory.high", "memory.swap.max", "cpu.weight.nice", "pids.max", "io.max",
 		"io.bfq.weight", "cpuset.cpus.partition", "hugetlb.2MB.max", "cpu.uclamp.min",
-		"cgroup.max.depth", "cgroup.max.descendants", "memory.oom.group",
+		"cgroup.max.depth", "cgroup.max.descendants", "memory.oom.group", "rdma.max",
 	};
 	static const struct {
 		const char *key, *why;
@@ -76,7 +76,6 @@ START_TEST(test_res_limits_unified_keys)
 		{ "cgroup.subtree_control", "hybox manages" },
 		{ "cgroup.freeze", "hybox manages" },
 		{ "cgroup.kill", "hybox manages" },
-		{ "rdma.max", "not a file of a controller hybox enables" },
 		{ "misc.max", "not a file of a controller hybox enables" },
 		{ "mem.high", "not a file of a controller hybox enables" },
 		{ "memoryx.high", "not a file of a controller hybox enables" },
@@ -224,6 +223,64 @@ START_TEST(test_res_limits_apply_max)
 }
 END_TEST
 
+/* cpu.idle and cpu.max.burst with cpu.weight and cpu.max; cgroup v1's
+ * members never written (a warning only). */
+START_TEST(test_res_limits_apply_cpu_and_v1)
+{
+	struct hy_err err = { 0 };
+	struct hy_cg_writes cpu = { 0 };
+	struct hy_limits l = { .cpus_milli = 500, .cpu_weight = 39, .writes = &writes };
+	leaf_setup();
+	put("cgroup.controllers", "memory cpu\n");
+	put("cpu.max", "");
+	put("cpu.weight", "");
+	put("cpu.idle", "");
+	put("cpu.max.burst", "");
+	add(&cpu, "cpu.idle", "1", HY_CGW_ERROR);
+	add(&cpu, "cpu.max.burst", "20000", HY_CGW_ERROR);
+	l.cpu_idle = &cpu.v[0];
+	l.cpu_burst = &cpu.v[1];
+	add(&writes, "memory.swappiness", "", HY_CGW_V1_ONLY);
+	ck_assert_msg(hy_limits_apply(leaf_fd, &l, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(get("cpu.idle"), "1");
+	ck_assert_str_eq(get("cpu.weight"), "39");
+	ck_assert_str_eq(get("cpu.max.burst"), "20000");
+	ck_assert_str_eq(get("cpu.max"), "50000 100000");
+	ck_assert_int_eq(faccessat(leaf_fd, "memory.swappiness", F_OK, 0), -1);
+	/* a kernel without cpu.max.burst, the cpu controller there: an error */
+	ck_assert_int_eq(unlinkat(leaf_fd, "cpu.max.burst", 0), 0);
+	ck_assert_int_eq(hy_limits_apply(leaf_fd, &l, &err), -ENOENT);
+	ck_assert_str_eq(err.msg, "OPT \"20000\": the container's cgroup has no file "
+				  "cpu.max.burst: WHY");
+	hy_cg_writes_fini(&cpu);
+	hy_cg_writes_fini(&writes);
+	leaf_teardown();
+}
+END_TEST
+
+/* memory.checkBeforeUpdate: a limit at or below memory.current is refused
+ * before anything is written; no memory.current, no check (runc). */
+START_TEST(test_res_limits_apply_check_usage)
+{
+	struct hy_err err = { 0 };
+	struct hy_limits l = { .memory = 67108864, .is_check_usage = true, .is_update = true };
+	leaf_setup();
+	ck_assert_msg(hy_limits_apply(leaf_fd, &l, &err) == 0, "%s", err.msg);
+	put("memory.max", "max");
+	put("memory.current", "67108864\n");
+	ck_assert_int_eq(hy_limits_apply(leaf_fd, &l, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "memory.limit 67108864: refused, as memory.checkBeforeUpdate "
+				  "asks: the container uses 67108864 bytes (memory.current)");
+	ck_assert_str_eq(get("memory.max"), "max");
+	l.memory = 67108865;
+	ck_assert_msg(hy_limits_apply(leaf_fd, &l, &err) == 0, "%s", err.msg);
+	l.is_check_usage = false;
+	l.memory = 4194304;
+	ck_assert_msg(hy_limits_apply(leaf_fd, &l, &err) == 0, "%s", err.msg);
+	leaf_teardown();
+}
+END_TEST
+
 START_TEST(test_res_limits_writes_find_and_cap)
 {
 	struct hy_cg_writes w = { 0 };
@@ -252,6 +309,8 @@ static Suite *res_limits_suite(void)
 	tcase_add_test(tc, test_res_limits_apply_blkio_weight);
 	tcase_add_test(tc, test_res_limits_writes_find_and_cap);
 	tcase_add_test(tc, test_res_limits_apply_max);
+	tcase_add_test(tc, test_res_limits_apply_cpu_and_v1);
+	tcase_add_test(tc, test_res_limits_apply_check_usage);
 	suite_add_tcase(s, tc);
 	return s;
 }

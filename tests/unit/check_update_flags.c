@@ -2,7 +2,8 @@
 /*
  * Unit tests for user/update_flags.c: runc update's flags as members of a
  * linux.resources object (which parses as --resources' would), malformed
- * values named by flag, and the flags hybox refuses, each by name.
+ * values named by flag, and the flags hybox refuses, each by name (those of
+ * members the parser refuses, by the member's reason).
  */
 #include <check.h>
 #include <errno.h>
@@ -48,6 +49,20 @@ START_TEST(test_update_flags_members)
 	set(res, "cpuset-mems", "0");
 	set(res, "pids-limit", "-1");
 	set(res, "blkio-weight", "500");
+	set(res, "memory-reservation", "128M");
+	set(res, "kernel-memory", "1G");
+	set(res, "kernel-memory-tcp", "-1");
+	set(res, "cpu-burst", "20000");
+	set(res, "cpu-idle", "1");
+	set(res, "cpu-rt-period", "1000000");
+	set(res, "cpu-rt-runtime", "0");
+	ck_assert_int_eq(member(res, "memory", "reservation"), 134217728);
+	ck_assert_int_eq(member(res, "memory", "kernel"), 1073741824);
+	ck_assert_int_eq(member(res, "memory", "kernelTCP"), -1);
+	ck_assert_int_eq(member(res, "cpu", "burst"), 20000);
+	ck_assert_int_eq(member(res, "cpu", "idle"), 1);
+	ck_assert_int_eq(member(res, "cpu", "realtimePeriod"), 1000000);
+	ck_assert_int_eq(member(res, "cpu", "realtimeRuntime"), 0);
 	ck_assert_int_eq(member(res, "memory", "limit"), 268435456);
 	ck_assert_int_eq(member(res, "memory", "swap"), -1);
 	ck_assert_int_eq(member(res, "cpu", "quota"), 50000);
@@ -112,16 +127,28 @@ START_TEST(test_update_flags_parse)
 	ck_assert_int_eq(hy_oci_resources_parse_json("FLAGS", res, &cfg, &err), -EINVAL);
 	ck_assert_str_eq(err.msg, "FLAGS: memory.limit: expected at least 4194304 bytes (4 MiB), "
 				  "got 1024");
+	res = set(set(json_object(), "memory-reservation", "32M"), "cpu-burst", "5000");
+	set(res, "cpu-idle", "1");
+	ck_assert_msg(hy_oci_resources_parse_json("FLAGS", res, &cfg, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(hy_cg_writes_find(&cfg.cg_writes, "memory.low")->value, "33554432");
+	ck_assert_str_eq(hy_cg_writes_find(&cfg.cpu_writes, "cpu.max.burst")->value, "5000");
+	ck_assert_str_eq(hy_cg_writes_find(&cfg.cpu_writes, "cpu.idle")->value, "1");
+	hy_oci_config_fini(&cfg);
+	json_decref(res);
+	/* runc's realtime flags: refused as their members are, with the reason */
+	res = set(json_object(), "cpu-rt-runtime", "95000");
+	ck_assert_int_eq(hy_oci_resources_parse_json("--cpu-rt-runtime 95000", res, &cfg, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.msg, "--cpu-rt-runtime 95000: cpu.realtimeRuntime: not supported: "
+				  "cgroup v2 has no real-time CPU time per cgroup (cgroup v1's "
+				  "cpu.rt_runtime_us and cpu.rt_period_us); leave it out or 0");
 	json_decref(res);
 }
 END_TEST
 
 START_TEST(test_update_flags_refused)
 {
-	static const char *const refused[] = { "--memory-reservation", "--kernel-memory=1G",
-					       "--kernel-memory-tcp", "--cpu-rt-period",
-					       "--cpu-rt-runtime", "--l3-cache-schema",
-					       "--mem-bw-schema" };
+	static const char *const refused[] = { "--l3-cache-schema", "--mem-bw-schema=MB:0=70" };
 	struct hy_err err = { 0 };
 
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
@@ -129,13 +156,11 @@ START_TEST(test_update_flags_refused)
 	ck_assert_str_eq(err.msg, "--mem-bw-schema: not supported: it asks for Intel RDT's memory "
 				  "bandwidth allocation (linux.intelRdt), which hybox does not "
 				  "support");
-	hy_update_flag_refuse("--kernel-memory=1G", &err);
-	ck_assert_str_eq(err.msg, "--kernel-memory: not supported: it asks for a kernel memory "
-				  "limit, which cgroup v2 does not have");
 	memset(&err, 0, sizeof(err));
 	ck_assert_int_eq(hy_update_flag_refuse("--memory", &err), 0);
-	ck_assert_int_eq(hy_update_flag_refuse("--kernel", &err), 0);
-	ck_assert_int_eq(hy_update_flag_refuse("kernel-memory", &err), 0);
+	ck_assert_int_eq(hy_update_flag_refuse("--memory-reservation", &err), 0);
+	ck_assert_int_eq(hy_update_flag_refuse("--l3-cache", &err), 0);
+	ck_assert_int_eq(hy_update_flag_refuse("l3-cache-schema", &err), 0);
 	ck_assert_int_eq(err.code, 0);
 }
 END_TEST

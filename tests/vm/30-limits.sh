@@ -10,7 +10,11 @@
 # as io.weight, runc's conversion; no BFQ and no block device in the guest,
 # so weightDevice warns and io.max fails create); `hybox update` changing
 # memory.max, cpu.max, cpu.weight, cpuset.cpus and pids.max of a running
-# container. Runs inside the VM only.
+# container; memory.reservation as memory.low, cpu.idle and cpu.burst
+# (cpu.max.burst, written around cpu.max in runc's order so a quota and burst
+# can fall or rise together), at create and through update, and
+# memory.checkBeforeUpdate refusing a limit below the usage. Runs inside the
+# VM only.
 # shellcheck source-path=SCRIPTDIR source=../lib/libtest.sh
 . "$(dirname "$0")/../lib/libtest.sh"
 # shellcheck source=vmlib.sh
@@ -98,7 +102,7 @@ check "uptime counts from the container's start (${up:-?} s)" test "${up:-99}" -
 B=$SCRATCH/bundle
 mkdir -p "$B"/rootfs/{bin,proc,dev,sys,tmp}
 cp /bin/busybox "$B/rootfs/bin/"
-for a in sh grep nproc sleep; do ln -s busybox "$B/rootfs/bin/$a"; done
+for a in sh grep nproc sleep dd; do ln -s busybox "$B/rootfs/bin/$a"; done
 "$HYBOX" spec --bundle "$B"
 cp "$B/config.json" "$TEST_TMP/default.json"
 cpu_config() { # CMD CPUS: sh -c CMD with linux.resources.cpu.cpus CPUS
@@ -211,6 +215,55 @@ assert_eq "$(cat "$leaf/$id/memory.max" "$leaf/$id/pids.max" "$leaf/$id/cpu.max"
 hy --root "$ROOT" update --pids-limit 0x10 "$id"
 assert_rc 125 "update --pids-limit 0x10 is refused"
 assert_eq "$(cat "$leaf/$id/pids.max" 2>&1)" max "... and changes nothing"
+"$HYBOX" --root "$ROOT" delete --force "$id" >/dev/null 2>&1
+assert_no_leftovers "$id" "$ROOT"
+
+# --- memory.reservation, cpu.idle, cpu.burst: memory.low, cpu.idle, cpu.max.burst ----------
+res_config "sleep 100" '{"memory": {"reservation": 16777216}, "cpu": {"idle": 1, "quota": 50000, "period": 100000, "burst": 20000}}'
+id=$(tid more)
+hy --root "$ROOT" run -d --bundle "$B" "$id"
+assert_rc 0 "run -d with memory.reservation, cpu.idle 1 and cpu.burst 20000"
+assert_eq "$RUN_ERR" "" "no warning, the controllers enforce them"
+assert_eq "$(cat "$leaf/$id/memory.low" 2>&1)" 16777216 "memory.reservation is the leaf's memory.low"
+assert_eq "$(cat "$leaf/$id/cpu.idle" 2>&1)" 1 "cpu.idle 1 is the leaf's cpu.idle"
+assert_eq "$(cat "$leaf/$id/cpu.max.burst" 2>&1)" 20000 "cpu.burst is the leaf's cpu.max.burst"
+assert_eq "$(cat "$leaf/$id/cpu.max" 2>&1)" "50000 100000" "with cpu.max from the quota"
+# Down together: the burst goes first (the new quota is below the old burst).
+hy --root "$ROOT" update --cpu-quota 10000 --cpu-burst 5000 --cpu-idle 0 --memory-reservation 8M "$id"
+assert_rc 0 "update lowering cpu.quota below the old burst, with a lower burst"
+assert_eq "$(cat "$leaf/$id/cpu.max" "$leaf/$id/cpu.max.burst" 2>&1 | tr '\n' ' ')" \
+	"10000 100000 5000 " "update: cpu.max and cpu.max.burst both lowered"
+assert_eq "$(cat "$leaf/$id/cpu.idle" "$leaf/$id/memory.low" 2>&1 | tr '\n' ' ')" "0 8388608 " \
+	"update: cpu.idle 0 and memory.low from --memory-reservation 8M"
+# Up together: the kernel refuses the burst for the old quota; written again after cpu.max.
+hy --root "$ROOT" update -r - "$id" <<<'{"cpu": {"quota": 80000, "burst": 60000}, "memory": {"reservation": -1}}'
+assert_rc 0 "update raising cpu.quota and cpu.burst above the old quota"
+assert_eq "$(cat "$leaf/$id/cpu.max" "$leaf/$id/cpu.max.burst" "$leaf/$id/memory.low" 2>&1 | tr '\n' ' ')" \
+	"80000 100000 60000 max " "update: cpu.max, cpu.max.burst raised, memory.low max"
+# The kernel's refusal: a burst alone above the current quota.
+hy --root "$ROOT" update --cpu-burst 90000 "$id"
+assert_rc 125 "update --cpu-burst above the quota fails"
+assert_error_line "cpu\.burst \"90000\": the kernel refused it as cpu\.max\.burst \(Invalid argument\)" \
+	"one line naming cpu.burst, the value and the kernel's reason"
+assert_eq "$(cat "$leaf/$id/cpu.max.burst" 2>&1)" 60000 "... and the burst stays"
+"$HYBOX" --root "$ROOT" delete --force "$id" >/dev/null 2>&1
+assert_no_leftovers "$id" "$ROOT"
+
+# memory.checkBeforeUpdate: a limit at or below memory.current is refused (runc's check).
+res_config "dd if=/dev/zero of=/dev/shm/fill bs=1048576 count=12; sleep 100" '{"memory": {"limit": 67108864}}'
+id=$(tid check)
+hy --root "$ROOT" run -d --bundle "$B" "$id"
+assert_rc 0 "run -d filling 12 MiB of /dev/shm under memory.limit 64M"
+filled() { [ "$(cat "$leaf/$id/memory.current" 2>/dev/null || echo 0)" -ge 12582912 ]; }
+check "the container uses at least 12 MiB" wait_for 10 filled
+hy --root "$ROOT" update -r - "$id" <<<'{"memory": {"limit": 8388608, "checkBeforeUpdate": true}}'
+assert_rc 125 "update to 8 MiB with checkBeforeUpdate is refused"
+assert_error_line "memory\.limit 8388608: refused, as memory\.checkBeforeUpdate asks: the container uses [0-9]+ bytes \(memory\.current\)" \
+	"one line naming memory.limit and the usage"
+assert_eq "$(cat "$leaf/$id/memory.max" 2>&1)" 67108864 "... and memory.max stays"
+hy --root "$ROOT" update -r - "$id" <<<'{"memory": {"limit": 33554432, "checkBeforeUpdate": true}}'
+assert_rc 0 "update to 32 MiB, above the usage, with checkBeforeUpdate"
+assert_eq "$(cat "$leaf/$id/memory.max" 2>&1)" 33554432 "memory.max is 32 MiB"
 "$HYBOX" --root "$ROOT" delete --force "$id" >/dev/null 2>&1
 assert_no_leftovers "$id" "$ROOT"
 
