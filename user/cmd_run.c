@@ -259,6 +259,7 @@ static int phase_limits(struct run_ctx *c, struct hy_err *err)
 	struct hy_limits l = c->o.oci_limits;
 	l.memory = c->o.memory;
 	l.cpus_milli = c->o.cpus_milli;
+	l.is_oci = c->o.sandbox != NULL;
 	return r < 0 ? r : hy_limits_apply(c->cg.dirfd, &l, err);
 }
 

@@ -157,6 +157,15 @@ struct limit {
 
 #define IN_VIEWS "the container's /proc views still show the limit"
 
+/* Which name a limit of memory or cpu.max goes by in messages: hybox run's
+ * option, hybox update's member of its resources object, or config.json's. */
+enum { NAME_RUN, NAME_UPDATE, NAME_OCI };
+
+static int name_of(const struct hy_limits *l)
+{
+	return l->is_update ? NAME_UPDATE : l->is_oci ? NAME_OCI : NAME_RUN;
+}
+
 static int write_limit(int dirfd, const struct limit *l, const char *value, bool is_update,
 		       struct hy_err *err)
 {
@@ -319,8 +328,11 @@ static int check_usage(int dirfd, const struct hy_limits *l, const char *option,
  * where the old quota made the kernel refuse it, again after cpu.max. */
 static int write_cpu(int dirfd, const struct hy_limits *l, struct hy_err *err)
 {
-	static const struct limit cpus[] = { { "cpu.max", "--cpus", "cpu", IN_VIEWS },
-					     { "cpu.max", "cpu.quota", "cpu" } },
+	static const struct limit cpus[] = {
+		[NAME_RUN] = { "cpu.max", "--cpus", "cpu", IN_VIEWS },
+		[NAME_UPDATE] = { "cpu.max", "cpu.quota", "cpu" },
+		[NAME_OCI] = { "cpu.max", "linux.resources.cpu.quota", "cpu", IN_VIEWS },
+	},
 				  weight = { "cpu.weight", "linux.resources.cpu.shares", "cpu" };
 	char buf[64];
 	int burst = 0, r = l->cpu_idle ? write_extra(dirfd, l->cpu_idle, err) : 0;
@@ -334,7 +346,7 @@ static int write_cpu(int dirfd, const struct hy_limits *l, struct hy_err *err)
 		r = 0;
 	if (r == 0 && l->cpus_milli) {
 		hy_limits_cpu_max(l->cpus_milli, buf, sizeof(buf));
-		r = write_limit(dirfd, &cpus[l->is_update], buf, l->is_update, err);
+		r = write_limit(dirfd, &cpus[name_of(l)], buf, l->is_update, err);
 	}
 	if (r == 0 && burst == -EINVAL)
 		r = write_extra(dirfd, l->cpu_burst, err);
@@ -343,14 +355,16 @@ static int write_cpu(int dirfd, const struct hy_limits *l, struct hy_err *err)
 
 int hy_limits_apply(int cgroup_dirfd, const struct hy_limits *l, struct hy_err *err)
 {
-	/* [1]: hybox update's names, the members of its resources object */
-	static const struct limit mems[] = { { "memory.max", "--memory", "memory", IN_VIEWS },
-					     { "memory.max", "memory.limit", "memory" } },
+	static const struct limit mems[] = {
+		[NAME_RUN] = { "memory.max", "--memory", "memory", IN_VIEWS },
+		[NAME_UPDATE] = { "memory.max", "memory.limit", "memory" },
+		[NAME_OCI] = { "memory.max", "linux.resources.memory.limit", "memory", IN_VIEWS },
+	},
 				  pid = { "pids.max", "linux.resources.pids.limit", "pids" },
 				  swap = { "memory.swap.max", "linux.resources.memory.swap",
 					   "memory" };
 	const bool up = l->is_update;
-	const struct limit *mem = &mems[up];
+	const struct limit *mem = &mems[name_of(l)];
 	char buf[64];
 	int r = check_usage(cgroup_dirfd, l, mem->option, err);
 

@@ -119,5 +119,8 @@ struct hy_limits {
 	/* `hybox update`: the leaf of a running container, whose /proc views and
 	 * CPUs keep their start values, so a warning must not claim they follow. */
 	bool is_update;
+	/* An OCI bundle's container: warnings name linux.resources' members,
+	 * not hybox run's --memory and --cpus. */
+	bool is_oci;
 };
 int hy_limits_apply(int cgroup_dirfd, const struct hy_limits *l, struct hy_err *err);

@@ -368,6 +368,8 @@ assert_rc 0 "run -d with memory.reservation, cpu.idle, cpu.burst and cgroup v1's
 leaf_is memory.low 33554432 "memory.reservation is the leaf's memory.low" "linux\.resources\.memory\.reservation"
 leaf_is cpu.idle 1 "cpu.idle is the leaf's cpu.idle" "linux\.resources\.cpu\.idle"
 leaf_is cpu.max.burst 20000 "cpu.burst is the leaf's cpu.max.burst" "linux\.resources\.cpu\.burst"
+leaf_is cpu.max "50000 100000" "cpu.quota/period is the leaf's cpu.max" "linux\.resources\.cpu\.quota"
+assert_not_contains "$RUN_ERR" "--cpus" "warnings name config.json's members, not hybox run's --cpus"
 for m in "memory\.kernel:no kernel memory limit of its own: it counts in memory\.max \(cgroup v1's memory\.kmem\.limit_in_bytes\)" \
 	"memory\.swappiness:no swappiness per cgroup \(cgroup v1's memory\.swappiness\)" \
 	"memory\.disableOOMKiller:no way to turn the OOM killer off \(cgroup v1's memory\.oom_control\)" \
