@@ -4,7 +4,7 @@
 set -eu
 PKGS="make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool \
 libseccomp-dev libjansson-dev check busybox-static bubblewrap \
-qemu-system-x86 linux-image-cloud-amd64 cpio python3 git sqlite3 podman containerd containernetworking-plugins python3-grpcio strace"
+qemu-system-x86 linux-image-cloud-amd64 cpio python3 git sqlite3 podman containerd containernetworking-plugins python3-grpcio python3-websocket strace"
 
 missing=""
 for p in $PKGS; do

@@ -122,6 +122,9 @@ METHODS = {
     "ExecSync": (RUNTIME, {"container_id": (1, "string"), "cmd": (2, ["string"]),
                            "timeout": (3, "int")},
                  {"stdout": (1, "bytes"), "stderr": (2, "bytes"), "exit_code": (3, "int")}),
+    "Exec": (RUNTIME, {"container_id": (1, "string"), "cmd": (2, ["string"]), "tty": (3, "bool"),
+                       "stdin": (4, "bool"), "stdout": (5, "bool"), "stderr": (6, "bool")},
+             {"url": (1, "string")}),
     "ImageStatus": (IMAGES, {"image": (1, IMAGE_SPEC)},
                     {"image": (1, {"id": (1, "string"), "repo_tags": (2, ["string"])})}),
 }

@@ -4,7 +4,8 @@
 # as the runtime handler "hybox" of the runc shim (what a RuntimeClass
 # names), CNI bridge networking, and the kubelet's calls made by
 # tests/lib/cri.py (there is no crictl in Debian 12): pods on the pod
-# network and on the host's (hostNetwork), containers with logs, ExecSync,
+# network and on the host's (hostNetwork), containers with logs, ExecSync
+# and the streaming Exec (kubectl exec -it),
 # namespaces shared with the pod (net, ipc, uts; pid with
 # shareProcessNamespace), UpdateContainerResources (hybox update),
 # StopContainer with and without a grace period,
@@ -182,6 +183,23 @@ exec_sync "$APP" 'ip -4 -o addr show eth0; echo err >&2; exit 3'
 assert_eq "$(jget 'r.get("exit_code", 0)')" 3 "ExecSync: the exit code"
 assert_contains "$(jget 'r["stdout"]')" "inet $POD_IP/" "ExecSync: the container has the pod's network (eth0, $POD_IP)"
 assert_eq "$(jget 'r["stderr"]')" "err" "ExecSync: stderr apart"
+
+# The streaming Exec (kubectl exec [-it]): containerd's streaming server,
+# a WebSocket with Kubernetes' channel protocol (tests/lib/cri_exec.py).
+if "$PY" -c 'import websocket' 2>/dev/null; then
+	xc() { run_capture timeout 60 "$PY" "$REPO_DIR/tests/lib/cri_exec.py" "$SOCK" "$APP" "$@"; }
+	xc -- sh -c 'echo out; echo err >&2; exit 5'
+	assert_eq "$RUN_RC|$RUN_OUT|$RUN_ERR" "5|out|err" "Exec (streaming): stdout, stderr and the exit code"
+	xc --input $'hello-stdin\n' -- sh -c 'read l; echo "got $l"'
+	assert_eq "$RUN_RC|$RUN_OUT" "0|got hello-stdin" "Exec -i: stdin reaches the command"
+	xc --tty --input $'tty; stty size; echo typed-$((6*7)); exit 4\n' -- sh
+	assert_contains "$RUN_OUT" "/dev/pts/" "Exec -it: the command has a terminal"
+	assert_contains "$RUN_OUT" $'30 100\r' "... of the client's size (a resize message: 30 rows, 100 columns)"
+	assert_contains "$RUN_OUT" "typed-42" "... and what is typed reaches it"
+	assert_eq "$RUN_RC" 4 "... with its exit code"
+else
+	skip "the streaming Exec: no python3-websocket (apt-get install python3-websocket)"
+fi
 
 # A second container: the pod's net, ipc and uts namespaces, a pid one of its own.
 create_ctr "$POD" "$SC" side 'sleep 1000'
