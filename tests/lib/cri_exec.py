@@ -12,30 +12,6 @@ say). Prints the command's stdout and stderr as they come and exits with
 its exit code (from the v4 status); 1 with a message when the call or the
 stream fails.
 
-Needs python3-grpcio and python3-websocket (websocket-client)."""cri_exec.py SOCKET CONTAINER [--tty] [--input TEXT] -- CMD...: the CRI's
-streaming Exec, what `kubectl exec [-it]` makes the kubelet do: the Exec
-call returns a URL of the runtime's streaming server, which the client
-opens as a WebSocket with Kubernetes' channel protocol (v4.channel.k8s.io:
-each message's first byte is its stream: 0 stdin, 1 stdout, 2 stderr, 3 the
-status, 4 a terminal resize). TEXT goes to the command's stdin (then stdin
-is closed by closing the socket's write side... which the protocol lacks, so
-the command must end on its own, e.g. on a line it reads). Prints the
-command's stdout and stderr as they come, and exits with its exit code
-(from the v4 status; 1 with a message when the call or the stream fails).
-
-python3-websocket (websocket-client) is needed; the CRI's Exec is served by
-containerd's streaming server (SPDY or WebSocket)."""cri_exec.py SOCKET CONTAINER [--tty] [--input TEXT] -- CMD...: the CRI's
-streaming Exec, what `kubectl exec [-it]` makes the kubelet do: the Exec
-call returns a URL of the runtime's streaming server, which the client
-opens as a WebSocket with Kubernetes' channel protocol (v4.channel.k8s.io:
-each message's first byte is its stream: 0 stdin, 1 stdout, 2 stderr, 3 the
-status, 4 a terminal resize). With --tty the terminal is 100x30 and stderr
-is merged into it. TEXT is written to the command's stdin; the protocol
-cannot close stdin, so the command must end on its own (on a line it reads,
-say). Prints the command's stdout and stderr as they come and exits with
-its exit code (from the v4 status); 1 with a message when the call or the
-stream fails.
-
 Needs python3-grpcio and python3-websocket (websocket-client)."""
 import json
 import os
@@ -51,31 +27,7 @@ STDIN, STDOUT, STDERR, STATUS, RESIZE = range(5)
 
 
 def exit_code(status):
-    """cri_exec.py SOCKET CONTAINER [--tty] [--input TEXT] -- CMD...: the CRI's
-streaming Exec, what `kubectl exec [-it]` makes the kubelet do: the Exec
-call returns a URL of the runtime's streaming server, which the client
-opens as a WebSocket with Kubernetes' channel protocol (v4.channel.k8s.io:
-each message's first byte is its stream: 0 stdin, 1 stdout, 2 stderr, 3 the
-status, 4 a terminal resize). With --tty the terminal is 100x30 and stderr
-is merged into it. TEXT is written to the command's stdin; the protocol
-cannot close stdin, so the command must end on its own (on a line it reads,
-say). Prints the command's stdout and stderr as they come and exits with
-its exit code (from the v4 status); 1 with a message when the call or the
-stream fails.
-
-Needs python3-grpcio and python3-websocket (websocket-client)."""The exit code in a v4 status object (metav1.Status)."""cri_exec.py SOCKET CONTAINER [--tty] [--input TEXT] -- CMD...: the CRI's
-streaming Exec, what `kubectl exec [-it]` makes the kubelet do: the Exec
-call returns a URL of the runtime's streaming server, which the client
-opens as a WebSocket with Kubernetes' channel protocol (v4.channel.k8s.io:
-each message's first byte is its stream: 0 stdin, 1 stdout, 2 stderr, 3 the
-status, 4 a terminal resize). With --tty the terminal is 100x30 and stderr
-is merged into it. TEXT is written to the command's stdin; the protocol
-cannot close stdin, so the command must end on its own (on a line it reads,
-say). Prints the command's stdout and stderr as they come and exits with
-its exit code (from the v4 status); 1 with a message when the call or the
-stream fails.
-
-Needs python3-grpcio and python3-websocket (websocket-client)."""
+    """The exit code in a v4 status object (metav1.Status)."""
     if status.get("status") == "Success":
         return 0
     for cause in status.get("details", {}).get("causes", []):
@@ -86,6 +38,7 @@ Needs python3-grpcio and python3-websocket (websocket-client)."""
 
 
 def stream(url, tty, text):
+    """Relay the streams of the exec at url; the command's exit code."""
     ws = websocket.create_connection(url.replace("http", "ws", 1),
                                      subprotocols=["v4.channel.k8s.io"], timeout=60)
     try:

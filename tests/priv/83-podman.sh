@@ -120,6 +120,7 @@ assert_rc 0 "... its infra container runs"
 pm pod inspect hyq --format '{{.InfraContainerID}}'
 infra=$RUN_OUT
 pm exec "$infra" readlink /proc/self/ns/pid
+assert_rc 0 "exec in the infra container"
 infra_pidns=$RUN_OUT
 sleep 1234 &
 marker=$!
