@@ -37,7 +37,7 @@ cleanup_podman() {
 	"${P[@]}" rmi -af >/dev/null 2>&1
 	"${P[@]}" system reset -f >/dev/null 2>&1
 }
-trap cleanup_podman EXIT
+trap 'cleanup_podman; _t_cleanup' EXIT
 
 run_capture "$REPO_DIR/scripts/mkrootfs.sh" "$SCRATCH/rootfs"
 assert_rc 0 "mkrootfs.sh builds a busybox rootfs"
