@@ -10,7 +10,6 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cmd.h"
 #include "control.h"
@@ -35,12 +34,7 @@ static void usage(FILE *f)
 static int kill_stopped(const struct hy_global_opts *g, const char *id, bool all)
 {
 	struct hy_err err = { 0 };
-	json_t *state = NULL;
-	if (hy_oci_state_get(g->root, id, &state, &err) < 0)
-		return -1;
-	bool is_stopped = strcmp(hy_oci_state_status(state), "stopped") == 0;
-	json_decref(state);
-	if (!is_stopped)
+	if (hy_oci_state_is_stopped(g->root, id, &err) != 1)
 		return -1;
 	if (all)
 		return 0;

@@ -176,14 +176,11 @@ static int load_resources(const struct update_args *a, struct hy_oci_config *cfg
 static int open_leaf(const struct hy_global_opts *g, const char *id, struct hy_cgroup *cg,
 		     struct hy_err *err)
 {
-	json_t *state = NULL;
-	int r = hy_oci_state_get(g->root, id, &state, err);
+	int r = hy_oci_state_is_stopped(g->root, id, err);
 
 	if (r < 0)
 		return r;
-	bool is_stopped = strcmp(hy_oci_state_status(state), "stopped") == 0;
-	json_decref(state);
-	if (is_stopped)
+	if (r)
 		return hy_err_set(err, -ESRCH, "container '%s' is stopped: only a created, running "
 					       "or paused container can be updated", id);
 	if ((r = hy_state_open_cgroup(g->root, id, cg)) < 0)

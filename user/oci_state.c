@@ -165,3 +165,14 @@ const char *hy_oci_state_status(const json_t *state)
 	const char *s = json_string_value(json_object_get(state, "status"));
 	return s ? s : "stopped";
 }
+
+int hy_oci_state_is_stopped(const char *root, const char *id, struct hy_err *err)
+{
+	json_t *state = NULL;
+	int r = hy_oci_state_get(root, id, &state, err);
+	if (r < 0)
+		return r;
+	r = strcmp(hy_oci_state_status(state), "stopped") == 0;
+	json_decref(state);
+	return r;
+}

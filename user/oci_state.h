@@ -38,3 +38,5 @@ int hy_oci_state_stopped(int state_dirfd, int wstatus);
 int hy_oci_state_get(const char *root, const char *id, json_t **ret, struct hy_err *err);
 /* The status string of a state from hy_oci_state_get(). */
 const char *hy_oci_state_status(const json_t *state);
+/* Container ID's status is "stopped": 1, else 0; < 0 (and err) as hy_oci_state_get. */
+int hy_oci_state_is_stopped(const char *root, const char *id, struct hy_err *err);
