@@ -408,15 +408,22 @@ static int phase_spawn(struct run_ctx *c, struct hy_err *err)
 	return r;
 }
 
+/* The command as an event's task: its pid, and its program's name as comm. */
+static struct hy_evt_task cmd_task(const struct run_ctx *c)
+{
+	struct hy_evt_task t = { .pid = c->sb.cmd_pid, .tid = c->sb.cmd_pid };
+	const char *slash = strrchr(c->o.argv[0], '/');
+	strscpy(t.comm, slash ? slash + 1 : c->o.argv[0], sizeof(t.comm));
+	return t;
+}
+
 static void emit_lifecycle(struct run_ctx *c, uint32_t type, int wstatus)
 {
 	struct hy_evt_lifecycle ev = {
 		.hdr = { .type = type, .size = sizeof(ev), .ts_ns = now_mono_ns(), .cgid = c->cg.id },
-		.task = { .pid = c->sb.cmd_pid, .tid = c->sb.cmd_pid },
+		.task = cmd_task(c),
 		.exit_code = -1,
 	};
-	const char *slash = strrchr(c->o.argv[0], '/');
-	strscpy(ev.task.comm, slash ? slash + 1 : c->o.argv[0], sizeof(ev.task.comm));
 	if (type == HY_EVT_EXIT && WIFEXITED(wstatus))
 		ev.exit_code = WEXITSTATUS(wstatus);
 	else if (type == HY_EVT_EXIT && WIFSIGNALED(wstatus))
@@ -428,12 +435,10 @@ static void emit_ckpt(struct run_ctx *c, uint32_t type, const struct hy_control_
 {
 	struct hy_evt_ckpt ev = {
 		.hdr = { .type = type, .size = sizeof(ev), .ts_ns = now_mono_ns(), .cgid = c->cg.id },
-		.task = { .pid = c->sb.cmd_pid, .tid = c->sb.cmd_pid },
+		.task = cmd_task(c),
 		.procs = ck->procs, .threads = ck->threads, .bytes = ck->bytes,
 		.frozen_ns = ck->frozen_ns, .leave_running = ck->is_leave_running,
 	};
-	const char *slash = strrchr(c->o.argv[0], '/');
-	strscpy(ev.task.comm, slash ? slash + 1 : c->o.argv[0], sizeof(ev.task.comm));
 	hy_telemetry_emit(c->tel, &ev.hdr);
 }
 
